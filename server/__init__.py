@@ -1,0 +1,1 @@
+"""Muster: the offline-first school-safety field app (server package)."""

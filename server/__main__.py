@@ -1,0 +1,92 @@
+"""Command line: ``python -m server run | serve | migrate | seed-demo | create-admin``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from tortoise import Tortoise
+
+from server.db import migrate, tortoise_config
+from server.demo import DEMO_PEOPLE, credentials_text, seed_demo
+from server.settings import load_settings
+
+
+async def _with_db(work):  # type: ignore[no-untyped-def]
+    await Tortoise.init(config=tortoise_config(load_settings()))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    asyncio.run(migrate(load_settings()))
+    print("Migrations applied.")
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> None:
+    people = asyncio.run(_with_db(seed_demo))
+    print("Demo district created." if people else "Demo district already exists.")
+    print(credentials_text(DEMO_PEOPLE))
+
+
+def cmd_create_admin(args: argparse.Namespace) -> None:
+    from server.admin_cli import create_admin
+
+    password = os.environ.get("MUSTER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        message = asyncio.run(
+            _with_db(lambda: create_admin(args.organisation, args.name, args.email, password))
+        )
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+    print(message)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, proxy_headers=True)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    cmd_migrate(args)
+    cmd_seed_demo(args)
+    print(f"Muster is at http://{args.host}:{args.port}")
+    cmd_serve(args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_text in [
+        ("run", cmd_run, "migrate, create the demo district if missing, and serve"),
+        ("serve", cmd_serve, "serve the app (run migrations first)"),
+    ]:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+        sub.add_argument("--workers", type=int, default=1)
+        sub.set_defaults(func=func)
+    commands.add_parser("migrate", help="apply committed migrations").set_defaults(func=cmd_migrate)
+    commands.add_parser("seed-demo", help="create the demo district").set_defaults(
+        func=cmd_seed_demo
+    )
+    admin = commands.add_parser(
+        "create-admin", help="create an admin (password from MUSTER_ADMIN_PASSWORD or a prompt)"
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--organisation", required=True, help="created when it doesn't exist")
+    admin.set_defaults(func=cmd_create_admin)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The application factory: routes, middleware, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from tortoise.contrib.starlette import RegisterTortoise
+
+from server import errors
+from server.assets import AssetRegistry
+from server.auth import NotSignedIn, SessionBackend
+from server.csrf import CSRFMiddleware
+from server.db import tortoise_config
+from server.middleware import (
+    LocaleMiddleware,
+    SchemeAwareSessionMiddleware,
+    SecurityHeadersMiddleware,
+)
+from server.routes import auth, home, people, places, static
+from server.settings import Settings, load_settings
+from server.templating import make_templates
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    assets = AssetRegistry(reload=settings.debug)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            yield
+
+    middleware = [
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(
+            SchemeAwareSessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="muster_session",
+            max_age=settings.session_hours * 3600,
+            same_site="lax",
+        ),
+        Middleware(CSRFMiddleware, on_failure=errors.csrf_failure),
+        Middleware(AuthenticationMiddleware, backend=SessionBackend()),
+        Middleware(LocaleMiddleware, default=settings.default_locale),
+    ]
+    app = Starlette(
+        debug=False,  # never show a traceback in the browser, even in development
+        routes=[*home.routes, *auth.routes, *people.routes, *places.routes, *static.routes],
+        middleware=middleware,
+        exception_handlers={
+            HTTPException: errors.http_error,
+            NotSignedIn: errors.not_signed_in,
+            Exception: errors.server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.assets = assets
+    app.state.templates = make_templates(assets, settings.debug)
+    logging.basicConfig(level=logging.INFO)
+    return app

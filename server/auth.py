@@ -1,0 +1,97 @@
+"""Who is signed in, and what they may do.
+
+Starlette's ``AuthenticationMiddleware`` loads the person from the session cookie on every request;
+``requires_role`` guards an endpoint and records its roles so the route-by-role test can read them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+
+from server.models import Role, User
+
+ALL_ROLES = tuple(role.value for role in Role)
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class SignedInUser(BaseUser):
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return self.user.name
+
+
+class NotSignedIn(Exception):
+    """Raised by a guarded endpoint for an anonymous request; answered with a sign-in redirect."""
+
+
+class SessionBackend(AuthenticationBackend):
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        session: dict[str, Any] = conn.session
+        user_id, epoch = session.get("user_id"), session.get("epoch")
+        if user_id is None:
+            return None
+        user = await User.get_or_none(id=user_id, active=True)
+        if user is None or user.session_epoch != epoch:
+            session.pop("user_id", None)
+            return None
+        return AuthCredentials(["authenticated", *user.roles]), SignedInUser(user)
+
+
+def sign_in(request: Request, user: User) -> None:
+    csrf = request.session.get("csrf")
+    request.session.clear()  # a fresh session on sign-in: no fixation
+    request.session.update({"user_id": user.id, "epoch": user.session_epoch})
+    if csrf:
+        request.session["csrf"] = csrf
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def current_user(request: Request) -> User | None:
+    who = request.scope.get("user")
+    return who.user if isinstance(who, SignedInUser) else None
+
+
+def requires_role(*roles: str) -> Callable[[Endpoint], Endpoint]:
+    """Guard an endpoint: anonymous -> sign in; signed in without one of ``roles`` -> 403.
+
+    With no roles given, any signed-in person may use it.
+    """
+    allowed = roles or ALL_ROLES
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            user = current_user(request)
+            if user is None:
+                raise NotSignedIn()
+            if not user.has_role(*allowed):
+                raise HTTPException(status_code=403)
+            return await endpoint(request)
+
+        guarded.allowed_roles = allowed  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def public(endpoint: Endpoint) -> Endpoint:
+    """Mark an endpoint open to everyone, so the route-by-role test knows it is on purpose."""
+    endpoint.allowed_roles = None  # type: ignore[attr-defined]
+    return endpoint

@@ -1,0 +1,132 @@
+"""Validation at the edge: a strict pydantic model for every form, with messages people can read."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any, TypeVar, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+from starlette.datastructures import FormData
+
+from server.i18n import gettext as _
+from server.models import Role, SiteKind
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _clean(value: str) -> str:
+    """NFC-normalised, stripped, and free of control characters (PostgreSQL refuses NUL)."""
+    value = unicodedata.normalize("NFC", value).strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise PydanticCustomError("control_chars", "control characters")
+    return value
+
+
+def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads as a type
+    return Annotated[
+        str,
+        Field(max_length=max_length * 4),  # cheap upper bound before normalising
+        AfterValidator(_clean),
+        Field(min_length=min_length, max_length=max_length),
+    ]
+
+
+def _email(value: str) -> str:
+    value = value.lower()
+    local, _at, domain = value.partition("@")
+    if not local or "." not in domain or " " in value or domain.startswith("."):
+        raise PydanticCustomError("email", "email")
+    return value
+
+
+Email = Annotated[Text(254), AfterValidator(_email)]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class SignInForm(Form):
+    email: Annotated[str, Field(max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    next: Annotated[str, Field(max_length=500)] = "/"
+
+
+class PersonForm(Form):
+    name: Text(200)
+    email: Email
+    roles: Annotated[list[Role], Field(min_length=1)]
+    schools: list[int] = []
+    active: bool = False
+
+
+class SchoolForm(Form):
+    name: Text(200)
+
+
+class SiteForm(Form):
+    name: Text(200)
+    kind: SiteKind
+    school: int | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class LanguageForm(Form):
+    locale: Annotated[str, Field(pattern="^(en|es)$")]
+    next: Annotated[str, Field(max_length=500)] = "/"
+
+
+def from_form(model: type[M], form: FormData) -> M:
+    """Build ``model`` from form fields: lists from repeated fields, empty optionals as None."""
+    data: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if get_origin(field.annotation) is list:
+            data[name] = [v for v in form.getlist(name) if v != ""]
+        elif name in form:
+            value = form[name]
+            if value == "" and not field.is_required() and field.default is None:
+                continue
+            data[name] = value if name != "active" else value in ("on", "true", "1")
+    extra = set(form.keys()) - set(model.model_fields) - {"csrf_token"}
+    for name in extra:
+        data[name] = form[name]
+    return model.model_validate(data)
+
+
+def messages(error: ValidationError) -> dict[str, str]:
+    """One plain, translated message per field."""
+    result: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "form"
+        result.setdefault(field, _message(item["type"], item.get("ctx") or {}))
+    return result
+
+
+def _message(kind: str, ctx: dict[str, Any]) -> str:
+    if kind in ("missing", "string_too_short") or (kind == "too_short" and not ctx.get("min_length")):
+        return _("Please fill this in.")
+    if kind == "too_short":
+        return _("Choose at least one.")
+    if kind == "string_too_long":
+        return _("Keep this under %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "greater_than_equal":
+        return _("Must be %(n)s or more.") % {"n": _number(ctx.get("ge"))}
+    if kind == "less_than_equal":
+        return _("Must be %(n)s or less.") % {"n": _number(ctx.get("le"))}
+    if kind in ("float_parsing", "int_parsing", "finite_number", "float_type", "int_type"):
+        return _("Enter a number.")
+    if kind in ("enum", "literal_error", "string_pattern_mismatch"):
+        return _("Choose one of the options.")
+    if kind == "email":
+        return _("Enter an email address like name@school.org.")
+    if kind == "control_chars":
+        return _("Remove the hidden control characters from this text.")
+    if kind == "extra_forbidden":
+        return _("This form has a field it does not expect.")
+    return _("This value is not valid.")
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)

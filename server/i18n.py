@@ -1,0 +1,71 @@
+"""Translations: English in the source, Spanish from ``web/locale/es/LC_MESSAGES/messages.po``.
+
+The catalogue is read with Babel at start-up; the current request's language lives in a context
+variable so templates and Python code translate the same way.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel import Locale, negotiate_locale
+from babel.messages.pofile import read_po
+
+from server.settings import ROOT
+
+LOCALE_DIR = ROOT / "web" / "locale"
+LANGUAGES = {"en": "English", "es": "Español"}
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
+
+
+def _load(locale: str) -> dict[str, str | tuple[str, ...]]:
+    path: Path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    table: dict[str, str | tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if message.string and all(message.string if isinstance(message.string, tuple) else [1]):
+            table[key] = message.string
+    return table
+
+
+_catalogues = {code: _load(code) for code in LANGUAGES if code != "en"}
+
+
+def gettext(message: str) -> str:
+    translated = _catalogues.get(current_locale.get(), {}).get(message)
+    return translated if isinstance(translated, str) else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    translated = _catalogues.get(current_locale.get(), {}).get(singular)
+    if isinstance(translated, tuple):
+        index = Locale.parse(current_locale.get()).plural_form(n)
+        return translated[min(_plural_index(index), len(translated) - 1)]
+    return singular if n == 1 else plural
+
+
+def _plural_index(form: str) -> int:
+    return 0 if form == "one" else 1
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    return message
+
+
+def choose_locale(
+    person_setting: str | None, session_choice: str | None, accept: str, default: str = "en"
+) -> str:
+    """The person's setting, else their choice this session, else the browser's, else default."""
+    for choice in (person_setting, session_choice):
+        if choice in LANGUAGES:
+            return choice
+    preferred = [part.split(";")[0].strip().replace("-", "_") for part in accept.split(",")]
+    return negotiate_locale(preferred, list(LANGUAGES), sep="_") or default

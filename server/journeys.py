@@ -1,0 +1,52 @@
+"""What each role's home screen offers, most urgent first.
+
+Later issues point these at real checklists, the report form and the alert views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.i18n import N_
+from server.models import Role
+
+EVERYONE = tuple(Role)
+
+
+@dataclass(frozen=True)
+class Journey:
+    key: str
+    title: str
+    hint: str
+    roles: tuple[Role, ...]
+    urgent: bool = False
+
+
+JOURNEYS = [
+    Journey("threat-call", N_("Threatening call"), N_("Script for a caller on the line now"),
+            (Role.OFFICE,), urgent=True),
+    Journey("bleeding-control", N_("Bleeding control"), N_("Steps and a tourniquet clock"),
+            EVERYONE, urgent=True),
+    Journey("bus-pre-route", N_("Pre-route bus check"), N_("Security walkaround and equipment"),
+            (Role.DRIVER,)),
+    Journey("bus-post-route", N_("Post-route child check"), N_("Walk the bus front to back"),
+            (Role.DRIVER,)),
+    Journey("field-trip", N_("Field trip"), N_("Roster, headcounts and check-ins"),
+            (Role.STAFF,)),
+    Journey("report", N_("Report something suspicious"), N_("A person, vehicle or item"),
+            EVERYONE),
+    Journey("alerts", N_("Live alerts"), N_("Who has answered, who needs help"),
+            (Role.SAFETY, Role.ADMIN)),
+    Journey("reports-map", N_("Reports on the map"), N_("What staff have seen, and where"),
+            (Role.SAFETY, Role.ADMIN)),
+    Journey("drills", N_("Drills"), N_("Plan drills and see their figures"),
+            (Role.SAFETY, Role.ADMIN)),
+]
+
+
+def journeys_for(roles: list[str]) -> list[Journey]:
+    return [j for j in JOURNEYS if any(role in roles for role in j.roles)]
+
+
+def find(key: str) -> Journey | None:
+    return next((j for j in JOURNEYS if j.key == key), None)

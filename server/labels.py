@@ -1,0 +1,19 @@
+"""Names people read for our enums, marked for translation."""
+
+from __future__ import annotations
+
+from server.i18n import N_
+
+ROLE_LABELS = {
+    "admin": N_("Admin"),
+    "safety": N_("Safety team"),
+    "staff": N_("Teacher / staff"),
+    "driver": N_("Bus driver"),
+    "office": N_("Front office"),
+}
+
+KIND_LABELS = {
+    "campus": N_("Campus"),
+    "depot": N_("Bus depot"),
+    "venue": N_("Venue"),
+}

@@ -1,0 +1,116 @@
+"""Database models. They hold only database constraints; input rules live in ``server.forms``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.validators import MaxValueValidator, MinValueValidator
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SAFETY = "safety"
+    STAFF = "staff"
+    DRIVER = "driver"
+    OFFICE = "office"
+
+
+class SiteKind(StrEnum):
+    CAMPUS = "campus"
+    DEPOT = "depot"
+    VENUE = "venue"
+
+
+# A record that belongs to one organisation; ``org_path`` is how a query reaches it.
+class TenantModel(Model):
+    org_path: str = "organisation_id"
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organisation"
+
+
+class School(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="schools")
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "school"
+        ordering = ["name"]
+
+
+class Site(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="sites")
+    # Empty for district-wide places such as the bus depot or a field-trip venue.
+    school = fields.ForeignKeyField("models.School", related_name="sites", null=True)
+    kind = fields.CharEnumField(SiteKind, max_length=16)
+    name = fields.CharField(max_length=200)
+    latitude = fields.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = fields.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "site"
+        ordering = ["name"]
+
+
+class User(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="users")
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    roles = fields.JSONField(default=list)
+    schools = fields.ManyToManyField("models.School", related_name="members", through="membership")
+    active = fields.BooleanField(default=True)
+    locale = fields.CharField(max_length=8, null=True)
+    # Bumped on password reset and deactivation: every older session cookie stops working.
+    session_epoch = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user"
+        ordering = ["name"]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+class AuditLog(TenantModel):
+    id = fields.BigIntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="audit_entries")
+    actor = fields.ForeignKeyField("models.User", related_name="audit_entries", null=True)
+    action = fields.CharField(max_length=64)
+    record_type = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=64)
+    detail = fields.JSONField(default=dict)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "audit_log"
+        ordering = ["-at"]
+
+
+# One failed sign-in; counted per account and per address to throttle guessing.
+# (A comment, not a docstring: Tortoise turns docstrings into SQL comments.)
+class SignInFailure(Model):
+    id = fields.BigIntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    address = fields.CharField(max_length=64, db_index=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "sign_in_failure"

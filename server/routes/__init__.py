@@ -1,0 +1,1 @@
+"""Routes, one module an area; ``server.app`` mounts them."""

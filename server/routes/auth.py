@@ -1,0 +1,88 @@
+"""Sign in, sign out, and the language switch."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server import throttle
+from server.auth import current_user, public, requires_role, sign_in, sign_out
+from server.forms import LanguageForm, SignInForm, from_form
+from server.i18n import gettext as _
+from server.models import User
+from server.passwords import verify_password
+from server.templating import render
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: never an open redirect."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+@public
+async def sign_in_page(request: Request) -> Response:
+    if request.method != "POST":
+        if current_user(request) is not None:
+            return RedirectResponse(request.url_for("home"), status_code=303)
+        next_path = safe_next(request.query_params.get("next", "/"))
+        return render(request, "sign_in.html", {"next": next_path, "email": ""})
+
+    try:
+        form = from_form(SignInForm, await request.form())
+    except ValidationError:
+        return _failed(request, "", "/", _("Enter your email and password."), 422)
+    email = form.email.strip().lower()
+    address = request.client.host if request.client else "unknown"
+    settings = request.app.state.settings
+    wait = await throttle.seconds_to_wait(settings, email, address)
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        message = _("Too many failed sign-ins. Try again in %(n)s minutes.") % {"n": minutes}
+        response = _failed(request, email, form.next, message, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    user = await User.get_or_none(email=email)
+    if not verify_password(user.password_hash if user else None, form.password) or not (
+        user and user.active
+    ):
+        await throttle.record_failure(email, address)
+        return _failed(request, email, form.next, _("That email and password don't match."), 400)
+
+    await throttle.clear_account(email)
+    sign_in(request, user)
+    return RedirectResponse(safe_next(form.next), status_code=303)
+
+
+def _failed(request: Request, email: str, next_path: str, message: str, status: int) -> Response:
+    context = {"email": email, "next": safe_next(next_path), "error": message}
+    return render(request, "sign_in.html", context, status_code=status)
+
+
+@requires_role()
+async def sign_out_action(request: Request) -> Response:
+    sign_out(request)
+    return RedirectResponse(request.url_for("sign_in"), status_code=303)
+
+
+@public
+async def choose_language(request: Request) -> Response:
+    try:
+        form = from_form(LanguageForm, await request.form())
+    except ValidationError:
+        return RedirectResponse("/", status_code=303)
+    request.session["locale"] = form.locale
+    user = current_user(request)
+    if user is not None:
+        user.locale = form.locale
+        await user.save(update_fields=["locale"])
+    return RedirectResponse(safe_next(form.next), status_code=303)
+
+
+routes = [
+    Route("/sign-in", sign_in_page, methods=["GET", "POST"], name="sign_in"),
+    Route("/sign-out", sign_out_action, methods=["POST"], name="sign_out"),
+    Route("/language", choose_language, methods=["POST"], name="choose_language"),
+]

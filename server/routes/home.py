@@ -1,0 +1,42 @@
+"""The home screen for each role, and the journeys it leads to."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.auth import current_user, public, requires_role
+from server.journeys import find, journeys_for
+from server.templating import render
+
+
+@requires_role()
+async def home(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    return render(request, "home.html", {"journeys": journeys_for(user.roles)})
+
+
+@requires_role()
+async def journey(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    found = find(request.path_params["key"])
+    if found is None or not user.has_role(*found.roles):
+        raise HTTPException(status_code=404)
+    return render(request, "journey.html", {"journey": found})
+
+
+@public
+async def health(request: Request) -> Response:
+    """A real endpoint for "can I reach the server?", cheap and never cached."""
+    return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/journeys/{key:str}", journey, name="journey"),
+    Route("/api/health", health, name="health"),
+]

@@ -1,0 +1,55 @@
+"""Jinja2 set-up: i18n, hashed static URLs, CSRF token and the page-or-fragment rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from server import i18n
+from server.assets import AssetRegistry
+from server.auth import current_user
+from server.csrf import csrf_token
+from server.htmx import wants_fragment
+from server.labels import KIND_LABELS, ROLE_LABELS
+from server.settings import ROOT
+
+
+def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "web" / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=debug,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["static"] = assets.url
+    env.globals["csrf_token"] = csrf_token
+    env.globals["languages"] = i18n.LANGUAGES
+    env.globals["role_labels"] = ROLE_LABELS
+    env.globals["kind_labels"] = KIND_LABELS
+    env.globals["current_locale"] = i18n.current_locale.get
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    page: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The whole page, or only ``fragment`` when htmx asks for a swap."""
+    templates: Jinja2Templates = request.app.state.templates
+    context = {"user": current_user(request), **(context or {})}
+    name = fragment if fragment and wants_fragment(request) else page
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if fragment:
+        response.headers["Vary"] = "HX-Request"
+    return response
