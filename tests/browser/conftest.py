@@ -1,0 +1,138 @@
+"""Browser tests: headless Debian Chromium driven by Playwright against a real server process.
+
+The server runs as ``python -m server serve`` on a fixed port for the whole session (a service
+worker and IndexedDB belong to one exact origin, so a restart must reuse the port), on its own
+fresh database: SQLite in a temporary folder, or a new PostgreSQL database when the suite runs on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.demo import DEMO_PASSWORD
+from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+LAUNCH_ARGS = {"executable_path": CHROMIUM, "chromium_sandbox": False,
+               "args": ["--disable-gpu", "--disable-quic"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real Muster server process that tests can stop, kill and start again on the same port."""
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "MUSTER_DATA_DIR": str(data_dir), "DATABASE_URL": database_url}
+        self.log = (data_dir / "server.log").open("ab")
+        self.process: subprocess.Popen | None = None
+
+    def manage(self, *command: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "server", *command], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return done.stdout
+
+    def start(self) -> None:
+        assert self.process is None, "already running"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
+            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start within 30 s")
+
+    def stop(self) -> None:
+        """A clean shutdown (SIGTERM)."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish anything in flight."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=15)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    data_dir = Path(tempfile.mkdtemp(prefix="muster-live-"))
+    if POSTGRES_SERVER:
+        name = f"{TEST_DB_NAME}_live"
+        asyncio.run(_create_postgres_db(name))
+        database_url = f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{name}"
+    else:
+        database_url = f"sqlite://{data_dir / 'muster.sqlite3'}"
+    server = LiveServer(data_dir, database_url)
+    server.manage("migrate")
+    server.manage("seed-demo")
+    server.start()
+    yield server
+    server.stop()
+    server.log.close()
+    if POSTGRES_SERVER:
+        asyncio.run(_create_postgres_db(f"{TEST_DB_NAME}_live", drop=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, **LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, **PHONE}
+
+
+@pytest.fixture(autouse=True)
+def _server_running(live_server):
+    """A test that stopped the server leaves it running for the next one."""
+    yield
+    if not live_server.running:
+        live_server.start()
+
+
+def sign_in(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{server.url}/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")

@@ -1,0 +1,32 @@
+"""A driver signs in on a phone and sees the driver's home screen."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_driver_signs_in_and_sees_their_journeys(page: Page, live_server, tmp_path):
+    sign_in(page, live_server, "driver@demo.muster.test")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
+    journeys = page.locator(".journeys a")
+    expect(journeys).to_have_count(4)
+    for name in ("Bleeding control", "Pre-route bus check", "Post-route child check",
+                 "Report something suspicious"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_text("Threatening call")).to_have_count(0)
+    # Big targets: every journey button is at least 48 px tall and fits the 390 px screen.
+    for box in (journeys.nth(i).bounding_box() for i in range(4)):
+        assert box["height"] >= 48 and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.screenshot(path=tmp_path / "driver-home.png", full_page=True)
+
+
+def test_wrong_password_says_so(page: Page, live_server):
+    sign_in(page, live_server, "office@demo.muster.test", "not-the-password")
+    expect(page.get_by_role("alert")).to_have_text("That email and password don't match.")
+    expect(page).to_have_url(f"{live_server.url}/sign-in")

@@ -1,0 +1,171 @@
+"""Shared fixtures: the real app on a freshly migrated database, and demo-like organisations.
+
+The database is SQLite in a temporary folder unless ``MUSTER_TEST_POSTGRES`` names a PostgreSQL
+server (``postgresql://postgres@127.0.0.1:5432``); then a fresh database is created for this run
+and dropped after it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="muster-test-"))
+os.environ["MUSTER_DATA_DIR"] = str(_DATA_DIR)
+os.environ.pop("MUSTER_SECRET_KEY", None)
+POSTGRES_SERVER = os.environ.get("MUSTER_TEST_POSTGRES", "").rstrip("/")
+TEST_DB_NAME = f"muster_test_{uuid.uuid4().hex[:10]}"
+if POSTGRES_SERVER:
+    os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{TEST_DB_NAME}"
+else:
+    os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
+
+from server.app import create_app  # noqa: E402
+from server.db import migrate  # noqa: E402
+from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
+from server.passwords import hash_password  # noqa: E402
+from server.settings import load_settings  # noqa: E402
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)
+_addresses = itertools.count(1)
+
+
+async def _create_postgres_db(name: str, drop: bool = False) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if not drop:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+async def app(settings):
+    if POSTGRES_SERVER:
+        await _create_postgres_db(TEST_DB_NAME)
+    await migrate(settings)  # the committed migrations, exactly as production applies them
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+    if POSTGRES_SERVER:
+        await _create_postgres_db(TEST_DB_NAME, drop=True)
+
+
+@dataclass
+class Org:
+    organisation: Organisation
+    school: School
+    other_school: School
+    site: Site
+    users: dict[str, User] = field(default_factory=dict)
+
+
+async def make_org(name: str | None = None) -> Org:
+    tag = uuid.uuid4().hex[:8]
+    org = await Organisation.create(name=name or f"District {tag}")
+    school = await School.create(organisation=org, name=f"Lincoln {tag}")
+    other = await School.create(organisation=org, name=f"Roosevelt {tag}")
+    site = await Site.create(organisation=org, school=school, kind=SiteKind.CAMPUS,
+                             name=f"Campus {tag}", latitude=38.5762, longitude=-121.4865)
+    result = Org(org, school, other, site)
+    for role in Role:
+        user = await User.create(organisation=org, name=f"{role.value.title()} {tag}",
+                                 email=f"{role.value}-{tag}@example.org",
+                                 password_hash=_PASSWORD_HASH, roles=[role.value])
+        await user.schools.add(school)
+        result.users[role.value] = user
+    return result
+
+
+@pytest.fixture
+async def org(app) -> Org:
+    return await make_org()
+
+
+@pytest.fixture
+async def other_org(app) -> Org:
+    return await make_org()
+
+
+class Client:
+    """An httpx client on the real app that keeps its session's CSRF token at hand."""
+
+    TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.csrf = ""
+
+    async def get(self, url: str, **kwargs) -> httpx.Response:
+        response = await self.http.get(url, **kwargs)
+        found = self.TOKEN.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    async def post(self, url: str, data: dict | list | None = None, csrf: bool = True,
+                   **kwargs) -> httpx.Response:
+        if csrf and not self.csrf:
+            await self.get("/sign-in")
+        if csrf:
+            data = [*(data.items() if isinstance(data, dict) else data or [])]
+            data.append(("csrf_token", self.csrf))
+        return await self.http.post(url, data=data, **kwargs)
+
+    async def sign_in(self, user: User, password: str = PASSWORD) -> httpx.Response:
+        response = await self.post("/sign-in", {"email": user.email, "password": password})
+        await self.get("/")  # pick up the signed-in page's token
+        return response
+
+
+@pytest.fixture
+async def make_client(app) -> AsyncIterator:
+    clients: list[httpx.AsyncClient] = []
+
+    def factory() -> Client:
+        # Each client its own address, so the per-address sign-in throttle never spans tests.
+        n = next(_addresses)
+        transport = httpx.ASGITransport(app=app, client=(f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}", 50000))
+        http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        clients.append(http)
+        return Client(http)
+
+    yield factory
+    for http in clients:
+        await http.aclose()
+
+
+@pytest.fixture
+async def client(make_client) -> Client:
+    return make_client()
+
+
+@pytest.fixture
+async def as_role(make_client, org):
+    """``await as_role("driver")`` -> a client signed in as that role's person in ``org``."""
+
+    async def signed_in(role: str, who: Org | None = None) -> Client:
+        c = make_client()
+        response = await c.sign_in((who or org).users[role])
+        assert response.status_code == 303, response.text
+        return c
+
+    return signed_in
