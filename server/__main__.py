@@ -47,6 +47,13 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
     print(message)
 
 
+def cmd_i18n_update(args: argparse.Namespace) -> None:
+    from server.i18n_catalogue import update
+
+    for code, count in update().items():
+        print(f"{code}: {count} strings need translating")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -77,6 +84,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("seed-demo", help="create the demo district").set_defaults(
         func=cmd_seed_demo
     )
+    commands.add_parser(
+        "i18n-update", help="merge new UI strings into web/locale/*/LC_MESSAGES/messages.po"
+    ).set_defaults(func=cmd_i18n_update)
     admin = commands.add_parser(
         "create-admin", help="create an admin (password from MUSTER_ADMIN_PASSWORD or a prompt)"
     )

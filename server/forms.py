@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -15,21 +16,25 @@ from server.models import Role, SiteKind
 M = TypeVar("M", bound=BaseModel)
 
 
-def _clean(value: str) -> str:
-    """NFC-normalised, stripped, and free of control characters (PostgreSQL refuses NUL)."""
-    value = unicodedata.normalize("NFC", value).strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise PydanticCustomError("control_chars", "control characters")
-    return value
+def _text(min_length: int, max_length: int) -> Callable[[str], str]:
+    def clean(value: str) -> str:
+        """NFC-normalised, stripped, free of control characters (PostgreSQL refuses NUL)."""
+        if len(value) > max_length * 4:  # don't normalise megabytes only to refuse them
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        value = unicodedata.normalize("NFC", value).strip()
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+            raise PydanticCustomError("control_chars", "control characters")
+        if len(value) < min_length:
+            raise PydanticCustomError("string_too_short", "too short", {"min_length": min_length})
+        if len(value) > max_length:
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        return value
+
+    return clean
 
 
 def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads as a type
-    return Annotated[
-        str,
-        Field(max_length=max_length * 4),  # cheap upper bound before normalising
-        AfterValidator(_clean),
-        Field(min_length=min_length, max_length=max_length),
-    ]
+    return Annotated[str, AfterValidator(_text(min_length, max_length))]
 
 
 def _email(value: str) -> str:

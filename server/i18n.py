@@ -6,10 +6,12 @@ variable so templates and Python code translate the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
+from gettext import c2py
 from pathlib import Path
 
-from babel import Locale, negotiate_locale
+from babel import negotiate_locale
 from babel.messages.pofile import read_po
 
 from server.settings import ROOT
@@ -20,10 +22,10 @@ LANGUAGES = {"en": "English", "es": "Español"}
 current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
 
 
-def _load(locale: str) -> dict[str, str | tuple[str, ...]]:
+def _load(locale: str) -> tuple[dict[str, str | tuple[str, ...]], Callable[[int], int]]:
     path: Path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
     if not path.exists():
-        return {}
+        return {}, lambda n: int(n != 1)
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=locale)
     table: dict[str, str | tuple[str, ...]] = {}
@@ -33,27 +35,24 @@ def _load(locale: str) -> dict[str, str | tuple[str, ...]]:
         key = message.id[0] if isinstance(message.id, tuple) else message.id
         if message.string and all(message.string if isinstance(message.string, tuple) else [1]):
             table[key] = message.string
-    return table
+    return table, c2py(catalog.plural_expr)
 
 
 _catalogues = {code: _load(code) for code in LANGUAGES if code != "en"}
+_NONE: tuple[dict[str, str | tuple[str, ...]], Callable[[int], int]] = ({}, lambda n: int(n != 1))
 
 
 def gettext(message: str) -> str:
-    translated = _catalogues.get(current_locale.get(), {}).get(message)
+    translated = _catalogues.get(current_locale.get(), _NONE)[0].get(message)
     return translated if isinstance(translated, str) else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    translated = _catalogues.get(current_locale.get(), {}).get(singular)
+    table, plural_index = _catalogues.get(current_locale.get(), _NONE)
+    translated = table.get(singular)
     if isinstance(translated, tuple):
-        index = Locale.parse(current_locale.get()).plural_form(n)
-        return translated[min(_plural_index(index), len(translated) - 1)]
+        return translated[min(plural_index(n), len(translated) - 1)]
     return singular if n == 1 else plural
-
-
-def _plural_index(form: str) -> int:
-    return 0 if form == "one" else 1
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"

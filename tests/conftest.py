@@ -76,6 +76,7 @@ class Org:
     other_school: School
     site: Site
     users: dict[str, User] = field(default_factory=dict)
+    spare: User | None = None  # a person no test signs in as, safe to reset or deactivate
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -92,6 +93,9 @@ async def make_org(name: str | None = None) -> Org:
                                  password_hash=_PASSWORD_HASH, roles=[role.value])
         await user.schools.add(school)
         result.users[role.value] = user
+    result.spare = await User.create(organisation=org, name=f"Spare {tag}",
+                                     email=f"spare-{tag}@example.org",
+                                     password_hash=_PASSWORD_HASH, roles=["staff"])
     return result
 
 
@@ -125,10 +129,14 @@ class Client:
                    **kwargs) -> httpx.Response:
         if csrf and not self.csrf:
             await self.get("/sign-in")
+        pairs = [*(data.items() if isinstance(data, dict) else data or [])]
         if csrf:
-            data = [*(data.items() if isinstance(data, dict) else data or [])]
-            data.append(("csrf_token", self.csrf))
-        return await self.http.post(url, data=data, **kwargs)
+            pairs.append(("csrf_token", self.csrf))
+        form: dict[str, list[str]] = {}
+        for key, value in pairs:
+            values = value if isinstance(value, list) else [value]
+            form.setdefault(key, []).extend(str(v) for v in values)
+        return await self.http.post(url, data=form, **kwargs)
 
     async def sign_in(self, user: User, password: str = PASSWORD) -> httpx.Response:
         response = await self.post("/sign-in", {"email": user.email, "password": password})
@@ -169,3 +177,10 @@ async def as_role(make_client, org):
         return c
 
     return signed_in
+
+
+def html(response: httpx.Response):
+    """The response parsed, to check with CSS selectors rather than string matching."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.text, "html.parser")

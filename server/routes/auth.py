@@ -11,6 +11,7 @@ from server import throttle
 from server.auth import current_user, public, requires_role, sign_in, sign_out
 from server.forms import LanguageForm, SignInForm, from_form
 from server.i18n import gettext as _
+from server.i18n import ngettext
 from server.models import User
 from server.passwords import verify_password
 from server.templating import render
@@ -39,7 +40,11 @@ async def sign_in_page(request: Request) -> Response:
     wait = await throttle.seconds_to_wait(settings, email, address)
     if wait:
         minutes = max(1, -(-wait // 60))
-        message = _("Too many failed sign-ins. Try again in %(n)s minutes.") % {"n": minutes}
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)s minute.",
+            "Too many failed sign-ins. Try again in %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
         response = _failed(request, email, form.next, message, 429)
         response.headers["Retry-After"] = str(wait)
         return response

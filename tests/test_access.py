@@ -1,0 +1,113 @@
+"""Every route x every role, and every object route across organisations.
+
+Each route declares its roles with ``requires_role`` (or ``public``); this table says how to call it.
+A route missing from the table fails the first test, so no route goes unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from starlette.routing import Route
+
+from server.auth import ALL_ROLES
+from tests.conftest import Org
+
+# route name -> (method, url in the given organisation)
+ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
+    "home": ("GET", lambda o: "/"),
+    "journey": ("GET", lambda o: "/journeys/bleeding-control"),
+    "sign_out": ("POST", lambda o: "/sign-out"),
+    "people": ("GET", lambda o: "/admin/people"),
+    "person_new": ("GET", lambda o: "/admin/people/new"),
+    "person_edit": ("GET", lambda o: f"/admin/people/{o.users['staff'].id}"),
+    "person_reset_password": ("POST", lambda o: f"/admin/people/{o.spare.id}/password"),
+    "places": ("GET", lambda o: "/admin/places"),
+    "school_new": ("GET", lambda o: "/admin/schools/new"),
+    "school_edit": ("GET", lambda o: f"/admin/schools/{o.school.id}"),
+    "site_new": ("GET", lambda o: "/admin/sites/new"),
+    "site_edit": ("GET", lambda o: f"/admin/sites/{o.site.id}"),
+}
+# Routes open to everyone on purpose (sign-in page, health check, static files, language).
+PUBLIC = {"sign_in", "health", "static", "choose_language"}
+# Object routes: (method, url, form) against another organisation's record.
+OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
+    ("GET", lambda o: f"/admin/people/{o.users['staff'].id}", {}),
+    ("POST", lambda o: f"/admin/people/{o.users['staff'].id}",
+     {"name": "Taken", "email": "taken@example.org", "roles": "admin", "active": "on"}),
+    ("POST", lambda o: f"/admin/people/{o.users['staff'].id}/password", {}),
+    ("GET", lambda o: f"/admin/schools/{o.school.id}", {}),
+    ("POST", lambda o: f"/admin/schools/{o.school.id}", {"name": "Taken"}),
+    ("GET", lambda o: f"/admin/sites/{o.site.id}", {}),
+    ("POST", lambda o: f"/admin/sites/{o.site.id}",
+     {"name": "Taken", "kind": "campus", "latitude": "1", "longitude": "1"}),
+]
+
+
+def _routes(app) -> dict[str, Route]:
+    return {route.name: route for route in app.routes if isinstance(route, Route)}
+
+
+async def test_every_route_is_in_the_table(app):
+    names = set(_routes(app))
+    assert names - PUBLIC - set(ROUTE_CASES) == set(), "add new routes to ROUTE_CASES or PUBLIC"
+    assert set(ROUTE_CASES) <= names, "the table lists a route that no longer exists"
+    for name in PUBLIC:
+        assert getattr(_routes(app)[name].endpoint, "allowed_roles", "unset") is None
+
+
+async def _call(client, method: str, url: str, data: dict | None = None):
+    if method == "GET":
+        return await client.get(url)
+    return await client.post(url, data or {})
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_CASES))
+async def test_route_by_role(name, app, org, as_role, client):
+    method, url_for = ROUTE_CASES[name]
+    allowed = _routes(app)[name].endpoint.allowed_roles
+    assert allowed, f"{name} has no requires_role guard"
+    url = url_for(org)
+
+    anonymous = await _call(client, method, url)
+    if url.startswith("/api/"):
+        assert anonymous.status_code == 401
+    else:
+        assert anonymous.status_code == 303
+        assert "/sign-in" in anonymous.headers["location"]
+
+    for role in ALL_ROLES:
+        response = await _call(await as_role(role), method, url)
+        if role in allowed:
+            assert response.status_code < 400 or response.status_code == 422, (role, response)
+        else:
+            assert response.status_code == 403, (role, response.status_code)
+            assert "not for your role" in response.text
+
+
+@pytest.mark.parametrize("case", range(len(OBJECT_ROUTES)))
+async def test_another_organisations_records_are_not_found(case, org, other_org, as_role):
+    method, url_for, data = OBJECT_ROUTES[case]
+    admin = await as_role("admin", org)
+    response = await _call(admin, method, url_for(other_org), data)
+    assert response.status_code == 404
+    await other_org.users["staff"].refresh_from_db()
+    await other_org.school.refresh_from_db()
+    await other_org.site.refresh_from_db()
+    assert "Taken" not in (other_org.users["staff"].name, other_org.school.name, other_org.site.name)
+
+
+async def test_lists_show_only_this_organisations_records(org, other_org, as_role):
+    admin = await as_role("admin", org)
+    people = (await admin.get("/admin/people")).text
+    places = (await admin.get("/admin/places")).text
+    assert org.users["driver"].email in people
+    assert other_org.users["driver"].email not in people
+    assert org.school.name in places and other_org.school.name not in places
+
+
+async def test_ids_beyond_the_database_range_are_not_found(as_role):
+    admin = await as_role("admin")
+    for url in ("/admin/people/99999999999999999999", "/admin/sites/2147483648"):
+        assert (await admin.get(url)).status_code == 404

@@ -1,0 +1,116 @@
+"""The shell: home per role, security headers, error pages, static files."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.routing import Route
+
+from server.app import create_app
+from server.journeys import JOURNEYS
+from tests.conftest import html
+
+EXPECTED_HOME = {
+    "driver": {"bleeding-control", "bus-pre-route", "bus-post-route", "report"},
+    "office": {"threat-call", "bleeding-control", "report"},
+    "staff": {"bleeding-control", "field-trip", "report"},
+    "safety": {"bleeding-control", "report", "alerts", "reports-map", "drills"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED_HOME))
+async def test_home_shows_the_roles_journeys(role, as_role):
+    page = html(await (await as_role(role)).get("/"))
+    keys = {a["data-journey"] for a in page.select(".journeys a")}
+    assert keys == EXPECTED_HOME[role]
+    if role == "office":  # the call script comes first for the front office
+        assert page.select(".journeys a")[0]["data-journey"] == "threat-call"
+
+
+async def test_a_person_with_several_roles_sees_each_once(as_role, org):
+    user = org.users["driver"]
+    user.roles = ["driver", "office", "staff"]
+    await user.save()
+    keys = [a["data-journey"] for a in html(await (await as_role("driver")).get("/")).select(".journeys a")]
+    assert len(keys) == len(set(keys))
+    assert {"threat-call", "bus-pre-route", "field-trip"} <= set(keys)
+
+
+async def test_a_journey_not_for_your_role_is_not_found(as_role):
+    driver = await as_role("driver")
+    assert (await driver.get("/journeys/threat-call")).status_code == 404
+    assert (await driver.get("/journeys/no-such-thing")).status_code == 404
+    assert (await driver.get("/journeys/bus-pre-route")).status_code == 200
+
+
+async def test_security_headers_on_every_kind_of_response(client, as_role):
+    admin = await as_role("admin")
+    for response in (await client.get("/sign-in"), await admin.get("/"),
+                     await admin.get("/nope"), await client.get("/api/health")):
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_pages_need_no_inline_script_or_style(as_role):
+    admin = await as_role("admin")
+    for url in ("/", "/admin/people", "/admin/places", "/admin/sites/new", "/journeys/report"):
+        page = html(await admin.get(url))
+        assert all(script.get("src") for script in page.select("script")), url
+        assert not page.select("[style]") and not page.select("style"), url
+        assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+
+
+async def test_not_found_is_a_friendly_page(as_role):
+    response = await (await as_role("staff")).get("/no/such/page")
+    assert response.status_code == 404
+    assert html(response).select_one("h1").get_text() == "We can't find that page"
+
+
+async def test_method_not_allowed_is_a_friendly_page(as_role):
+    response = await (await as_role("admin")).post("/admin/people")
+    assert response.status_code == 405
+
+
+async def test_a_crash_shows_no_stack_trace(app, settings):
+    async def boom(request):
+        raise RuntimeError("secret internals /etc/passwd")
+
+    crashing = create_app(settings)
+    crashing.router.routes.append(Route("/boom", boom))
+    transport = httpx.ASGITransport(app=crashing, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.get("/boom")
+    assert response.status_code == 500
+    assert "secret internals" not in response.text and "Traceback" not in response.text
+    assert html(response).select_one("h1").get_text() == "Something went wrong on our side"
+
+
+async def test_static_files_carry_a_content_hash_and_are_immutable(client, app):
+    url = app.state.assets.url("css/app.css")
+    response = await client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert "immutable" in response.headers["cache-control"]
+    stale = url.replace(url.split("/")[2], "000000000000")
+    assert "immutable" not in (await client.get(stale)).headers["cache-control"]
+    htmx = await client.get(app.state.assets.url("vendor/htmx.js"))
+    assert htmx.status_code == 200 and b"htmx" in htmx.content
+    for bad in ("/static/x/../../pyproject.toml", "/static/x/secret_key", "/static/x/nope.js"):
+        assert (await client.get(bad)).status_code == 404
+
+
+async def test_pages_are_compressed(as_role):
+    response = await (await as_role("driver")).get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("content-encoding") == "gzip"
+
+
+async def test_every_journey_has_a_page(as_role, org):
+    user = org.users["admin"]
+    user.roles = ["admin", "safety", "staff", "driver", "office"]
+    await user.save()
+    admin = await as_role("admin")
+    for journey in JOURNEYS:
+        assert (await admin.get(f"/journeys/{journey.key}")).status_code == 200
