@@ -57,8 +57,14 @@ def cmd_i18n_update(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=True)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> None:

@@ -21,6 +21,11 @@ async def create_admin(organisation: str, name: str, email: str, password: str) 
     if await User.filter(email=form.email).exists():
         raise ValueError(f"{form.email} already has an account")
     org, _created = await Organisation.get_or_create(name=organisation.strip())
-    await User.create(organisation=org, name=form.name, email=form.email,
-                      password_hash=hash_password(password), roles=[Role.ADMIN.value])
+    await User.create(
+        organisation=org,
+        name=form.name,
+        email=form.email,
+        password_hash=hash_password(password),
+        roles=[Role.ADMIN.value],
+    )
     return f"Admin {form.email} created in {org.name}."

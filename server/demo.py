@@ -31,10 +31,20 @@ DEMO_PEOPLE = [
 # (school, [(kind, name, latitude, longitude)]) — invented places around Sacramento, California.
 DEMO_PLACES = [
     ("Lincoln Elementary", [(SiteKind.CAMPUS, "Lincoln Elementary campus", 38.57620, -121.48650)]),
-    ("Roosevelt Middle School", [(SiteKind.CAMPUS, "Roosevelt Middle campus", 38.56410, -121.47100),
-                                 (SiteKind.CAMPUS, "Roosevelt sports field", 38.56290, -121.46880)]),
-    (None, [(SiteKind.DEPOT, "District bus depot", 38.59200, -121.46000),
-            (SiteKind.VENUE, "River City Science Museum", 38.58440, -121.50510)]),
+    (
+        "Roosevelt Middle School",
+        [
+            (SiteKind.CAMPUS, "Roosevelt Middle campus", 38.56410, -121.47100),
+            (SiteKind.CAMPUS, "Roosevelt sports field", 38.56290, -121.46880),
+        ],
+    ),
+    (
+        None,
+        [
+            (SiteKind.DEPOT, "District bus depot", 38.59200, -121.46000),
+            (SiteKind.VENUE, "River City Science Museum", 38.58440, -121.50510),
+        ],
+    ),
 ]
 
 
@@ -46,22 +56,34 @@ async def seed_demo() -> list[DemoPerson] | None:
         org = await Organisation.create(name=DEMO_ORGANISATION)
         schools = []
         for school_name, sites in DEMO_PLACES:
-            school = await School.create(organisation=org, name=school_name) if school_name else None
+            school = (
+                await School.create(organisation=org, name=school_name) if school_name else None
+            )
             if school:
                 schools.append(school)
             for kind, name, lat, lon in sites:
-                await Site.create(organisation=org, school=school, kind=kind, name=name,
-                                  latitude=lat, longitude=lon)
+                await Site.create(
+                    organisation=org,
+                    school=school,
+                    kind=kind,
+                    name=name,
+                    latitude=lat,
+                    longitude=lon,
+                )
         password_hash = hash_password(DEMO_PASSWORD)
         for person in DEMO_PEOPLE:
-            user = await User.create(organisation=org, name=person.name, email=person.email,
-                                     password_hash=password_hash,
-                                     roles=[r.value for r in person.roles])
+            user = await User.create(
+                organisation=org,
+                name=person.name,
+                email=person.email,
+                password_hash=password_hash,
+                roles=[r.value for r in person.roles],
+            )
             await user.schools.add(*schools)
     return DEMO_PEOPLE
 
 
 def credentials_text(people: list[DemoPerson]) -> str:
-    lines = ["Demo sign-ins (password for all: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {p.email:<28} {', '.join(r.value for r in p.roles)}" for p in people]
     return "\n".join(lines)

@@ -33,7 +33,7 @@ def _text(min_length: int, max_length: int) -> Callable[[str], str]:
     return clean
 
 
-def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads as a type
+def Text(max_length: int, min_length: int = 1) -> Any:
     return Annotated[str, AfterValidator(_text(min_length, max_length))]
 
 
@@ -110,7 +110,9 @@ def messages(error: ValidationError) -> dict[str, str]:
 
 
 def _message(kind: str, ctx: dict[str, Any]) -> str:
-    if kind in ("missing", "string_too_short") or (kind == "too_short" and not ctx.get("min_length")):
+    if kind in ("missing", "string_too_short") or (
+        kind == "too_short" and not ctx.get("min_length")
+    ):
         return _("Please fill this in.")
     if kind == "too_short":
         return _("Choose at least one.")

@@ -55,7 +55,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     return message
 
 

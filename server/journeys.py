@@ -23,24 +23,49 @@ class Journey:
 
 
 JOURNEYS = [
-    Journey("threat-call", N_("Threatening call"), N_("Script for a caller on the line now"),
-            (Role.OFFICE,), urgent=True),
-    Journey("bleeding-control", N_("Bleeding control"), N_("Steps and a tourniquet clock"),
-            EVERYONE, urgent=True),
-    Journey("bus-pre-route", N_("Pre-route bus check"), N_("Security walkaround and equipment"),
-            (Role.DRIVER,)),
-    Journey("bus-post-route", N_("Post-route child check"), N_("Walk the bus front to back"),
-            (Role.DRIVER,)),
-    Journey("field-trip", N_("Field trip"), N_("Roster, headcounts and check-ins"),
-            (Role.STAFF,)),
-    Journey("report", N_("Report something suspicious"), N_("A person, vehicle or item"),
-            EVERYONE),
-    Journey("alerts", N_("Live alerts"), N_("Who has answered, who needs help"),
-            (Role.SAFETY, Role.ADMIN)),
-    Journey("reports-map", N_("Reports on the map"), N_("What staff have seen, and where"),
-            (Role.SAFETY, Role.ADMIN)),
-    Journey("drills", N_("Drills"), N_("Plan drills and see their figures"),
-            (Role.SAFETY, Role.ADMIN)),
+    Journey(
+        "threat-call",
+        N_("Threatening call"),
+        N_("Script for a caller on the line now"),
+        (Role.OFFICE,),
+        urgent=True,
+    ),
+    Journey(
+        "bleeding-control",
+        N_("Bleeding control"),
+        N_("Steps and a tourniquet clock"),
+        EVERYONE,
+        urgent=True,
+    ),
+    Journey(
+        "bus-pre-route",
+        N_("Pre-route bus check"),
+        N_("Security walkaround and equipment"),
+        (Role.DRIVER,),
+    ),
+    Journey(
+        "bus-post-route",
+        N_("Post-route child check"),
+        N_("Walk the bus front to back"),
+        (Role.DRIVER,),
+    ),
+    Journey("field-trip", N_("Field trip"), N_("Roster, headcounts and check-ins"), (Role.STAFF,)),
+    Journey("report", N_("Report something suspicious"), N_("A person, vehicle or item"), EVERYONE),
+    Journey(
+        "alerts",
+        N_("Live alerts"),
+        N_("Who has answered, who needs help"),
+        (Role.SAFETY, Role.ADMIN),
+    ),
+    Journey(
+        "reports-map",
+        N_("Reports on the map"),
+        N_("What staff have seen, and where"),
+        (Role.SAFETY, Role.ADMIN),
+    ),
+    Journey(
+        "drills", N_("Drills"), N_("Plan drills and see their figures"), (Role.SAFETY, Role.ADMIN)
+    ),
 ]
 
 

@@ -19,13 +19,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-_DATA_DIR = Path(tempfile.mkdtemp(prefix="muster-test-"))
+# Kept in the environment so a second import of this module (tests/browser imports it by name)
+# agrees with the first on where the test database is.
+_DATA_DIR = Path(os.environ.setdefault("MUSTER_TEST_DATA_DIR", tempfile.mkdtemp(prefix="muster-")))
 os.environ["MUSTER_DATA_DIR"] = str(_DATA_DIR)
 os.environ.pop("MUSTER_SECRET_KEY", None)
 POSTGRES_SERVER = os.environ.get("MUSTER_TEST_POSTGRES", "").rstrip("/")
-TEST_DB_NAME = f"muster_test_{uuid.uuid4().hex[:10]}"
+TEST_DB_NAME = os.environ.setdefault("MUSTER_TEST_DB_NAME", f"muster_test_{uuid.uuid4().hex[:10]}")
 if POSTGRES_SERVER:
-    os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{TEST_DB_NAME}"
+    os.environ["DATABASE_URL"] = (
+        f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{TEST_DB_NAME}"
+    )
 else:
     os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
 
@@ -84,18 +88,32 @@ async def make_org(name: str | None = None) -> Org:
     org = await Organisation.create(name=name or f"District {tag}")
     school = await School.create(organisation=org, name=f"Lincoln {tag}")
     other = await School.create(organisation=org, name=f"Roosevelt {tag}")
-    site = await Site.create(organisation=org, school=school, kind=SiteKind.CAMPUS,
-                             name=f"Campus {tag}", latitude=38.5762, longitude=-121.4865)
+    site = await Site.create(
+        organisation=org,
+        school=school,
+        kind=SiteKind.CAMPUS,
+        name=f"Campus {tag}",
+        latitude=38.5762,
+        longitude=-121.4865,
+    )
     result = Org(org, school, other, site)
     for role in Role:
-        user = await User.create(organisation=org, name=f"{role.value.title()} {tag}",
-                                 email=f"{role.value}-{tag}@example.org",
-                                 password_hash=_PASSWORD_HASH, roles=[role.value])
+        user = await User.create(
+            organisation=org,
+            name=f"{role.value.title()} {tag}",
+            email=f"{role.value}-{tag}@example.org",
+            password_hash=_PASSWORD_HASH,
+            roles=[role.value],
+        )
         await user.schools.add(school)
         result.users[role.value] = user
-    result.spare = await User.create(organisation=org, name=f"Spare {tag}",
-                                     email=f"spare-{tag}@example.org",
-                                     password_hash=_PASSWORD_HASH, roles=["staff"])
+    result.spare = await User.create(
+        organisation=org,
+        name=f"Spare {tag}",
+        email=f"spare-{tag}@example.org",
+        password_hash=_PASSWORD_HASH,
+        roles=["staff"],
+    )
     return result
 
 
@@ -125,8 +143,9 @@ class Client:
             self.csrf = found.group(1)
         return response
 
-    async def post(self, url: str, data: dict | list | None = None, csrf: bool = True,
-                   **kwargs) -> httpx.Response:
+    async def post(
+        self, url: str, data: dict | list | None = None, csrf: bool = True, **kwargs
+    ) -> httpx.Response:
         if csrf and not self.csrf:
             await self.get("/sign-in")
         pairs = [*(data.items() if isinstance(data, dict) else data or [])]
@@ -151,7 +170,9 @@ async def make_client(app) -> AsyncIterator:
     def factory() -> Client:
         # Each client its own address, so the per-address sign-in throttle never spans tests.
         n = next(_addresses)
-        transport = httpx.ASGITransport(app=app, client=(f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}", 50000))
+        transport = httpx.ASGITransport(
+            app=app, client=(f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}", 50000)
+        )
         http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
         clients.append(http)
         return Client(http)
@@ -184,3 +205,9 @@ def html(response: httpx.Response):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(response.text, "html.parser")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in this thread
+    from its first use to the end of the session, and async tests can't run beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,6 +1,7 @@
 """Every route x every role, and every object route across organisations.
 
-Each route declares its roles with ``requires_role`` (or ``public``); this table says how to call it.
+Each route declares its roles with ``requires_role`` (or ``public``); this table says how to
+call it.
 A route missing from the table fails the first test, so no route goes unchecked.
 """
 
@@ -34,14 +35,20 @@ PUBLIC = {"sign_in", "health", "static", "choose_language"}
 # Object routes: (method, url, form) against another organisation's record.
 OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/admin/people/{o.users['staff'].id}", {}),
-    ("POST", lambda o: f"/admin/people/{o.users['staff'].id}",
-     {"name": "Taken", "email": "taken@example.org", "roles": "admin", "active": "on"}),
+    (
+        "POST",
+        lambda o: f"/admin/people/{o.users['staff'].id}",
+        {"name": "Taken", "email": "taken@example.org", "roles": "admin", "active": "on"},
+    ),
     ("POST", lambda o: f"/admin/people/{o.users['staff'].id}/password", {}),
     ("GET", lambda o: f"/admin/schools/{o.school.id}", {}),
     ("POST", lambda o: f"/admin/schools/{o.school.id}", {"name": "Taken"}),
     ("GET", lambda o: f"/admin/sites/{o.site.id}", {}),
-    ("POST", lambda o: f"/admin/sites/{o.site.id}",
-     {"name": "Taken", "kind": "campus", "latitude": "1", "longitude": "1"}),
+    (
+        "POST",
+        lambda o: f"/admin/sites/{o.site.id}",
+        {"name": "Taken", "kind": "campus", "latitude": "1", "longitude": "1"},
+    ),
 ]
 
 
@@ -95,7 +102,11 @@ async def test_another_organisations_records_are_not_found(case, org, other_org,
     await other_org.users["staff"].refresh_from_db()
     await other_org.school.refresh_from_db()
     await other_org.site.refresh_from_db()
-    assert "Taken" not in (other_org.users["staff"].name, other_org.school.name, other_org.site.name)
+    assert "Taken" not in (
+        other_org.users["staff"].name,
+        other_org.school.name,
+        other_org.site.name,
+    )
 
 
 async def test_lists_show_only_this_organisations_records(org, other_org, as_role):

@@ -10,9 +10,16 @@ from tests.conftest import html
 
 async def test_create_a_person_with_roles_and_schools(as_role, make_client, org):
     admin = await as_role("admin")
-    response = await admin.post("/admin/people/new", {
-        "name": "Rosa Ruiz", "email": "Rosa.Ruiz@Example.org", "roles": ["driver", "staff"],
-        "schools": [str(org.school.id), str(org.other_school.id)], "active": "on"})
+    response = await admin.post(
+        "/admin/people/new",
+        {
+            "name": "Rosa Ruiz",
+            "email": "Rosa.Ruiz@Example.org",
+            "roles": ["driver", "staff"],
+            "schools": [str(org.school.id), str(org.other_school.id)],
+            "active": "on",
+        },
+    )
     assert response.status_code == 303
     person = await User.get(email="rosa.ruiz@example.org").prefetch_related("schools")
     assert sorted(person.roles) == ["driver", "staff"]
@@ -31,8 +38,10 @@ async def test_edit_roles_and_deactivate(as_role, org):
     admin = await as_role("admin")
     staff_client = await as_role("staff")
     person = org.users["staff"]
-    response = await admin.post(f"/admin/people/{person.id}", {
-        "name": person.name, "email": person.email, "roles": ["staff", "office"]})
+    response = await admin.post(
+        f"/admin/people/{person.id}",
+        {"name": person.name, "email": person.email, "roles": ["staff", "office"]},
+    )
     assert response.status_code == 303
     await person.refresh_from_db()
     assert sorted(person.roles) == ["office", "staff"] and person.active is False
@@ -42,25 +51,37 @@ async def test_edit_roles_and_deactivate(as_role, org):
 async def test_admin_cannot_lock_themselves_out(as_role, org):
     admin = await as_role("admin")
     me = org.users["admin"]
-    response = await admin.post(f"/admin/people/{me.id}", {
-        "name": me.name, "email": me.email, "roles": ["staff"], "active": "on"})
+    response = await admin.post(
+        f"/admin/people/{me.id}",
+        {"name": me.name, "email": me.email, "roles": ["staff"], "active": "on"},
+    )
     assert response.status_code == 422
     assert "your own admin role" in html(response).select_one("#roles-error").get_text()
 
 
 async def test_email_must_be_unique(as_role, org):
     admin = await as_role("admin")
-    response = await admin.post("/admin/people/new", {
-        "name": "Copy", "email": org.users["driver"].email, "roles": "driver", "active": "on"})
+    response = await admin.post(
+        "/admin/people/new",
+        {"name": "Copy", "email": org.users["driver"].email, "roles": "driver", "active": "on"},
+    )
     assert response.status_code == 422
-    assert html(response).select_one("#email-error").get_text() == "Someone already uses this email."
+    assert (
+        html(response).select_one("#email-error").get_text() == "Someone already uses this email."
+    )
 
 
 async def test_schools_from_another_organisation_are_refused(as_role, other_org):
     admin = await as_role("admin")
-    response = await admin.post("/admin/people/new", {
-        "name": "X", "email": "x-school@example.org", "roles": "staff",
-        "schools": str(other_org.school.id)})
+    response = await admin.post(
+        "/admin/people/new",
+        {
+            "name": "X",
+            "email": "x-school@example.org",
+            "roles": "staff",
+            "schools": str(other_org.school.id),
+        },
+    )
     assert response.status_code == 422
     assert html(response).select_one("#schools-error")
 
@@ -69,14 +90,23 @@ async def test_create_school_and_site_with_coordinates(as_role, org):
     admin = await as_role("admin")
     assert (await admin.post("/admin/schools/new", {"name": "Jefferson High"})).status_code == 303
     school = await School.get(name="Jefferson High", organisation_id=org.organisation.id)
-    response = await admin.post("/admin/sites/new", {
-        "name": "Jefferson stadium", "kind": "venue", "school": str(school.id),
-        "latitude": "38.601", "longitude": "-121.44"})
+    response = await admin.post(
+        "/admin/sites/new",
+        {
+            "name": "Jefferson stadium",
+            "kind": "venue",
+            "school": str(school.id),
+            "latitude": "38.601",
+            "longitude": "-121.44",
+        },
+    )
     assert response.status_code == 303
     site = await Site.get(name="Jefferson stadium")
     assert (site.latitude, site.longitude, site.school_id) == (38.601, -121.44, school.id)
-    depot = await admin.post("/admin/sites/new", {
-        "name": "North depot", "kind": "depot", "school": "", "latitude": "0", "longitude": "0"})
+    depot = await admin.post(
+        "/admin/sites/new",
+        {"name": "North depot", "kind": "depot", "school": "", "latitude": "0", "longitude": "0"},
+    )
     assert depot.status_code == 303
     assert (await Site.get(name="North depot")).school_id is None
 
@@ -124,18 +154,22 @@ async def test_unexpected_fields_and_wrong_types(as_role, org):
     admin = await as_role("admin")
     extra = await admin.post("/admin/schools/new", {"name": "Ok", "is_admin": "1"})
     assert extra.status_code == 422
-    bad_role = await admin.post("/admin/people/new", {
-        "name": "Y", "email": "y@example.org", "roles": "superuser"})
+    bad_role = await admin.post(
+        "/admin/people/new", {"name": "Y", "email": "y@example.org", "roles": "superuser"}
+    )
     assert bad_role.status_code == 422
     assert html(bad_role).select_one("#roles-error").get_text() == "Choose one of the options."
-    bad_email = await admin.post("/admin/people/new", {
-        "name": "Y", "email": "not an email", "roles": "staff"})
+    bad_email = await admin.post(
+        "/admin/people/new", {"name": "Y", "email": "not an email", "roles": "staff"}
+    )
     assert html(bad_email).select_one("#email-error")
 
 
 async def test_a_huge_form_is_refused_before_parsing(as_role):
     admin = await as_role("admin")
     response = await admin.http.post(
-        "/admin/schools/new", content=b"name=" + b"x" * 2_000_000,
-        headers={"content-type": "application/x-www-form-urlencoded"})
+        "/admin/schools/new",
+        content=b"name=" + b"x" * 2_000_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 413

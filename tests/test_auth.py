@@ -50,10 +50,15 @@ async def test_email_is_case_insensitive(client, org):
 
 async def test_next_goes_back_but_never_off_site(client, org):
     user = org.users["admin"]
-    for target, expected in [("/admin/people", "/admin/people"), ("//evil.example", "/"),
-                             ("https://evil.example/", "/"), ("/\\evil.example", "/")]:
+    for target, expected in [
+        ("/admin/people", "/admin/people"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+    ]:
         response = await client.post(
-            "/sign-in", {"email": user.email, "password": PASSWORD, "next": target})
+            "/sign-in", {"email": user.email, "password": PASSWORD, "next": target}
+        )
         assert response.headers["location"] == expected
 
 
@@ -79,7 +84,9 @@ async def test_account_throttle_says_how_long_to_wait(make_client, org, app):
 async def test_address_throttle_spans_accounts(client, app):
     limit = app.state.settings.throttle_address
     for n in range(limit):
-        response = await client.post("/sign-in", {"email": f"guess{n}@example.org", "password": "x"})
+        response = await client.post(
+            "/sign-in", {"email": f"guess{n}@example.org", "password": "x"}
+        )
         assert response.status_code == 400
     response = await client.post("/sign-in", {"email": "another@example.org", "password": "x"})
     assert response.status_code == 429
@@ -98,20 +105,23 @@ async def test_unsafe_requests_need_the_csrf_token(client, org):
     await client.sign_in(org.users["admin"])
     no_token = await client.post("/admin/schools/new", {"name": "Sneaky"}, csrf=False)
     assert no_token.status_code == 403
-    wrong = await client.post("/admin/schools/new", {"name": "Sneaky", "csrf_token": "forged"},
-                              csrf=False)
+    wrong = await client.post(
+        "/admin/schools/new", {"name": "Sneaky", "csrf_token": "forged"}, csrf=False
+    )
     assert wrong.status_code == 403
     sign_out = await client.http.post("/sign-out")
     assert sign_out.status_code == 403
     # htmx sends the token as a header instead of a form field.
-    header = await client.http.post("/admin/schools/new", data={"name": "Via header"},
-                                    headers={"X-CSRF-Token": client.csrf})
+    header = await client.http.post(
+        "/admin/schools/new", data={"name": "Via header"}, headers={"X-CSRF-Token": client.csrf}
+    )
     assert header.status_code == 303
 
 
 async def test_sign_in_form_itself_needs_the_token(client, org):
     response = await client.http.post(
-        "/sign-in", data={"email": org.users["staff"].email, "password": PASSWORD})
+        "/sign-in", data={"email": org.users["staff"].email, "password": PASSWORD}
+    )
     assert response.status_code == 403
 
 

@@ -12,13 +12,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(data_dir: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MUSTER_DATA_DIR": str(data_dir),
-           "DATABASE_URL": f"sqlite://{data_dir / 'cli.sqlite3'}"}
+    env = {
+        **os.environ,
+        "MUSTER_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite://{data_dir / 'cli.sqlite3'}",
+    }
     env.pop("MUSTER_ADMIN_PASSWORD", None)
     if password is not None:
         env["MUSTER_ADMIN_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "server", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_migrate_seed_and_create_admin(tmp_path):
@@ -35,15 +44,44 @@ def test_migrate_seed_and_create_admin(tmp_path):
     assert kinds == {"campus", "depot", "venue"}
     assert db.execute("select count(*) from user").fetchone()[0] == 5
 
-    made = _run(tmp_path, "create-admin", "--email", "Boss@Example.org", "--name", "Boss",
-                "--organisation", "Hill County Schools", password="long enough password")
+    made = _run(
+        tmp_path,
+        "create-admin",
+        "--email",
+        "Boss@Example.org",
+        "--name",
+        "Boss",
+        "--organisation",
+        "Hill County Schools",
+        password="long enough password",
+    )
     assert made.returncode == 0, made.stderr
-    row = db.execute("select roles, password_hash from user where email='boss@example.org'").fetchone()
+    row = db.execute(
+        "select roles, password_hash from user where email='boss@example.org'"
+    ).fetchone()
     assert row[0] == '["admin"]' and row[1].startswith("$argon2id$")
 
-    short = _run(tmp_path, "create-admin", "--email", "b2@example.org", "--name", "B",
-                 "--organisation", "Hill County Schools", password="short")
+    short = _run(
+        tmp_path,
+        "create-admin",
+        "--email",
+        "b2@example.org",
+        "--name",
+        "B",
+        "--organisation",
+        "Hill County Schools",
+        password="short",
+    )
     assert short.returncode != 0 and "at least 10" in short.stderr
-    taken = _run(tmp_path, "create-admin", "--email", "boss@example.org", "--name", "B",
-                 "--organisation", "X", password="long enough password")
+    taken = _run(
+        tmp_path,
+        "create-admin",
+        "--email",
+        "boss@example.org",
+        "--name",
+        "B",
+        "--organisation",
+        "X",
+        password="long enough password",
+    )
     assert taken.returncode != 0 and "already has an account" in taken.stderr

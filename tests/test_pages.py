@@ -31,7 +31,10 @@ async def test_a_person_with_several_roles_sees_each_once(as_role, org):
     user = org.users["driver"]
     user.roles = ["driver", "office", "staff"]
     await user.save()
-    keys = [a["data-journey"] for a in html(await (await as_role("driver")).get("/")).select(".journeys a")]
+    keys = [
+        a["data-journey"]
+        for a in html(await (await as_role("driver")).get("/")).select(".journeys a")
+    ]
     assert len(keys) == len(set(keys))
     assert {"threat-call", "bus-pre-route", "field-trip"} <= set(keys)
 
@@ -45,8 +48,12 @@ async def test_a_journey_not_for_your_role_is_not_found(as_role):
 
 async def test_security_headers_on_every_kind_of_response(client, as_role):
     admin = await as_role("admin")
-    for response in (await client.get("/sign-in"), await admin.get("/"),
-                     await admin.get("/nope"), await client.get("/api/health")):
+    for response in (
+        await client.get("/sign-in"),
+        await admin.get("/"),
+        await admin.get("/nope"),
+        await client.get("/api/health"),
+    ):
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp

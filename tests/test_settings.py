@@ -17,8 +17,11 @@ def test_every_setting_is_in_the_readme():
 
 
 def test_only_the_settings_module_reads_the_environment():
-    readers = [p for p in (ROOT / "server").rglob("*.py")
-               if re.search(r"os\.environ|getenv", p.read_text()) and p.name != "settings.py"]
+    readers = [
+        p
+        for p in (ROOT / "server").rglob("*.py")
+        if re.search(r"os\.environ|getenv", p.read_text()) and p.name != "settings.py"
+    ]
     # The CLI reads the admin password from the environment instead of a prompt, by design.
     assert [p.name for p in readers] == ["__main__.py"]
 
@@ -26,5 +29,6 @@ def test_only_the_settings_module_reads_the_environment():
 def test_settings_module_reads_only_documented_variables():
     source = (ROOT / "server" / "settings.py").read_text()
     read = set(re.findall(r'_env\("([A-Z_]+)"', source)) | set(
-        re.findall(r'environ\.get\("([A-Z_]+)"', source))
+        re.findall(r'environ\.get\("([A-Z_]+)"', source)
+    )
     assert read <= set(DOCUMENTED), read - set(DOCUMENTED)

@@ -16,8 +16,8 @@ from server.forms import PersonForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, User
 from server.passwords import hash_password
-from server.tenancy import get_or_404, scoped
 from server.templating import render
+from server.tenancy import get_or_404, scoped
 
 
 def _admin(request: Request) -> User:
@@ -34,18 +34,29 @@ async def people_list(request: Request) -> Response:
     return render(request, "admin/people.html", {"people": people, "flash": flash})
 
 
-async def _form_page(request: Request, person: User | None, values: dict, errors: dict,
-                     status: int = 200) -> Response:
+async def _form_page(
+    request: Request, person: User | None, values: dict, errors: dict, status: int = 200
+) -> Response:
     schools = await scoped(School, _admin(request))
-    context = {"person": person, "values": values, "errors": errors, "schools": schools,
-               "roles": list(Role)}
+    context = {
+        "person": person,
+        "values": values,
+        "errors": errors,
+        "schools": schools,
+        "roles": list(Role),
+    }
     return render(request, "admin/person_form.html", context, status_code=status)
 
 
 async def _values(person: User) -> dict:
     await person.fetch_related("schools")
-    return {"name": person.name, "email": person.email, "roles": person.roles,
-            "schools": [s.id for s in person.schools], "active": person.active}
+    return {
+        "name": person.name,
+        "email": person.email,
+        "roles": person.roles,
+        "schools": [s.id for s in person.schools],
+        "active": person.active,
+    }
 
 
 async def _check(request: Request, form: PersonForm, person: User | None) -> dict[str, str]:
@@ -57,8 +68,10 @@ async def _check(request: Request, form: PersonForm, person: User | None) -> dic
     known = set(await scoped(School, admin).values_list("id", flat=True))
     if not set(form.schools) <= known:
         errors["schools"] = _("Choose schools from the list.")
-    if person is not None and person.id == admin.id and (
-        Role.ADMIN not in form.roles or not form.active
+    if (
+        person is not None
+        and person.id == admin.id
+        and (Role.ADMIN not in form.roles or not form.active)
     ):
         errors["roles"] = _("You can't remove your own admin role or deactivate yourself.")
     return errors
@@ -80,17 +93,26 @@ async def _save(request: Request, person: User | None) -> Response:
     async with in_transaction():
         if person is None:
             temporary = secrets.token_urlsafe(9)
-            person = await User.create(organisation_id=admin.organisation_id,
-                                       password_hash=hash_password(temporary), name=form.name,
-                                       email=form.email, roles=[r.value for r in form.roles],
-                                       active=form.active)
+            person = await User.create(
+                organisation_id=admin.organisation_id,
+                password_hash=hash_password(temporary),
+                name=form.name,
+                email=form.email,
+                roles=[r.value for r in form.roles],
+                active=form.active,
+            )
             action = "person.created"
         else:
             if person.active and not form.active:
                 person.session_epoch += 1  # sign them out everywhere
-            person.update_from_dict({"name": form.name, "email": form.email,
-                                     "roles": [r.value for r in form.roles],
-                                     "active": form.active})
+            person.update_from_dict(
+                {
+                    "name": form.name,
+                    "email": form.email,
+                    "roles": [r.value for r in form.roles],
+                    "active": form.active,
+                }
+            )
             action = "person.updated"
             await person.save()
         await person.schools.clear()
@@ -128,7 +150,9 @@ async def person_reset_password(request: Request) -> Response:
     await person.save(update_fields=["password_hash", "session_epoch"])
     await audit.record(admin, "person.password_reset", person)
     request.session["flash"] = _("New temporary password for %(name)s: %(p)s") % {
-        "name": person.name, "p": temporary}
+        "name": person.name,
+        "p": temporary,
+    }
     return RedirectResponse(request.url_for("people"), status_code=303)
 
 
@@ -136,6 +160,10 @@ routes = [
     Route("/admin/people", people_list, name="people"),
     Route("/admin/people/new", person_new, methods=["GET", "POST"], name="person_new"),
     Route("/admin/people/{id:int}", person_edit, methods=["GET", "POST"], name="person_edit"),
-    Route("/admin/people/{id:int}/password", person_reset_password, methods=["POST"],
-          name="person_reset_password"),
+    Route(
+        "/admin/people/{id:int}/password",
+        person_reset_password,
+        methods=["POST"],
+        name="person_reset_password",
+    ),
 ]

@@ -12,8 +12,8 @@ from server.auth import current_user, requires_role
 from server.forms import SchoolForm, SiteForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, Site, SiteKind, User
-from server.tenancy import get_or_404, scoped
 from server.templating import render
+from server.tenancy import get_or_404, scoped
 
 
 def _admin(request: Request) -> User:
@@ -32,8 +32,9 @@ async def places_list(request: Request) -> Response:
     return render(request, "admin/places.html", context)
 
 
-async def _school_form(request: Request, school: School | None, values: dict, errors: dict,
-                       status: int = 200) -> Response:
+async def _school_form(
+    request: Request, school: School | None, values: dict, errors: dict, status: int = 200
+) -> Response:
     context = {"school": school, "values": values, "errors": errors}
     return render(request, "admin/school_form.html", context, status_code=status)
 
@@ -70,11 +71,17 @@ async def school_edit(request: Request) -> Response:
     return await _school_form(request, school, {"name": school.name}, {})
 
 
-async def _site_form(request: Request, site: Site | None, values: dict, errors: dict,
-                     status: int = 200) -> Response:
+async def _site_form(
+    request: Request, site: Site | None, values: dict, errors: dict, status: int = 200
+) -> Response:
     schools = await scoped(School, _admin(request))
-    context = {"site": site, "values": values, "errors": errors, "schools": schools,
-               "kinds": list(SiteKind)}
+    context = {
+        "site": site,
+        "values": values,
+        "errors": errors,
+        "schools": schools,
+        "kinds": list(SiteKind),
+    }
     return render(request, "admin/site_form.html", context, status_code=status)
 
 
@@ -88,8 +95,13 @@ async def _save_site(request: Request, site: Site | None) -> Response:
     if form.school is not None and not await scoped(School, admin).filter(id=form.school).exists():
         errors = {"school": _("Choose a school from the list.")}
         return await _site_form(request, site, form.model_dump(mode="json"), errors, 422)
-    fields = {"name": form.name, "kind": form.kind, "school_id": form.school,
-              "latitude": form.latitude, "longitude": form.longitude}
+    fields = {
+        "name": form.name,
+        "kind": form.kind,
+        "school_id": form.school,
+        "latitude": form.latitude,
+        "longitude": form.longitude,
+    }
     if site is None:
         site = await Site.create(organisation_id=admin.organisation_id, **fields)
     else:
@@ -111,8 +123,13 @@ async def site_edit(request: Request) -> Response:
     site = await get_or_404(Site, _admin(request), request.path_params["id"])
     if request.method == "POST":
         return await _save_site(request, site)
-    values = {"name": site.name, "kind": site.kind.value, "school": site.school_id,
-              "latitude": site.latitude, "longitude": site.longitude}
+    values = {
+        "name": site.name,
+        "kind": site.kind.value,
+        "school": site.school_id,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+    }
     return await _site_form(request, site, values, {})
 
 

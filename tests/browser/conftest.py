@@ -26,10 +26,17 @@ from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True}
-LAUNCH_ARGS = {"executable_path": CHROMIUM, "chromium_sandbox": False,
-               "args": ["--disable-gpu", "--disable-quic"]}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+LAUNCH_ARGS = {
+    "executable_path": CHROMIUM,
+    "chromium_sandbox": False,
+    "args": ["--disable-gpu", "--disable-quic"],
+}
 
 
 def _free_port() -> int:
@@ -49,19 +56,32 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def manage(self, *command: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "server", *command], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "server", *command],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         return done.stdout
 
     def start(self) -> None:
         assert self.process is None, "already running"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log.name}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}; see {self.log.name}"
+                )
             try:
                 if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
                     return

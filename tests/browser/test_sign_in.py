@@ -16,8 +16,12 @@ def test_driver_signs_in_and_sees_their_journeys(page: Page, live_server, tmp_pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
     journeys = page.locator(".journeys a")
     expect(journeys).to_have_count(4)
-    for name in ("Bleeding control", "Pre-route bus check", "Post-route child check",
-                 "Report something suspicious"):
+    for name in (
+        "Bleeding control",
+        "Pre-route bus check",
+        "Post-route child check",
+        "Report something suspicious",
+    ):
         expect(page.get_by_role("link", name=name)).to_be_visible()
     expect(page.get_by_text("Threatening call")).to_have_count(0)
     # Big targets: every journey button is at least 48 px tall and fits the 390 px screen.
