@@ -173,3 +173,27 @@ async def test_a_huge_form_is_refused_before_parsing(as_role):
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
+
+
+async def test_people_search_is_a_page_or_an_htmx_fragment(as_role, org):
+    admin = await as_role("admin")
+    driver = org.users["driver"]
+    page = await admin.get("/admin/people", params={"q": "driver"})
+    assert html(page).select_one("h1").get_text() == "People"
+    fragment = await admin.get(
+        "/admin/people", params={"q": "DRIVER"}, headers={"HX-Request": "true"}
+    )
+    assert fragment.headers["vary"].lower().count("hx-request") == 1
+    parsed = html(fragment)
+    assert parsed.select_one("h1") is None and parsed.select_one("#people-list")
+    assert [a.get_text() for a in parsed.select("#people-list h2 a")] == [driver.name]
+    restore = await admin.get(
+        "/admin/people", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert html(restore).select_one("h1")
+    nobody = html(
+        await admin.get("/admin/people", params={"q": "zzzz"}, headers={"HX-Request": "true"})
+    )
+    assert (
+        nobody.select_one("#people-list li").get_text(strip=True) == "Nobody matches that search."
+    )

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server import audit
@@ -29,9 +30,16 @@ def _admin(request: Request) -> User:
 @requires_role(Role.ADMIN)
 async def people_list(request: Request) -> Response:
     admin = _admin(request)
-    people = await scoped(User, admin).prefetch_related("schools")
-    flash = request.session.pop("flash", None)
-    return render(request, "admin/people.html", {"people": people, "flash": flash})
+    query = request.query_params.get("q", "").strip()[:100]
+    people = scoped(User, admin)
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    context = {
+        "people": await people.prefetch_related("schools"),
+        "query": query,
+        "flash": request.session.pop("flash", None),
+    }
+    return render(request, "admin/people.html", context, fragment="admin/_people_list.html")
 
 
 async def _form_page(
