@@ -54,6 +54,23 @@ def cmd_i18n_update(args: argparse.Namespace) -> None:
         print(f"{code}: {count} strings need translating")
 
 
+def cmd_checklists(args: argparse.Namespace) -> None:
+    from server.checklists.library import SCHEMA_PATH, ChecklistError, json_schema, load_all
+
+    if args.action == "schema":
+        SCHEMA_PATH.write_text(json_schema(), encoding="utf-8")
+        print(f"Wrote {SCHEMA_PATH}")
+        return
+    try:
+        library = load_all()
+    except ChecklistError as error:
+        sys.exit(f"error: {error}")
+    for checklist in library.checklists.values():
+        print(f"ok  {checklist.id} v{checklist.version} ({len(checklist.items())} items)")
+    if SCHEMA_PATH.read_text(encoding="utf-8") != json_schema():
+        sys.exit("error: checklists/schema.json is stale: run `python -m server checklists schema`")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -93,6 +110,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "i18n-update", help="merge new UI strings into web/locale/*/LC_MESSAGES/messages.po"
     ).set_defaults(func=cmd_i18n_update)
+    checklists = commands.add_parser(
+        "checklists", help="check checklist files, or write schema.json"
+    )
+    checklists.add_argument("action", choices=["check", "schema"])
+    checklists.set_defaults(func=cmd_checklists)
     admin = commands.add_parser(
         "create-admin", help="create an admin (password from MUSTER_ADMIN_PASSWORD or a prompt)"
     )

@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from server import errors
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
+from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
 from server.middleware import (
@@ -31,6 +32,7 @@ from server.templating import make_templates
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     assets = AssetRegistry(reload=settings.debug)
+    checklists = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.assets = assets
+    app.state.checklists = checklists
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)
     return app

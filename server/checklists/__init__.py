@@ -1,0 +1,1 @@
+"""Checklists are content: YAML files in ``checklists/``, validated against one pydantic schema."""

@@ -1,0 +1,276 @@
+"""The checklist format. The JSON Schema in ``checklists/schema.json`` is generated from these models.
+
+One file a checklist, ``checklists/<id>.yaml``. Every string people read is given in English and
+Spanish. Item ids are stable: never reuse one for a different question, since runs refer to them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from server.models import Role
+
+SCHEMA_VERSION = 1
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A string in every language Muster speaks."""
+
+    en: Annotated[str, Field(min_length=1)]
+    es: Annotated[str, Field(min_length=1)]
+
+    def get(self, locale: str) -> str:
+        return getattr(self, locale, self.en)
+
+
+class Mode(StrEnum):
+    READ_DO = "read-do"  # one step a screen, read it then do it
+    DO_CONFIRM = "do-confirm"  # a list to tick after doing
+
+
+class Source(Strict):
+    title: str
+    url: str | None = None
+    facts: str = Field(description="Which facts of the content brief this checklist relies on.")
+
+
+class ContextField(StrEnum):
+    """What a run asks for when it starts."""
+
+    BUS_NUMBER = "bus_number"
+    ROUTE = "route"
+    TRIP = "trip"
+
+
+class ShowIf(Strict):
+    """Show the item only once an earlier item has this answer (``equals``) or includes it."""
+
+    item: Slug
+    equals: str | bool | None = None
+    includes: str | None = None
+
+    @model_validator(mode="after")
+    def one_condition(self) -> ShowIf:
+        if (self.equals is None) == (self.includes is None):
+            raise ValueError("give exactly one of equals or includes")
+        return self
+
+
+class Option(Strict):
+    id: Slug
+    label: Text
+
+
+class ItemBase(Strict):
+    id: Slug
+    text: Text
+    detail: Text | None = Field(None, description="A second line: why, or how.")
+    critical: bool = Field(False, description="Can't be left unanswered without a reason.")
+    show_if: ShowIf | None = None
+
+
+class Instruction(ItemBase):
+    kind: Literal["instruction"]
+
+
+class Check(ItemBase):
+    kind: Literal["check"]
+
+
+class YesNo(ItemBase):
+    kind: Literal["yes_no"]
+
+
+class ShortText(ItemBase):
+    kind: Literal["text"]
+    max_length: Annotated[int, Field(ge=1, le=500)] = 200
+
+
+class LongText(ItemBase):
+    """Free text that is never cut short (the caller's exact words)."""
+
+    kind: Literal["long_text"]
+
+
+class Number(ItemBase):
+    kind: Literal["number"]
+    unit: Text | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def ordered(self) -> Number:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
+class Choice(ItemBase):
+    kind: Literal["choice"]
+    options: Annotated[list[Option], Field(min_length=2)]
+
+
+class Chips(ItemBase):
+    """Several answers from a list, tapped as chips."""
+
+    kind: Literal["chips"]
+    options: Annotated[list[Option], Field(min_length=2)]
+
+
+class Timestamp(ItemBase):
+    """A moment, with a "now" button; editable afterwards."""
+
+    kind: Literal["timestamp"]
+
+
+class Stopwatch(ItemBase):
+    """Time elapsed since a moment: since ``since`` (a timestamp item), else since it was started."""
+
+    kind: Literal["stopwatch"]
+    since: Slug | None = None
+    starts_on_open: bool = Field(False, description="Starts when the run starts (a call timer).")
+
+
+class Countdown(ItemBase):
+    """A resettable countdown, e.g. 30 minutes after the last lightning."""
+
+    kind: Literal["countdown"]
+    seconds: Annotated[int, Field(ge=1, le=86_400)]
+
+
+class Headcount(ItemBase):
+    kind: Literal["headcount"]
+
+
+class Location(ItemBase):
+    kind: Literal["location"]
+
+
+class Photo(ItemBase):
+    kind: Literal["photo"]
+
+
+class AlertType(StrEnum):
+    SILENT = "silent"
+    MEDICAL = "medical"
+    LOST_STUDENT = "lost-student"
+
+
+class Action(ItemBase):
+    """A button that raises an alert event (delivered by the push service)."""
+
+    kind: Literal["action"]
+    alert: AlertType
+    notify: Annotated[list[Role], Field(min_length=1)]
+    confirm_by_hold: bool = Field(True, description="Press and hold to send: no accidental taps.")
+    report: bool = Field(False, description="Opens the report form instead of raising an alert.")
+
+
+Item = Annotated[
+    Instruction
+    | Check
+    | YesNo
+    | ShortText
+    | LongText
+    | Number
+    | Choice
+    | Chips
+    | Timestamp
+    | Stopwatch
+    | Countdown
+    | Headcount
+    | Location
+    | Photo
+    | Action,
+    Field(discriminator="kind"),
+]
+
+ANSWERABLE = {
+    "check",
+    "yes_no",
+    "text",
+    "long_text",
+    "number",
+    "choice",
+    "chips",
+    "timestamp",
+    "headcount",
+    "location",
+    "photo",
+    "action",
+    "stopwatch",
+    "countdown",
+}
+
+
+class Section(Strict):
+    id: Slug
+    title: Text
+    note: Text | None = None
+    safety: bool = Field(False, description="Marked as the safety questions: asked first.")
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+class Checklist(Strict):
+    schema_version: Literal[1]
+    id: Slug
+    version: Annotated[int, Field(ge=1)]
+    revised: date
+    title: Text
+    summary: Text
+    audience: Annotated[list[Role], Field(min_length=1)]
+    mode: Mode
+    full_screen: bool = False
+    context: list[ContextField] = []
+    sources: Annotated[list[Source], Field(min_length=1)]
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+    @model_validator(mode="after")
+    def references_hold(self) -> Checklist:
+        seen: dict[str, Item] = {}
+        for s, section in enumerate(self.sections):
+            for i, item in enumerate(section.items):
+                try:
+                    _check_item(item, seen)
+                except ValueError as error:
+                    raise ValueError(f"sections[{s}].items[{i}]: {error}") from None
+                seen[item.id] = item
+        return self
+
+
+def _check_item(item: Item, seen: dict[str, Item]) -> None:
+    if item.id in seen:
+        raise ValueError(f"item id {item.id!r} is used twice")
+    if item.show_if is not None:
+        _check_show_if(item, seen)
+    if isinstance(item, Stopwatch) and item.since is not None:
+        if not isinstance(seen.get(item.since), Timestamp):
+            raise ValueError(f"{item.id}: since must name an earlier timestamp item")
+
+
+def _check_show_if(item: Item, seen: dict[str, Item]) -> None:
+    condition = item.show_if
+    assert condition is not None
+    target = seen.get(condition.item)
+    if target is None:
+        raise ValueError(f"{item.id}: show_if names {condition.item!r}, not an earlier item")
+    if isinstance(target, Choice | Chips):
+        wanted = condition.equals if condition.equals is not None else condition.includes
+        if wanted not in {option.id for option in target.options}:
+            raise ValueError(
+                f"{item.id}: show_if answer {wanted!r} is not an option of {target.id}"
+            )
+    elif isinstance(target, YesNo | Check) and not isinstance(condition.equals, bool):
+        raise ValueError(f"{item.id}: show_if on {target.id} needs equals: true or false")

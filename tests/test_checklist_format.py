@@ -1,0 +1,193 @@
+"""The checklist format: every kind, show_if, critical, and bad files named with their path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from server.checklists.library import (
+    CHECKLIST_DIR,
+    SCHEMA_PATH,
+    ChecklistError,
+    json_schema,
+    load_all,
+    load_file,
+)
+from server.checklists.schema import Checklist
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def t(en: str) -> dict:
+    return {"en": en, "es": f"[es] {en}"}
+
+
+def item(id: str, kind: str, **extra) -> dict:
+    return {"id": id, "kind": kind, "text": t(id), **extra}
+
+
+OPTIONS = [{"id": "a", "label": t("A")}, {"id": "b", "label": t("B")}]
+EVERY_KIND = [
+    item("read-this", "instruction", detail=t("why")),
+    item("tick", "check", critical=True),
+    item("yes-or-no", "yes_no"),
+    item("short", "text", max_length=50),
+    item("exact-words", "long_text"),
+    item("weight", "number", unit=t("lb"), min=0, max=500),
+    item("one-of", "choice", options=OPTIONS),
+    item("some-of", "chips", options=OPTIONS),
+    item("when", "timestamp"),
+    item("since-when", "stopwatch", since="when"),
+    item("call-timer", "stopwatch", starts_on_open=True),
+    item("lightning", "countdown", seconds=1800),
+    item("count", "headcount"),
+    item("where", "location"),
+    item("picture", "photo"),
+    item("alarm", "action", alert="silent", notify=["admin", "safety"]),
+    item("only-if-yes", "check", show_if={"item": "yes-or-no", "equals": True}),
+    item("only-if-b", "text", show_if={"item": "one-of", "equals": "b"}),
+    item("only-if-has-a", "text", show_if={"item": "some-of", "includes": "a"}),
+]
+
+
+def checklist(**changes) -> dict:
+    data = {
+        "schema_version": 1,
+        "id": "sample",
+        "version": 1,
+        "revised": "2026-11-28",
+        "title": t("Sample"),
+        "summary": t("A sample"),
+        "audience": ["staff"],
+        "mode": "read-do",
+        "sources": [{"title": "Brief", "facts": "all"}],
+        "sections": [{"id": "only", "title": t("Only"), "items": EVERY_KIND}],
+    }
+    data.update(changes)
+    return data
+
+
+def write(tmp_path: Path, data: dict, name: str = "sample") -> Path:
+    path = tmp_path / "checklists" / f"{name}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def test_every_item_kind_loads(tmp_path):
+    loaded = load_file(write(tmp_path, checklist()))
+    assert [i.kind for i in loaded.items()][:16] == [i["kind"] for i in EVERY_KIND][:16]
+    assert loaded.items()[1].critical is True
+    assert loaded.items()[16].show_if.equals is True
+
+
+def _error(tmp_path, data: dict, name: str = "sample") -> str:
+    with pytest.raises(ChecklistError) as caught:
+        load_file(write(tmp_path, data, name))
+    return str(caught.value)
+
+
+def _section(*items: dict) -> list[dict]:
+    return [{"id": "only", "title": t("Only"), "items": list(items)}]
+
+
+def test_unknown_kind_is_named(tmp_path):
+    message = _error(tmp_path, checklist(sections=_section(item("x", "dance"))))
+    assert message.startswith("checklists/sample.yaml: sections[0].items[0]")
+    assert "dance" in message or "discriminator" in message or "kind" in message
+
+
+def test_duplicate_item_id(tmp_path):
+    message = _error(tmp_path, checklist(sections=_section(item("x", "check"), item("x", "text"))))
+    assert "sections" in message and "'x' is used twice" in message
+
+
+def test_missing_spanish_names_the_path(tmp_path):
+    bad = item("x", "check")
+    bad["text"] = {"en": "Only English"}
+    message = _error(tmp_path, checklist(sections=_section(item("ok", "check"), bad)))
+    assert message == "checklists/sample.yaml: sections[0].items[1].text.es: Field required"
+
+
+def test_show_if_must_point_at_an_earlier_item(tmp_path):
+    later = item("first", "check", show_if={"item": "second", "equals": True})
+    message = _error(tmp_path, checklist(sections=_section(later, item("second", "yes_no"))))
+    assert "show_if names 'second', not an earlier item" in message
+    missing = item("first", "check", show_if={"item": "ghost", "equals": True})
+    assert "'ghost'" in _error(tmp_path, checklist(sections=_section(missing)))
+
+
+def test_show_if_answer_must_be_an_option(tmp_path):
+    bad = item("y", "text", show_if={"item": "pick", "equals": "zebra"})
+    message = _error(
+        tmp_path, checklist(sections=_section(item("pick", "choice", options=OPTIONS), bad))
+    )
+    assert "'zebra' is not an option of pick" in message
+
+
+def test_id_must_match_the_file_name(tmp_path):
+    message = _error(tmp_path, checklist(), name="other-name")
+    assert "id: 'sample' must equal the file name 'other-name'" in message
+
+
+def test_unknown_fields_and_bad_yaml_are_refused(tmp_path):
+    assert "colour" in _error(tmp_path, checklist(colour="red"))
+    path = tmp_path / "checklists" / "broken.yaml"
+    path.write_text("id: [unclosed")
+    with pytest.raises(ChecklistError, match="broken.yaml: not valid YAML"):
+        load_file(path)
+
+
+def test_number_range_and_stopwatch_reference(tmp_path):
+    assert "min is greater than max" in _error(
+        tmp_path, checklist(sections=_section(item("n", "number", min=5, max=1)))
+    )
+    assert "since must name an earlier timestamp" in _error(
+        tmp_path,
+        checklist(sections=_section(item("c", "check"), item("s", "stopwatch", since="c"))),
+    )
+
+
+def test_the_app_refuses_to_start_on_a_bad_file(tmp_path):
+    bad = checklist(sections=_section(item("x", "dance")))
+    write(tmp_path, bad)
+    with pytest.raises(ChecklistError, match="sample.yaml"):
+        load_all(tmp_path / "checklists")
+
+
+def test_every_shipped_checklist_is_valid():
+    library = load_all()
+    assert library.checklists, "no checklists shipped"
+    for path in CHECKLIST_DIR.glob("*.yaml"):
+        assert path.stem in library.checklists
+
+
+def test_json_schema_is_current():
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == json_schema(), (
+        "run `python -m server checklists schema`"
+    )
+
+
+def test_every_field_of_the_format_is_documented():
+    """Each field carries a description in the schema or is named in checklists/README.md."""
+    readme = (CHECKLIST_DIR / "README.md").read_text()
+    schema = Checklist.model_json_schema()
+    for name, definition in schema["$defs"].items():
+        for field, spec in definition.get("properties", {}).items():
+            assert "description" in spec or f"`{field}`" in readme, f"{name}.{field} undocumented"
+
+
+def test_cli_check_passes_on_the_shipped_files():
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "checklists", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok  bleeding-control" in done.stdout
