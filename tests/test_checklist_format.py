@@ -138,7 +138,7 @@ def test_unknown_fields_and_bad_yaml_are_refused(tmp_path):
     assert "colour" in _error(tmp_path, checklist(colour="red"))
     path = tmp_path / "checklists" / "broken.yaml"
     path.write_text("id: [unclosed")
-    with pytest.raises(ChecklistError, match="broken.yaml: not valid YAML"):
+    with pytest.raises(ChecklistError, match=r"broken\.yaml: not valid YAML"):
         load_file(path)
 
 
@@ -155,7 +155,7 @@ def test_number_range_and_stopwatch_reference(tmp_path):
 def test_the_app_refuses_to_start_on_a_bad_file(tmp_path):
     bad = checklist(sections=_section(item("x", "dance")))
     write(tmp_path, bad)
-    with pytest.raises(ChecklistError, match="sample.yaml"):
+    with pytest.raises(ChecklistError, match=r"sample\.yaml"):
         load_all(tmp_path / "checklists")
 
 

@@ -1,4 +1,4 @@
-"""The checklist format. The JSON Schema in ``checklists/schema.json`` is generated from these models.
+"""The checklist format; ``checklists/schema.json`` is generated from these models.
 
 One file a checklist, ``checklists/<id>.yaml``. Every string people read is given in English and
 Spanish. Item ids are stable: never reuse one for a different question, since runs refer to them.
@@ -133,7 +133,7 @@ class Timestamp(ItemBase):
 
 
 class Stopwatch(ItemBase):
-    """Time elapsed since a moment: since ``since`` (a timestamp item), else since it was started."""
+    """Time elapsed since a moment: ``since`` (a timestamp item), else since it was started."""
 
     kind: Literal["stopwatch"]
     since: Slug | None = None
@@ -255,9 +255,9 @@ def _check_item(item: Item, seen: dict[str, Item]) -> None:
         raise ValueError(f"item id {item.id!r} is used twice")
     if item.show_if is not None:
         _check_show_if(item, seen)
-    if isinstance(item, Stopwatch) and item.since is not None:
-        if not isinstance(seen.get(item.since), Timestamp):
-            raise ValueError(f"{item.id}: since must name an earlier timestamp item")
+    since = item.since if isinstance(item, Stopwatch) else None
+    if since is not None and not isinstance(seen.get(since), Timestamp):
+        raise ValueError(f"{item.id}: since must name an earlier timestamp item")
 
 
 def _check_show_if(item: Item, seen: dict[str, Item]) -> None:
