@@ -25,6 +25,7 @@ from server.middleware import (
     SecurityHeadersMiddleware,
 )
 from server.routes import auth, home, people, places, static
+from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
 
@@ -32,7 +33,7 @@ from server.templating import make_templates
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     assets = AssetRegistry(reload=settings.debug)
-    checklists = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
+    library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -55,7 +56,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         debug=False,  # never show a traceback in the browser, even in development
-        routes=[*home.routes, *auth.routes, *people.routes, *places.routes, *static.routes],
+        routes=[
+            *home.routes,
+            *auth.routes,
+            *people.routes,
+            *places.routes,
+            *static.routes,
+            *checklist_routes.routes,
+        ],
         middleware=middleware,
         exception_handlers={
             HTTPException: errors.http_error,
@@ -66,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.assets = assets
-    app.state.checklists = checklists
+    app.state.checklists = library
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)
     return app

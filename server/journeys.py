@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starlette.requests import Request
+
 from server.i18n import N_
 from server.models import Role
 
@@ -20,6 +22,7 @@ class Journey:
     hint: str
     roles: tuple[Role, ...]
     urgent: bool = False
+    checklist: str | None = None  # the checklist this journey runs, once its file exists
 
 
 JOURNEYS = [
@@ -29,6 +32,7 @@ JOURNEYS = [
         N_("Script for a caller on the line now"),
         (Role.OFFICE,),
         urgent=True,
+        checklist="threat-call",
     ),
     Journey(
         "bleeding-control",
@@ -36,20 +40,29 @@ JOURNEYS = [
         N_("Steps and a tourniquet clock"),
         EVERYONE,
         urgent=True,
+        checklist="bleeding-control",
     ),
     Journey(
         "bus-pre-route",
         N_("Pre-route bus check"),
         N_("Security walkaround and equipment"),
         (Role.DRIVER,),
+        checklist="bus-pre-route",
     ),
     Journey(
         "bus-post-route",
         N_("Post-route child check"),
         N_("Walk the bus front to back"),
         (Role.DRIVER,),
+        checklist="bus-post-route",
     ),
-    Journey("field-trip", N_("Field trip"), N_("Roster, headcounts and check-ins"), (Role.STAFF,)),
+    Journey(
+        "field-trip",
+        N_("Field trip"),
+        N_("Roster, headcounts and check-ins"),
+        (Role.STAFF,),
+        checklist="field-trip-departure",
+    ),
     Journey("report", N_("Report something suspicious"), N_("A person, vehicle or item"), EVERYONE),
     Journey(
         "alerts",
@@ -71,6 +84,13 @@ JOURNEYS = [
 
 def journeys_for(roles: list[str]) -> list[Journey]:
     return [j for j in JOURNEYS if any(role in roles for role in j.roles)]
+
+
+def journey_url(request: Request, journey: Journey) -> str:
+    """The checklist runner when the journey's checklist exists, else the journey's own page."""
+    if journey.checklist and request.app.state.checklists.get(journey.checklist):
+        return str(request.url_for("checklist", id=journey.checklist))
+    return str(request.url_for("journey", key=journey.key))
 
 
 def find(key: str) -> Journey | None:

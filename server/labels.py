@@ -17,3 +17,9 @@ KIND_LABELS = {
     "depot": N_("Bus depot"),
     "venue": N_("Venue"),
 }
+
+CONTEXT_LABELS = {
+    "bus_number": N_("Bus number"),
+    "route": N_("Route"),
+    "trip": N_("Trip"),
+}

@@ -14,7 +14,7 @@ from server.assets import AssetRegistry
 from server.auth import current_user
 from server.csrf import csrf_token
 from server.htmx import wants_fragment
-from server.labels import KIND_LABELS, ROLE_LABELS
+from server.labels import CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
 from server.settings import ROOT
 
 
@@ -33,6 +33,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["role_labels"] = ROLE_LABELS
     env.globals["kind_labels"] = KIND_LABELS
+    env.globals["context_labels"] = CONTEXT_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     return Jinja2Templates(env=env)
 

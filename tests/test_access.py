@@ -20,6 +20,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "home": ("GET", lambda o: "/"),
     "journey": ("GET", lambda o: "/journeys/bleeding-control"),
     "sign_out": ("POST", lambda o: "/sign-out"),
+    "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
     "people": ("GET", lambda o: "/admin/people"),
     "person_new": ("GET", lambda o: "/admin/people/new"),
     "person_edit": ("GET", lambda o: f"/admin/people/{o.users['staff'].id}"),

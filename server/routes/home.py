@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.auth import current_user, public, requires_role
-from server.journeys import find, journeys_for
+from server.journeys import find, journey_url, journeys_for
 from server.templating import render
 
 
@@ -16,7 +16,8 @@ from server.templating import render
 async def home(request: Request) -> Response:
     user = current_user(request)
     assert user is not None
-    return render(request, "home.html", {"journeys": journeys_for(user.roles)})
+    journeys = [(j, journey_url(request, j)) for j in journeys_for(user.roles)]
+    return render(request, "home.html", {"journeys": journeys})
 
 
 @requires_role()

@@ -1,0 +1,32 @@
+"""The checklist runner page: the whole checklist, rendered once, run on the device.
+
+The page carries every item (so it works offline from the service worker's cache); the run's state
+lives on the device as outbox events, and ``web/static/js/runner.js`` drives it.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.auth import current_user, requires_role
+from server.checklists.library import Library
+from server.i18n import current_locale
+from server.templating import render
+
+
+@requires_role()
+async def checklist_page(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    library: Library = request.app.state.checklists
+    checklist = library.get(request.path_params["id"])
+    if checklist is None or not user.has_role(*checklist.audience):
+        raise HTTPException(status_code=404)
+    context = {"checklist": checklist, "lang": current_locale.get()}
+    return render(request, "checklist.html", context)
+
+
+routes = [Route("/checklists/{id:str}", checklist_page, name="checklist")]

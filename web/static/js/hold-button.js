@@ -1,0 +1,49 @@
+// Press-and-hold buttons: an alert is sent only after a steady 2-second hold, never by a stray tap.
+// Works with touch, mouse, and the keyboard (hold Space or Enter).
+
+const HOLD_MS = 2000;
+
+export function holdToConfirm(button, onConfirm, holdingMessage) {
+  const meter = button.querySelector("progress");
+  const label = button.firstChild;
+  const original = label.textContent;
+  let started = 0;
+  let frame = 0;
+
+  const tick = () => {
+    const done = Math.min(1, (performance.now() - started) / HOLD_MS);
+    if (meter) meter.value = done;
+    if (done >= 1) {
+      stop(false);
+      onConfirm();
+      return;
+    }
+    frame = requestAnimationFrame(tick);
+  };
+  const start = (event) => {
+    if (started || button.disabled) return;
+    event.preventDefault();
+    started = performance.now();
+    label.textContent = holdingMessage;
+    frame = requestAnimationFrame(tick);
+  };
+  const stop = (reset = true) => {
+    cancelAnimationFrame(frame);
+    started = 0;
+    label.textContent = original;
+    if (meter && reset) meter.value = 0;
+  };
+
+  button.addEventListener("pointerdown", start);
+  for (const name of ["pointerup", "pointerleave", "pointercancel"]) {
+    button.addEventListener(name, () => started && stop());
+  }
+  button.addEventListener("keydown", (event) => {
+    if ((event.key === " " || event.key === "Enter") && !event.repeat) start(event);
+  });
+  button.addEventListener("keyup", (event) => {
+    if (event.key === " " || event.key === "Enter") stop();
+  });
+  button.addEventListener("click", (event) => event.preventDefault());
+  button.addEventListener("contextmenu", (event) => event.preventDefault());
+}
