@@ -1,4 +1,4 @@
-"""The checklist journeys in Chromium at phone size: runs that survive reloads, in both languages."""
+"""Checklist journeys in Chromium at phone size: runs that survive reloads, in both languages."""
 
 from __future__ import annotations
 
