@@ -123,3 +123,33 @@ async def test_ids_beyond_the_database_range_are_not_found(as_role):
     admin = await as_role("admin")
     for url in ("/admin/people/99999999999999999999", "/admin/sites/2147483648"):
         assert (await admin.get(url)).status_code == 404
+
+
+JUNK_FORMS = [
+    {},
+    {"name": ""},
+    {"name": "x" * 100_000, "email": "y" * 100_000},
+    {"name": "\x00\x01\x02", "email": "\u202eevil@example.org", "roles": "\U0001f4a9"},
+    {"latitude": "1e309", "longitude": "-1e309", "kind": "[]", "school": "-1"},
+    {"roles": ["admin"] * 50, "schools": ["1", "x", "99999999999999999999"]},
+    {"active": "maybe", "next": "javascript:alert(1)", "locale": "../../etc"},
+]
+
+
+@pytest.mark.parametrize("junk", range(len(JUNK_FORMS)))
+async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
+    admin = await as_role("admin")
+    urls = [
+        "/sign-in",
+        "/language",
+        "/admin/people/new",
+        f"/admin/people/{org.spare.id}",
+        "/admin/schools/new",
+        f"/admin/schools/{org.school.id}",
+        "/admin/sites/new",
+        f"/admin/sites/{org.site.id}",
+    ]
+    for url in urls:
+        response = await admin.post(url, JUNK_FORMS[junk])
+        assert response.status_code < 500, (url, response.status_code)
+        assert response.status_code in (303, 400, 413, 422), (url, response.status_code)
