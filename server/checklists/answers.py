@@ -1,0 +1,91 @@
+"""What counts as a valid answer for each item kind, checked on the server for every event."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from server.checklists.schema import ANSWERABLE, Checklist, Item, ShortText
+
+LONG_TEXT_LIMIT = 20_000  # "never cut short" on the phone; a bound here only stops abuse
+
+
+class InvalidAnswer(ValueError):
+    """The reason is shown to the person under "needs attention"."""
+
+
+def find_item(checklist: Checklist, item_id: str) -> Item:
+    for item in checklist.items():
+        if item.id == item_id:
+            return item
+    raise InvalidAnswer(f"{checklist.id} has no item {item_id!r}")
+
+
+def _moment(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidAnswer("expected a date and time")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidAnswer("expected a date and time") from error
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidAnswer("expected a number")
+    return value
+
+
+def validate_answer(item: Item, value: Any) -> Any:
+    """Return the value to store, or raise InvalidAnswer. ``None`` clears an answer."""
+    kind = item.kind
+    if kind not in ANSWERABLE:
+        raise InvalidAnswer(f"{item.id} is an instruction and takes no answer")
+    if value is None:
+        return None
+    if kind == "check":
+        if value is not True:
+            raise InvalidAnswer("a check is either done (true) or cleared (null)")
+    elif kind == "yes_no":
+        if not isinstance(value, bool):
+            raise InvalidAnswer("expected yes (true) or no (false)")
+    elif kind in ("text", "long_text"):
+        limit = item.max_length if isinstance(item, ShortText) else LONG_TEXT_LIMIT
+        if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+            raise InvalidAnswer(f"expected text of at most {limit} characters")
+    elif kind == "number":
+        number = _number(value)
+        low, high = item.min, item.max  # type: ignore[union-attr]
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise InvalidAnswer(f"expected a number between {low} and {high}")
+    elif kind == "headcount":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+            raise InvalidAnswer("expected a whole number of people")
+    elif kind in ("choice", "chips"):
+        options = {option.id for option in item.options}  # type: ignore[union-attr]
+        chosen = value if kind == "chips" else [value]
+        if not isinstance(chosen, list) or not all(
+            isinstance(v, str) and v in options for v in chosen
+        ):
+            raise InvalidAnswer(f"expected one of: {', '.join(sorted(options))}")
+        if kind == "chips" and len(set(chosen)) != len(chosen):
+            raise InvalidAnswer("an option is chosen twice")
+    elif kind in ("timestamp", "stopwatch", "countdown"):
+        _moment(value)
+    elif kind == "location":
+        _location(value)
+    elif kind in ("photo", "action"):
+        key = "upload_id" if kind == "photo" else "alert_id"
+        if not isinstance(value, dict) or set(value) != {key} or not isinstance(value[key], str):
+            raise InvalidAnswer(f"expected {{{key}: ...}}")
+    return value
+
+
+def _location(value: Any) -> None:
+    if not isinstance(value, dict) or set(value) != {"latitude", "longitude", "accuracy"}:
+        raise InvalidAnswer("expected latitude, longitude and accuracy")
+    lat, lon, acc = (_number(value[k]) for k in ("latitude", "longitude", "accuracy"))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
+        raise InvalidAnswer("coordinates out of range")
