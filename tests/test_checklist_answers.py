@@ -29,7 +29,7 @@ BAD = {
     "yes-or-no": ["true", 0],
     "short": ["x" * 51, 5, "nul\x00"],
     "weight": [-1, 501, "12", True, float("nan")],
-    "one-of": ["c", ["a"], None and 1],
+    "one-of": ["c", ["a"], 1],
     "some-of": ["a", ["a", "a"], ["z"]],
     "when": ["yesterday", 1700000000],
     "count": [-1, 2.5, True, 10_001],
@@ -55,8 +55,6 @@ def test_good_answers_pass(sample, item_id, values):
 def test_bad_answers_are_refused_with_a_reason(sample, item_id, values):
     item = find_item(sample, item_id)
     for value in values:
-        if value is None:
-            continue
         with pytest.raises(InvalidAnswer) as caught:
             validate_answer(item, value)
         assert str(caught.value)
