@@ -24,7 +24,7 @@ from server.middleware import (
     SchemeAwareSessionMiddleware,
     SecurityHeadersMiddleware,
 )
-from server.routes import auth, home, people, places, static
+from server.routes import auth, home, people, places, runs, static
 from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *places.routes,
             *static.routes,
             *checklist_routes.routes,
+            *runs.routes,
         ],
         middleware=middleware,
         exception_handlers={

@@ -15,7 +15,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         "connections": {"default": settings.database_url},
         "apps": {
             "models": {
-                "models": ["server.models"],
+                "models": ["server.models", "server.checklists.models", "server.alerts"],
                 "default_connection": "default",
                 "migrations": "server.migrations",
             }

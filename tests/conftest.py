@@ -8,6 +8,7 @@ and dropped after it.
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 import os
 import re
 import tempfile
@@ -34,6 +35,7 @@ else:
     os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
 
 from server.app import create_app  # noqa: E402
+from server.checklists.models import ChecklistRun  # noqa: E402
 from server.db import migrate  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
@@ -81,6 +83,7 @@ class Org:
     site: Site
     users: dict[str, User] = field(default_factory=dict)
     spare: User | None = None  # a person no test signs in as, safe to reset or deactivate
+    run: ChecklistRun | None = None  # a bleeding-control run by the staff member
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -113,6 +116,15 @@ async def make_org(name: str | None = None) -> Org:
         email=f"spare-{tag}@example.org",
         password_hash=_PASSWORD_HASH,
         roles=["staff"],
+    )
+    result.run = await ChecklistRun.create(
+        id=uuid.uuid4(),
+        organisation=org,
+        user=result.users["staff"],
+        school=school,
+        checklist_id="bleeding-control",
+        checklist_version=1,
+        started_at=datetime.now(UTC),
     )
     return result
 

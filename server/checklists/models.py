@@ -1,0 +1,40 @@
+"""Checklist runs as the server keeps them, built from the events the devices send."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from server.models import TenantModel
+
+
+class ChecklistRun(TenantModel):
+    # The id is made on the device, so a run can start with no network.
+    id = fields.UUIDField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="checklist_runs")
+    user = fields.ForeignKeyField("models.User", related_name="checklist_runs")
+    school = fields.ForeignKeyField("models.School", related_name="checklist_runs", null=True)
+    checklist_id = fields.CharField(max_length=64, db_index=True)
+    checklist_version = fields.IntField()
+    context = fields.JSONField(default=dict)
+    started_at = fields.DatetimeField(db_index=True)
+    completed_at = fields.DatetimeField(null=True)
+    skipped = fields.JSONField(default=list)
+
+    class Meta:
+        table = "checklist_run"
+        ordering = ["-started_at"]
+
+
+class ChecklistAnswer(TenantModel):
+    org_path = "run__organisation_id"
+
+    id = fields.BigIntField(primary_key=True)
+    run = fields.ForeignKeyField("models.ChecklistRun", related_name="answers")
+    item_id = fields.CharField(max_length=64)
+    value = fields.JSONField(null=True)
+    answered_at = fields.DatetimeField()
+    event_id = fields.UUIDField(unique=True)
+
+    class Meta:
+        table = "checklist_answer"
+        ordering = ["answered_at"]

@@ -1,0 +1,55 @@
+"""Answers as people read them: on the run page, in print and in the CSV export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.checklists.schema import Checklist, Item
+from server.i18n import gettext as _
+
+
+def present(item: Item, value: Any, locale: str) -> str:
+    if value is None:
+        return ""
+    kind = item.kind
+    if kind == "check":
+        return _("Done")
+    if kind == "yes_no":
+        return _("Yes") if value else _("No")
+    if kind in ("choice", "chips"):
+        labels = {o.id: o.label.get(locale) for o in item.options}  # type: ignore[union-attr]
+        return ", ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value]))
+    if kind in ("timestamp", "stopwatch", "countdown"):
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    if kind == "location":
+        return _("%(lat)s, %(lon)s (within %(acc)s m)") % {
+            "lat": f"{value['latitude']:.5f}",
+            "lon": f"{value['longitude']:.5f}",
+            "acc": round(value["accuracy"]),
+        }
+    if kind == "action":
+        return _("Alert raised")
+    if kind == "photo":
+        return _("Photo attached")
+    if kind == "number" and getattr(item, "unit", None):
+        return f"{value:g} {item.unit.get(locale)}"  # type: ignore[union-attr]
+    return str(value)
+
+
+def rows(checklist: Checklist, answers: dict[str, Any], locale: str) -> list[dict[str, Any]]:
+    """Every item in order, with its answer (blank when none), for the run page and the CSV."""
+    result = []
+    for section in checklist.sections:
+        for item in section.items:
+            value = answers.get(item.id)
+            result.append(
+                {
+                    "section": section.title.get(locale),
+                    "item": item,
+                    "text": item.text.get(locale),
+                    "answer": present(item, value, locale),
+                    "answered": value is not None,
+                }
+            )
+    return result

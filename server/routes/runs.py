@@ -1,0 +1,170 @@
+"""The safety team's view of checklist runs: list with filters, one run, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server import audit
+from server.auth import current_user, requires_role
+from server.checklists.library import Library
+from server.checklists.models import ChecklistRun
+from server.checklists.present import rows
+from server.i18n import current_locale
+from server.models import Role, School, User
+from server.tenancy import scoped
+from server.templating import render
+
+TEAM = (Role.ADMIN, Role.SAFETY)
+PAGE_SIZE = 100
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
+    user = current_user(request)
+    assert user is not None
+    q = request.query_params
+    filters = {
+        "checklist": q.get("checklist", "")[:64],
+        "school": _int(q.get("school")),
+        "person": _int(q.get("person")),
+        "day": _day(q.get("day")),
+    }
+    runs = scoped(ChecklistRun, user)
+    if filters["checklist"]:
+        runs = runs.filter(checklist_id=filters["checklist"])
+    if filters["school"]:
+        runs = runs.filter(school_id=filters["school"])
+    if filters["person"]:
+        runs = runs.filter(user_id=filters["person"])
+    if filters["day"]:
+        start = datetime.combine(filters["day"], time.min).astimezone()
+        runs = runs.filter(started_at__gte=start, started_at__lt=start + timedelta(days=1))
+    found = await runs.prefetch_related("user", "school").limit(PAGE_SIZE)
+    return found, filters
+
+
+@requires_role(*TEAM)
+async def runs_list(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    found, filters = await _filtered(request)
+    library: Library = request.app.state.checklists
+    context = {
+        "runs": found,
+        "filters": filters,
+        "library": library,
+        "lang": current_locale.get(),
+        "schools": await scoped(School, user),
+        "people": await scoped(User, user),
+    }
+    return render(request, "admin/runs.html", context, fragment="admin/_runs_list.html")
+
+
+@requires_role(*TEAM)
+async def run_detail(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    try:
+        run_id = uuid.UUID(request.path_params["id"])
+    except ValueError:
+        raise HTTPException(status_code=404) from None
+    run = await scoped(ChecklistRun, user).get_or_none(id=run_id)
+    if run is None:
+        raise HTTPException(status_code=404)
+    await run.fetch_related("user", "school", "answers")
+    library: Library = request.app.state.checklists
+    checklist = library.get(run.checklist_id)
+    lang = current_locale.get()
+    answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
+    reasons = {s["item_id"]: s["reason"] for s in run.skipped}
+    await audit.record(user, "run.viewed", run)
+    context = {
+        "run": run,
+        "checklist": checklist,
+        "rows": rows(checklist, answers, lang) if checklist else [],
+        "reasons": reasons,
+        "lang": lang,
+    }
+    return render(request, "admin/run.html", context)
+
+
+@requires_role(*TEAM)
+async def runs_csv(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    found, _filters = await _filtered(request)
+    library: Library = request.app.state.checklists
+    lang = current_locale.get()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "run",
+            "checklist",
+            "version",
+            "person",
+            "school",
+            "started",
+            "completed",
+            "section",
+            "item",
+            "question",
+            "answer",
+            "reason not done",
+        ]
+    )
+    for run in found:
+        await run.fetch_related("answers")
+        checklist = library.get(run.checklist_id)
+        answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
+        reasons = {s["item_id"]: s["reason"] for s in run.skipped}
+        for row in rows(checklist, answers, lang) if checklist else []:
+            writer.writerow(
+                [
+                    run.id,
+                    run.checklist_id,
+                    run.checklist_version,
+                    run.user.name,
+                    run.school.name if run.school else "",
+                    run.started_at.isoformat(),
+                    run.completed_at.isoformat() if run.completed_at else "",
+                    row["section"],
+                    row["item"].id,
+                    _safe(row["text"]),
+                    _safe(row["answer"]),
+                    _safe(reasons.get(row["item"].id, "")),
+                ]
+            )
+    await audit.record(user, "runs.exported", user, count=len(found))
+    headers = {"Content-Disposition": 'attachment; filename="checklist-runs.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _safe(cell: str) -> str:
+    """Stop a spreadsheet from running an answer as a formula."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+routes = [
+    Route("/admin/runs", runs_list, name="runs"),
+    Route("/admin/runs.csv", runs_csv, name="runs_csv"),
+    Route("/admin/runs/{id:str}", run_detail, name="run_detail"),
+]
