@@ -8,13 +8,13 @@ and dropped after it.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 import os
 import re
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx

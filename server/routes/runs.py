@@ -19,8 +19,8 @@ from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
 from server.i18n import current_locale
 from server.models import Role, School, User
-from server.tenancy import scoped
 from server.templating import render
+from server.tenancy import scoped
 
 TEAM = (Role.ADMIN, Role.SAFETY)
 PAGE_SIZE = 100
