@@ -15,7 +15,12 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         "connections": {"default": settings.database_url},
         "apps": {
             "models": {
-                "models": ["server.models", "server.checklists.models", "server.alerts"],
+                "models": [
+                    "server.models",
+                    "server.checklists.models",
+                    "server.alerts",
+                    "server.events.models",
+                ],
                 "default_connection": "default",
                 "migrations": "server.migrations",
             }

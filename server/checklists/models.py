@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 
 from server.models import TenantModel
@@ -31,10 +33,15 @@ class ChecklistAnswer(TenantModel):
     id = fields.BigIntField(primary_key=True)
     run = fields.ForeignKeyField("models.ChecklistRun", related_name="answers")
     item_id = fields.CharField(max_length=64)
-    value = fields.JSONField(null=True)
+    # {"value": ...}: Tortoise reads a bare JSON string as already-encoded JSON, so wrap it.
+    stored = fields.JSONField(source_field="value")
     answered_at = fields.DatetimeField()
     event_id = fields.UUIDField(unique=True)
 
     class Meta:
         table = "checklist_answer"
         ordering = ["answered_at"]
+
+    @property
+    def value(self) -> Any:
+        return self.stored.get("value")

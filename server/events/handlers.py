@@ -1,0 +1,205 @@
+"""The handler of every event type, in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import Field
+
+from server.alerts import Alert
+from server.checklists.answers import InvalidAnswer, find_item, validate_answer
+from server.checklists.library import Library
+from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.checklists.schema import AlertType
+from server.events.models import Note
+from server.events.registry import Payload, Pending, Sender, event_type
+from server.models import Role
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class NoteRecorded(Payload):
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+@event_type("note.recorded", NoteRecorded)
+async def note_recorded(batch: list[Pending], sender: Sender) -> None:
+    await Note.bulk_create(
+        [
+            Note(
+                id=p.event_id,
+                organisation_id=sender.user.organisation_id,
+                user=sender.user,
+                text=p.payload.text,
+                written_at=p.occurred_at,
+            )
+            for p in batch
+        ]
+    )
+
+
+class ChecklistStarted(Payload):
+    run_id: UUID
+    checklist_id: Slug
+    version: Annotated[int, Field(ge=1)]
+    context: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=60)]] = {}
+
+
+@event_type("checklist.started", ChecklistStarted)
+async def checklist_started(batch: list[Pending], sender: Sender) -> None:
+    library: Library = sender.app_state.checklists
+    known = set(
+        await ChecklistRun.filter(id__in=[p.payload.run_id for p in batch]).values_list(
+            "id", flat=True
+        )
+    )
+    school = await sender.user.schools.all().first()
+    runs = []
+    for p in batch:
+        checklist = library.get(p.payload.checklist_id)
+        if checklist is None:
+            p.reject(f"There is no checklist called {p.payload.checklist_id!r}.")
+        elif p.payload.version > checklist.version:
+            p.reject(f"Checklist version {p.payload.version} is newer than this server's.")
+        elif not set(p.payload.context) <= {c.value for c in checklist.context}:
+            p.reject("The run's details don't match what this checklist asks for.")
+        elif p.payload.run_id in known:
+            p.reject("This run was already started.")
+        else:
+            known.add(p.payload.run_id)
+            runs.append(
+                ChecklistRun(
+                    id=p.payload.run_id,
+                    organisation_id=sender.user.organisation_id,
+                    user=sender.user,
+                    school=school,
+                    checklist_id=checklist.id,
+                    checklist_version=p.payload.version,
+                    context=p.payload.context,
+                    started_at=p.occurred_at,
+                )
+            )
+    await ChecklistRun.bulk_create(runs)
+
+
+async def _own_runs(batch: list[Pending], sender: Sender) -> dict[UUID, ChecklistRun]:
+    """The sender's own runs named in the batch; anyone else's (any organisation) stay unknown."""
+    ids = [p.payload.run_id for p in batch]
+    runs = ChecklistRun.filter(
+        id__in=ids, organisation_id=sender.user.organisation_id, user_id=sender.user.id
+    )
+    return {run.id: run for run in await runs}
+
+
+class ChecklistAnswered(Payload):
+    run_id: UUID
+    item_id: Slug
+    value: Any = None
+
+
+@event_type("checklist.answered", ChecklistAnswered)
+async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
+    library: Library = sender.app_state.checklists
+    runs = await _own_runs(batch, sender)
+    answers = []
+    for p in batch:
+        run = runs.get(p.payload.run_id)
+        checklist = library.get(run.checklist_id) if run else None
+        if run is None or checklist is None:
+            p.reject("This answer belongs to a checklist run this server doesn't know.")
+            continue
+        try:
+            value = validate_answer(find_item(checklist, p.payload.item_id), p.payload.value)
+        except InvalidAnswer as error:
+            p.reject(f"This answer can't be saved: {error}.")
+            continue
+        answers.append(
+            ChecklistAnswer(
+                run=run,
+                item_id=p.payload.item_id,
+                stored={"value": value},
+                answered_at=p.occurred_at,
+                event_id=p.event_id,
+            )
+        )
+    await ChecklistAnswer.bulk_create(answers)
+
+
+class Skipped(Payload):
+    item_id: Slug
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class ChecklistCompleted(Payload):
+    run_id: UUID
+    skipped: Annotated[list[Skipped], Field(max_length=200)] = []
+
+
+@event_type("checklist.completed", ChecklistCompleted)
+async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
+    library: Library = sender.app_state.checklists
+    runs = await _own_runs(batch, sender)
+    for p in batch:
+        run = runs.get(p.payload.run_id)
+        checklist = library.get(run.checklist_id) if run else None
+        if run is None or checklist is None:
+            p.reject("This belongs to a checklist run this server doesn't know.")
+            continue
+        try:
+            for skipped in p.payload.skipped:
+                find_item(checklist, skipped.item_id)
+        except InvalidAnswer as error:
+            p.reject(f"This can't be saved: {error}.")
+            continue
+        run.completed_at = p.occurred_at
+        run.skipped = [s.model_dump() for s in p.payload.skipped]
+        await run.save(update_fields=["completed_at", "skipped"])
+
+
+class Position(Payload):
+    latitude: Annotated[float, Field(ge=-90, le=90)]
+    longitude: Annotated[float, Field(ge=-180, le=180)]
+    accuracy: Annotated[float, Field(ge=0)]
+
+
+class AlertRaised(Payload):
+    alert_id: UUID
+    kind: AlertType
+    notify: Annotated[list[Role], Field(min_length=1, max_length=5)]
+    run_id: UUID | None = None
+    checklist_id: Slug | None = None
+    item_id: Slug | None = None
+    context: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=60)]] = {}
+    position: Position | None = None
+
+
+@event_type("alert.raised", AlertRaised)
+async def alert_raised(batch: list[Pending], sender: Sender) -> None:
+    known = set(
+        await Alert.filter(id__in=[p.payload.alert_id for p in batch]).values_list("id", flat=True)
+    )
+    schools = [school.name for school in await sender.user.schools.all()]
+    for p in batch:
+        if p.payload.alert_id in known:
+            p.reject("This alert was already raised.")
+            continue
+        known.add(p.payload.alert_id)
+        source = {
+            k: str(v)
+            for k in ("run_id", "checklist_id", "item_id")
+            if (v := getattr(p.payload, k)) is not None
+        }
+        where: dict[str, Any] = {"schools": schools, **p.payload.context}
+        if p.payload.position:
+            where["position"] = p.payload.position.model_dump()
+        await Alert.create(
+            id=p.payload.alert_id,
+            organisation_id=sender.user.organisation_id,
+            raised_by=sender.user,
+            kind=p.payload.kind.value,
+            notify=[r.value for r in p.payload.notify],
+            source=source,
+            where=where,
+            raised_at=p.occurred_at,
+        )

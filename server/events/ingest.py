@@ -1,0 +1,187 @@
+"""Apply a batch of events from one device, each exactly once, and answer for each.
+
+Fast path: the whole batch in one transaction, one query to find events already seen, and each
+type's handler writing in bulk. If that transaction fails (a concurrent request stored one of these
+events first, or a handler broke), the batch is replayed one event at a time, each in its own
+transaction, so one bad event never blocks the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from itertools import groupby
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from tortoise.transactions import in_transaction
+
+from server.events import handlers  # noqa: F401 - registers the event types
+from server.events.models import ReceivedEvent
+from server.events.registry import REGISTRY, Pending, Sender
+
+log = logging.getLogger("muster.events")
+
+OTHER_CONTENT = "This event id was already used for different content."
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: UUID
+    type: str = Field(max_length=64)
+    occurred_at: AwareDatetime
+    payload: dict[str, Any]
+
+
+def _digest(envelope: Envelope) -> str:
+    canonical = json.dumps(
+        [envelope.type, envelope.occurred_at.isoformat(), envelope.payload],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _first_error(error: ValidationError) -> str:
+    item = error.errors()[0]
+    where = ".".join(str(part) for part in item["loc"])
+    return f"{where}: {item['msg']}" if where else item["msg"]
+
+
+def parse(raw: Any) -> Pending | dict[str, str]:
+    """A validated event, or the rejection to answer with."""
+    event_id = str(raw.get("id", ""))[:64] if isinstance(raw, dict) else ""
+    try:
+        envelope = Envelope.model_validate(raw)
+    except ValidationError as error:
+        return {
+            "id": event_id,
+            "status": "rejected",
+            "reason": f"This is not a valid event ({_first_error(error)}).",
+        }
+    kind = REGISTRY.get(envelope.type)
+    if kind is None:
+        return {
+            "id": event_id,
+            "status": "rejected",
+            "reason": f"This server does not know events of type {envelope.type!r}.",
+        }
+    try:
+        payload = kind.payload.model_validate(envelope.payload)
+    except ValidationError as error:
+        return {
+            "id": event_id,
+            "status": "rejected",
+            "reason": f"Some details are not valid ({_first_error(error)}).",
+        }
+    return Pending(
+        envelope.id,
+        envelope.type,
+        envelope.occurred_at,
+        payload,
+        envelope.payload,
+        _digest(envelope),
+    )
+
+
+def _answer(pending: Pending) -> dict[str, str]:
+    answer = {"id": str(pending.event_id), "status": pending.status}
+    if pending.reason:
+        answer["reason"] = pending.reason
+    return answer
+
+
+async def _seen(pending: list[Pending], sender: Sender) -> dict[UUID, dict[str, str]]:
+    """Answers for events stored before: a duplicate, or a clash (same id, other content)."""
+    rows = await ReceivedEvent.filter(id__in=[p.event_id for p in pending]).values(
+        "id", "digest", "organisation_id"
+    )
+    stored = {row["id"]: row for row in rows}
+    answers: dict[UUID, dict[str, str]] = {}
+    for p in pending:
+        row = stored.get(p.event_id)
+        if row is None:
+            continue
+        same = row["digest"] == p.digest and row["organisation_id"] == sender.user.organisation_id
+        answers[p.event_id] = (
+            {"id": str(p.event_id), "status": "duplicate"}
+            if same
+            else {"id": str(p.event_id), "status": "rejected", "reason": OTHER_CONTENT}
+        )
+    return answers
+
+
+async def _apply(pending: list[Pending], sender: Sender) -> None:
+    """Handlers in recording order, consecutive events of one type together, then the log."""
+    for name, group in groupby(pending, key=lambda p: p.type):
+        await REGISTRY[name].handler(list(group), sender)
+    await ReceivedEvent.bulk_create(
+        [
+            ReceivedEvent(
+                id=p.event_id,
+                organisation_id=sender.user.organisation_id,
+                user=sender.user,
+                device_id=sender.device_id,
+                type=p.type,
+                occurred_at=p.occurred_at,
+                payload=p.raw_payload,
+                digest=p.digest,
+            )
+            for p in pending
+            if not p.rejected
+        ]
+    )
+
+
+async def ingest(raw_events: list[Any], sender: Sender) -> list[dict[str, str]]:
+    parsed = [parse(raw) for raw in raw_events]
+    pending = [p for p in parsed if isinstance(p, Pending)]
+    seen = await _seen(pending, sender) if pending else {}
+    fresh = [p for p in pending if p.event_id not in seen]
+    first_of_id: dict[UUID, Pending] = {}
+    for p in fresh:
+        first_of_id.setdefault(p.event_id, p)
+    fresh = [p for p in fresh if first_of_id[p.event_id] is p]
+    try:
+        async with in_transaction():
+            await _apply(fresh, sender)
+    except Exception:  # a race with another request, or a handler bug: go one by one
+        log.warning("batch from %s replayed one event at a time", sender.device_id, exc_info=True)
+        for p in fresh:
+            p.status, p.reason = "accepted", None
+            await _one(p, sender)
+    answers = {p.event_id: _answer(p) for p in fresh}
+    results = []
+    for item in parsed:
+        if not isinstance(item, Pending):
+            results.append(item)
+        elif item.event_id in seen:
+            results.append(seen[item.event_id])
+        elif first_of_id.get(item.event_id) is not item:
+            results.append(_within_batch(item, first_of_id[item.event_id]))
+        else:
+            results.append(answers[item.event_id])
+    return results
+
+
+def _within_batch(item: Pending, first: Pending) -> dict[str, str]:
+    if item.digest == first.digest:
+        return {"id": str(item.event_id), "status": "duplicate"}
+    return {"id": str(item.event_id), "status": "rejected", "reason": OTHER_CONTENT}
+
+
+async def _one(p: Pending, sender: Sender) -> None:
+    """One event in its own transaction. A server fault leaves it for the device to resend."""
+    try:
+        seen = await _seen([p], sender)
+        if p.event_id in seen:
+            p.status, p.reason = seen[p.event_id]["status"], seen[p.event_id].get("reason")
+            return
+        async with in_transaction():
+            await _apply([p], sender)
+    except Exception:
+        log.exception("event %s could not be applied", p.event_id)
+        p.status, p.reason = "retry", "The server could not save this yet. It will be sent again."

@@ -1,0 +1,52 @@
+"""Every event the server has accepted, by the id the device made: the guard against doubles."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from server.models import TenantModel
+
+
+class ReceivedEvent(TenantModel):
+    id = fields.UUIDField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="events")
+    user = fields.ForeignKeyField("models.User", related_name="events")
+    device_id = fields.CharField(max_length=64)
+    type = fields.CharField(max_length=64, db_index=True)
+    occurred_at = fields.DatetimeField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+    payload = fields.JSONField()
+    # sha256 of the canonical event: tells a resend (same content) from a clash (same id,
+    # other content)
+    digest = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "received_event"
+
+
+# A free-text note from the field: the simplest event, used by the outbox page and the tests.
+# (Comments, not docstrings, on models: Tortoise turns docstrings into SQL comments.)
+class Note(TenantModel):
+    id = fields.UUIDField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="notes")
+    user = fields.ForeignKeyField("models.User", related_name="notes")
+    text = fields.TextField()
+    written_at = fields.DatetimeField()
+
+    class Meta:
+        table = "note"
+        ordering = ["-written_at"]
+
+
+# A file sent on its own (PUT /api/uploads/{id}) and referenced by events.
+class Upload(TenantModel):
+    id = fields.UUIDField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="uploads")
+    user = fields.ForeignKeyField("models.User", related_name="uploads")
+    media_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    digest = fields.CharField(max_length=64)
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "upload"

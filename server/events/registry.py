@@ -1,0 +1,76 @@
+"""Event types: each has one pydantic payload schema and one handler, registered here.
+
+Handlers take a batch of events of their type (in the order the device recorded them), reject the
+ones they must with a reason a person can read, and write the rest in bulk. They run inside the
+batch's transaction and write only rows keyed by ids the device made, so a replay is harmless.
+Adding an event type touches its schema, its handler and a test, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from server.models import User
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass
+class Pending:
+    """One event on its way in: validated, not yet stored."""
+
+    event_id: UUID
+    type: str
+    occurred_at: datetime
+    payload: Any  # the type's Payload model
+    raw_payload: dict[str, Any]
+    digest: str
+    status: str = "accepted"  # or "duplicate", "rejected", "retry" (a server fault: send again)
+    reason: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "rejected"
+
+    def reject(self, reason: str) -> None:
+        self.status, self.reason = "rejected", reason
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent the batch, from which device, and the app's state (checklist library, settings)."""
+
+    user: User
+    device_id: str
+    app_state: Any
+
+
+Handler = Callable[[list[Pending], Sender], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    payload: type[Payload]
+    handler: Handler
+
+
+REGISTRY: dict[str, EventType] = {}
+
+
+def event_type(name: str, payload: type[Payload]) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        if name in REGISTRY:
+            raise RuntimeError(f"event type {name} registered twice")
+        REGISTRY[name] = EventType(name, payload, handler)
+        return handler
+
+    return register

@@ -1,0 +1,107 @@
+"""The device's two doors into the server: ``POST /api/sync`` for events, ``PUT /api/uploads/{id}``
+for the files they reference. Both are idempotent: sending the same thing twice is harmless."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from tortoise.exceptions import IntegrityError
+
+from server.auth import current_user, requires_role
+from server.events.ingest import ingest
+from server.events.models import Upload
+from server.events.registry import Sender
+from server.i18n import gettext as _
+
+MAX_BATCH_EVENTS = 100
+MAX_BATCH_BYTES = 1_000_000
+MAX_UPLOAD_BYTES = 10_000_000
+UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, _("That is too large to send"))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, _("That is too large to send"))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _batch(body: bytes) -> tuple[str, list[Any]]:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPException(400, "The batch is not valid JSON.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise HTTPException(400, 'Send {"device_id": "...", "events": [...]}.')
+    device_id = data.get("device_id")
+    if not isinstance(device_id, str) or not 1 <= len(device_id) <= 64:
+        raise HTTPException(400, "device_id must be a short text.")
+    if len(data["events"]) > MAX_BATCH_EVENTS:
+        raise HTTPException(413, f"At most {MAX_BATCH_EVENTS} events in one batch.")
+    return device_id, data["events"]
+
+
+@requires_role()
+async def sync(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    device_id, events = _batch(await read_body(request, MAX_BATCH_BYTES))
+    results = await ingest(events, Sender(user, device_id, request.app.state))
+    return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
+
+
+@requires_role()
+async def upload(request: Request) -> Response:
+    user = current_user(request)
+    assert user is not None
+    try:
+        upload_id = uuid.UUID(request.path_params["id"])
+    except ValueError:
+        raise HTTPException(404) from None
+    media_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if media_type not in UPLOAD_TYPES:
+        raise HTTPException(415, "Photos must be JPEG, PNG or WebP.")
+    body = await read_body(request, MAX_UPLOAD_BYTES)
+    if not body:
+        raise HTTPException(400, "The file is empty.")
+    digest = hashlib.sha256(body).hexdigest()
+    existing = await Upload.get_or_none(id=upload_id)
+    if existing is not None:
+        if existing.digest != digest or existing.organisation_id != user.organisation_id:
+            raise HTTPException(409, "This upload id was already used for a different file.")
+        return JSONResponse({"id": str(upload_id), "status": "duplicate"})
+    folder = request.app.state.settings.data_dir / "uploads" / str(user.organisation_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / str(upload_id)).write_bytes(body)  # written before the row: a row means a file
+    try:
+        await Upload.create(
+            id=upload_id,
+            organisation_id=user.organisation_id,
+            user=user,
+            media_type=media_type,
+            size=len(body),
+            digest=digest,
+        )
+    except IntegrityError:  # the same upload arrived twice at once; the first one won
+        return JSONResponse({"id": str(upload_id), "status": "duplicate"})
+    return JSONResponse({"id": str(upload_id), "status": "accepted"}, status_code=201)
+
+
+routes = [
+    Route("/api/sync", sync, methods=["POST"], name="sync"),
+    Route("/api/uploads/{id:str}", upload, methods=["PUT"], name="upload"),
+]

@@ -1,0 +1,220 @@
+"""POST /api/sync: each event applied exactly once, answered one by one."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.events.models import Note, ReceivedEvent
+
+
+def event(type_: str = "note.recorded", **payload) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "type": type_,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": payload or {"text": "Gate B left open"},
+    }
+
+
+async def send(client, events: list, device: str = "phone-1", **kwargs):
+    return await client.http.post(
+        "/api/sync",
+        json={"device_id": device, "events": events},
+        headers={"X-CSRF-Token": client.csrf},
+        **kwargs,
+    )
+
+
+async def test_events_are_accepted_and_stored_once(as_role, org):
+    staff = await as_role("staff")
+    batch = [event(text=f"note {n}") for n in range(3)]
+    response = await send(staff, batch)
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["accepted"] * 3
+    again = await send(staff, batch)
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate"] * 3
+    ids = [uuid.UUID(e["id"]) for e in batch]
+    assert await Note.filter(id__in=ids).count() == 3
+    stored = await ReceivedEvent.filter(id__in=ids)
+    assert {r.device_id for r in stored} == {"phone-1"}
+    assert all(r.received_at and r.user_id == org.users["staff"].id for r in stored)
+
+
+async def test_same_id_different_content_is_rejected(as_role):
+    staff = await as_role("staff")
+    first = event(text="original")
+    assert (await send(staff, [first])).json()["results"][0]["status"] == "accepted"
+    changed = {**first, "payload": {"text": "changed"}}
+    result = (await send(staff, [changed])).json()["results"][0]
+    assert result["status"] == "rejected"
+    assert "already used for different content" in result["reason"]
+
+
+async def test_same_id_twice_in_one_batch(as_role):
+    staff = await as_role("staff")
+    one = event()
+    clash = {**one, "payload": {"text": "other"}}
+    results = (await send(staff, [one, dict(one), clash])).json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "duplicate", "rejected"]
+    assert await Note.filter(id=one["id"]).count() == 1
+
+
+async def test_a_bad_event_never_blocks_the_others(as_role):
+    staff = await as_role("staff")
+    good1, good2 = event(text="before"), event(text="after")
+    batch = [
+        good1,
+        event("weather.changed", text="x"),
+        event(text=""),
+        {"id": "not-a-uuid", "type": "note.recorded", "payload": {}},
+        {
+            "id": str(uuid.uuid4()),
+            "type": "note.recorded",
+            "occurred_at": "2026-11-28T10:00:00",
+            "payload": {"text": "no timezone"},
+        },
+        "just a string",
+        good2,
+    ]
+    results = (await send(staff, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] + ["rejected"] * 5 + ["accepted"]
+    assert "does not know events of type 'weather.changed'" in results[1]["reason"]
+    assert "text" in results[2]["reason"]
+    assert all(r["reason"] for r in results[1:6])
+
+
+async def test_another_organisations_run_is_rejected(as_role, org, other_org):
+    mine = await as_role("staff", org)
+    theirs = await as_role("staff", other_org)
+    run_id = str(uuid.uuid4())
+    started = event(
+        "checklist.started", run_id=run_id, checklist_id="bleeding-control", version=1, context={}
+    )
+    assert (await send(theirs, [started])).json()["results"][0]["status"] == "accepted"
+    answer = event("checklist.answered", run_id=run_id, item_id="call-911", value=True)
+    result = (await send(mine, [answer])).json()["results"][0]
+    assert result["status"] == "rejected"
+    assert "doesn't know" in result["reason"]
+    assert await ChecklistAnswer.filter(run_id=run_id).count() == 0
+
+
+async def test_a_checklist_run_end_to_end(as_role, org):
+    staff = await as_role("staff")
+    run_id = str(uuid.uuid4())
+    batch = [
+        event(
+            "checklist.started",
+            run_id=run_id,
+            checklist_id="bleeding-control",
+            version=1,
+            context={},
+        ),
+        event("checklist.answered", run_id=run_id, item_id="limb-wound", value=True),
+        event(
+            "checklist.answered",
+            run_id=run_id,
+            item_id="tourniquet-time",
+            value="2026-11-28T14:03:00+00:00",
+        ),
+        event("checklist.answered", run_id=run_id, item_id="limb-wound", value="perhaps"),
+        event(
+            "checklist.completed",
+            run_id=run_id,
+            skipped=[{"item_id": "call-911", "reason": "Office called"}],
+        ),
+    ]
+    results = (await send(staff, batch)).json()["results"]
+    assert [r["status"] for r in results] == [
+        "accepted",
+        "accepted",
+        "accepted",
+        "rejected",
+        "accepted",
+    ]
+    run = await ChecklistRun.get(id=run_id)
+    assert run.completed_at is not None and run.skipped[0]["reason"] == "Office called"
+    assert run.school_id == org.school.id
+    assert await ChecklistAnswer.filter(run_id=run_id).count() == 2
+
+
+async def test_signed_out_gets_401_and_nothing_is_stored(client):
+    await client.get("/sign-in")
+    batch = [event()]
+    response = await send(client, batch)
+    assert response.status_code == 401
+    assert response.json()["error"]
+    assert not await Note.filter(id=batch[0]["id"]).exists()
+
+
+async def test_oversized_batches_are_413(as_role):
+    staff = await as_role("staff")
+    too_many = await send(staff, [event() for _ in range(101)])
+    assert too_many.status_code == 413
+    too_big = await send(staff, [event(text="x" * 2000) for _ in range(100)] * 1)
+    assert too_big.status_code == 200  # 100 notes of 2 KB fit in 1 MB
+    huge = await staff.http.post(
+        "/api/sync",
+        content=b"{" + b" " * 1_000_001 + b"}",
+        headers={"X-CSRF-Token": staff.csrf, "Content-Type": "application/json"},
+    )
+    assert huge.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"events": "x"}',
+        b'{"events": []}',
+        b'{"device_id": "", "events": []}',
+        b"\xff\xfe",
+    ],
+)
+async def test_malformed_batches_are_400(as_role, body):
+    staff = await as_role("staff")
+    response = await staff.http.post(
+        "/api/sync",
+        content=body,
+        headers={"X-CSRF-Token": staff.csrf, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+async def test_sync_needs_the_csrf_token(as_role):
+    staff = await as_role("staff")
+    response = await staff.http.post("/api/sync", json={"device_id": "d", "events": [event()]})
+    assert response.status_code == 403
+
+
+async def test_uploads_are_idempotent_and_checked(as_role, other_org):
+    staff = await as_role("staff")
+    upload_id = uuid.uuid4()
+    headers = {"X-CSRF-Token": staff.csrf, "Content-Type": "image/jpeg"}
+    url = f"/api/uploads/{upload_id}"
+    first = await staff.http.put(url, content=b"\xff\xd8photo", headers=headers)
+    assert first.status_code == 201
+    again = await staff.http.put(url, content=b"\xff\xd8photo", headers=headers)
+    assert again.json()["status"] == "duplicate"
+    other = await staff.http.put(url, content=b"\xff\xd8other", headers=headers)
+    assert other.status_code == 409
+    wrong_type = await staff.http.put(
+        f"/api/uploads/{uuid.uuid4()}",
+        content=b"MZ",
+        headers={**headers, "Content-Type": "application/x-msdownload"},
+    )
+    assert wrong_type.status_code == 415
+    big = await staff.http.put(
+        f"/api/uploads/{uuid.uuid4()}", content=b"x" * 10_000_001, headers=headers
+    )
+    assert big.status_code == 413
+    stranger = await as_role("staff", other_org)
+    taken = await stranger.http.put(
+        url, content=b"\xff\xd8photo", headers={**headers, "X-CSRF-Token": stranger.csrf}
+    )
+    assert taken.status_code == 409
