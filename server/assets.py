@@ -39,7 +39,11 @@ class AssetRegistry:
         self._assets = self._scan()
 
     def _scan(self) -> dict[str, Asset]:
-        files = {str(p.relative_to(STATIC_DIR)): p for p in STATIC_DIR.rglob("*") if p.is_file()}
+        files = {
+            str(p.relative_to(STATIC_DIR)): p
+            for p in STATIC_DIR.rglob("*")
+            if p.is_file() and p.suffix not in (".md", ".py")
+        }
         for name, relative in VENDOR_FILES.items():
             files[name] = NODE_MODULES / relative
         assets = {}

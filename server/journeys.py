@@ -89,9 +89,16 @@ def journeys_for(roles: list[str]) -> list[Journey]:
 def journey_url(request: Request, journey: Journey) -> str:
     """The checklist runner when the journey's checklist exists, else the journey's own page."""
     if journey.checklist and request.app.state.checklists.get(journey.checklist):
-        return str(request.url_for("checklist", id=journey.checklist))
-    return str(request.url_for("journey", key=journey.key))
+        return request.url_for("checklist", id=journey.checklist).path
+    return request.url_for("journey", key=journey.key).path
 
 
 def find(key: str) -> Journey | None:
     return next((j for j in JOURNEYS if j.key == key), None)
+
+
+def offline_urls(request: Request, roles: list[str]) -> list[str]:
+    """The pages a person with these roles needs with no signal; the service worker keeps them."""
+    urls = ["/", request.url_for("outbox").path]
+    urls += [journey_url(request, journey) for journey in journeys_for(roles)]
+    return list(dict.fromkeys(urls))

@@ -23,3 +23,11 @@ CONTEXT_LABELS = {
     "route": N_("Route"),
     "trip": N_("Trip"),
 }
+
+EVENT_LABELS = {
+    "note.recorded": N_("Note"),
+    "checklist.started": N_("Checklist started"),
+    "checklist.answered": N_("Checklist answer"),
+    "checklist.completed": N_("Checklist finished"),
+    "alert.raised": N_("Alert"),
+}

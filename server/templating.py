@@ -14,6 +14,7 @@ from server.assets import AssetRegistry
 from server.auth import current_user
 from server.csrf import csrf_token
 from server.htmx import wants_fragment
+from server.journeys import offline_urls
 from server.labels import CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
 from server.settings import ROOT
 
@@ -48,7 +49,12 @@ def render(
 ) -> HTMLResponse:
     """The whole page, or only ``fragment`` when htmx asks for a swap."""
     templates: Jinja2Templates = request.app.state.templates
-    context = {"user": current_user(request), **(context or {})}
+    user = current_user(request)
+    context = {
+        "user": user,
+        "offline_urls": offline_urls(request, user.roles) if user else [],
+        **(context or {}),
+    }
     name = fragment if fragment and wants_fragment(request) else page
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if fragment:

@@ -22,6 +22,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "sign_out": ("POST", lambda o: "/sign-out"),
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
     "runs": ("GET", lambda o: "/admin/runs"),
+    "outbox": ("GET", lambda o: "/outbox"),
     "runs_csv": ("GET", lambda o: "/admin/runs.csv"),
     "run_detail": ("GET", lambda o: f"/admin/runs/{o.run.id}"),
     "people": ("GET", lambda o: "/admin/people"),
@@ -35,7 +36,16 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "site_edit": ("GET", lambda o: f"/admin/sites/{o.site.id}"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
-PUBLIC = {"sign_in", "health", "static", "choose_language"}
+PUBLIC = {
+    "sign_in",
+    "health",
+    "session",
+    "static",
+    "choose_language",
+    "service_worker",
+    "manifest",
+    "offline",
+}
 # JSON endpoints for the device, tested in test_sync.py.
 API = {"sync", "upload"}
 # Object routes: (method, url, form) against another organisation's record.

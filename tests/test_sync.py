@@ -218,3 +218,12 @@ async def test_uploads_are_idempotent_and_checked(as_role, other_org):
         url, content=b"\xff\xd8photo", headers={**headers, "X-CSRF-Token": stranger.csrf}
     )
     assert taken.status_code == 409
+
+
+async def test_session_endpoint_tells_the_sync_loop_where_it_stands(client, org):
+    anonymous = await client.http.get("/api/session")
+    assert anonymous.json() == {"signed_in": False, "csrf": None}
+    assert anonymous.headers["cache-control"] == "no-store"
+    await client.sign_in(org.users["driver"])
+    signed_in = (await client.http.get("/api/session")).json()
+    assert signed_in["signed_in"] is True and signed_in["csrf"] == client.csrf

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.auth import current_user, public, requires_role
+from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for
 from server.templating import render
 
@@ -36,8 +37,19 @@ async def health(request: Request) -> Response:
     return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
 
 
+@public
+async def session_state(request: Request) -> Response:
+    """For the sync loop: is this session signed in, and the token its writes must carry.
+
+    Also the reachability check: a real round trip to the app, never cached."""
+    user = current_user(request)
+    body = {"signed_in": user is not None, "csrf": csrf_token(request) if user else None}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
 routes = [
     Route("/", home, name="home"),
     Route("/journeys/{key:str}", journey, name="journey"),
     Route("/api/health", health, name="health"),
+    Route("/api/session", session_state, name="session"),
 ]

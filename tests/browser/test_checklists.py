@@ -35,8 +35,9 @@ def test_bleeding_control_keeps_the_tourniquet_time_across_a_reload(page: Page, 
     page.locator("#item-limb-wound").get_by_role("button", name="Yes").click()
     _next_until(page, "tourniquet-time")
     page.locator("#item-tourniquet-time").get_by_role("button", name="Now").click()
-    applied = page.locator("#item-tourniquet-time input").input_value()
-    assert re.fullmatch(r"\d\d:\d\d:\d\d", applied)
+    time_field = page.locator("#item-tourniquet-time input")
+    expect(time_field).to_have_value(re.compile(r"^\d\d:\d\d:\d\d$"))
+    applied = time_field.input_value()
     clock = page.locator("#pinned-clocks .clock")
     expect(clock).to_have_text(re.compile(r"0:0[1-9]"), timeout=5000)
 

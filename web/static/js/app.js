@@ -1,6 +1,8 @@
-// Page start-up. Small on purpose: htmx does the page work; later modules add the outbox and sync.
+// Page start-up: the service worker, the sync loop and its status, the menu.
+import "./sw-register.js";
+import "./sync-status.js";
 
-// Close the menu when a choice inside it is made, or when Escape is pressed.
+// Close the menu with Escape, and return focus to its button.
 const menu = document.querySelector("details.menu");
 if (menu) {
   document.addEventListener("keydown", (event) => {

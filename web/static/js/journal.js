@@ -1,8 +1,11 @@
-// TEMPORARY (not committed): localStorage journal until the outbox module lands.
-const KEY = "tmp-journal";
-export async function journal() { return JSON.parse(localStorage.getItem(KEY) || "[]"); }
-export async function record(type, payload) {
-  const event = { id: crypto.randomUUID(), type, occurred_at: new Date().toISOString(), payload };
-  const all = await journal(); all.push(event); localStorage.setItem(KEY, JSON.stringify(all));
-  return event;
-}
+// What pages use to write and read events: a thin layer over the outbox (outbox-core.js).
+const outbox = self.MusterOutbox;
+
+/** Record an event; it is on this phone once the promise resolves. */
+export const record = (type, payload) => outbox.record(type, payload);
+
+/** Every event recorded on this phone (sent or not), oldest first. */
+export const journal = () => outbox.journal();
+
+/** Keep a file (a photo) on this phone until it is uploaded; returns its upload id. */
+export const saveFile = (blob) => outbox.saveFile(blob);

@@ -1,0 +1,48 @@
+// Precache: the app shell for this VERSION, installed completely or not at all.
+const SHELL = `muster-shell-${VERSION}`;
+const PAGES = "muster-pages"; // pages kept for offline use; outlive versions, refreshed on activate
+
+self.addEventListener("install", (event) => {
+  // addAll fails if any file fails: a half-installed version never takes over.
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith("muster-shell-") && name !== SHELL)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+    refreshPages(); // pages point at the new shell's URLs once re-fetched; not awaited
+  })());
+});
+
+// Re-fetch every cached page in the background; a failure keeps the old copy.
+async function refreshPages() {
+  const cache = await caches.open(PAGES);
+  for (const request of await cache.keys()) {
+    try {
+      const response = await fetch(request.url, { credentials: "same-origin" });
+      if (cacheable(response)) await cache.put(request.url, response);
+    } catch (error) {
+      return; // offline: try again next time
+    }
+  }
+}
+
+async function cachePages(urls) {
+  const cache = await caches.open(PAGES);
+  await Promise.all(urls.map(async (url) => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (cacheable(response)) await cache.put(url, response);
+    } catch (error) {
+      // offline now; the page is cached when next visited
+    }
+  }));
+}
+
+function cacheable(response) {
+  return response && response.status === 200 && response.type === "basic" && !response.redirected;
+}

@@ -1,0 +1,58 @@
+// Routes: which strategy answers which request.
+const PAGE_TIMEOUT_MS = 3000;
+const STATIC_PREFIX = "/static/";
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.headers.get("HX-Request")) return; // fragments: always from the network
+  if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
+  if (url.pathname.startsWith(STATIC_PREFIX)) {
+    event.respondWith(staticFirst(request, url));
+  } else if (request.mode === "navigate") {
+    event.respondWith(pageNetworkFirst(request));
+  }
+});
+
+// Content-hashed files never change: the cache answers first. A page cached by an older version
+// may ask for an older hash; the same file of this version stands in for it.
+async function staticFirst(request, url) {
+  const hit = await caches.match(request);
+  if (hit) return hit;
+  try {
+    const response = await fetch(request);
+    if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
+    return response;
+  } catch (error) {
+    const [, , , ...rest] = url.pathname.split("/"); // "", "static", hash, path...
+    const wanted = rest.join("/");
+    const shell = await caches.open(SHELL);
+    for (const key of await shell.keys()) {
+      if (new URL(key.url).pathname.split("/").slice(3).join("/") === wanted) return shell.match(key);
+    }
+    throw error;
+  }
+}
+
+// Pages: the network if it answers in time (kept for later), else the cached copy, else the
+// offline page. Error pages and redirects are never kept.
+async function pageNetworkFirst(request) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await withTimeout(fetch(request), PAGE_TIMEOUT_MS);
+    if (cacheable(response)) await cache.put(request.url, response.clone());
+    return response;
+  } catch (error) {
+    return (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }))
+      || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); },
+                 (error) => { clearTimeout(timer); reject(error); });
+  });
+}

@@ -1,0 +1,221 @@
+// The outbox: the only code that touches IndexedDB, and the one sync algorithm.
+// A classic script (not an ES module) on purpose: the service worker loads it with importScripts
+// for Background Sync, and pages load it with a <script> tag, so both share one implementation
+// in every browser (module service workers are not available everywhere yet). It knows no DOM.
+/* global self, indexedDB */
+(function (scope) {
+  "use strict";
+
+  const DB_NAME = "muster";
+  const DB_VERSION = 1; // bump with a migration step in upgrade() below; never drop a store
+  const MAX_EVENTS = 100;
+  const MAX_BYTES = 900000; // under the server's 1 MB limit, leaving room for the envelope
+  const JOURNAL_DAYS = 14; // sent events kept on the phone to rebuild screens, then pruned
+
+  function upgrade(db, oldVersion) {
+    if (oldVersion < 1) {
+      // outbox: events not yet accepted (state "pending" or "rejected", with a reason)
+      db.createObjectStore("outbox", { keyPath: "id" }).createIndex("seq", "seq");
+      // journal: every event recorded here, sent or not, so a page can rebuild its state
+      db.createObjectStore("journal", { keyPath: "id" }).createIndex("seq", "seq");
+      db.createObjectStore("files", { keyPath: "id" }); // photos waiting for their upload
+      db.createObjectStore("meta", { keyPath: "key" }); // device id, sequence counter
+    }
+  }
+
+  let opening = null;
+  function open() {
+    if (!opening) {
+      opening = new Promise((resolve, reject) => {
+        const request = indexedDB.open(DB_NAME, DB_VERSION);
+        request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+        request.onsuccess = () => {
+          const db = request.result;
+          db.onversionchange = () => { db.close(); opening = null; };
+          resolve(db);
+        };
+        request.onerror = () => { opening = null; reject(request.error); };
+        request.onblocked = () => reject(new Error("outbox database is blocked by another tab"));
+      });
+    }
+    return opening;
+  }
+
+  // Run fn(stores) in one transaction; resolves once the transaction has committed.
+  async function tx(names, mode, fn) {
+    const db = await open();
+    return new Promise((resolve, reject) => {
+      const t = db.transaction(names, mode);
+      const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)]));
+      let result;
+      Promise.resolve(fn(stores)).then((value) => { result = value; }, (error) => {
+        t.abort();
+        reject(error);
+      });
+      t.oncomplete = () => resolve(result);
+      t.onerror = () => reject(t.error);
+      t.onabort = () => reject(t.error || new Error("transaction aborted"));
+    });
+  }
+
+  const req = (request) => new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+  async function meta(key, make) {
+    return tx(["meta"], "readwrite", async ({ meta: store }) => {
+      const row = await req(store.get(key));
+      if (row) return row.value;
+      const value = make();
+      store.put({ key, value });
+      return value;
+    });
+  }
+
+  const deviceId = () => meta("device_id", () => self.crypto.randomUUID());
+  const changed = () => scope.dispatchEvent && scope.dispatchEvent(new Event("outbox-changed"));
+
+  // Record an event: written to the outbox and the journal in one transaction, or not at all.
+  async function record(type, payload) {
+    const event = { id: self.crypto.randomUUID(), type, occurred_at: new Date().toISOString(), payload };
+    await tx(["outbox", "journal", "meta"], "readwrite", async (s) => {
+      const counter = (await req(s.meta.get("seq"))) || { key: "seq", value: 0 };
+      counter.value += 1;
+      s.meta.put(counter);
+      s.outbox.put({ ...event, seq: counter.value, state: "pending", reason: null });
+      s.journal.put({ ...event, seq: counter.value, sent: false });
+    });
+    changed();
+    return event;
+  }
+
+  async function saveFile(blob) {
+    const id = self.crypto.randomUUID();
+    await tx(["files"], "readwrite", ({ files }) => files.put({ id, blob, type: blob.type }));
+    changed();
+    return id;
+  }
+
+  const all = (name) => tx([name], "readonly", (s) => req(s[name].index("seq").getAll()));
+  const outbox = () => all("outbox");
+  const journal = () => all("journal");
+  const files = () => tx(["files"], "readonly", ({ files: f }) => req(f.getAll()));
+
+  async function counts() {
+    const [items, waitingFiles] = await Promise.all([outbox(), files()]);
+    const rejected = items.filter((e) => e.state === "rejected").length;
+    return { pending: items.length - rejected + waitingFiles.length, rejected };
+  }
+
+  // Apply the server's answers: accepted and duplicate leave the outbox; rejected stay, with why.
+  async function settle(results) {
+    await tx(["outbox", "journal"], "readwrite", async (s) => {
+      for (const { id, status, reason } of results) {
+        const event = await req(s.outbox.get(id));
+        if (!event) continue;
+        if (status === "accepted" || status === "duplicate") {
+          s.outbox.delete(id);
+          const copy = await req(s.journal.get(id));
+          if (copy) s.journal.put({ ...copy, sent: true });
+        } else if (status === "rejected") {
+          s.outbox.put({ ...event, state: "rejected", reason });
+        } // "retry": left as it is, sent again next time
+      }
+    });
+    changed();
+  }
+
+  // Give up on a rejected event on purpose, or send a corrected copy under a new id.
+  async function discard(id) {
+    await tx(["outbox", "journal"], "readwrite", (s) => { s.outbox.delete(id); s.journal.delete(id); });
+    changed();
+  }
+  async function resend(id, payload) {
+    const old = await tx(["outbox"], "readonly", (s) => req(s.outbox.get(id)));
+    if (!old) return null;
+    const fresh = await record(old.type, payload || old.payload);
+    await discard(id);
+    return fresh;
+  }
+
+  async function prune(now = Date.now()) {
+    const cutoff = new Date(now - JOURNAL_DAYS * 86400000).toISOString();
+    await tx(["journal"], "readwrite", async ({ journal: store }) => {
+      for (const event of await req(store.getAll())) {
+        if (event.sent && event.occurred_at < cutoff) store.delete(event.id);
+      }
+    });
+  }
+
+  function batches(events) {
+    const result = [];
+    let batch = [];
+    let size = 0;
+    for (const { seq, state, reason, ...event } of events) {
+      const bytes = JSON.stringify(event).length;
+      if (batch.length && (batch.length >= MAX_EVENTS || size + bytes > MAX_BYTES)) {
+        result.push(batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(event);
+      size += bytes;
+    }
+    if (batch.length) result.push(batch);
+    return result;
+  }
+
+  class SignInNeeded extends Error {}
+  class Unreachable extends Error {}
+
+  async function call(url, options) {
+    let response;
+    try {
+      response = await fetch(url, { credentials: "same-origin", cache: "no-store", ...options });
+    } catch (error) {
+      throw new Unreachable(String(error));
+    }
+    if (response.status === 401) throw new SignInNeeded();
+    if (response.status >= 500 || response.status === 429) throw new Unreachable(`HTTP ${response.status}`);
+    return response;
+  }
+
+  // One pass: ask the server who we are (a real request, not navigator.onLine), send waiting
+  // files, then events in recording order. Throws Unreachable or SignInNeeded; never drops data.
+  async function syncOnce() {
+    const session = await (await call("/api/session")).json();
+    if (!session.signed_in) throw new SignInNeeded();
+    const headers = { "X-CSRF-Token": session.csrf };
+    for (const file of await files()) {
+      const response = await call(`/api/uploads/${file.id}`,
+        { method: "PUT", body: file.blob, headers: { ...headers, "Content-Type": file.type } });
+      if (response.ok || response.status === 409 || response.status === 415 || response.status === 413) {
+        // Stored (or refused for good: the event that references it says so on the server).
+        await tx(["files"], "readwrite", ({ files: f }) => f.delete(file.id));
+      }
+    }
+    const device = await deviceId();
+    const waiting = (await outbox()).filter((event) => event.state === "pending");
+    for (const batch of batches(waiting)) {
+      const response = await call("/api/sync", { method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ device_id: device, events: batch }) });
+      if (!response.ok) throw new Unreachable(`HTTP ${response.status}`);
+      await settle((await response.json()).results);
+    }
+    await prune();
+    return counts();
+  }
+
+  // One sync at a time across tabs and the service worker.
+  function syncExclusive() {
+    if (self.navigator && self.navigator.locks) {
+      return self.navigator.locks.request("muster-sync", () => syncOnce());
+    }
+    return syncOnce();
+  }
+
+  scope.MusterOutbox = { record, saveFile, outbox, journal, counts, discard, resend, settle,
+    syncOnce: syncExclusive, deviceId, SignInNeeded, Unreachable, batches, DB_NAME };
+})(self);
