@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 def _next_until(page: Page, item_id: str, limit: int = 20) -> None:
     """Press Next until the given item is the step on screen."""
+    page.locator("#runner[data-ready]").wait_for()
     for _ in range(limit):
         if page.locator(f"#item-{item_id}").is_visible():
             return
@@ -42,6 +43,7 @@ def test_bleeding_control_keeps_the_tourniquet_time_across_a_reload(page: Page, 
     expect(clock).to_have_text(re.compile(r"0:0[1-9]"), timeout=5000)
 
     page.reload()
+    page.locator("#runner[data-ready]").wait_for()
     # Same step, same tourniquet time, and the clock still counts from the stored moment.
     expect(page.locator("#item-tourniquet-time")).to_be_visible()
     assert page.locator("#item-tourniquet-time input").input_value() == applied

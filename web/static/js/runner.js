@@ -264,6 +264,7 @@ function show() {
   $("#step-nav").hidden = !readDo;
   step = Number(localStorage.getItem(`muster.step.${run.id}`)) || 0;
   render();
+  root.dataset.ready = "true"; // the run is on screen (tests wait for this)
 }
 
 // A finished run: every answer on one page, read-only, ready to print for the handoff.
@@ -282,6 +283,7 @@ function summary(finished) {
   }
   $("#run-print").addEventListener("click", () => window.print());
   render();
+  root.dataset.ready = "true";
   for (const item of items) {
     if (ANSWERABLE.has(item.kind) && !isAnswered(run.answers.get(item.id)) && !item.el.hidden) {
       item.el.classList.add("unanswered");
