@@ -156,3 +156,37 @@ def sign_in(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+
+
+def query(server: LiveServer, sql: str) -> list[tuple]:
+    """Read the live server's database directly (SQLite file or PostgreSQL)."""
+    url = server.env["DATABASE_URL"]
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+            return db.execute(sql).fetchall()
+
+    async def run() -> list[tuple]:
+        import asyncpg
+
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        try:
+            return [tuple(row) for row in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def wait_for_offline_cache(page, minimum: int = 3, timeout_ms: int = 20000) -> None:
+    """Until the service worker controls the page and has kept the person's pages."""
+    page.wait_for_function(
+        """async (minimum) => {
+            if (!navigator.serviceWorker.controller) return false;
+            const cache = await caches.open("muster-pages");
+            return (await cache.keys()).length >= minimum;
+        }""",
+        arg=minimum,
+        timeout=timeout_ms,
+    )

@@ -59,11 +59,19 @@ function fill(list, events, empty) {
 }
 
 async function render() {
+  // A re-render (after every sync) must not wipe a fix being typed: keep edits and focus.
+  const edits = new Map([...page.querySelectorAll("textarea")].map((t) => [t.id, t.value]));
+  const focused = document.activeElement && document.activeElement.id;
   const events = await outbox.outbox();
   fill(document.getElementById("outbox-waiting"), events.filter((e) => e.state === "pending"),
        page.dataset.msgNone);
   fill(document.getElementById("outbox-attention"), events.filter((e) => e.state === "rejected"),
        page.dataset.msgNoAttention);
+  for (const [id, value] of edits) {
+    const field = document.getElementById(id);
+    if (field) field.value = value;
+  }
+  if (focused) document.getElementById(focused)?.focus();
 }
 
 document.getElementById("note-form").addEventListener("submit", async (event) => {

@@ -1,0 +1,190 @@
+"""The offline promise, in Chromium against a real server process that the tests stop and kill:
+pages open with no server, events survive reloads and browser restarts, and reach the server
+exactly once; refusals are shown, never dropped; a new version never costs an event."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LAUNCH_ARGS, PHONE, query, sign_in, wait_for_offline_cache
+
+pytestmark = pytest.mark.browser
+STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+
+
+def status(page: Page):
+    return page.locator("#sync-text")
+
+
+def record_notes(page: Page, texts: list[str]) -> None:
+    for text in texts:
+        page.locator("#note-text").fill(text)
+        page.get_by_role("button", name="Save note").click()
+        expect(page.locator("#note-text")).to_have_value("")
+
+
+def notes_in_db(server, prefix: str) -> list[str]:
+    return sorted(
+        row[0] for row in query(server, f"select text from note where text like '{prefix}%'")
+    )
+
+
+def launch(playwright, profile: Path):
+    return playwright.chromium.launch_persistent_context(profile, **LAUNCH_ARGS, **PHONE)
+
+
+def test_pages_open_from_the_cache_when_the_server_is_gone(page: Page, live_server):
+    sign_in(page, live_server, "driver@demo.muster.test")
+    wait_for_offline_cache(page)
+    live_server.stop()
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
+    expect(status(page)).to_have_text("All sent")
+    page.get_by_role("link", name=re.compile("Pre-route bus check")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before the route")
+    page.goto(f"{live_server.url}/admin/people")  # never visited: the offline page, not an error
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
+
+
+def test_events_survive_reload_and_browser_restart_then_arrive_once(
+    playwright, live_server, tmp_path
+):
+    profile = tmp_path / "profile"
+    context = launch(playwright, profile)
+    page = context.new_page()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    wait_for_offline_cache(page)
+    live_server.stop()
+
+    texts = [f"restart-{n} gate left open" for n in range(3)]
+    record_notes(page, texts)
+    expect(status(page)).to_have_text("Offline: 3 saved on this phone")
+    page.reload()
+    expect(status(page)).to_have_text("Offline: 3 saved on this phone")
+    expect(page.locator("#outbox-waiting li")).to_have_count(3)
+    context.close()
+
+    context = launch(playwright, profile)  # the browser restarted, same phone
+    page = context.new_page()
+    page.goto(f"{live_server.url}/outbox")
+    expect(page.locator("#outbox-waiting li")).to_have_count(3)
+    expect(status(page)).to_have_text(re.compile("3 saved on this phone"))
+    assert notes_in_db(live_server, "restart-") == []
+
+    live_server.start()  # no button pressed: the loop's own timer finds the server
+    expect(status(page)).to_have_text("All sent", timeout=30000)
+    assert notes_in_db(live_server, "restart-") == sorted(texts)
+    page.reload()
+    expect(page.locator("#outbox-waiting li")).to_have_text(
+        ["Nothing is waiting. Everything was sent."]
+    )
+    context.close()
+
+
+def test_a_kill_during_a_large_batch_loses_nothing_and_doubles_nothing(page: Page, live_server):
+    sign_in(page, live_server, "office@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    wait_for_offline_cache(page)
+    live_server.stop()
+    page.evaluate("""async () => {
+        for (let n = 0; n < 250; n++) {
+            await MusterOutbox.record("note.recorded", {text: `kill-${String(n).padStart(3, "0")}`});
+        }
+    }""")
+    expect(status(page)).to_have_text("Offline: 250 saved on this phone")
+
+    live_server.start()
+    with page.expect_request("**/api/sync"):
+        page.get_by_role("button", name="Send now").click()
+    live_server.kill()  # SIGKILL while the batches are in flight
+    live_server.start()
+    page.get_by_role("button", name="Send now").click(timeout=30000)
+    expect(status(page)).to_have_text("All sent", timeout=30000)
+
+    texts = notes_in_db(live_server, "kill-")
+    assert texts == [f"kill-{n:03d}" for n in range(250)]  # each exactly once
+    stored = query(
+        live_server,
+        "select count(*), count(distinct id) from received_event "
+        "where type = 'note.recorded' and payload like '%kill-%'",
+    )
+    assert stored == [(250, 250)]
+
+
+def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_server):
+    sign_in(page, live_server, "safety@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    page.evaluate("""async () => {
+        await MusterOutbox.record("note.recorded", {text: "refused-before"});
+        await MusterOutbox.record("note.recorded", {text: "refused-" + "x".repeat(2100)});
+        await MusterOutbox.record("checklist.answered",
+            {run_id: crypto.randomUUID(), item_id: "call-911", value: true});
+        await MusterOutbox.record("note.recorded", {text: "refused-after"});
+    }""")
+    expect(status(page)).to_have_text("2 need attention", timeout=15000)
+    assert notes_in_db(live_server, "refused-") == ["refused-after", "refused-before"]
+
+    attention = page.locator("#outbox-attention li")
+    expect(attention).to_have_count(2)
+    expect(attention.nth(0).locator(".row-reason")).to_contain_text("not valid")
+    expect(attention.nth(1).locator(".row-reason")).to_contain_text("doesn't know")
+    # Fix the over-long note and send it again; throw the orphan answer away on purpose.
+    attention.nth(0).locator("textarea").fill("refused-fixed")
+    attention.nth(0).get_by_role("button", name="Send again").click()
+    discard = (
+        page.locator("#outbox-attention li").filter(has_text="call-911").locator("[data-discard]")
+    )
+    expect(discard).to_have_text("Throw away")
+    discard.click()
+    expect(discard).to_have_text("Tap again to throw this away for good")  # never by accident
+    discard.click()
+    expect(status(page)).to_have_text("All sent", timeout=15000)
+    assert notes_in_db(live_server, "refused-") == [
+        "refused-after",
+        "refused-before",
+        "refused-fixed",
+    ]
+
+
+def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, live_server):
+    sign_in(page, live_server, "driver@demo.muster.test")
+    wait_for_offline_cache(page)
+    page.route("**/api/sync", lambda route: route.abort())  # events must wait through the update
+    page.goto(f"{live_server.url}/outbox")
+    record_notes(page, ["update-1", "update-2"])
+    expect(status(page)).to_have_text(re.compile("2 saved on this phone"))
+
+    marker = STATIC / "_test-new-version.txt"
+    try:
+        marker.write_text("a new version of the app shell")
+        live_server.restart()  # deployed: the service worker's precache list has changed
+        page.reload()
+        expect(page.get_by_role("button", name="Update now")).to_be_visible(timeout=20000)
+        with page.expect_navigation():  # the new worker takes over, the page reloads once
+            page.get_by_role("button", name="Update now").click()
+        expect(page.locator("#update-ready")).to_be_hidden()
+        expect(page.locator("#outbox-waiting li")).to_have_count(2)
+
+        live_server.stop()
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Saved on this phone")
+        expect(page.locator("#outbox-waiting li")).to_have_count(2)
+        page.goto(f"{live_server.url}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
+
+        live_server.start()
+        page.unroute("**/api/sync")
+        page.get_by_role("button", name="Send now").click()
+        expect(status(page)).to_have_text("All sent", timeout=20000)
+        assert notes_in_db(live_server, "update-") == ["update-1", "update-2"]
+    finally:
+        marker.unlink(missing_ok=True)
+        if live_server.running:
+            live_server.restart()
