@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -37,6 +38,12 @@ LAUNCH_ARGS = {
     "chromium_sandbox": False,
     "args": ["--disable-gpu", "--disable-quic"],
 }
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end from sync code, even while Playwright's loop runs here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _free_port() -> int:
@@ -117,7 +124,7 @@ def live_server():
     data_dir = Path(tempfile.mkdtemp(prefix="muster-live-"))
     if POSTGRES_SERVER:
         name = f"{TEST_DB_NAME}_live"
-        asyncio.run(_create_postgres_db(name))
+        run_async(_create_postgres_db(name))
         database_url = f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{name}"
     else:
         database_url = f"sqlite://{data_dir / 'muster.sqlite3'}"
@@ -129,7 +136,7 @@ def live_server():
     server.stop()
     server.log.close()
     if POSTGRES_SERVER:
-        asyncio.run(_create_postgres_db(f"{TEST_DB_NAME}_live", drop=True))
+        run_async(_create_postgres_db(f"{TEST_DB_NAME}_live", drop=True))
 
 
 @pytest.fixture(scope="session")
@@ -176,7 +183,7 @@ def query(server: LiveServer, sql: str) -> list[tuple]:
         finally:
             await conn.close()
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def wait_for_offline_cache(page, minimum: int = 3, timeout_ms: int = 20000) -> None:
