@@ -12,6 +12,7 @@ from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.schema import AlertType
+from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.models import Role
@@ -25,18 +26,17 @@ class NoteRecorded(Payload):
 
 @event_type("note.recorded", NoteRecorded)
 async def note_recorded(batch: list[Pending], sender: Sender) -> None:
-    await Note.bulk_create(
-        [
-            Note(
-                id=p.event_id,
-                organisation_id=sender.user.organisation_id,
-                user=sender.user,
-                text=p.payload.text,
-                written_at=p.occurred_at,
-            )
-            for p in batch
-        ]
-    )
+    rows = [
+        {
+            "id": p.event_id,
+            "organisation_id": sender.user.organisation_id,
+            "user_id": sender.user.id,
+            "text": p.payload.text,
+            "written_at": p.occurred_at,
+        }
+        for p in batch
+    ]
+    await insert_many(Note, rows)
 
 
 class ChecklistStarted(Payload):
@@ -115,15 +115,15 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
             p.reject(f"This answer can't be saved: {error}.")
             continue
         answers.append(
-            ChecklistAnswer(
-                run=run,
-                item_id=p.payload.item_id,
-                stored={"value": value},
-                answered_at=p.occurred_at,
-                event_id=p.event_id,
-            )
+            {
+                "run_id": run.id,
+                "item_id": p.payload.item_id,
+                "stored": {"value": value},
+                "answered_at": p.occurred_at,
+                "event_id": p.event_id,
+            }
         )
-    await ChecklistAnswer.bulk_create(answers)
+    await insert_many(ChecklistAnswer, answers)
 
 
 class Skipped(Payload):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from tortoise.transactions import in_transaction
 
 from server.events import handlers  # noqa: F401 - registers the event types
+from server.events.bulk import insert_many
 from server.events.models import ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
 
@@ -118,22 +120,23 @@ async def _apply(pending: list[Pending], sender: Sender) -> None:
     """Handlers in recording order, consecutive events of one type together, then the log."""
     for name, group in groupby(pending, key=lambda p: p.type):
         await REGISTRY[name].handler(list(group), sender)
-    await ReceivedEvent.bulk_create(
-        [
-            ReceivedEvent(
-                id=p.event_id,
-                organisation_id=sender.user.organisation_id,
-                user=sender.user,
-                device_id=sender.device_id,
-                type=p.type,
-                occurred_at=p.occurred_at,
-                payload=p.raw_payload,
-                digest=p.digest,
-            )
-            for p in pending
-            if not p.rejected
-        ]
-    )
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": p.event_id,
+            "organisation_id": sender.user.organisation_id,
+            "user_id": sender.user.id,
+            "device_id": sender.device_id,
+            "type": p.type,
+            "occurred_at": p.occurred_at,
+            "received_at": now,
+            "payload": p.raw_payload,
+            "digest": p.digest,
+        }
+        for p in pending
+        if not p.rejected
+    ]
+    await insert_many(ReceivedEvent, rows)
 
 
 async def ingest(raw_events: list[Any], sender: Sender) -> list[dict[str, str]]:

@@ -1,0 +1,231 @@
+"""Ingest rate through POST /api/sync beside the raw batched INSERT rate of the same rows.
+
+For SQLite and PostgreSQL in one run: a real server process on a fresh database takes 10,000
+note events in batches of 100 over HTTP; then the same rows (the event log row and the note row
+for each event) go straight into the same database with batched INSERTs, 100 events a
+transaction. Prints ``name: value`` lines; the headline ``ratio`` (sync / raw, the lower of the
+two databases) comes last. Target: ratio >= 0.5.
+
+    .venv/bin/python bench/sync.py [--events 10000] [--postgres postgresql://postgres@127.0.0.1:5432]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 100
+
+
+def events(count: int, tag: str) -> list[dict]:
+    now = datetime.now(UTC).isoformat()
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "note.recorded",
+            "occurred_at": now,
+            "payload": {"text": f"{tag} note {n}: gate B was left open at the back"},
+        }
+        for n in range(count)
+    ]
+
+
+def serve(env: dict) -> tuple[subprocess.Popen, str]:
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "server", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    port = 8700 + os.getpid() % 200
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{url}/api/health", timeout=1)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def sync_rate(url: str, batch_events: list[dict]) -> float:
+    with httpx.Client(base_url=url, timeout=60) as http:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/sign-in").text)[1]
+        http.post(
+            "/sign-in",
+            data={
+                "email": "staff@demo.muster.test",
+                "password": "muster-demo",
+                "csrf_token": token,
+            },
+        )
+        csrf = http.get("/api/session").json()["csrf"]
+        start = time.perf_counter()
+        for i in range(0, len(batch_events), BATCH):
+            response = http.post(
+                "/api/sync",
+                headers={"X-CSRF-Token": csrf},
+                json={"device_id": "bench", "events": batch_events[i : i + BATCH]},
+            )
+            statuses = {r["status"] for r in response.json()["results"]}
+            assert statuses == {"accepted"}, statuses
+        return len(batch_events) / (time.perf_counter() - start)
+
+
+def rows(batch_events: list[dict], org: int, user: int) -> tuple[list[tuple], list[tuple]]:
+    now = datetime.now(UTC).isoformat()
+    log = [
+        (
+            e["id"],
+            org,
+            user,
+            "bench-raw",
+            e["type"],
+            e["occurred_at"],
+            now,
+            json.dumps(e["payload"]),
+            "0" * 64,
+        )
+        for e in batch_events
+    ]
+    notes = [(e["id"], org, user, e["payload"]["text"], e["occurred_at"]) for e in batch_events]
+    return log, notes
+
+
+LOG_SQL = (
+    "INSERT INTO received_event (id, organisation_id, user_id, device_id, type, occurred_at,"
+    " received_at, payload, digest) VALUES ({})"
+)
+NOTE_SQL = "INSERT INTO note (id, organisation_id, user_id, text, written_at) VALUES ({})"
+
+
+def raw_sqlite(path: Path, batch_events: list[dict]) -> float:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    org, user = db.execute("SELECT organisation_id, id FROM user LIMIT 1").fetchone()
+    log, notes = rows(batch_events, org, user)
+    start = time.perf_counter()
+    for i in range(0, len(log), BATCH):
+        db.execute("BEGIN")
+        db.executemany(LOG_SQL.format(",".join("?" * 9)), log[i : i + BATCH])
+        db.executemany(NOTE_SQL.format(",".join("?" * 5)), notes[i : i + BATCH])
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(log) / elapsed
+
+
+async def raw_postgres(url: str, batch_events: list[dict]) -> float:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    org, user = await conn.fetchrow('SELECT organisation_id, id FROM "user" LIMIT 1')
+    log, notes = rows(batch_events, org, user)
+    log = [
+        (
+            uuid.UUID(r[0]),
+            *r[1:5],
+            datetime.fromisoformat(r[5]),
+            datetime.fromisoformat(r[6]),
+            *r[7:],
+        )
+        for r in log
+    ]
+    notes = [(uuid.UUID(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in notes]
+    start = time.perf_counter()
+    for i in range(0, len(log), BATCH):
+        async with conn.transaction():
+            await conn.executemany(
+                LOG_SQL.format(",".join(f"${n}" for n in range(1, 10))), log[i : i + BATCH]
+            )
+            await conn.executemany(
+                NOTE_SQL.format(",".join(f"${n}" for n in range(1, 6))), notes[i : i + BATCH]
+            )
+    elapsed = time.perf_counter() - start
+    await conn.close()
+    return len(log) / elapsed
+
+
+async def fresh_postgres(server: str, name: str, drop: bool = False) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{server}/postgres")
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    if not drop:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+
+
+def measure(label: str, env: dict, raw) -> float:
+    process, url = serve(env)
+    try:
+        sync = sync_rate(url, events(ARGS.events, f"{label}-sync"))
+    finally:
+        process.terminate()
+        process.wait()
+    direct = raw(events(ARGS.events, f"{label}-raw"))
+    print(f"{label}_sync_events_per_s: {sync:.0f}")
+    print(f"{label}_raw_insert_events_per_s: {direct:.0f}")
+    print(f"{label}_ratio: {sync / direct:.2f}")
+    return sync / direct
+
+
+def main() -> None:
+    ratios = []
+    with tempfile.TemporaryDirectory() as data:
+        db = Path(data) / "bench.sqlite3"
+        env = {**os.environ, "MUSTER_DATA_DIR": data, "DATABASE_URL": f"sqlite://{db}"}
+        ratios.append(measure("sqlite", env, lambda evs: raw_sqlite(db, evs)))
+    if ARGS.postgres:
+        name = f"muster_bench_{uuid.uuid4().hex[:8]}"
+        asyncio.run(fresh_postgres(ARGS.postgres, name))
+        try:
+            with tempfile.TemporaryDirectory() as data:
+                url = f"{ARGS.postgres}/{name}"
+                env = {
+                    **os.environ,
+                    "MUSTER_DATA_DIR": data,
+                    "DATABASE_URL": url.replace("postgresql://", "postgres://", 1),
+                }
+                ratios.append(
+                    measure("postgres", env, lambda evs: asyncio.run(raw_postgres(url, evs)))
+                )
+        finally:
+            asyncio.run(fresh_postgres(ARGS.postgres, name, drop=True))
+    print(f"events: {ARGS.events}")
+    print(f"ratio: {min(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument(
+        "--postgres",
+        default="postgresql://postgres@127.0.0.1:5432",
+        help="a PostgreSQL server to compare on too ('' to skip)",
+    )
+    ARGS = parser.parse_args()
+    main()

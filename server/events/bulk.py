@@ -1,0 +1,26 @@
+"""Bulk INSERT of many rows without building a Tortoise model object for each.
+
+``bulk_create`` instantiates every model, which costs more than the INSERT itself at sync rates.
+This uses Tortoise's own prepared INSERT statement and each field's own ``to_db_value``, so the
+stored values are exactly what the ORM would write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.models import Model
+
+
+async def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """``rows`` give a value for every column (field names, ``*_id`` for foreign keys)."""
+    if not rows:
+        return
+    db = model._meta.db  # the current transaction's connection, inside in_transaction()
+    executor = db.executor_class(model=model, db=db)
+    generated = model._meta.pk.generated  # then the database numbers the rows
+    columns = executor.regular_columns if generated else executor.regular_columns_all
+    query = executor.insert_query if generated else executor.insert_query_all
+    fields = model._meta.fields_map
+    values = [[fields[c].to_db_value(row[c], None) for c in columns] for row in rows]
+    await db.execute_many(query, values)
