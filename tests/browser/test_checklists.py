@@ -92,3 +92,114 @@ def test_spanish_bleeding_control(browser, live_server):
     expect(page.locator("#item-scene-safe")).to_contain_text("Asegúrese de que es seguro ayudar.")
     expect(page.get_by_role("button", name="Siguiente")).to_be_visible()
     context.close()
+
+
+def _item(page: Page, item_id: str):
+    return page.locator(f"#item-{item_id}")
+
+
+def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, live_server):
+    from tests.browser.conftest import query, wait_for_offline_cache
+
+    sign_in(page, live_server, "office@demo.muster.test")
+    wait_for_offline_cache(page)
+    live_server.stop()  # the whole call happens with no server
+    page.reload()
+    first = page.locator(".journeys a").first
+    expect(first).to_have_text(re.compile("Threatening call"))
+    first.click()  # one tap from the office home
+    page.locator("#runner[data-ready]").wait_for()
+    expect(page.locator("#pinned-clocks .clock")).to_have_text(
+        re.compile(r"0:0[1-9]")
+    )  # call timer
+    assert axe_violations(page) == []
+
+    _item(page, "arrived-by").get_by_role("radio", name="Phone call").click()
+    expect(_item(page, "email-leave-open")).to_be_hidden()  # branches for other ways stay hidden
+    words = "The bomb is in the gym and it goes off at noon. " * 12  # long, never cut short
+    _item(page, "exact-words").locator("textarea").fill(words)
+    _item(page, "exact-words").locator("textarea").blur()
+    _item(page, "do-not-hang-up").get_by_role("button", name="Done").click()
+    _item(page, "ask-when").locator("input").fill("At noon")
+    _item(page, "ask-where").locator("input").fill("The gym")
+    _item(page, "ask-where").locator("input").blur()
+    voice = _item(page, "caller-voice")
+    voice.get_by_role("button", name="Calm").click()
+    voice.get_by_role("button", name="Accent").click()
+    expect(_item(page, "caller-accent")).to_be_visible()  # shown only after that chip
+
+    alert = _item(page, "silent-alert").locator("[data-hold]")
+    alert.click()  # a tap is not enough
+    expect(_item(page, "silent-alert").locator(".answer-status")).to_have_text("")
+    box = alert.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(2300)
+    page.mouse.up()
+    expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert raised")
+
+    _item(page, "report-now").get_by_role("button", name="Done").click()
+    page.locator("#run-complete").click()
+    expect(page.locator("#run-done")).to_be_visible()
+    expect(page.locator("#sync-text")).to_contain_text("Offline:")
+    assert query(
+        live_server, "select count(*) from checklist_run where checklist_id = 'threat-call'"
+    ) == [(0,)]
+
+    live_server.start()
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
+    runs = query(
+        live_server, "select id, completed_at from checklist_run where checklist_id = 'threat-call'"
+    )
+    assert len(runs) == 1 and runs[0][1] is not None
+    run_id = str(runs[0][0])
+    answers = dict(
+        query(
+            live_server,
+            "select item_id, count(*) from checklist_answer "
+            f"where cast(run_id as text) = '{run_id}' group by item_id",
+        )
+    )
+    assert answers["exact-words"] == 1 and answers["caller-voice"] == 2
+    stored_words = query(
+        live_server,
+        "select cast(value as text) from checklist_answer where item_id = 'exact-words'",
+    )
+    assert any(words.strip()[:400] in row[0] for row in stored_words)
+    alerts = query(
+        live_server, f"select kind, notify from alert where cast(source as text) like '%{run_id}%'"
+    )
+    assert len(alerts) == 1 and alerts[0][0] == "silent"
+
+
+def test_bus_pre_route_survives_a_reload_and_finishes(page: Page, live_server):
+    sign_in(page, live_server, "driver@demo.muster.test")
+    page.get_by_role("link", name=re.compile("Pre-route bus check")).click()
+    form = page.locator("#run-context")
+    expect(form).to_be_visible()
+    form.get_by_label("Bus number").fill("42")
+    form.get_by_label("Route").fill("North 3")
+    form.get_by_role("button", name="Start").click()
+    page.locator("#runner[data-ready]").wait_for()
+    assert axe_violations(page) == []
+    for item_id in ("break-in", "under-bus", "wheel-wells"):
+        _item(page, item_id).get_by_role("button", name="Done").click()
+    expect(_item(page, "wheel-wells").get_by_role("button", name="Done")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    page.reload()  # interrupted: the phone rings, the page reloads
+    page.locator("#runner[data-ready]").wait_for()
+    expect(page.locator("#run-context")).to_be_hidden()  # resumed, not started again
+    for item_id in ("break-in", "under-bus", "wheel-wells"):
+        expect(_item(page, item_id).get_by_role("button", name="Done")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    expect(page.locator("#runner-progress-label")).to_have_text(re.compile(r"^3 of \d+ answered"))
+    _item(page, "emergency-exits").get_by_role("button", name="Done").click()
+    _item(page, "found-something").get_by_role("button", name="No").click()
+    expect(_item(page, "found-do-not-touch")).to_be_hidden()
+    page.locator("#run-complete").click()
+    expect(page.locator("#run-done")).to_be_visible()
+    expect(page.locator("#sync-text")).to_have_text("All sent", timeout=15000)

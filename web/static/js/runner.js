@@ -2,7 +2,8 @@
 // Every answer is an outbox event; the screen is always rebuilt from those events.
 
 import { holdToConfirm } from "./hold-button.js";
-import { journal, record } from "./journal.js";
+import { journal, record, saveFile } from "./journal.js";
+import { shrink } from "./photo.js";
 import { formatDuration, foldRun, isAnswered, isShown, missingCritical, runsOf } from "./run-state.js";
 
 const root = document.getElementById("runner");
@@ -85,6 +86,7 @@ function paint(item, given) {
       { lat: value.latitude.toFixed(5), lon: value.longitude.toFixed(5), acc: Math.round(value.accuracy) });
   }
   if (item.kind === "action" && value) $(".answer-status", item.el).textContent = msg.msgSent;
+  if (item.kind === "photo" && value) $(".answer-status", item.el).textContent = msg.msgSaved;
 }
 
 function paintStep(shown) {
@@ -128,6 +130,7 @@ function pinClocks() {
     if (item.kind !== "stopwatch" || !isShown(item.rule, run.answers)) continue;
     const clock = $(".clock", item.el);
     const running = clock.dataset.onOpen === "true" || run.answers.get(clock.dataset.since || item.id);
+    item.el.classList.toggle("pinned", Boolean(running));
     if (!running) continue;
     const line = document.createElement("p");
     const copy = Object.assign(document.createElement("output"), { className: "clock" });
@@ -179,6 +182,17 @@ function wire() {
     const input = $(".answer-input", item.el);
     if (input && input.type !== "file") {
       input.addEventListener("change", () => answer(item, inputValue(item, input)));
+    }
+    if (input && input.type === "file") {
+      input.addEventListener("change", async () => {
+        const file = input.files[0];
+        if (!file) return;
+        try {
+          answer(item, { upload_id: await saveFile(await shrink(file)) });
+        } catch (error) {
+          $(".answer-status", item.el).textContent = msg.msgPhotoFailed;
+        }
+      });
     }
     $("[data-now]", item.el)?.addEventListener("click", () => answer(item, new Date().toISOString()));
     $("[data-start]", item.el)?.addEventListener("click", () => answer(item, new Date().toISOString()));
