@@ -191,3 +191,11 @@ def test_cli_check_passes_on_the_shipped_files():
     )
     assert done.returncode == 0, done.stderr
     assert "ok  bleeding-control" in done.stdout
+
+
+def test_report_buttons_raise_no_alert_and_alert_buttons_name_one(tmp_path):
+    both = item("r", "action", report=True, alert="silent", notify=["admin"])
+    assert "report button raises no alert" in _error(tmp_path, checklist(sections=_section(both)))
+    bare = item("a", "action")
+    assert "needs alert and notify" in _error(tmp_path, checklist(sections=_section(bare)))
+    load_file(write(tmp_path, checklist(sections=_section(item("r", "action", report=True)))))

@@ -166,13 +166,22 @@ class AlertType(StrEnum):
 
 
 class Action(ItemBase):
-    """A button that raises an alert event (delivered by the push service)."""
+    """A button that raises an alert event (delivered by the push service), or, with ``report``,
+    opens the report form."""
 
     kind: Literal["action"]
-    alert: AlertType
-    notify: Annotated[list[Role], Field(min_length=1)]
+    alert: AlertType | None = Field(None, description="The alert raised; not for report buttons.")
+    notify: list[Role] = Field([], description="The roles the alert goes to.")
     confirm_by_hold: bool = Field(True, description="Press and hold to send: no accidental taps.")
     report: bool = Field(False, description="Opens the report form instead of raising an alert.")
+
+    @model_validator(mode="after")
+    def alert_or_report(self) -> Action:
+        if self.report and (self.alert or self.notify):
+            raise ValueError("a report button raises no alert: drop alert and notify")
+        if not self.report and (self.alert is None or not self.notify):
+            raise ValueError("an alert button needs alert and notify")
+        return self
 
 
 Item = Annotated[
