@@ -20,7 +20,7 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.sync import serve  # noqa: E402
+from bench.sync import serve
 
 BUDGET = 60 * 1024
 PAGE = "/checklists/threat-call"
