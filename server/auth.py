@@ -68,6 +68,14 @@ def current_user(request: Request) -> User | None:
     return who.user if isinstance(who, SignedInUser) else None
 
 
+def signed_in_user(request: Request) -> User:
+    """The person behind a guarded endpoint (``requires_role`` has already let them in)."""
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn()
+    return user
+
+
 def requires_role(*roles: str) -> Callable[[Endpoint], Endpoint]:
     """Guard an endpoint: anonymous -> sign in; signed in without one of ``roles`` -> 403.
 

@@ -83,6 +83,16 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
     await ChecklistRun.bulk_create(runs)
 
 
+def _run_for(p: Pending, runs: dict[UUID, ChecklistRun], library: Library) -> tuple | None:
+    """The run an event belongs to and its checklist, or None after rejecting the event."""
+    run = runs.get(p.payload.run_id)
+    checklist = library.get(run.checklist_id) if run else None
+    if run is None or checklist is None:
+        p.reject("This belongs to a checklist run this server doesn't know.")
+        return None
+    return run, checklist
+
+
 async def _own_runs(batch: list[Pending], sender: Sender) -> dict[UUID, ChecklistRun]:
     """The sender's own runs named in the batch; anyone else's (any organisation) stay unknown."""
     ids = [p.payload.run_id for p in batch]
@@ -104,11 +114,10 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
     runs = await _own_runs(batch, sender)
     answers = []
     for p in batch:
-        run = runs.get(p.payload.run_id)
-        checklist = library.get(run.checklist_id) if run else None
-        if run is None or checklist is None:
-            p.reject("This answer belongs to a checklist run this server doesn't know.")
+        found = _run_for(p, runs, library)
+        if found is None:
             continue
+        run, checklist = found
         try:
             value = validate_answer(find_item(checklist, p.payload.item_id), p.payload.value)
         except InvalidAnswer as error:
@@ -141,11 +150,10 @@ async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
     library: Library = sender.app_state.checklists
     runs = await _own_runs(batch, sender)
     for p in batch:
-        run = runs.get(p.payload.run_id)
-        checklist = library.get(run.checklist_id) if run else None
-        if run is None or checklist is None:
-            p.reject("This belongs to a checklist run this server doesn't know.")
+        found = _run_for(p, runs, library)
+        if found is None:
             continue
+        run, checklist = found
         try:
             for skipped in p.payload.skipped:
                 find_item(checklist, skipped.item_id)

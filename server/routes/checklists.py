@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.auth import current_user, requires_role
+from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.i18n import current_locale
 from server.templating import render
@@ -19,8 +19,7 @@ from server.templating import render
 
 @requires_role()
 async def checklist_page(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     library: Library = request.app.state.checklists
     checklist = library.get(request.path_params["id"])
     if checklist is None or not user.has_role(*checklist.audience):

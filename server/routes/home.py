@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.auth import current_user, public, requires_role
+from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for
 from server.templating import render
@@ -15,16 +15,14 @@ from server.templating import render
 
 @requires_role()
 async def home(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     journeys = [(j, journey_url(request, j)) for j in journeys_for(user.roles)]
     return render(request, "home.html", {"journeys": journeys})
 
 
 @requires_role()
 async def journey(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     found = find(request.path_params["key"])
     if found is None or not user.has_role(*found.roles):
         raise HTTPException(status_code=404)

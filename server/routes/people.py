@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server import audit
-from server.auth import current_user, requires_role
+from server.auth import requires_role, signed_in_user
 from server.forms import PersonForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, User
@@ -21,15 +21,9 @@ from server.templating import render
 from server.tenancy import get_or_404, scoped
 
 
-def _admin(request: Request) -> User:
-    user = current_user(request)
-    assert user is not None
-    return user
-
-
 @requires_role(Role.ADMIN)
 async def people_list(request: Request) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     query = request.query_params.get("q", "").strip()[:100]
     people = scoped(User, admin)
     if query:
@@ -45,7 +39,7 @@ async def people_list(request: Request) -> Response:
 async def _form_page(
     request: Request, person: User | None, values: dict, errors: dict, status: int = 200
 ) -> Response:
-    schools = await scoped(School, _admin(request))
+    schools = await scoped(School, signed_in_user(request))
     context = {
         "person": person,
         "values": values,
@@ -68,7 +62,7 @@ async def _values(person: User) -> dict:
 
 
 async def _check(request: Request, form: PersonForm, person: User | None) -> dict[str, str]:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     errors: dict[str, str] = {}
     clash = await User.filter(email=form.email).exclude(id=person.id if person else -1).exists()
     if clash:
@@ -86,7 +80,7 @@ async def _check(request: Request, form: PersonForm, person: User | None) -> dic
 
 
 async def _save(request: Request, person: User | None) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     raw = await request.form()
     try:
         form = from_form(PersonForm, raw)
@@ -142,7 +136,7 @@ async def person_new(request: Request) -> Response:
 
 @requires_role(Role.ADMIN)
 async def person_edit(request: Request) -> Response:
-    person = await get_or_404(User, _admin(request), request.path_params["id"])
+    person = await get_or_404(User, signed_in_user(request), request.path_params["id"])
     if request.method == "POST":
         return await _save(request, person)
     return await _form_page(request, person, await _values(person), {})
@@ -150,7 +144,7 @@ async def person_edit(request: Request) -> Response:
 
 @requires_role(Role.ADMIN)
 async def person_reset_password(request: Request) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     person = await get_or_404(User, admin, request.path_params["id"])
     temporary = secrets.token_urlsafe(9)
     person.password_hash = hash_password(temporary)

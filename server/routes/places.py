@@ -8,23 +8,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server import audit
-from server.auth import current_user, requires_role
+from server.auth import requires_role, signed_in_user
 from server.forms import SchoolForm, SiteForm, from_form, messages
 from server.i18n import gettext as _
-from server.models import Role, School, Site, SiteKind, User
+from server.models import Role, School, Site, SiteKind
 from server.templating import render
 from server.tenancy import get_or_404, scoped
 
 
-def _admin(request: Request) -> User:
-    user = current_user(request)
-    assert user is not None
-    return user
-
-
 @requires_role(Role.ADMIN)
 async def places_list(request: Request) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     schools = await scoped(School, admin)
     sites = await scoped(Site, admin).prefetch_related("school")
     flash = request.session.pop("flash", None)
@@ -40,7 +34,7 @@ async def _school_form(
 
 
 async def _save_school(request: Request, school: School | None) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     raw = await request.form()
     try:
         form = from_form(SchoolForm, raw)
@@ -65,7 +59,7 @@ async def school_new(request: Request) -> Response:
 
 @requires_role(Role.ADMIN)
 async def school_edit(request: Request) -> Response:
-    school = await get_or_404(School, _admin(request), request.path_params["id"])
+    school = await get_or_404(School, signed_in_user(request), request.path_params["id"])
     if request.method == "POST":
         return await _save_school(request, school)
     return await _school_form(request, school, {"name": school.name}, {})
@@ -74,7 +68,7 @@ async def school_edit(request: Request) -> Response:
 async def _site_form(
     request: Request, site: Site | None, values: dict, errors: dict, status: int = 200
 ) -> Response:
-    schools = await scoped(School, _admin(request))
+    schools = await scoped(School, signed_in_user(request))
     context = {
         "site": site,
         "values": values,
@@ -86,7 +80,7 @@ async def _site_form(
 
 
 async def _save_site(request: Request, site: Site | None) -> Response:
-    admin = _admin(request)
+    admin = signed_in_user(request)
     raw = await request.form()
     try:
         form = from_form(SiteForm, raw)
@@ -120,7 +114,7 @@ async def site_new(request: Request) -> Response:
 
 @requires_role(Role.ADMIN)
 async def site_edit(request: Request) -> Response:
-    site = await get_or_404(Site, _admin(request), request.path_params["id"])
+    site = await get_or_404(Site, signed_in_user(request), request.path_params["id"])
     if request.method == "POST":
         return await _save_site(request, site)
     values = {

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import audit
-from server.auth import current_user, requires_role
+from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
@@ -38,8 +38,7 @@ def _int(raw: str | None) -> int | None:
 
 
 async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     q = request.query_params
     filters = {
         "checklist": q.get("checklist", "")[:64],
@@ -63,8 +62,7 @@ async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
 
 @requires_role(*TEAM)
 async def runs_list(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     found, filters = await _filtered(request)
     library: Library = request.app.state.checklists
     context = {
@@ -80,8 +78,7 @@ async def runs_list(request: Request) -> Response:
 
 @requires_role(*TEAM)
 async def run_detail(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     try:
         run_id = uuid.UUID(request.path_params["id"])
     except ValueError:
@@ -108,8 +105,7 @@ async def run_detail(request: Request) -> Response:
 
 @requires_role(*TEAM)
 async def runs_csv(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     found, _filters = await _filtered(request)
     library: Library = request.app.state.checklists
     lang = current_locale.get()

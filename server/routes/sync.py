@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
 
-from server.auth import current_user, requires_role
+from server.auth import requires_role, signed_in_user
 from server.events.ingest import ingest
 from server.events.models import Upload
 from server.events.registry import Sender
@@ -57,8 +57,7 @@ def _batch(body: bytes) -> tuple[str, list[Any]]:
 
 @requires_role()
 async def sync(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     device_id, events = _batch(await read_body(request, MAX_BATCH_BYTES))
     results = await ingest(events, Sender(user, device_id, request.app.state))
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
@@ -66,8 +65,7 @@ async def sync(request: Request) -> Response:
 
 @requires_role()
 async def upload(request: Request) -> Response:
-    user = current_user(request)
-    assert user is not None
+    user = signed_in_user(request)
     try:
         upload_id = uuid.UUID(request.path_params["id"])
     except ValueError:
