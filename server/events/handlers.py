@@ -83,23 +83,25 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
     await ChecklistRun.bulk_create(runs)
 
 
-def _run_for(p: Pending, runs: dict[UUID, ChecklistRun], library: Library) -> tuple | None:
-    """The run an event belongs to and its checklist, or None after rejecting the event."""
-    run = runs.get(p.payload.run_id)
-    checklist = library.get(run.checklist_id) if run else None
-    if run is None or checklist is None:
-        p.reject("This belongs to a checklist run this server doesn't know.")
-        return None
-    return run, checklist
+async def _with_runs(batch: list[Pending], sender: Sender) -> list[tuple]:
+    """(event, run, checklist) for events on the sender's own runs; the rest are rejected.
 
-
-async def _own_runs(batch: list[Pending], sender: Sender) -> dict[UUID, ChecklistRun]:
-    """The sender's own runs named in the batch; anyone else's (any organisation) stay unknown."""
+    Anyone else's run, in any organisation, is simply unknown here."""
+    library: Library = sender.app_state.checklists
     ids = [p.payload.run_id for p in batch]
     runs = ChecklistRun.filter(
         id__in=ids, organisation_id=sender.user.organisation_id, user_id=sender.user.id
     )
-    return {run.id: run for run in await runs}
+    by_id = {run.id: run for run in await runs}
+    found = []
+    for p in batch:
+        run = by_id.get(p.payload.run_id)
+        checklist = library.get(run.checklist_id) if run else None
+        if run is None or checklist is None:
+            p.reject("This belongs to a checklist run this server doesn't know.")
+        else:
+            found.append((p, run, checklist))
+    return found
 
 
 class ChecklistAnswered(Payload):
@@ -110,14 +112,8 @@ class ChecklistAnswered(Payload):
 
 @event_type("checklist.answered", ChecklistAnswered)
 async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
-    library: Library = sender.app_state.checklists
-    runs = await _own_runs(batch, sender)
     answers = []
-    for p in batch:
-        found = _run_for(p, runs, library)
-        if found is None:
-            continue
-        run, checklist = found
+    for p, run, checklist in await _with_runs(batch, sender):
         try:
             value = validate_answer(find_item(checklist, p.payload.item_id), p.payload.value)
         except InvalidAnswer as error:
@@ -147,13 +143,7 @@ class ChecklistCompleted(Payload):
 
 @event_type("checklist.completed", ChecklistCompleted)
 async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
-    library: Library = sender.app_state.checklists
-    runs = await _own_runs(batch, sender)
-    for p in batch:
-        found = _run_for(p, runs, library)
-        if found is None:
-            continue
-        run, checklist = found
+    for p, run, checklist in await _with_runs(batch, sender):
         try:
             for skipped in p.payload.skipped:
                 find_item(checklist, skipped.item_id)
