@@ -14,6 +14,8 @@ from starlette.routing import Route
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.i18n import current_locale
+from server.i18n import gettext as _
+from server.labels import CONTEXT_LABELS
 from server.templating import render
 
 
@@ -24,7 +26,8 @@ async def checklist_page(request: Request) -> Response:
     checklist = library.get(request.path_params["id"])
     if checklist is None or not user.has_role(*checklist.audience):
         raise HTTPException(status_code=404)
-    context = {"checklist": checklist, "lang": current_locale.get()}
+    labels = {c.value: _(CONTEXT_LABELS[c.value]) for c in checklist.context}
+    context = {"checklist": checklist, "lang": current_locale.get(), "context_label_map": labels}
     return render(request, "checklist.html", context)
 
 

@@ -192,6 +192,7 @@ def test_bus_pre_route_survives_a_reload_and_finishes(page: Page, live_server):
     page.reload()  # interrupted: the phone rings, the page reloads
     page.locator("#runner[data-ready]").wait_for()
     expect(page.locator("#run-context")).to_be_hidden()  # resumed, not started again
+    expect(page.locator("#run-context-shown")).to_have_text("Bus number: 42 · Route: North 3")
     for item_id in ("break-in", "under-bus", "wheel-wells"):
         expect(_item(page, item_id).get_by_role("button", name="Done")).to_have_attribute(
             "aria-pressed", "true"

@@ -277,8 +277,18 @@ function show() {
   $("#run-finish").hidden = false;
   $("#step-nav").hidden = !readDo;
   step = Number(localStorage.getItem(`muster.step.${run.id}`)) || 0;
+  showContext();
   render();
   root.dataset.ready = "true"; // the run is on screen (tests wait for this)
+}
+
+// "Bus number: 42 · Route: North 3", so the person sees which run this is.
+function showContext() {
+  const labels = JSON.parse(msg.contextLabels || "{}");
+  const parts = Object.entries(run.context).map(([key, value]) => `${labels[key] || key}: ${value}`);
+  const line = $("#run-context-shown");
+  line.textContent = parts.join(" · ");
+  line.hidden = !parts.length;
 }
 
 // A finished run: every answer on one page, read-only, ready to print for the handoff.
@@ -296,6 +306,7 @@ function summary(finished) {
     if (status) status.textContent = `${msg.msgSkipped} ${reason}`;
   }
   $("#run-print").addEventListener("click", () => window.print());
+  showContext();
   render();
   root.dataset.ready = "true";
   for (const item of items) {
