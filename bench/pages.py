@@ -29,10 +29,15 @@ PAGE = "/checklists/threat-call"
 def signed_in_cookie(url: str) -> dict:
     with httpx.Client(base_url=url) as http:
         token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/sign-in").text)[1]
-        http.post("/sign-in", data={"email": "office@demo.muster.test", "password": "muster-demo",
-                                    "csrf_token": token})
-        return {"name": "muster_session", "value": http.cookies["muster_session"],
-                "url": url}
+        http.post(
+            "/sign-in",
+            data={
+                "email": "office@demo.muster.test",
+                "password": "muster-demo",
+                "csrf_token": token,
+            },
+        )
+        return {"name": "muster_session", "value": http.cookies["muster_session"], "url": url}
 
 
 def network_bytes(page, action) -> tuple[int, int]:
@@ -41,10 +46,17 @@ def network_bytes(page, action) -> tuple[int, int]:
     cdp.send("Network.enable")
     seen: dict[str, int] = {}
     from_cache: set[str] = set()
-    cdp.on("Network.responseReceived", lambda e: (e["response"].get("fromServiceWorker")
-           or e["response"].get("fromDiskCache")) and from_cache.add(e["requestId"]))
-    cdp.on("Network.loadingFinished",
-           lambda e: seen.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    cdp.on(
+        "Network.responseReceived",
+        lambda e: (
+            (e["response"].get("fromServiceWorker") or e["response"].get("fromDiskCache"))
+            and from_cache.add(e["requestId"])
+        ),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: seen.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
     action()
     page.wait_for_timeout(1500)
     cdp.detach()
@@ -56,22 +68,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         import os
 
-        env = {**os.environ, "MUSTER_DATA_DIR": data,
-               "DATABASE_URL": f"sqlite://{Path(data) / 'pages.sqlite3'}"}
+        env = {
+            **os.environ,
+            "MUSTER_DATA_DIR": data,
+            "DATABASE_URL": f"sqlite://{Path(data) / 'pages.sqlite3'}",
+        }
         process, url = serve(env)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                            chromium_sandbox=False)
-                context = browser.new_context(viewport={"width": 390, "height": 844},
-                                              is_mobile=True, has_touch=True)
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium", chromium_sandbox=False
+                )
+                context = browser.new_context(
+                    viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+                )
                 context.add_cookies([signed_in_cookie(url)])
                 page = context.new_page()
                 first, first_requests = network_bytes(
-                    page, lambda: page.goto(url + PAGE, wait_until="networkidle"))
-                page.wait_for_function("""async () => navigator.serviceWorker.controller &&
+                    page, lambda: page.goto(url + PAGE, wait_until="networkidle")
+                )
+                page.wait_for_function(
+                    """async () => navigator.serviceWorker.controller &&
                     (await (await caches.open("muster-pages")).keys()).length > 2""",
-                                       timeout=20000)
+                    timeout=20000,
+                )
                 process.terminate()
                 process.wait()
                 offline, offline_requests = network_bytes(page, lambda: page.reload())

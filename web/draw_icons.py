@@ -28,8 +28,12 @@ def draw(size: int, safe: float) -> Image.Image:
 
     shield = [p(0.5, 0.08), p(0.86, 0.2), p(0.82, 0.58), p(0.5, 0.92), p(0.18, 0.58), p(0.14, 0.2)]
     pen.polygon(shield, outline=WHITE, width=int(span * 0.06))
-    pen.line([p(0.32, 0.5), p(0.45, 0.64), p(0.7, 0.36)], fill=WHITE, width=int(span * 0.09),
-             joint="curve")
+    pen.line(
+        [p(0.32, 0.5), p(0.45, 0.64), p(0.7, 0.36)],
+        fill=WHITE,
+        width=int(span * 0.09),
+        joint="curve",
+    )
     return image.resize((size, size), Image.LANCZOS)
 
 
