@@ -156,9 +156,13 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
 def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
     wait_for_offline_cache(page)
-    page.route("**/api/sync", lambda route: route.abort())  # events must wait through the update
+    # Events must wait through the update: hold every sync, the page's and the service worker's
+    # (Background Sync), at the browser context.
+    page.context.route("**/api/sync", lambda route: route.abort())
     page.goto(f"{live_server.url}/outbox")
     record_notes(page, ["update-1", "update-2"])
+    expect(status(page)).to_have_text(re.compile("2 saved on this phone"))
+    page.wait_for_timeout(3000)  # time for a retry and a Background Sync: both are held
     expect(status(page)).to_have_text(re.compile("2 saved on this phone"))
 
     marker = STATIC / "_test-new-version.txt"
@@ -180,7 +184,7 @@ def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, 
         expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
 
         live_server.start()
-        page.unroute("**/api/sync")
+        page.context.unroute("**/api/sync")
         page.get_by_role("button", name="Send now").click()
         expect(status(page)).to_have_text("All sent", timeout=20000)
         assert notes_in_db(live_server, "update-") == ["update-1", "update-2"]
