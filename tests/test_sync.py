@@ -82,9 +82,19 @@ async def test_a_bad_event_never_blocks_the_others(as_role):
     ]
     results = (await send(staff, batch)).json()["results"]
     assert [r["status"] for r in results] == ["accepted"] + ["rejected"] * 5 + ["accepted"]
-    assert "does not know events of type 'weather.changed'" in results[1]["reason"]
+    assert "does not know events of type “weather.changed”" in results[1]["reason"]
     assert "text" in results[2]["reason"]
     assert all(r["reason"] for r in results[1:6])
+
+
+async def test_reasons_are_in_the_persons_language(as_role, org):
+    staff = await as_role("staff")
+    org.users["staff"].locale = "es"
+    await org.users["staff"].save(update_fields=["locale"])
+    batch = [event("weather.changed", text="x"), event(text="")]
+    results = (await send(staff, batch)).json()["results"]
+    assert "no conoce eventos del tipo «weather.changed»" in results[0]["reason"]
+    assert results[1]["reason"].startswith("Algunos datos no son válidos")
 
 
 async def test_another_organisations_run_is_rejected(as_role, org, other_org):

@@ -15,6 +15,7 @@ from server.checklists.schema import AlertType
 from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
+from server.i18n import gettext as _
 from server.models import Role
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
@@ -59,13 +60,15 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
     for p in batch:
         checklist = library.get(p.payload.checklist_id)
         if checklist is None:
-            p.reject(f"There is no checklist called {p.payload.checklist_id!r}.")
+            p.reject(_("There is no checklist called “%(id)s”.") % {"id": p.payload.checklist_id})
         elif p.payload.version > checklist.version:
-            p.reject(f"Checklist version {p.payload.version} is newer than this server's.")
+            p.reject(
+                _("Checklist version %(n)s is newer than this server's.") % {"n": p.payload.version}
+            )
         elif not set(p.payload.context) <= {c.value for c in checklist.context}:
-            p.reject("The run's details don't match what this checklist asks for.")
+            p.reject(_("The run's details don't match what this checklist asks for."))
         elif p.payload.run_id in known:
-            p.reject("This run was already started.")
+            p.reject(_("This run was already started."))
         else:
             known.add(p.payload.run_id)
             runs.append(
@@ -98,7 +101,7 @@ async def _with_runs(batch: list[Pending], sender: Sender) -> list[tuple]:
         run = by_id.get(p.payload.run_id)
         checklist = library.get(run.checklist_id) if run else None
         if run is None or checklist is None:
-            p.reject("This belongs to a checklist run this server doesn't know.")
+            p.reject(_("This belongs to a checklist run this server doesn't know."))
         else:
             found.append((p, run, checklist))
     return found
@@ -117,7 +120,7 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
         try:
             value = validate_answer(find_item(checklist, p.payload.item_id), p.payload.value)
         except InvalidAnswer as error:
-            p.reject(f"This answer can't be saved: {error}.")
+            p.reject(_("This answer can't be saved: %(error)s.") % {"error": error})
             continue
         answers.append(
             {
@@ -148,7 +151,7 @@ async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
             for skipped in p.payload.skipped:
                 find_item(checklist, skipped.item_id)
         except InvalidAnswer as error:
-            p.reject(f"This can't be saved: {error}.")
+            p.reject(_("This can't be saved: %(error)s.") % {"error": error})
             continue
         run.completed_at = p.occurred_at
         run.skipped = [s.model_dump() for s in p.payload.skipped]
@@ -180,7 +183,7 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
     schools = [school.name for school in await sender.user.schools.all()]
     for p in batch:
         if p.payload.alert_id in known:
-            p.reject("This alert was already raised.")
+            p.reject(_("This alert was already raised."))
             continue
         known.add(p.payload.alert_id)
         source = {

@@ -23,10 +23,13 @@ from server.events import handlers  # noqa: F401 - registers the event types
 from server.events.bulk import insert_many
 from server.events.models import ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
+from server.i18n import N_
+from server.i18n import gettext as _
 
 log = logging.getLogger("muster.events")
 
-OTHER_CONTENT = "This event id was already used for different content."
+# Reasons are shown to the person on the device, in their language (the request's locale).
+OTHER_CONTENT = N_("This event id was already used for different content.")
 
 
 class Envelope(BaseModel):
@@ -62,14 +65,15 @@ def parse(raw: Any) -> Pending | dict[str, str]:
         return {
             "id": event_id,
             "status": "rejected",
-            "reason": f"This is not a valid event ({_first_error(error)}).",
+            "reason": _("This is not a valid event (%(error)s).") % {"error": _first_error(error)},
         }
     kind = REGISTRY.get(envelope.type)
     if kind is None:
         return {
             "id": event_id,
             "status": "rejected",
-            "reason": f"This server does not know events of type {envelope.type!r}.",
+            "reason": _("This server does not know events of type “%(type)s”.")
+            % {"type": envelope.type},
         }
     try:
         payload = kind.payload.model_validate(envelope.payload)
@@ -77,7 +81,7 @@ def parse(raw: Any) -> Pending | dict[str, str]:
         return {
             "id": event_id,
             "status": "rejected",
-            "reason": f"Some details are not valid ({_first_error(error)}).",
+            "reason": _("Some details are not valid (%(error)s).") % {"error": _first_error(error)},
         }
     return Pending(
         envelope.id,
@@ -111,7 +115,7 @@ async def _seen(pending: list[Pending], sender: Sender) -> dict[UUID, dict[str, 
         answers[p.event_id] = (
             {"id": str(p.event_id), "status": "duplicate"}
             if same
-            else {"id": str(p.event_id), "status": "rejected", "reason": OTHER_CONTENT}
+            else {"id": str(p.event_id), "status": "rejected", "reason": _(OTHER_CONTENT)}
         )
     return answers
 
@@ -173,7 +177,7 @@ async def ingest(raw_events: list[Any], sender: Sender) -> list[dict[str, str]]:
 def _within_batch(item: Pending, first: Pending) -> dict[str, str]:
     if item.digest == first.digest:
         return {"id": str(item.event_id), "status": "duplicate"}
-    return {"id": str(item.event_id), "status": "rejected", "reason": OTHER_CONTENT}
+    return {"id": str(item.event_id), "status": "rejected", "reason": _(OTHER_CONTENT)}
 
 
 async def _one(p: Pending, sender: Sender) -> None:
@@ -187,4 +191,5 @@ async def _one(p: Pending, sender: Sender) -> None:
             await _apply([p], sender)
     except Exception:
         log.exception("event %s could not be applied", p.event_id)
-        p.status, p.reason = "retry", "The server could not save this yet. It will be sent again."
+        p.status = "retry"
+        p.reason = _("The server could not save this yet. It will be sent again.")

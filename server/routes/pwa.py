@@ -12,7 +12,9 @@ from starlette.routing import Route
 
 from server.assets import AssetRegistry
 from server.auth import public, requires_role
+from server.i18n import current_locale
 from server.i18n import gettext as _
+from server.journeys import find, journey_url
 from server.labels import EVENT_LABELS
 from server.settings import ROOT
 from server.templating import render
@@ -20,6 +22,7 @@ from server.templating import render
 SW_PARTS = ["precache.js", "routes.js", "sync.js"]
 OFFLINE_URL = "/offline"
 THEME = "#0b4fa3"
+SHORTCUTS = ["threat-call", "bleeding-control", "report"]  # journeys a long press on the icon opens
 
 
 def service_worker_source(assets: AssetRegistry) -> str:
@@ -67,7 +70,7 @@ async def manifest(request: Request) -> Response:
         "name": "Muster",
         "short_name": "Muster",
         "description": _("School safety in the field, with or without a signal."),
-        "lang": request.scope.get("locale", "en"),
+        "lang": current_locale.get(),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
@@ -76,9 +79,9 @@ async def manifest(request: Request) -> Response:
         "background_color": "#ffffff",
         "icons": [icon(192), icon(512), icon(512, "maskable")],
         "shortcuts": [
-            shortcut(_("Threatening call"), "/checklists/threat-call"),
-            shortcut(_("Bleeding control"), "/checklists/bleeding-control"),
-            shortcut(_("Report something suspicious"), "/journeys/report"),
+            shortcut(_(journey.title), journey_url(request, journey))
+            for journey in map(find, SHORTCUTS)
+            if journey is not None
         ],
     }
     return JSONResponse(

@@ -44,14 +44,14 @@ def _batch(body: bytes) -> tuple[str, list[Any]]:
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HTTPException(400, "The batch is not valid JSON.") from None
+        raise HTTPException(400, _("The batch is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        raise HTTPException(400, 'Send {"device_id": "...", "events": [...]}.')
+        raise HTTPException(400, _("Send a device_id and a list of events."))
     device_id = data.get("device_id")
     if not isinstance(device_id, str) or not 1 <= len(device_id) <= 64:
-        raise HTTPException(400, "device_id must be a short text.")
+        raise HTTPException(400, _("device_id must be a short text."))
     if len(data["events"]) > MAX_BATCH_EVENTS:
-        raise HTTPException(413, f"At most {MAX_BATCH_EVENTS} events in one batch.")
+        raise HTTPException(413, _("At most %(n)s events in one batch.") % {"n": MAX_BATCH_EVENTS})
     return device_id, data["events"]
 
 
@@ -72,15 +72,15 @@ async def upload(request: Request) -> Response:
         raise HTTPException(404) from None
     media_type = request.headers.get("content-type", "").split(";")[0].strip()
     if media_type not in UPLOAD_TYPES:
-        raise HTTPException(415, "Photos must be JPEG, PNG or WebP.")
+        raise HTTPException(415, _("Photos must be JPEG, PNG or WebP."))
     body = await read_body(request, MAX_UPLOAD_BYTES)
     if not body:
-        raise HTTPException(400, "The file is empty.")
+        raise HTTPException(400, _("The file is empty."))
     digest = hashlib.sha256(body).hexdigest()
     existing = await Upload.get_or_none(id=upload_id)
     if existing is not None:
         if existing.digest != digest or existing.organisation_id != user.organisation_id:
-            raise HTTPException(409, "This upload id was already used for a different file.")
+            raise HTTPException(409, _("This upload id was already used for a different file."))
         return JSONResponse({"id": str(upload_id), "status": "duplicate"})
     folder = request.app.state.settings.data_dir / "uploads" / str(user.organisation_id)
     folder.mkdir(parents=True, exist_ok=True)

@@ -153,6 +153,19 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
     ]
 
 
+def test_an_event_too_large_to_send_needs_attention_and_blocks_nothing(page: Page, live_server):
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    page.evaluate("""async () => {
+        await MusterOutbox.record("note.recorded", {text: "huge-" + "ñ".repeat(600000)});
+        await MusterOutbox.record("note.recorded", {text: "huge-after"});
+    }""")  # 600,000 characters, 1.2 MB as UTF-8: over the server's limit, alone in its batch
+    expect(status(page)).to_have_text("1 needs attention", timeout=15000)
+    assert notes_in_db(live_server, "huge-") == ["huge-after"]
+    reason = page.locator("#outbox-attention li .row-reason")
+    expect(reason).to_have_text("That is too large to send")
+
+
 def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
     wait_for_offline_cache(page)

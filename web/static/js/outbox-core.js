@@ -148,12 +148,15 @@
     });
   }
 
+  // Batches of at most MAX_EVENTS events and MAX_BYTES of UTF-8 (what the server counts). An event
+  // too large on its own travels alone, so the server's refusal names it and blocks no other.
+  const encoder = new TextEncoder();
   function batches(events) {
     const result = [];
     let batch = [];
     let size = 0;
     for (const { seq, state, reason, ...event } of events) {
-      const bytes = JSON.stringify(event).length;
+      const bytes = encoder.encode(JSON.stringify(event)).length;
       if (batch.length && (batch.length >= MAX_EVENTS || size + bytes > MAX_BYTES)) {
         result.push(batch);
         batch = [];
@@ -201,6 +204,12 @@
       const response = await call("/api/sync", { method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
         body: JSON.stringify({ device_id: device, events: batch }) });
+      if (response.status === 413 && batch.length === 1) {
+        // Too large for the server however often it is sent: it needs attention, the rest go on.
+        const { error } = await response.json().catch(() => ({}));
+        await settle([{ id: batch[0].id, status: "rejected", reason: error || "HTTP 413" }]);
+        continue;
+      }
       if (!response.ok) throw new Unreachable(`HTTP ${response.status}`);
       await settle((await response.json()).results);
     }
