@@ -135,7 +135,7 @@ function pinClocks() {
     const line = document.createElement("p");
     const copy = Object.assign(document.createElement("output"), { className: "clock" });
     copy.dataset.copyOf = item.id;
-    line.append($(".item-text", item.el).textContent, copy);
+    line.append($(".item-label", item.el).textContent, copy);
     pinned.append(line);
   }
 }
@@ -252,7 +252,7 @@ async function complete() {
   if (missing.length && reasons.length !== missing.length) {
     box.replaceChildren(Object.assign(document.createElement("p"), { textContent: msg.msgCritical }));
     for (const item of missing) {
-      const label = Object.assign(document.createElement("label"), { textContent: $(".item-text", item.el).textContent });
+      const label = Object.assign(document.createElement("label"), { textContent: $(".item-label", item.el).textContent });
       const input = Object.assign(document.createElement("input"), { required: true, maxLength: 500 });
       input.dataset.reasonFor = item.id;
       input.id = `reason-${item.id}`;
