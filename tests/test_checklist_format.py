@@ -51,6 +51,7 @@ EVERY_KIND = [
     item("only-if-yes", "check", show_if={"item": "yes-or-no", "equals": True}),
     item("only-if-b", "text", show_if={"item": "one-of", "equals": "b"}),
     item("only-if-has-a", "text", show_if={"item": "some-of", "includes": "a"}),
+    item("b-or-not-yet", "text", show_if={"item": "one-of", "equals": "b", "unanswered": True}),
 ]
 
 
@@ -83,6 +84,7 @@ def test_every_item_kind_loads(tmp_path):
     assert [i.kind for i in loaded.items()][:16] == [i["kind"] for i in EVERY_KIND][:16]
     assert loaded.items()[1].critical is True
     assert loaded.items()[16].show_if.equals is True
+    assert loaded.items()[19].show_if.unanswered is True
 
 
 def _error(tmp_path, data: dict, name: str = "sample") -> str:

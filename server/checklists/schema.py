@@ -57,6 +57,9 @@ class ShowIf(Strict):
     item: Slug
     equals: str | bool | None = None
     includes: str | None = None
+    unanswered: bool = Field(
+        False, description="Also shown while that item has no answer yet (the likely case first)."
+    )
 
     @model_validator(mode="after")
     def one_condition(self) -> ShowIf:

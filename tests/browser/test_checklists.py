@@ -204,3 +204,19 @@ def test_bus_pre_route_survives_a_reload_and_finishes(page: Page, live_server):
     page.locator("#run-complete").click()
     expect(page.locator("#run-done")).to_be_visible()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=15000)
+
+
+def test_threat_call_phone_steps_leave_for_a_threat_by_email(page: Page, live_server):
+    sign_in(page, live_server, "office@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/threat-call")
+    page.locator("#runner[data-ready]").wait_for()
+    # Before anyone says how it came in, the phone steps are there: most threats are calls.
+    expect(_item(page, "do-not-hang-up")).to_be_visible()
+    _item(page, "arrived-by").get_by_role("radio", name="Email").click()
+    expect(_item(page, "do-not-hang-up")).to_be_hidden()
+    expect(_item(page, "email-leave-open")).to_be_visible()
+    _item(page, "exact-words").locator("textarea").fill("You will all regret Friday.")
+    _item(page, "exact-words").locator("textarea").blur()
+    _item(page, "report-now").get_by_role("button", name="Done").click()
+    page.locator("#run-complete").click()
+    expect(page.locator("#run-done")).to_be_visible()  # no reason asked for the phone steps

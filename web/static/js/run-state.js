@@ -34,11 +34,12 @@ export function runsOf(events, checklistId) {
     .sort((a, b) => (b.startedAt || "").localeCompare(a.startedAt || ""));
 }
 
-/** Is an item shown, given the answers so far? ``rule`` is {item, equals} or {item, includes}. */
+/** Is an item shown, given the answers so far? ``rule`` is {item, equals} or {item, includes},
+ *  with ``unanswered: true`` when it also shows before that item is answered. */
 export function isShown(rule, answers) {
   if (!rule) return true;
   const answer = answers.get(rule.item);
-  if (!answer) return false;
+  if (!answer || answer.value === null) return Boolean(rule.unanswered);
   if (rule.includes !== undefined) return Array.isArray(answer.value) && answer.value.includes(rule.includes);
   return answer.value === rule.equals;
 }

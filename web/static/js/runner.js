@@ -18,9 +18,12 @@ const items = $$(".run-item").map((el) => ({
   kind: el.dataset.kind,
   critical: el.dataset.critical === "true",
   rule: el.dataset.showIf
-    ? (el.dataset.includes !== undefined
-      ? { item: el.dataset.showIf, includes: el.dataset.includes }
-      : { item: el.dataset.showIf, equals: JSON.parse(el.dataset.equals) })
+    ? {
+      item: el.dataset.showIf,
+      unanswered: el.dataset.unanswered === "true",
+      ...(el.dataset.includes !== undefined ? { includes: el.dataset.includes }
+        : { equals: JSON.parse(el.dataset.equals) }),
+    }
     : null,
 }));
 const ANSWERABLE = new Set(["check", "yes_no", "text", "long_text", "number", "choice", "chips",
