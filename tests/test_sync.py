@@ -63,6 +63,37 @@ async def test_same_id_twice_in_one_batch(as_role):
     assert await Note.filter(id=one["id"]).count() == 1
 
 
+async def test_a_batch_mixing_resent_and_new_events(as_role):
+    staff = await as_role("staff")
+    old, clash = event(text="sent before"), event(text="also sent before")
+    assert [r["status"] for r in (await send(staff, [old, clash])).json()["results"]] == [
+        "accepted",
+        "accepted",
+    ]
+    new = event(text="new")
+    changed = {**clash, "payload": {"text": "other"}}
+    batch = [old, new, changed, dict(old), {**old, "payload": {"text": "x"}}]
+    results = (await send(staff, batch)).json()["results"]
+    assert [r["status"] for r in results] == [
+        "duplicate",
+        "accepted",
+        "rejected",
+        "duplicate",
+        "rejected",
+    ]
+    assert await Note.filter(id=new["id"]).count() == 1
+    assert (await Note.get(id=clash["id"])).text == "also sent before"
+
+
+async def test_a_refused_event_is_not_logged_and_is_refused_again(as_role):
+    staff = await as_role("staff")
+    orphan = event("checklist.answered", run_id=str(uuid.uuid4()), item_id="call-911", value=True)
+    for _ in range(2):  # not "duplicate" the second time: it was never applied
+        result = (await send(staff, [orphan, event()])).json()["results"][0]
+        assert result["status"] == "rejected" and "doesn't know" in result["reason"]
+    assert not await ReceivedEvent.filter(id=orphan["id"]).exists()
+
+
 async def test_a_bad_event_never_blocks_the_others(as_role):
     staff = await as_role("staff")
     good1, good2 = event(text="before"), event(text="after")

@@ -1,8 +1,9 @@
 """Apply a batch of events from one device, each exactly once, and answer for each.
 
-Fast path: the whole batch in one transaction, one query to find events already seen, and each
-type's handler writing in bulk. If that transaction fails (a concurrent request stored one of these
-events first, or a handler broke), the batch is replayed one event at a time, each in its own
+Fast path: the whole batch in one transaction, its rows written in bulk. Most batches hold only
+new events, so nothing is looked up first: the event log's unique id stops a resend, the
+transaction rolls back, and the batch is tried once more without the events already stored. If
+that fails too (a handler broke), the batch is replayed one event at a time, each in its own
 transaction, so one bad event never blocks the others.
 """
 
@@ -100,30 +101,26 @@ def _answer(pending: Pending) -> dict[str, str]:
     return answer
 
 
-async def _seen(pending: list[Pending], sender: Sender) -> dict[UUID, dict[str, str]]:
-    """Answers for events stored before: a duplicate, or a clash (same id, other content)."""
+async def _stored(pending: list[Pending]) -> dict[UUID, dict[str, Any]]:
+    """The log's rows for these ids, for the events that were stored before."""
     rows = await ReceivedEvent.filter(id__in=[p.event_id for p in pending]).values(
         "id", "digest", "organisation_id"
     )
-    stored = {row["id"]: row for row in rows}
-    answers: dict[UUID, dict[str, str]] = {}
-    for p in pending:
-        row = stored.get(p.event_id)
-        if row is None:
-            continue
-        same = row["digest"] == p.digest and row["organisation_id"] == sender.user.organisation_id
-        answers[p.event_id] = (
-            {"id": str(p.event_id), "status": "duplicate"}
-            if same
-            else {"id": str(p.event_id), "status": "rejected", "reason": _(OTHER_CONTENT)}
-        )
-    return answers
+    return {row["id"]: row for row in rows}
+
+
+def _against(p: Pending, row: dict[str, Any], sender: Sender) -> dict[str, str]:
+    """A duplicate (the same event again) or a clash (same id, other content)."""
+    same = row["digest"] == p.digest and row["organisation_id"] == sender.user.organisation_id
+    if same:
+        return {"id": str(p.event_id), "status": "duplicate"}
+    return {"id": str(p.event_id), "status": "rejected", "reason": _(OTHER_CONTENT)}
 
 
 async def _apply(pending: list[Pending], sender: Sender) -> None:
-    """Handlers in recording order, consecutive events of one type together, then the log."""
-    for name, group in groupby(pending, key=lambda p: p.type):
-        await REGISTRY[name].handler(list(group), sender)
+    """The log first (its unique id turns away a resend before any handler runs), then the
+    handlers in recording order, consecutive events of one type together. Events a handler
+    refused leave the log again: they were never applied."""
     now = datetime.now(UTC)
     rows = [
         {
@@ -138,36 +135,53 @@ async def _apply(pending: list[Pending], sender: Sender) -> None:
             "digest": p.digest,
         }
         for p in pending
-        if not p.rejected
     ]
     await insert_many(ReceivedEvent, rows)
+    for name, group in groupby(pending, key=lambda p: p.type):
+        await REGISTRY[name].handler(list(group), sender)
+    refused = [p.event_id for p in pending if p.rejected]
+    if refused:
+        await ReceivedEvent.filter(id__in=refused).delete()
+
+
+async def _in_one_transaction(pending: list[Pending], sender: Sender) -> bool:
+    """All of ``pending`` applied together, or none of it (False)."""
+    for p in pending:
+        p.status, p.reason = "accepted", None
+    if not pending:
+        return True
+    try:
+        async with in_transaction():
+            await _apply(pending, sender)
+    except Exception:  # an event stored before (a resend, or a concurrent request), or a bug
+        return False
+    return True
 
 
 async def ingest(raw_events: list[Any], sender: Sender) -> list[dict[str, str]]:
     parsed = [parse(raw) for raw in raw_events]
     pending = [p for p in parsed if isinstance(p, Pending)]
-    seen = await _seen(pending, sender) if pending else {}
-    fresh = [p for p in pending if p.event_id not in seen]
     first_of_id: dict[UUID, Pending] = {}
-    for p in fresh:
+    for p in pending:
         first_of_id.setdefault(p.event_id, p)
-    fresh = [p for p in fresh if first_of_id[p.event_id] is p]
-    try:
-        async with in_transaction():
-            await _apply(fresh, sender)
-    except Exception:  # a race with another request, or a handler bug: go one by one
-        log.warning("batch from %s replayed one event at a time", sender.device_id, exc_info=True)
-        for p in fresh:
-            p.status, p.reason = "accepted", None
-            await _one(p, sender)
+    fresh = [p for p in pending if first_of_id[p.event_id] is p]
+    stored: dict[UUID, dict[str, Any]] = {}
+    if not await _in_one_transaction(fresh, sender):
+        stored = await _stored(fresh)
+        fresh = [p for p in fresh if p.event_id not in stored]
+        if not await _in_one_transaction(fresh, sender):
+            log.warning("batch from %s replayed one event at a time", sender.device_id)
+            for p in fresh:
+                p.status, p.reason = "accepted", None
+                await _one(p, sender)
     answers = {p.event_id: _answer(p) for p in fresh}
     results = []
     for item in parsed:
         if not isinstance(item, Pending):
             results.append(item)
-        elif item.event_id in seen:
-            results.append(seen[item.event_id])
-        elif first_of_id.get(item.event_id) is not item:
+        elif item.event_id in stored:
+            results.append(_against(item, stored[item.event_id], sender))
+        elif first_of_id[item.event_id] is not item:
             results.append(_within_batch(item, first_of_id[item.event_id]))
         else:
             results.append(answers[item.event_id])
@@ -183,9 +197,10 @@ def _within_batch(item: Pending, first: Pending) -> dict[str, str]:
 async def _one(p: Pending, sender: Sender) -> None:
     """One event in its own transaction. A server fault leaves it for the device to resend."""
     try:
-        seen = await _seen([p], sender)
-        if p.event_id in seen:
-            p.status, p.reason = seen[p.event_id]["status"], seen[p.event_id].get("reason")
+        row = (await _stored([p])).get(p.event_id)
+        if row is not None:
+            answer = _against(p, row, sender)
+            p.status, p.reason = answer["status"], answer.get("reason")
             return
         async with in_transaction():
             await _apply([p], sender)
