@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from server.demo import DEMO_PASSWORD
 from tests.browser.conftest import LAUNCH_ARGS, PHONE, query, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
@@ -151,6 +152,27 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
         "refused-before",
         "refused-fixed",
     ]
+
+
+def test_a_lapsed_session_keeps_every_event_and_asks_to_sign_in_again(page: Page, live_server):
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    page.route("**/api/sync", lambda route: route.abort())  # hold the events on the phone
+    record_notes(page, ["lapsed-1", "lapsed-2"])
+    page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
+    page.unroute("**/api/sync")
+    page.get_by_role("button", name="Send now").click()
+    expect(status(page)).to_have_text("2 saved on this phone. Sign in again to send")
+    expect(page.locator("#outbox-waiting li")).to_have_count(2)
+    assert notes_in_db(live_server, "lapsed-") == []
+
+    status(page).click()  # the status is the way back in, and back to this page
+    page.get_by_label("Email").fill("staff@demo.muster.test")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/outbox")
+    expect(status(page)).to_have_text("All sent", timeout=15000)
+    assert notes_in_db(live_server, "lapsed-") == ["lapsed-1", "lapsed-2"]
 
 
 def test_an_event_too_large_to_send_needs_attention_and_blocks_nothing(page: Page, live_server):
