@@ -175,6 +175,47 @@ def test_a_lapsed_session_keeps_every_event_and_asks_to_sign_in_again(page: Page
     assert notes_in_db(live_server, "lapsed-") == ["lapsed-1", "lapsed-2"]
 
 
+def test_background_sync_sends_with_no_page_open(page: Page, live_server):
+    """The service worker's own sync, fired through DevTools as the browser would fire it."""
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")  # before the first page, or no registration is reported
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    wait_for_offline_cache(page)
+    page.context.route("**/api/sync", lambda route: route.abort())
+    record_notes(page, ["background-1", "background-2"])
+    expect(status(page)).to_have_text(re.compile("2 saved on this phone"))
+    page.goto("about:blank")  # no Muster page is left to run the sync loop
+    page.context.unroute("**/api/sync")
+    assert notes_in_db(live_server, "background-") == []
+
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations[-1],
+            "tag": "muster-outbox",
+            "lastChance": False,
+        },
+    )
+    page.wait_for_timeout(200)
+    for _ in range(50):
+        if notes_in_db(live_server, "background-"):
+            break
+        page.wait_for_timeout(200)
+    assert notes_in_db(live_server, "background-") == ["background-1", "background-2"]
+    page.goto(f"{live_server.url}/outbox")
+    expect(status(page)).to_have_text("All sent")
+    expect(page.locator("#outbox-waiting li")).to_have_text(
+        ["Nothing is waiting. Everything was sent."]
+    )
+
+
 def test_an_event_too_large_to_send_needs_attention_and_blocks_nothing(page: Page, live_server):
     sign_in(page, live_server, "staff@demo.muster.test")
     page.goto(f"{live_server.url}/outbox")
