@@ -5,6 +5,12 @@ const STATIC_PREFIX = "/static/";
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
+  if (request.method === "POST" && url.pathname === SIGN_OUT_URL) {
+    // Signing out forgets the pages kept for this person: the next one on this phone sees none of
+    // them offline. The outbox is left alone; nothing recorded is ever dropped.
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.headers.get("HX-Request")) return; // fragments: always from the network
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
@@ -36,12 +42,14 @@ async function staticFirst(request, url) {
 }
 
 // Pages: the network if it answers in time (kept for later), else the cached copy, else the
-// offline page. Error pages and redirects are never kept.
+// offline page. Error pages and redirects are never kept; a server error (say, a proxy's 502
+// while the app is down) gives way to the cached copy when there is one.
 async function pageNetworkFirst(request) {
   const cache = await caches.open(PAGES);
   try {
     const response = await withTimeout(fetch(request), PAGE_TIMEOUT_MS);
     if (cacheable(response)) await cache.put(request.url, response.clone());
+    if (response.status >= 500) return (await cache.match(request.url)) || response;
     return response;
   } catch (error) {
     return (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }))

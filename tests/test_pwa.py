@@ -77,7 +77,8 @@ async def test_the_service_worker_is_assembled_with_a_content_version(client, ap
     for url in precache:  # the install fails if any one of these does: every one must answer
         assert (await client.http.get(url)).status_code == 200, url
     # The same files give the same version; the version is what a deploy changes.
-    assert service_worker_source(app.state.assets) == source
+    assert service_worker_source(app.state.assets, "/sign-out") == source
+    assert 'const SIGN_OUT_URL = "/sign-out";' in source
 
 
 async def test_the_offline_page_is_public_and_has_no_personal_data(client):

@@ -25,16 +25,18 @@ THEME = "#0b4fa3"
 SHORTCUTS = ["threat-call", "bleeding-control", "report"]  # journeys a long press on the icon opens
 
 
-def service_worker_source(assets: AssetRegistry) -> str:
+def service_worker_source(assets: AssetRegistry, sign_out_url: str) -> str:
     """The worker: a header naming this version and its precache list, then its parts."""
     parts = [(ROOT / "service_worker" / name).read_text(encoding="utf-8") for name in SW_PARTS]
     shell = [assets.url(name) for name in assets.names() if not name.endswith(".md")]
-    fingerprint = hashlib.sha256("\n".join([*shell, *parts]).encode()).hexdigest()[:16]
+    hashed = [*shell, *parts, OFFLINE_URL, sign_out_url]
+    fingerprint = hashlib.sha256("\n".join(hashed).encode()).hexdigest()[:16]
     header = "\n".join(
         [
             "// Muster service worker, assembled by the server (see service_worker/README.md).",
             f"const VERSION = {json.dumps(fingerprint)};",
             f"const OFFLINE_URL = {json.dumps(OFFLINE_URL)};",
+            f"const SIGN_OUT_URL = {json.dumps(sign_out_url)};",
             f"const PRECACHE = {json.dumps([*shell, OFFLINE_URL], indent=1)};",
             f"importScripts({json.dumps(assets.url('js/outbox-core.js'))});",
             "",
@@ -45,7 +47,7 @@ def service_worker_source(assets: AssetRegistry) -> str:
 
 @public
 async def service_worker(request: Request) -> Response:
-    source = service_worker_source(request.app.state.assets)
+    source = service_worker_source(request.app.state.assets, request.url_for("sign_out").path)
     headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"}
     return Response(source, media_type="text/javascript", headers=headers)
 

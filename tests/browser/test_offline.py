@@ -52,6 +52,34 @@ def test_pages_open_from_the_cache_when_the_server_is_gone(page: Page, live_serv
     expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
 
 
+def test_a_server_error_page_gives_way_to_the_kept_copy(page: Page, live_server):
+    """Behind a proxy, a stopped app is a 502, not a dead connection."""
+    sign_in(page, live_server, "driver@demo.muster.test")
+    wait_for_offline_cache(page)
+    page.context.route(
+        f"{live_server.url}/", lambda route: route.fulfill(status=502, body="Bad gateway")
+    )
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Dan Driver")
+    page.context.unroute(f"{live_server.url}/")
+
+
+def test_signing_out_forgets_the_pages_kept_for_that_person(page: Page, live_server):
+    sign_in(page, live_server, "driver@demo.muster.test")
+    wait_for_offline_cache(page)
+    page.locator("details.menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    kept = page.evaluate("""async () => {
+        const cache = await caches.open("muster-pages");
+        return (await cache.keys()).map((request) => new URL(request.url).pathname);
+    }""")
+    assert "/" not in kept and "/checklists/bus-pre-route" not in kept
+    live_server.stop()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
+
+
 def test_events_survive_reload_and_browser_restart_then_arrive_once(
     playwright, live_server, tmp_path
 ):
