@@ -43,7 +43,10 @@ async def test_a_journey_not_for_your_role_is_not_found(as_role):
     driver = await as_role("driver")
     assert (await driver.get("/journeys/threat-call")).status_code == 404
     assert (await driver.get("/journeys/no-such-thing")).status_code == 404
-    assert (await driver.get("/journeys/bus-pre-route")).status_code == 200
+    to_checklist = await driver.get("/journeys/bus-pre-route")
+    assert to_checklist.status_code == 303
+    assert to_checklist.headers["location"] == "/checklists/bus-pre-route"
+    assert (await driver.get("/journeys/report")).status_code == 200  # not built yet: a notice
 
 
 async def test_security_headers_on_every_kind_of_response(client, as_role):
@@ -120,4 +123,5 @@ async def test_every_journey_has_a_page(as_role, org):
     await user.save()
     admin = await as_role("admin")
     for journey in JOURNEYS:
-        assert (await admin.get(f"/journeys/{journey.key}")).status_code == 200
+        response = await admin.get(f"/journeys/{journey.key}", follow_redirects=True)
+        assert response.status_code == 200

@@ -263,8 +263,9 @@ async def test_uploads_are_idempotent_and_checked(as_role, other_org):
 
 async def test_session_endpoint_tells_the_sync_loop_where_it_stands(client, org):
     anonymous = await client.http.get("/api/session")
-    assert anonymous.json() == {"signed_in": False, "csrf": None}
+    assert anonymous.json() == {"signed_in": False, "user_id": None, "csrf": None}
     assert anonymous.headers["cache-control"] == "no-store"
     await client.sign_in(org.users["driver"])
     signed_in = (await client.http.get("/api/session")).json()
     assert signed_in["signed_in"] is True and signed_in["csrf"] == client.csrf
+    assert signed_in["user_id"] == org.users["driver"].id

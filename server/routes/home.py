@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from server.auth import current_user, public, requires_role, signed_in_user
@@ -26,6 +26,9 @@ async def journey(request: Request) -> Response:
     found = find(request.path_params["key"])
     if found is None or not user.has_role(*found.roles):
         raise HTTPException(status_code=404)
+    url = journey_url(request, found)
+    if url != request.url.path:  # its checklist exists: that is the journey
+        return RedirectResponse(url, status_code=303)
     return render(request, "journey.html", {"journey": found})
 
 
@@ -41,7 +44,11 @@ async def session_state(request: Request) -> Response:
 
     Also the reachability check: a real round trip to the app, never cached."""
     user = current_user(request)
-    body = {"signed_in": user is not None, "csrf": csrf_token(request) if user else None}
+    body = {
+        "signed_in": user is not None,
+        "user_id": user.id if user else None,
+        "csrf": csrf_token(request) if user else None,
+    }
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 

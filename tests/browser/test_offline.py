@@ -296,3 +296,31 @@ def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, 
         marker.unlink(missing_ok=True)
         if live_server.running:
             live_server.restart()
+
+
+def test_on_a_shared_phone_each_persons_events_go_out_under_their_own_name(page: Page, live_server):
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.context.route("**/api/sync", lambda route: route.abort())  # no signal for a while
+    page.goto(f"{live_server.url}/outbox")
+    record_notes(page, ["shared-by-tess"])
+    page.get_by_text("Menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out anyway").click()  # warned, and chose to go
+
+    sign_in(page, live_server, "driver@demo.muster.test")
+    page.context.unroute("**/api/sync")
+    page.goto(f"{live_server.url}/outbox")
+    page.wait_for_timeout(2000)  # the driver's session syncs, but not Tess's note
+    assert notes_in_db(live_server, "shared-by-") == []
+
+    page.get_by_text("Menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out anyway").click()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    expect(status(page)).to_have_text("All sent", timeout=15000)
+    rows = query(
+        live_server,
+        'select u.email from note n join "user" u on u.id = n.user_id '
+        "where n.text = 'shared-by-tess'",
+    )
+    assert rows == [("staff@demo.muster.test",)]

@@ -76,6 +76,12 @@
   const deviceId = () => meta("device_id", () => self.crypto.randomUUID());
   const changed = () => scope.dispatchEvent && scope.dispatchEvent(new Event("outbox-changed"));
 
+  // Who is recording on this page: events carry it, so on a shared phone each person's events
+  // are sent only under their own sign-in, and screens rebuild only from their own events.
+  let recorder = null;
+  const setRecorder = (userId) => { recorder = userId; };
+  const mine = (event) => event.by == null || event.by === recorder;
+
   // Record an event: written to the outbox and the journal in one transaction, or not at all.
   async function record(type, payload) {
     const event = { id: self.crypto.randomUUID(), type, occurred_at: new Date().toISOString(), payload };
@@ -83,8 +89,8 @@
       const counter = (await req(s.meta.get("seq"))) || { key: "seq", value: 0 };
       counter.value += 1;
       s.meta.put(counter);
-      s.outbox.put({ ...event, seq: counter.value, state: "pending", reason: null });
-      s.journal.put({ ...event, seq: counter.value, sent: false });
+      s.outbox.put({ ...event, by: recorder, seq: counter.value, state: "pending", reason: null });
+      s.journal.put({ ...event, by: recorder, seq: counter.value, sent: false });
     });
     changed();
     return event;
@@ -99,7 +105,7 @@
 
   const all = (name) => tx([name], "readonly", (s) => req(s[name].index("seq").getAll()));
   const outbox = () => all("outbox");
-  const journal = () => all("journal");
+  const journal = async () => (await all("journal")).filter(mine);
   const files = () => tx(["files"], "readonly", ({ files: f }) => req(f.getAll()));
 
   async function counts() {
@@ -155,7 +161,7 @@
     const result = [];
     let batch = [];
     let size = 0;
-    for (const { seq, state, reason, ...event } of events) {
+    for (const { seq, state, reason, by, ...event } of events) {
       const bytes = encoder.encode(JSON.stringify(event)).length;
       if (batch.length && (batch.length >= MAX_EVENTS || size + bytes > MAX_BYTES)) {
         result.push(batch);
@@ -193,13 +199,15 @@
     for (const file of await files()) {
       const response = await call(`/api/uploads/${file.id}`,
         { method: "PUT", body: file.blob, headers: { ...headers, "Content-Type": file.type } });
-      if (response.ok || response.status === 409 || response.status === 415 || response.status === 413) {
+      if (response.ok || [400, 409, 413, 415].includes(response.status)) {
         // Stored (or refused for good: the event that references it says so on the server).
         await tx(["files"], "readwrite", ({ files: f }) => f.delete(file.id));
       }
     }
     const device = await deviceId();
-    const waiting = (await outbox()).filter((event) => event.state === "pending");
+    // Only what this session's person recorded (or what predates recorders) goes out under it.
+    const waiting = (await outbox()).filter((event) => event.state === "pending"
+      && (event.by == null || event.by === session.user_id));
     for (const batch of batches(waiting)) {
       const response = await call("/api/sync", { method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
@@ -225,6 +233,6 @@
     return syncOnce();
   }
 
-  scope.MusterOutbox = { record, saveFile, outbox, journal, counts, discard, resend, settle,
+  scope.MusterOutbox = { setRecorder, record, saveFile, outbox, journal, counts, discard, resend, settle,
     syncOnce: syncExclusive, deviceId, SignInNeeded, Unreachable, batches, DB_NAME };
 })(self);

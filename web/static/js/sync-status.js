@@ -4,6 +4,7 @@
 // (capped at 5 minutes) while the server can't be reached.
 
 const outbox = self.MusterOutbox;
+if (document.body.dataset.userId) outbox.setRecorder(Number(document.body.dataset.userId));
 const box = document.getElementById("sync-status");
 const text = document.getElementById("sync-text");
 const sendNow = document.getElementById("send-now");
