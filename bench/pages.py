@@ -11,7 +11,6 @@ stopped, after the service worker has kept it. Prints ``name: value`` lines; the
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.sync import serve
+from bench.sync import serve, sign_in
 
 BUDGET = 60 * 1024
 PAGE = "/checklists/threat-call"
@@ -28,15 +27,7 @@ PAGE = "/checklists/threat-call"
 
 def signed_in_cookie(url: str) -> dict:
     with httpx.Client(base_url=url) as http:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/sign-in").text)[1]
-        http.post(
-            "/sign-in",
-            data={
-                "email": "office@demo.muster.test",
-                "password": "muster-demo",
-                "csrf_token": token,
-            },
-        )
+        sign_in(http, "office@demo.muster.test")
         return {"name": "muster_session", "value": http.cookies["muster_session"], "url": url}
 
 

@@ -71,18 +71,16 @@ def serve(env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("server did not start")
 
 
+def sign_in(http: httpx.Client, email: str) -> str:
+    """Sign a demo person in on ``http``; returns the session's CSRF token."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/sign-in").text)[1]
+    http.post("/sign-in", data={"email": email, "password": "muster-demo", "csrf_token": token})
+    return http.get("/api/session").json()["csrf"]
+
+
 def sync_rate(url: str, batch_events: list[dict]) -> float:
     with httpx.Client(base_url=url, timeout=60) as http:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/sign-in").text)[1]
-        http.post(
-            "/sign-in",
-            data={
-                "email": "staff@demo.muster.test",
-                "password": "muster-demo",
-                "csrf_token": token,
-            },
-        )
-        csrf = http.get("/api/session").json()["csrf"]
+        csrf = sign_in(http, "staff@demo.muster.test")
         start = time.perf_counter()
         for i in range(0, len(batch_events), BATCH):
             response = http.post(
