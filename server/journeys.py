@@ -90,6 +90,8 @@ def journey_url(request: Request, journey: Journey) -> str:
     """The checklist runner when the journey's checklist exists, else the journey's own page."""
     if journey.checklist and request.app.state.checklists.get(journey.checklist):
         return request.url_for("checklist", id=journey.checklist).path
+    if journey.key == "alerts":
+        return request.url_for("alerts").path
     return request.url_for("journey", key=journey.key).path
 
 

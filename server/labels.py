@@ -31,3 +31,9 @@ EVENT_LABELS = {
     "checklist.completed": N_("Checklist finished"),
     "alert.raised": N_("Alert"),
 }
+
+ALERT_LABELS = {
+    "silent": N_("Silent alert"),
+    "medical": N_("Medical emergency"),
+    "lost-student": N_("Missing student"),
+}

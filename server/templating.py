@@ -15,7 +15,7 @@ from server.auth import current_user
 from server.csrf import csrf_token
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
-from server.labels import CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
+from server.labels import ALERT_LABELS, CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
 from server.settings import ROOT
 
 
@@ -35,6 +35,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["role_labels"] = ROLE_LABELS
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["context_labels"] = CONTEXT_LABELS
+    env.globals["alert_labels"] = ALERT_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     return Jinja2Templates(env=env)
 

@@ -22,6 +22,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "sign_out": ("POST", lambda o: "/sign-out"),
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
     "runs": ("GET", lambda o: "/admin/runs"),
+    "alerts": ("GET", lambda o: "/admin/alerts"),
     "outbox": ("GET", lambda o: "/outbox"),
     "runs_csv": ("GET", lambda o: "/admin/runs.csv"),
     "run_detail": ("GET", lambda o: f"/admin/runs/{o.run.id}"),
