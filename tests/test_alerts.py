@@ -35,6 +35,7 @@ async def test_a_silent_alert_shows_who_and_where_to_the_safety_team(as_role, or
     text = card.get_text(" ", strip=True)
     assert org.users["office"].name in text and org.school.name in text
     assert "38.57620, -121.48650" in text
+    assert "Tell: Admin, Safety team" in text
     assert card.select_one("a")["href"].endswith(f"/admin/runs/{run_id}")
 
     stranger = html(await (await as_role("safety", other_org)).get("/admin/alerts"))
