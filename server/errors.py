@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
@@ -59,8 +60,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 def _phrase(exc: HTTPException) -> str:
-    from http import HTTPStatus
-
     return HTTPStatus(exc.status_code).phrase
 
 

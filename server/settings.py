@@ -45,11 +45,19 @@ def _secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
+    # Several web workers may start at once on a fresh data folder: each writes a candidate and
+    # links it into place; the link fails for all but the first, and every worker reads the winner.
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    candidate = data_dir / f"secret_key.{os.getpid()}"
+    candidate.write_text(secrets.token_urlsafe(48))
+    candidate.chmod(0o600)
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
+    return path.read_text().strip()
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,17 @@ def test_settings_module_reads_only_documented_variables():
         re.findall(r'environ\.get\("([A-Z_]+)"', source)
     )
     assert read <= set(DOCUMENTED), read - set(DOCUMENTED)
+
+
+def test_workers_starting_together_agree_on_one_secret_key(tmp_path, monkeypatch):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from server.settings import _secret_key
+
+    monkeypatch.delenv("MUSTER_SECRET_KEY", raising=False)
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        keys = set(pool.map(_secret_key, [tmp_path] * 16))
+    assert len(keys) == 1
+    assert (tmp_path / "secret_key").read_text() == keys.pop()
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
