@@ -4,6 +4,10 @@ page."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import Any
+
 from tortoise import fields
 
 from server.models import TenantModel
@@ -24,3 +28,30 @@ class Alert(TenantModel):
     class Meta:
         table = "alert"
         ordering = ["-raised_at"]
+
+
+async def raise_alert(
+    *,
+    organisation_id: int,
+    raised_by_id: int,
+    kind: str,
+    notify: list[str],
+    raised_at: datetime,
+    alert_id: uuid.UUID | None = None,
+    drill: bool = False,
+    source: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+) -> Alert:
+    """The one way an alert comes into being, whoever raises it (a checklist action, a report near
+    a campus, a late field trip), so delivery hangs off a single path."""
+    return await Alert.create(
+        id=alert_id or uuid.uuid4(),
+        organisation_id=organisation_id,
+        raised_by_id=raised_by_id,
+        kind=kind,
+        notify=notify,
+        drill=drill,
+        source=source or {},
+        where=where or {},
+        raised_at=raised_at,
+    )

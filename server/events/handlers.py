@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from server.alerts import Alert
+from server.alerts import Alert, raise_alert
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
@@ -194,10 +194,10 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
         where: dict[str, Any] = {"schools": schools, **p.payload.context}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
-        await Alert.create(
-            id=p.payload.alert_id,
+        await raise_alert(
+            alert_id=p.payload.alert_id,
             organisation_id=sender.user.organisation_id,
-            raised_by=sender.user,
+            raised_by_id=sender.user.id,
             kind=p.payload.kind.value,
             notify=[r.value for r in p.payload.notify],
             source=source,
