@@ -20,6 +20,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.checklists.models",
                     "server.alerts",
                     "server.events.models",
+                    "server.reports.models",
                 ],
                 "default_connection": "default",
                 "migrations": "server.migrations",

@@ -30,6 +30,21 @@ DOCUMENTED = {
     "MUSTER_THROTTLE_ADDRESS": ("20", "Failed sign-ins per client address allowed in the window."),
     "MUSTER_THROTTLE_WINDOW_MINUTES": ("15", "Window for the sign-in throttle."),
     "MUSTER_DEFAULT_LOCALE": ("en", "Language when neither the person nor the browser says."),
+    "MUSTER_REPORT_ALERT_METRES": (
+        "500",
+        "A report this close to a campus alerts that school's safety team; 0 turns it off.",
+    ),
+    "MUSTER_CORRELATE_METRES": ("500", "Reports of the same kind this close are linked."),
+    "MUSTER_CORRELATE_HOURS": ("2", "...and this close in time."),
+    "MUSTER_GEOCODER_URL": (
+        "(empty: off)",
+        "The district's own Nominatim, for place names on reports; never blocks a report.",
+    ),
+    "MUSTER_MAP_TILES": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template; empty draws maps on a plain background.",
+    ),
+    "MUSTER_MAP_ATTRIBUTION": ("© OpenStreetMap contributors", "Credit shown under the tiles."),
 }
 
 
@@ -71,6 +86,12 @@ class Settings:
     throttle_address: int = 20
     throttle_window_minutes: int = 15
     default_locale: str = "en"
+    report_alert_metres: float = 500
+    correlate_metres: float = 500
+    correlate_hours: float = 2
+    geocoder_url: str = ""
+    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap contributors"
     locales: tuple[str, ...] = field(default=("en", "es"))
 
     @property
@@ -91,4 +112,10 @@ def load_settings() -> Settings:
         throttle_address=int(_env("MUSTER_THROTTLE_ADDRESS", "20")),
         throttle_window_minutes=int(_env("MUSTER_THROTTLE_WINDOW_MINUTES", "15")),
         default_locale=_env("MUSTER_DEFAULT_LOCALE", "en"),
+        report_alert_metres=float(_env("MUSTER_REPORT_ALERT_METRES", "500")),
+        correlate_metres=float(_env("MUSTER_CORRELATE_METRES", "500")),
+        correlate_hours=float(_env("MUSTER_CORRELATE_HOURS", "2")),
+        geocoder_url=_env("MUSTER_GEOCODER_URL", ""),
+        map_tiles=_env("MUSTER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        map_attribution=_env("MUSTER_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
     )

@@ -9,6 +9,7 @@ import pytest
 
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.models import Note, ReceivedEvent
+from tests.photos import jpeg_with_gps
 
 
 def event(type_: str = "note.recorded", **payload) -> dict:
@@ -238,11 +239,12 @@ async def test_uploads_are_idempotent_and_checked(as_role, other_org):
     upload_id = uuid.uuid4()
     headers = {"X-CSRF-Token": staff.csrf, "Content-Type": "image/jpeg"}
     url = f"/api/uploads/{upload_id}"
-    first = await staff.http.put(url, content=b"\xff\xd8photo", headers=headers)
+    photo = jpeg_with_gps("red")
+    first = await staff.http.put(url, content=photo, headers=headers)
     assert first.status_code == 201
-    again = await staff.http.put(url, content=b"\xff\xd8photo", headers=headers)
+    again = await staff.http.put(url, content=photo, headers=headers)
     assert again.json()["status"] == "duplicate"
-    other = await staff.http.put(url, content=b"\xff\xd8other", headers=headers)
+    other = await staff.http.put(url, content=jpeg_with_gps("blue"), headers=headers)
     assert other.status_code == 409
     wrong_type = await staff.http.put(
         f"/api/uploads/{uuid.uuid4()}",
@@ -256,7 +258,7 @@ async def test_uploads_are_idempotent_and_checked(as_role, other_org):
     assert big.status_code == 413
     stranger = await as_role("staff", other_org)
     taken = await stranger.http.put(
-        url, content=b"\xff\xd8photo", headers={**headers, "X-CSRF-Token": stranger.csrf}
+        url, content=photo, headers={**headers, "X-CSRF-Token": stranger.csrf}
     )
     assert taken.status_code == 409
 

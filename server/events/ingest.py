@@ -26,6 +26,7 @@ from server.events.models import ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
 from server.i18n import N_
 from server.i18n import gettext as _
+from server.reports import events as report_events  # noqa: F401 - registers report.filed
 
 log = logging.getLogger("muster.events")
 

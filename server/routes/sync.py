@@ -1,8 +1,10 @@
 """The device's two doors into the server: ``POST /api/sync`` for events, ``PUT /api/uploads/{id}``
-for the files they reference. Both are idempotent: sending the same thing twice is harmless."""
+for the photos they reference (re-encoded on arrival, metadata stripped: ``server/images.py``).
+Both are idempotent: sending the same thing twice is harmless."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -19,6 +21,7 @@ from server.events.ingest import ingest
 from server.events.models import Upload
 from server.events.registry import Sender
 from server.i18n import gettext as _
+from server.images import ImageRejected, reencode
 
 MAX_BATCH_EVENTS = 100
 MAX_BATCH_BYTES = 1_000_000
@@ -76,22 +79,26 @@ async def upload(request: Request) -> Response:
     body = await read_body(request, MAX_UPLOAD_BYTES)
     if not body:
         raise HTTPException(400, _("The file is empty."))
-    digest = hashlib.sha256(body).hexdigest()
+    digest = hashlib.sha256(body).hexdigest()  # of what the phone sent: a resend matches
     existing = await Upload.get_or_none(id=upload_id)
     if existing is not None:
         if existing.digest != digest or existing.organisation_id != user.organisation_id:
             raise HTTPException(409, _("This upload id was already used for a different file."))
         return JSONResponse({"id": str(upload_id), "status": "duplicate"})
+    try:
+        clean = await asyncio.to_thread(reencode, body)
+    except ImageRejected as error:
+        raise HTTPException(error.status, _(str(error))) from None
     folder = request.app.state.settings.data_dir / "uploads" / str(user.organisation_id)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / str(upload_id)).write_bytes(body)  # written before the row: a row means a file
+    (folder / str(upload_id)).write_bytes(clean)  # written before the row: a row means a file
     try:
         await Upload.create(
             id=upload_id,
             organisation_id=user.organisation_id,
             user=user,
-            media_type=media_type,
-            size=len(body),
+            media_type="image/jpeg",
+            size=len(clean),
             digest=digest,
         )
     except IntegrityError:  # the same upload arrived twice at once; the first one won

@@ -1,0 +1,187 @@
+"""``report.filed``: a report made on a phone, perhaps hours before it had signal.
+
+The handler checks what a schema can't (the site and photos belong to the sender's district, the
+time is not in the future), places the report against the district's sites, links it to reports
+probably about the same thing, and raises an alert when it is close to a campus.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from server.alerts import raise_alert
+from server.events.models import Upload
+from server.events.registry import Payload, Pending, Sender, event_type
+from server.i18n import gettext as _
+from server.models import Role, Site, SiteKind
+from server.reports import correlate
+from server.reports.models import PositionSource, Report, ReportKind
+from server.reports.places import nearest
+from server.settings import Settings
+from server.tenancy import MAX_ID
+
+MAX_PHOTOS = 4
+FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
+
+
+def Text(limit: int, least: int = 0) -> Any:  # reads as a type in the models below
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=least, max_length=limit)
+    ]
+
+
+class PersonDescription(Payload):
+    apparent_age: Text(40) = ""
+    height: Text(40) = ""
+    build: Text(60) = ""
+    hair: Text(120) = ""
+    clothing: Text(500) = ""  # top to bottom
+    marks: Text(300) = ""  # scars, tattoos, glasses, anything that stands out
+    leaving: Text(300) = ""  # direction and means of leaving
+
+
+class VehicleDescription(Payload):
+    colour: Text(60) = ""
+    year: Text(20) = ""
+    make_model: Text(120) = ""
+    body_style: Text(40) = ""
+    features: Text(500) = ""  # damage, stickers, rims, tint
+    plate: Text(16) = ""
+    plate_state: Text(40) = ""
+    occupants: Text(200) = ""
+    direction: Text(300) = ""
+
+
+class ReportPosition(Payload):
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+    moved: bool = False  # the person dragged the pin
+
+
+class ReportFiled(Payload):
+    report_id: UUID
+    kind: ReportKind
+    person: PersonDescription | None = None
+    vehicle: VehicleDescription | None = None
+    item: Text(1000) = ""
+    activity: Text(2000, least=1)
+    concern: Text(2000) = ""
+    seen_at: AwareDatetime
+    position: ReportPosition | None = None
+    site_id: Annotated[int, Field(gt=0, le=MAX_ID)] | None = None
+    photos: Annotated[list[UUID], Field(max_length=MAX_PHOTOS)] = []
+    context: Annotated[dict[Text(32), Text(120)], Field(max_length=12)] = {}
+
+    @model_validator(mode="after")
+    def placed(self) -> ReportFiled:
+        if self.position is None and self.site_id is None:
+            raise ValueError("give a position or a site")
+        return self
+
+
+@event_type("report.filed", ReportFiled)
+async def report_filed(batch: list[Pending], sender: Sender) -> None:
+    user = sender.user
+    settings: Settings = sender.app_state.settings
+    sites = await Site.filter(organisation_id=user.organisation_id).prefetch_related("school")
+    by_id = {s.id: s for s in sites}
+    known = set(
+        await Report.filter(id__in=[p.payload.report_id for p in batch]).values_list(
+            "id", flat=True
+        )
+    )
+    photo_ids = [photo for p in batch for photo in p.payload.photos]
+    foreign = set(
+        await Upload.filter(id__in=photo_ids)
+        .exclude(organisation_id=user.organisation_id)
+        .values_list("id", flat=True)
+    )
+    my_schools = await user.schools.all()
+    now = datetime.now(UTC)
+    for p in batch:
+        f: ReportFiled = p.payload
+        if f.report_id in known:
+            p.reject(_("This report was already filed."))
+        elif f.seen_at > now + FUTURE_SLACK:
+            p.reject(_("The time seen is in the future. Check the phone's clock."))
+        elif f.site_id is not None and f.site_id not in by_id:
+            p.reject(_("That site is not one of your district's."))
+        elif foreign.intersection(f.photos):
+            p.reject(_("A photo on this report belongs to someone else."))
+        else:
+            known.add(f.report_id)
+            report = await _store(p, user, by_id, sites, my_schools)
+            matches = await correlate.find_related(
+                report, settings.correlate_metres, settings.correlate_hours
+            )
+            await correlate.link(report, matches)
+            await _alert_if_near_campus(report, sites, settings, user)
+
+
+async def _store(p: Pending, user: Any, by_id: dict, sites: list[Site], my_schools: list) -> Report:
+    f: ReportFiled = p.payload
+    if f.position is not None:
+        lat, lon, accuracy = f.position.latitude, f.position.longitude, f.position.accuracy
+        source = PositionSource.PIN if f.position.moved else PositionSource.DEVICE
+    else:
+        site = by_id[f.site_id]
+        lat, lon, accuracy, source = site.latitude, site.longitude, None, PositionSource.SITE
+    near = nearest((lat, lon), sites)
+    school = near.site.school if near and near.site.school else None
+    if school is None and len(my_schools) == 1:
+        school = my_schools[0]
+    vehicle = f.vehicle.model_dump() if f.vehicle else {}
+    return await Report.create(
+        id=f.report_id,
+        organisation_id=user.organisation_id,
+        reported_by=user,
+        kind=f.kind,
+        person=f.person.model_dump() if f.person else {},
+        vehicle=vehicle,
+        item=f.item,
+        activity=f.activity,
+        concern=f.concern,
+        plate_key=correlate.plate_key(vehicle.get("plate", "")),
+        seen_at=f.seen_at,
+        latitude=lat,
+        longitude=lon,
+        accuracy=accuracy,
+        position_source=source,
+        nearest_site=near.site if near else None,
+        distance_m=near.distance_m if near else None,
+        bearing=near.bearing if near else "",
+        school=school,
+        photos=[str(photo) for photo in f.photos],
+        context=dict(f.context),
+    )
+
+
+async def _alert_if_near_campus(
+    report: Report, sites: list[Site], settings: Settings, user: Any
+) -> None:
+    if settings.report_alert_metres <= 0:
+        return
+    campus = nearest((report.latitude, report.longitude), sites, SiteKind.CAMPUS)
+    if campus is None or campus.distance_m > settings.report_alert_metres:
+        return
+    school = campus.site.school
+    await raise_alert(
+        organisation_id=report.organisation_id,
+        raised_by_id=user.id,
+        kind="suspicious-report",
+        notify=[Role.SAFETY.value, Role.ADMIN.value],
+        raised_at=report.seen_at,
+        source={"report_id": str(report.id)},
+        where={
+            "schools": [school.name] if school else [],
+            "site": campus.site.name,
+            "distance_m": round(campus.distance_m),
+            "bearing": campus.bearing,
+            "position": {"latitude": report.latitude, "longitude": report.longitude},
+        },
+    )

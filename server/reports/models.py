@@ -1,0 +1,79 @@
+"""A report as stored, and the links between reports that are probably about the same thing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+
+from server.models import TenantModel
+
+
+class ReportKind(StrEnum):
+    PERSON = "person"
+    VEHICLE = "vehicle"
+    BOTH = "both"  # a person with a vehicle
+    ITEM = "item"
+    BEHAVIOUR = "behaviour"
+
+
+class PositionSource(StrEnum):
+    DEVICE = "device"  # the phone's own fix
+    PIN = "pin"  # the person moved the pin
+    SITE = "site"  # location unavailable: the person picked a site
+
+
+# One report. ``person`` and ``vehicle`` hold the structured descriptions as given; ``plate_key``
+# is the plate normalised for matching. The nearest site, distance and bearing are worked out when
+# the report arrives, so lists and exports never recompute them.
+class Report(TenantModel):
+    id = fields.UUIDField(primary_key=True)  # made on the phone: filing works offline
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="reports")
+    reported_by = fields.ForeignKeyField("models.User", related_name="reports")
+    kind = fields.CharEnumField(ReportKind, max_length=16)
+    person = fields.JSONField(default=dict)
+    vehicle = fields.JSONField(default=dict)
+    item = fields.TextField(default="")
+    activity = fields.TextField()
+    concern = fields.TextField(default="")
+    plate_key = fields.CharField(max_length=16, null=True)
+    seen_at = fields.DatetimeField()
+    latitude = fields.FloatField()
+    longitude = fields.FloatField()
+    accuracy = fields.FloatField(null=True)  # metres; empty when placed at a picked site
+    position_source = fields.CharEnumField(PositionSource, max_length=8)
+    nearest_site = fields.ForeignKeyField(
+        "models.Site", related_name="nearby_reports", null=True, on_delete=fields.SET_NULL
+    )
+    distance_m = fields.FloatField(null=True)
+    bearing = fields.CharField(max_length=2, default="")  # compass point from the site: N, NE...
+    school = fields.ForeignKeyField(
+        "models.School", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
+    place_name = fields.CharField(max_length=300, default="")  # from the district's geocoder
+    photos = fields.JSONField(default=list)  # upload ids, in the order taken
+    context = fields.JSONField(default=dict)  # e.g. the checklist run and bus it was filed from
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "report"
+        ordering = ["-seen_at"]
+        indexes = [
+            ("organisation_id", "plate_key"),
+            ("organisation_id", "seen_at", "latitude"),
+        ]
+
+
+# "Possibly related": stored both ways round, so either report finds the other with one filter.
+class ReportLink(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="report_links")
+    report = fields.ForeignKeyField("models.Report", related_name="links")
+    other = fields.ForeignKeyField("models.Report", related_name="linked_from")
+    reason = fields.CharField(max_length=8)  # "plate" or "nearby"
+    distance_m = fields.FloatField()
+    hours_apart = fields.FloatField()
+
+    class Meta:
+        table = "report_link"
+        unique_together = [("report", "other")]

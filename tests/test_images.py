@@ -1,0 +1,82 @@
+"""Photos are re-encoded on arrival: metadata gone, size and pixel limits kept, bombs refused."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+
+from server.images import MAX_PIXELS, ImageRejected, reencode
+from tests.photos import GPS_IFD, jpeg_with_gps, png, png_bomb
+
+
+def test_reencoding_strips_every_bit_of_metadata():
+    original = Image.open(io.BytesIO(jpeg_with_gps()))
+    assert original.getexif().get_ifd(GPS_IFD)  # the test photo really carries a position
+    clean = Image.open(io.BytesIO(reencode(jpeg_with_gps())))
+    assert clean.format == "JPEG"
+    assert len(clean.getexif()) == 0
+    assert not clean.getexif().get_ifd(GPS_IFD)
+    assert "exif" not in clean.info and "icc_profile" not in clean.info
+    assert clean.size == (64, 48)
+
+
+def test_transparent_png_becomes_a_jpeg_on_white():
+    clean = Image.open(io.BytesIO(reencode(png())))
+    assert clean.format == "JPEG" and clean.mode == "RGB"
+    red, _green, blue = clean.getpixel((5, 5))
+    assert blue > 200 and red > 100  # half-transparent blue over white, not over black
+
+
+def test_large_photos_are_made_smaller():
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), "green").save(out, "JPEG")
+    assert max(Image.open(io.BytesIO(reencode(out.getvalue()))).size) == 2048
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"", 415),
+        (b"MZ\x90\x00 not a photo", 415),
+        (b"\xff\xd8\xff\xe0 truncated jpeg", 415),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", 415),
+        (png_bomb(), 413),
+        (png_bomb(10_000, 4_001), 413),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(body, status):
+    with pytest.raises(ImageRejected) as raised:
+        reencode(body)
+    assert raised.value.status == status
+    assert str(raised.value)
+
+
+def test_bomb_is_refused_without_being_decoded():
+    assert MAX_PIXELS < 10_000 * 4_001
+    assert len(png_bomb()) < 2_000
+
+
+async def test_upload_keeps_only_the_clean_copy(as_role, settings, org):
+    staff = await as_role("staff")
+    upload_id = uuid.uuid4()
+    headers = {"X-CSRF-Token": staff.csrf, "Content-Type": "image/jpeg"}
+    response = await staff.http.put(
+        f"/api/uploads/{upload_id}", content=jpeg_with_gps(), headers=headers
+    )
+    assert response.status_code == 201
+    stored = settings.data_dir / "uploads" / str(org.organisation.id) / str(upload_id)
+    with Image.open(stored) as kept:
+        assert not kept.getexif()
+    assert b"PhoneMaker" not in stored.read_bytes()
+    bomb = await staff.http.put(
+        f"/api/uploads/{uuid.uuid4()}",
+        content=png_bomb(),
+        headers={**headers, "Content-Type": "image/png"},
+    )
+    assert bomb.status_code == 413
+    assert "pixels" in bomb.text
+    lying = await staff.http.put(f"/api/uploads/{uuid.uuid4()}", content=b"<html>", headers=headers)
+    assert lying.status_code == 415
