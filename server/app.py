@@ -24,7 +24,7 @@ from server.middleware import (
     SchemeAwareSessionMiddleware,
     SecurityHeadersMiddleware,
 )
-from server.routes import alerts, auth, home, people, places, pwa, runs, static, sync
+from server.routes import alerts, auth, home, people, places, pwa, reports, runs, static, sync
 from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *static.routes,
             *checklist_routes.routes,
             *runs.routes,
+            *reports.routes,
             *alerts.routes,
             *sync.routes,
             *pwa.routes,

@@ -20,6 +20,9 @@ NODE_MODULES = ROOT / "node_modules"
 # Logical name -> file installed by npm (see package.json).
 VENDOR_FILES = {
     "vendor/htmx.js": "htmx.org/dist/htmx.min.js",
+    # Maps (report form and map pages only): loaded by the pages that draw one.
+    "vendor/leaflet.js": "leaflet/dist/leaflet.js",
+    "vendor/leaflet.css": "leaflet/dist/leaflet.css",
 }
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")

@@ -1,7 +1,4 @@
-"""What each role's home screen offers, most urgent first.
-
-Later issues point these at real checklists, the report form and the alert views.
-"""
+"""What each role's home screen offers, most urgent first."""
 
 from __future__ import annotations
 
@@ -23,6 +20,7 @@ class Journey:
     roles: tuple[Role, ...]
     urgent: bool = False
     checklist: str | None = None  # the checklist this journey runs, once its file exists
+    route: str | None = None  # else the page that is the journey
 
 
 JOURNEYS = [
@@ -63,18 +61,26 @@ JOURNEYS = [
         (Role.STAFF,),
         checklist="field-trip-departure",
     ),
-    Journey("report", N_("Report something suspicious"), N_("A person, vehicle or item"), EVERYONE),
+    Journey(
+        "report",
+        N_("Report something suspicious"),
+        N_("A person, vehicle or item"),
+        EVERYONE,
+        route="report_form",
+    ),
     Journey(
         "alerts",
         N_("Live alerts"),
         N_("Who has answered, who needs help"),
         (Role.SAFETY, Role.ADMIN),
+        route="alerts",
     ),
     Journey(
         "reports-map",
         N_("Reports on the map"),
         N_("What staff have seen, and where"),
         (Role.SAFETY, Role.ADMIN),
+        route="reports_map",
     ),
     Journey(
         "drills", N_("Drills"), N_("Plan drills and see their figures"), (Role.SAFETY, Role.ADMIN)
@@ -90,8 +96,8 @@ def journey_url(request: Request, journey: Journey) -> str:
     """The checklist runner when the journey's checklist exists, else the journey's own page."""
     if journey.checklist and request.app.state.checklists.get(journey.checklist):
         return request.url_for("checklist", id=journey.checklist).path
-    if journey.key == "alerts":
-        return request.url_for("alerts").path
+    if journey.route:
+        return request.url_for(journey.route).path
     return request.url_for("journey", key=journey.key).path
 
 

@@ -30,10 +30,20 @@ EVENT_LABELS = {
     "checklist.answered": N_("Checklist answer"),
     "checklist.completed": N_("Checklist finished"),
     "alert.raised": N_("Alert"),
+    "report.filed": N_("Suspicious report"),
 }
 
 ALERT_LABELS = {
     "silent": N_("Silent alert"),
     "medical": N_("Medical emergency"),
     "lost-student": N_("Missing student"),
+    "suspicious-report": N_("Suspicious report near a school"),
+}
+
+REPORT_KIND_LABELS = {
+    "person": N_("A person"),
+    "vehicle": N_("A vehicle"),
+    "both": N_("A person with a vehicle"),
+    "item": N_("An item left behind"),
+    "behaviour": N_("Something someone did"),
 }

@@ -37,9 +37,13 @@ else:
 from server.app import create_app  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
 from server.db import migrate  # noqa: E402
+from server.events.models import Upload  # noqa: E402
+from server.images import reencode  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
+from server.reports.models import PositionSource, Report, ReportKind  # noqa: E402
 from server.settings import load_settings  # noqa: E402
+from tests.photos import jpeg_with_gps  # noqa: E402
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -84,6 +88,7 @@ class Org:
     users: dict[str, User] = field(default_factory=dict)
     spare: User | None = None  # a person no test signs in as, safe to reset or deactivate
     run: ChecklistRun | None = None  # a bleeding-control run by the staff member
+    report: Report | None = None  # a vehicle report by the driver, with one photo
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -126,7 +131,43 @@ async def make_org(name: str | None = None) -> Org:
         checklist_version=1,
         started_at=datetime.now(UTC),
     )
+    result.report = await _make_report(result)
     return result
+
+
+async def _make_report(org: Org) -> Report:
+    photo = uuid.uuid4()
+    clean = reencode(jpeg_with_gps())
+    folder = _DATA_DIR / "uploads" / str(org.organisation.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / str(photo)).write_bytes(clean)
+    await Upload.create(
+        id=photo,
+        organisation=org.organisation,
+        user=org.users["driver"],
+        media_type="image/jpeg",
+        size=len(clean),
+        digest="0" * 64,
+    )
+    return await Report.create(
+        id=uuid.uuid4(),
+        organisation=org.organisation,
+        reported_by=org.users["driver"],
+        kind=ReportKind.VEHICLE,
+        vehicle={"plate": "7ABC123", "colour": "Silver"},
+        plate_key="7ABC123",
+        activity="Followed the bus for three stops",
+        seen_at=datetime.now(UTC),
+        latitude=38.5780,
+        longitude=-121.4890,
+        accuracy=12,
+        position_source=PositionSource.DEVICE,
+        nearest_site=org.site,
+        distance_m=290,
+        bearing="NW",
+        school=org.school,
+        photos=[str(photo)],
+    )
 
 
 @pytest.fixture

@@ -35,6 +35,13 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "school_edit": ("GET", lambda o: f"/admin/schools/{o.school.id}"),
     "site_new": ("GET", lambda o: "/admin/sites/new"),
     "site_edit": ("GET", lambda o: f"/admin/sites/{o.site.id}"),
+    "report_form": ("GET", lambda o: "/reports/new"),
+    "reports": ("GET", lambda o: "/reports"),
+    "reports_map": ("GET", lambda o: "/reports/map"),
+    "reports_csv": ("GET", lambda o: "/reports.csv"),
+    "reports_geojson": ("GET", lambda o: "/reports.geojson"),
+    "report_detail": ("GET", lambda o: f"/reports/{o.report.id}"),
+    "report_photo": ("GET", lambda o: f"/reports/{o.report.id}/photos/{o.report.photos[0]}"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -61,6 +68,8 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/admin/schools/{o.school.id}", {}),
     ("POST", lambda o: f"/admin/schools/{o.school.id}", {"name": "Taken"}),
     ("GET", lambda o: f"/admin/sites/{o.site.id}", {}),
+    ("GET", lambda o: f"/reports/{o.report.id}", {}),
+    ("GET", lambda o: f"/reports/{o.report.id}/photos/{o.report.photos[0]}", {}),
     (
         "POST",
         lambda o: f"/admin/sites/{o.site.id}",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +17,7 @@ from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
 from server.i18n import current_locale
 from server.models import Role, School, User
+from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import scoped
 
@@ -109,31 +108,28 @@ async def runs_csv(request: Request) -> Response:
     found, _filters = await _filtered(request)
     library: Library = request.app.state.checklists
     lang = current_locale.get()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "run",
-            "checklist",
-            "version",
-            "person",
-            "school",
-            "started",
-            "completed",
-            "section",
-            "item",
-            "question",
-            "answer",
-            "reason not done",
-        ]
-    )
+    header = [
+        "run",
+        "checklist",
+        "version",
+        "person",
+        "school",
+        "started",
+        "completed",
+        "section",
+        "item",
+        "question",
+        "answer",
+        "reason not done",
+    ]
+    table = []
     for run in found:
         await run.fetch_related("answers")
         checklist = library.get(run.checklist_id)
         answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
         reasons = {s["item_id"]: s["reason"] for s in run.skipped}
         for row in rows(checklist, answers, lang) if checklist else []:
-            writer.writerow(
+            table.append(
                 [
                     run.id,
                     run.checklist_id,
@@ -144,19 +140,13 @@ async def runs_csv(request: Request) -> Response:
                     run.completed_at.isoformat() if run.completed_at else "",
                     row["section"],
                     row["item"].id,
-                    _safe(row["text"]),
-                    _safe(row["answer"]),
-                    _safe(reasons.get(row["item"].id, "")),
+                    row["text"],
+                    row["answer"],
+                    reasons.get(row["item"].id, ""),
                 ]
             )
     await audit.record(user, "runs.exported", user, count=len(found))
-    headers = {"Content-Disposition": 'attachment; filename="checklist-runs.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _safe(cell: str) -> str:
-    """Stop a spreadsheet from running an answer as a formula."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return csv_response("checklist-runs.csv", header, table)
 
 
 routes = [

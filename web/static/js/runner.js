@@ -167,7 +167,18 @@ function tick() {
   }
 }
 
+// The report form, told which checklist run (and which bus, route or trip) it was opened from.
+function reportFrom(link) {
+  const url = new URL(link.getAttribute("href"), location.href);
+  url.search = "";
+  const params = { from: $("h1").textContent.trim(), checklist: msg.checklist, ...(run ? run.context : {}) };
+  if (run) params.run = run.id;
+  for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
+  link.href = url.href;
+}
+
 function wire() {
+  for (const link of $$("a[data-report]")) link.addEventListener("click", () => reportFrom(link));
   for (const item of items) {
     for (const button of $$("[data-value]", item.el)) {
       button.addEventListener("click", () => {

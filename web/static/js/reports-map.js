@@ -1,0 +1,36 @@
+// The safety team's map: reports (from the GeoJSON export, with the page's filters) over the sites.
+
+import { baseMap, fit, loadLeaflet } from "./map.js";
+
+const el = document.getElementById("reports-map");
+const msg = el.dataset;
+const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+
+async function main() {
+  const L = await loadLeaflet(msg.leafletJs, msg.leafletCss);
+  const sites = JSON.parse(msg.sites);
+  const map = baseMap(L, el, JSON.parse(msg.map), sites);
+  const response = await fetch(msg.geojson, { credentials: "same-origin" });
+  const data = await response.json();
+  const points = [];
+  let focused = null;
+  for (const feature of data.features) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const p = feature.properties;
+    const popup = document.createElement("div");
+    const title = Object.assign(document.createElement("strong"), { textContent: p.kind_label });
+    const place = Object.assign(document.createElement("p"), { textContent: p.place });
+    const when = Object.assign(document.createElement("p"), { textContent: new Date(p.seen_at).toLocaleString() });
+    const open = Object.assign(document.createElement("a"), { href: p.url, textContent: msg.msgOpen });
+    popup.append(title, place, when, open);
+    const marker = L.circleMarker([lat, lon], { radius: 10, className: `report-marker kind-${p.kind}` })
+      .bindPopup(popup).addTo(map);
+    points.push([lat, lon]);
+    if (feature.id === msg.focus) focused = marker;
+  }
+  fit(map, points.length ? points : sites.map((s) => [s.lat, s.lon]));
+  if (focused) { map.setView(focused.getLatLng(), 16); focused.openPopup(); }
+  document.getElementById("reports-map-count").textContent = fill(msg.msgCount, { n: points.length });
+}
+
+main();
