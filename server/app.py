@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from server.middleware import (
     SchemeAwareSessionMiddleware,
     SecurityHeadersMiddleware,
 )
+from server.reports.geocode import run_place_namer
 from server.routes import alerts, auth, home, people, places, pwa, reports, runs, static, sync
 from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
@@ -38,7 +40,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
-            yield
+            background = []
+            if settings.geocoder_url:
+                background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
+            try:
+                yield
+            finally:
+                for task in background:
+                    task.cancel()
+                await asyncio.gather(*background, return_exceptions=True)
 
     middleware = [
         Middleware(SecurityHeadersMiddleware),

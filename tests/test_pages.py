@@ -46,7 +46,9 @@ async def test_a_journey_not_for_your_role_is_not_found(as_role):
     to_checklist = await driver.get("/journeys/bus-pre-route")
     assert to_checklist.status_code == 303
     assert to_checklist.headers["location"] == "/checklists/bus-pre-route"
-    assert (await driver.get("/journeys/report")).status_code == 200  # not built yet: a notice
+    to_form = await driver.get("/journeys/report")
+    assert to_form.status_code == 303 and to_form.headers["location"] == "/reports/new"
+    assert (await driver.get("/journeys/drills")).status_code == 404  # the safety team's only
 
 
 async def test_security_headers_on_every_kind_of_response(client, as_role):

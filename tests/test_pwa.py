@@ -43,7 +43,7 @@ async def test_the_manifest_makes_an_installable_app(client, as_role):
     assert shortcuts == {
         "Threatening call": "/checklists/threat-call",
         "Bleeding control": "/checklists/bleeding-control",
-        "Report something suspicious": "/journeys/report",
+        "Report something suspicious": "/reports/new",
     }
     for url in shortcuts.values():
         assert (await office.http.get(url)).status_code == 200

@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 ('bearing', fields.CharField(default='', max_length=2)),
                 ('school', fields.ForeignKeyField('models.School', source_field='school_id', null=True, db_constraint=True, to_field='id', related_name='reports', on_delete=OnDelete.SET_NULL)),
                 ('place_name', fields.CharField(default='', max_length=300)),
+                ('place_checked', fields.BooleanField(default=False)),
                 ('photos', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('context', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),

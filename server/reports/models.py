@@ -51,6 +51,7 @@ class Report(TenantModel):
         "models.School", related_name="reports", null=True, on_delete=fields.SET_NULL
     )
     place_name = fields.CharField(max_length=300, default="")  # from the district's geocoder
+    place_checked = fields.BooleanField(default=False)  # the geocoder was asked (once)
     photos = fields.JSONField(default=list)  # upload ids, in the order taken
     context = fields.JSONField(default=dict)  # e.g. the checklist run and bus it was filed from
     received_at = fields.DatetimeField(auto_now_add=True)
