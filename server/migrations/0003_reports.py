@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('context', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'report', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'plate_key']), Index(fields=['organisation_id', 'seen_at', 'latitude'])], 'pk_attr': 'id'},
+            options={'table': 'report', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'plate_key', 'seen_at']), Index(fields=['organisation_id', 'seen_at', 'latitude'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(

@@ -60,7 +60,7 @@ class Report(TenantModel):
         table = "report"
         ordering = ["-seen_at"]
         indexes = [
-            ("organisation_id", "plate_key"),
+            ("organisation_id", "plate_key", "seen_at"),
             ("organisation_id", "seen_at", "latitude"),
         ]
 
