@@ -16,6 +16,7 @@ from server.csrf import csrf_token
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
 from server.labels import ALERT_LABELS, CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
+from server.reports.places import describe
 from server.settings import ROOT
 
 
@@ -37,6 +38,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["context_labels"] = CONTEXT_LABELS
     env.globals["alert_labels"] = ALERT_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
+    env.globals["place_words"] = describe
     return Jinja2Templates(env=env)
 
 

@@ -93,6 +93,8 @@ async def test_a_report_near_a_campus_alerts_its_school(as_role, org):
     assert set(alert.notify) == {"safety", "admin"}
     listing = await (await as_role("safety")).get("/admin/alerts")
     assert "Suspicious report near a school" in listing.text
+    assert f"400 m E of {org.site.name}" in listing.text
+    assert f"/reports/{near['payload']['report_id']}" in listing.text
 
 
 def nan_event() -> dict:
