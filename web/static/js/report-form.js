@@ -205,6 +205,7 @@ async function save(event) {
   localStorage.removeItem(DRAFT);
   form.hidden = true;
   $("#report-guidance").hidden = true;
+  $("#report-911").hidden = true;
   const done = $("#report-saved");
   done.hidden = false;
   done.focus();
