@@ -31,7 +31,7 @@ from server.reports.places import describe
 from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render
-from server.tenancy import MAX_ID, scoped
+from server.tenancy import MAX_ID, get_by_uuid_or_404, scoped
 
 TEAM = (Role.ADMIN, Role.SAFETY)
 PAGE_SIZE = 100
@@ -183,15 +183,7 @@ async def reports_list(request: Request) -> Response:
 
 
 async def _report_or_404(request: Request) -> Report:
-    user = signed_in_user(request)
-    try:
-        report_id = uuid.UUID(request.path_params["id"])
-    except ValueError:
-        raise HTTPException(status_code=404) from None
-    report = await scoped(Report, user).get_or_none(id=report_id)
-    if report is None:
-        raise HTTPException(status_code=404)
-    return report
+    return await get_by_uuid_or_404(Report, signed_in_user(request), request.path_params["id"])
 
 
 @requires_role(*TEAM)

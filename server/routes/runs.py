@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,7 +17,7 @@ from server.i18n import current_locale
 from server.models import Role, School, User
 from server.spreadsheet import csv_response
 from server.templating import render
-from server.tenancy import scoped
+from server.tenancy import get_by_uuid_or_404, scoped
 
 TEAM = (Role.ADMIN, Role.SAFETY)
 PAGE_SIZE = 100
@@ -78,13 +76,7 @@ async def runs_list(request: Request) -> Response:
 @requires_role(*TEAM)
 async def run_detail(request: Request) -> Response:
     user = signed_in_user(request)
-    try:
-        run_id = uuid.UUID(request.path_params["id"])
-    except ValueError:
-        raise HTTPException(status_code=404) from None
-    run = await scoped(ChecklistRun, user).get_or_none(id=run_id)
-    if run is None:
-        raise HTTPException(status_code=404)
+    run = await get_by_uuid_or_404(ChecklistRun, user, request.path_params["id"])
     await run.fetch_related("user", "school", "answers")
     library: Library = request.app.state.checklists
     checklist = library.get(run.checklist_id)
