@@ -43,8 +43,8 @@ def test_large_photos_are_made_smaller():
         (b"MZ\x90\x00 not a photo", 415),
         (b"\xff\xd8\xff\xe0 truncated jpeg", 415),
         (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", 415),
-        (png_bomb(), 413),
-        (png_bomb(10_000, 4_001), 413),
+        (png_bomb(), 413),  # a few hundred bytes claiming 10 gigapixels
+        (png_bomb(10_000, MAX_PIXELS // 10_000 + 1), 413),  # just over the limit
     ],
 )
 def test_bad_files_are_refused_with_a_reason(body, status):
@@ -52,11 +52,6 @@ def test_bad_files_are_refused_with_a_reason(body, status):
         reencode(body)
     assert raised.value.status == status
     assert str(raised.value)
-
-
-def test_bomb_is_refused_without_being_decoded():
-    assert MAX_PIXELS < 10_000 * 4_001
-    assert len(png_bomb()) < 2_000
 
 
 async def test_upload_keeps_only_the_clean_copy(as_role, settings, org):
