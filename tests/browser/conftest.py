@@ -186,14 +186,18 @@ def query(server: LiveServer, sql: str) -> list[tuple]:
     return run_async(run())
 
 
-def wait_for_offline_cache(page, minimum: int = 3, timeout_ms: int = 20000) -> None:
-    """Until the service worker controls the page and has kept the person's pages."""
+def wait_for_offline_cache(
+    page, minimum: int = 3, timeout_ms: int = 20000, paths: tuple[str, ...] = ()
+) -> None:
+    """Until the service worker controls the page and has kept the person's pages (at least
+    ``minimum`` of them, and each of ``paths`` when given)."""
     page.wait_for_function(
-        """async (minimum) => {
+        """async ([minimum, paths]) => {
             if (!navigator.serviceWorker.controller) return false;
             const cache = await caches.open("muster-pages");
-            return (await cache.keys()).length >= minimum;
+            const kept = (await cache.keys()).map((request) => new URL(request.url).pathname);
+            return kept.length >= minimum && paths.every((path) => kept.includes(path));
         }""",
-        arg=minimum,
+        arg=[minimum, list(paths)],
         timeout=timeout_ms,
     )

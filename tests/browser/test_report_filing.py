@@ -54,7 +54,7 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     )
     page = context.new_page()
     sign_in(page, live_server, "driver@demo.muster.test")
-    wait_for_offline_cache(page)
+    wait_for_offline_cache(page, paths=("/", "/reports/new"))
     live_server.stop()
 
     page.reload()
