@@ -40,7 +40,7 @@ def launch(playwright, profile: Path):
 
 def test_pages_open_from_the_cache_when_the_server_is_gone(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
-    wait_for_offline_cache(page)
+    wait_for_offline_cache(page, paths=("/", "/checklists/bus-pre-route"))
     live_server.stop()
 
     page.reload()
@@ -55,7 +55,7 @@ def test_pages_open_from_the_cache_when_the_server_is_gone(page: Page, live_serv
 def test_a_server_error_page_gives_way_to_the_kept_copy(page: Page, live_server):
     """Behind a proxy, a stopped app is a 502, not a dead connection."""
     sign_in(page, live_server, "driver@demo.muster.test")
-    wait_for_offline_cache(page)
+    wait_for_offline_cache(page, paths=("/",))
     page.context.route(
         f"{live_server.url}/", lambda route: route.fulfill(status=502, body="Bad gateway")
     )
