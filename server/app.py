@@ -26,10 +26,25 @@ from server.middleware import (
     SecurityHeadersMiddleware,
 )
 from server.reports.geocode import run_place_namer
-from server.routes import alerts, auth, home, people, places, pwa, reports, runs, static, sync
+from server.routes import (
+    alerts,
+    auth,
+    home,
+    people,
+    places,
+    pwa,
+    reports,
+    risk,
+    runs,
+    static,
+    sync,
+    trip_admin,
+    trips,
+)
 from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
+from server.trips.watch import watch_trips
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -43,6 +58,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             background = []
             if settings.geocoder_url:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
+            if settings.trip_watch_seconds > 0:
+                background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
             try:
                 yield
             finally:
@@ -76,6 +93,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *runs.routes,
             *reports.routes,
             *alerts.routes,
+            *trips.routes,
+            *trip_admin.routes,
+            *risk.routes,
             *sync.routes,
             *pwa.routes,
         ],

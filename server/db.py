@@ -21,6 +21,8 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.alerts",
                     "server.events.models",
                     "server.reports.models",
+                    "server.trips.models",
+                    "server.risk.models",
                 ],
                 "default_connection": "default",
                 "migrations": "server.migrations",

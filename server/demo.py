@@ -1,4 +1,5 @@
-"""A demo district: two schools, their campuses, a bus depot, a venue and one person per role."""
+"""A demo district: two schools, their campuses, a bus depot, a venue, one person per role, and
+a field trip today with its roster and risk plan."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from server.models import Organisation, Role, School, Site, SiteKind, User
 from server.passwords import hash_password
+from server.trips.demo import seed_trip
 
 DEMO_ORGANISATION = "Riverside Unified School District (demo)"
 DEMO_PASSWORD = "muster-demo"
@@ -71,6 +73,7 @@ async def seed_demo() -> list[DemoPerson] | None:
                     longitude=lon,
                 )
         password_hash = hash_password(DEMO_PASSWORD)
+        users = []
         for person in DEMO_PEOPLE:
             user = await User.create(
                 organisation=org,
@@ -80,6 +83,9 @@ async def seed_demo() -> list[DemoPerson] | None:
                 roles=[r.value for r in person.roles],
             )
             await user.schools.add(*schools)
+            users.append(user)
+        venue = await Site.get(organisation=org, kind=SiteKind.VENUE)
+        await seed_trip(org, schools[0], venue, users)
     return DEMO_PEOPLE
 
 

@@ -93,7 +93,10 @@ def journeys_for(roles: list[str]) -> list[Journey]:
 
 
 def journey_url(request: Request, journey: Journey) -> str:
-    """The checklist runner when the journey's checklist exists, else the journey's own page."""
+    """The checklist runner when the journey's checklist exists, else the journey's own page.
+    A field trip opens the person's trips, whose pages lead to the departure checklist."""
+    if journey.key == "field-trip":
+        return request.url_for("my_trips").path
     if journey.checklist and request.app.state.checklists.get(journey.checklist):
         return request.url_for("checklist", id=journey.checklist).path
     if journey.route:
@@ -109,4 +112,9 @@ def offline_urls(request: Request, roles: list[str]) -> list[str]:
     """The pages a person with these roles needs with no signal; the service worker keeps them."""
     urls = ["/", request.url_for("outbox").path]
     urls += [journey_url(request, journey) for journey in journeys_for(roles)]
+    urls += [
+        request.url_for("checklist", id=journey.checklist).path
+        for journey in journeys_for(roles)
+        if journey.checklist and request.app.state.checklists.get(journey.checklist)
+    ]
     return list(dict.fromkeys(urls))

@@ -22,6 +22,9 @@ CONTEXT_LABELS = {
     "bus_number": N_("Bus number"),
     "route": N_("Route"),
     "trip": N_("Trip"),
+    "student": N_("Student"),
+    "last_seen": N_("Last seen"),
+    "minutes_missing": N_("Minutes missing"),
 }
 
 EVENT_LABELS = {
@@ -31,6 +34,11 @@ EVENT_LABELS = {
     "checklist.completed": N_("Checklist finished"),
     "alert.raised": N_("Alert"),
     "report.filed": N_("Suspicious report"),
+    "trip.headcount": N_("Headcount"),
+    "trip.checkin": N_("Trip check-in"),
+    "trip.student_lost": N_("Missing student"),
+    "trip.student_found": N_("Student found"),
+    "risk.thunder_heard": N_("Thunder heard"),
 }
 
 ALERT_LABELS = {
@@ -38,6 +46,7 @@ ALERT_LABELS = {
     "medical": N_("Medical emergency"),
     "lost-student": N_("Missing student"),
     "suspicious-report": N_("Suspicious report near a school"),
+    "trip-overdue": N_("Trip overdue"),
 }
 
 REPORT_KIND_LABELS = {
@@ -46,4 +55,34 @@ REPORT_KIND_LABELS = {
     "both": N_("A person with a vehicle"),
     "item": N_("An item left behind"),
     "behaviour": N_("Something someone did"),
+}
+
+CHECKIN_LABELS = {
+    "departed": N_("Departed"),
+    "arrived": N_("Arrived at stop"),
+    "returning": N_("Returning"),
+    "back": N_("Back at school"),
+}
+
+TRIP_STATUS_LABELS = {
+    "planned": N_("Not left yet"),
+    "on-time": N_("On time"),
+    "overdue": N_("Overdue"),
+    "lost": N_("Student missing"),
+    "back": N_("Back at school"),
+}
+
+PLAN_STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "submitted": N_("Waiting for approval"),
+    "approved": N_("Approved"),
+    "returned": N_("Sent back"),
+}
+
+EVENT_KIND_LABELS = {
+    "trip": N_("Field trip"),
+    "game": N_("Game"),
+    "dance": N_("Dance"),
+    "graduation": N_("Graduation"),
+    "other": N_("Other event"),
 }

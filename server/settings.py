@@ -45,6 +45,14 @@ DOCUMENTED = {
         "Map tile URL template; empty draws maps on a plain background.",
     ),
     "MUSTER_MAP_ATTRIBUTION": ("© OpenStreetMap contributors", "Credit shown under the tiles."),
+    "MUSTER_TIMEZONE": (
+        "UTC",
+        "The district's time zone, e.g. America/Los_Angeles: trip times are entered in it.",
+    ),
+    "MUSTER_TRIP_WATCH_SECONDS": (
+        "60",
+        "How often each web process checks trips for late check-ins and lost-student countdowns.",
+    ),
 }
 
 
@@ -92,6 +100,8 @@ class Settings:
     geocoder_url: str = ""
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_attribution: str = "© OpenStreetMap contributors"
+    timezone: str = "UTC"
+    trip_watch_seconds: float = 60
     locales: tuple[str, ...] = field(default=("en", "es"))
 
     @property
@@ -118,4 +128,6 @@ def load_settings() -> Settings:
         geocoder_url=_env("MUSTER_GEOCODER_URL", ""),
         map_tiles=_env("MUSTER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         map_attribution=_env("MUSTER_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+        timezone=_env("MUSTER_TIMEZONE", "UTC"),
+        trip_watch_seconds=float(_env("MUSTER_TRIP_WATCH_SECONDS", "60")),
     )

@@ -15,7 +15,16 @@ from server.auth import current_user
 from server.csrf import csrf_token
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
-from server.labels import ALERT_LABELS, CONTEXT_LABELS, KIND_LABELS, ROLE_LABELS
+from server.labels import (
+    ALERT_LABELS,
+    CHECKIN_LABELS,
+    CONTEXT_LABELS,
+    EVENT_KIND_LABELS,
+    KIND_LABELS,
+    PLAN_STATUS_LABELS,
+    ROLE_LABELS,
+    TRIP_STATUS_LABELS,
+)
 from server.reports.places import describe
 from server.settings import ROOT
 
@@ -37,6 +46,10 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["context_labels"] = CONTEXT_LABELS
     env.globals["alert_labels"] = ALERT_LABELS
+    env.globals["checkin_labels"] = CHECKIN_LABELS
+    env.globals["status_labels"] = TRIP_STATUS_LABELS
+    env.globals["plan_status_labels"] = PLAN_STATUS_LABELS
+    env.globals["event_kind_labels"] = EVENT_KIND_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["place_words"] = describe
     return Jinja2Templates(env=env)

@@ -25,6 +25,7 @@ async function refreshPages() {
     try {
       const response = await fetch(request.url, { credentials: "same-origin" });
       if (cacheable(response)) await cache.put(request.url, response);
+      else if (gone(response)) await cache.delete(request.url);
     } catch (error) {
       return; // offline: try again next time
     }
@@ -37,6 +38,7 @@ async function cachePages(urls) {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
       if (cacheable(response)) await cache.put(url, response);
+      else if (gone(response)) await cache.delete(url);
     } catch (error) {
       // offline now; the page is cached when next visited
     }
@@ -45,4 +47,18 @@ async function cachePages(urls) {
 
 function cacheable(response) {
   return response && response.status === 200 && response.type === "basic" && !response.redirected;
+}
+
+// The server no longer shows this page to this person (a trip's roster after its days): forget it.
+function gone(response) {
+  return response && (response.status === 404 || response.status === 403);
+}
+
+// A page may say how long it may be kept (a trip's roster: until the day after the trip). A copy
+// past that moment is deleted rather than shown.
+async function stillKept(cache, url, response) {
+  const until = response && response.headers.get("Muster-Keep-Until");
+  if (!until || Date.parse(until) > Date.now()) return response;
+  await cache.delete(url);
+  return undefined;
 }

@@ -49,12 +49,18 @@ async function pageNetworkFirst(request) {
   try {
     const response = await withTimeout(fetch(request), PAGE_TIMEOUT_MS);
     if (cacheable(response)) await cache.put(request.url, response.clone());
-    if (response.status >= 500) return (await cache.match(request.url)) || response;
+    else if (gone(response)) await cache.delete(request.url);
+    if (response.status >= 500) return (await kept(cache, request.url)) || response;
     return response;
   } catch (error) {
-    return (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }))
+    return (await kept(cache, request.url)) || (await kept(cache, request.url, { ignoreSearch: true }))
       || (await caches.match(OFFLINE_URL)) || Response.error();
   }
+}
+
+async function kept(cache, url, options) {
+  const response = await cache.match(url, options);
+  return response && stillKept(cache, response.url || url, response);
 }
 
 function withTimeout(promise, ms) {

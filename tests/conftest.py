@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -42,7 +42,9 @@ from server.images import reencode  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
 from server.reports.models import PositionSource, Report, ReportKind  # noqa: E402
+from server.risk.models import EventKind, Hazard, RiskPlan  # noqa: E402
 from server.settings import load_settings  # noqa: E402
+from server.trips.models import Trip, TripStudent  # noqa: E402
 from tests.photos import jpeg_with_gps  # noqa: E402
 
 PASSWORD = "correct horse battery"
@@ -89,6 +91,10 @@ class Org:
     spare: User | None = None  # a person no test signs in as, safe to reset or deactivate
     run: ChecklistRun | None = None  # a bleeding-control run by the staff member
     report: Report | None = None  # a vehicle report by the driver, with one photo
+    trip: Trip | None = None  # today, every role's person a chaperone, one student
+    student: TripStudent | None = None
+    plan: RiskPlan | None = None  # a draft risk plan for the trip, with one hazard
+    hazard: Hazard | None = None
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -132,6 +138,7 @@ async def make_org(name: str | None = None) -> Org:
         started_at=datetime.now(UTC),
     )
     result.report = await _make_report(result)
+    await _add_trip(result, tag)
     return result
 
 
@@ -167,6 +174,39 @@ async def _make_report(org: Org) -> Report:
         bearing="NW",
         school=org.school,
         photos=[str(photo)],
+    )
+
+
+async def _add_trip(result: Org, tag: str) -> None:
+    now = datetime.now(UTC)
+    result.trip = await Trip.create(
+        organisation=result.organisation,
+        school=result.school,
+        name=f"Museum {tag}",
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=7),
+        destination="Science museum",
+        latitude=38.5844,
+        longitude=-121.5051,
+        created_by=result.users["admin"],
+    )
+    await result.trip.chaperones.add(*result.users.values())
+    result.student = await TripStudent.create(trip=result.trip, name=f"Ana {tag}", grade="4")
+    result.plan = await RiskPlan.create(
+        organisation=result.organisation,
+        school=result.school,
+        trip=result.trip,
+        title=f"Museum {tag}",
+        kind=EventKind.TRIP,
+        author=result.users["staff"],
+    )
+    result.hazard = await Hazard.create(
+        plan=result.plan,
+        description="Busy road outside",
+        likelihood=3,
+        impact=4,
+        residual_likelihood=2,
+        residual_impact=2,
     )
 
 

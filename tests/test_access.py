@@ -42,6 +42,26 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "reports_geojson": ("GET", lambda o: "/reports.geojson"),
     "report_detail": ("GET", lambda o: f"/reports/{o.report.id}"),
     "report_photo": ("GET", lambda o: f"/reports/{o.report.id}/photos/{o.report.photos[0]}"),
+    "my_trips": ("GET", lambda o: "/trips"),
+    "trip": ("GET", lambda o: f"/trips/{o.trip.id}"),
+    "trip_headcount": ("GET", lambda o: f"/trips/{o.trip.id}/headcount"),
+    "trip_roster": ("GET", lambda o: f"/trips/{o.trip.id}/roster"),
+    "trips_board": ("GET", lambda o: "/admin/trips"),
+    "trip_new": ("GET", lambda o: "/admin/trips/new"),
+    "trip_edit": ("GET", lambda o: f"/admin/trips/{o.trip.id}"),
+    "trip_ready": ("POST", lambda o: f"/admin/trips/{o.trip.id}/ready"),
+    "trip_students": ("GET", lambda o: f"/admin/trips/{o.trip.id}/students"),
+    "roster_import": ("POST", lambda o: f"/admin/trips/{o.trip.id}/students.csv"),
+    "student_edit": ("GET", lambda o: f"/admin/trips/{o.trip.id}/students/{o.student.id}"),
+    "trip_policy": ("GET", lambda o: f"/admin/schools/{o.school.id}/trip-rules"),
+    "risk_plans": ("GET", lambda o: "/risk-plans"),
+    "risk_plan_new": ("GET", lambda o: "/risk-plans/new"),
+    "risk_plan": ("GET", lambda o: f"/risk-plans/{o.plan.id}"),
+    "risk_plan_edit": ("GET", lambda o: f"/risk-plans/{o.plan.id}/edit"),
+    "hazard_add": ("POST", lambda o: f"/risk-plans/{o.plan.id}/hazards"),
+    "hazard_edit": ("GET", lambda o: f"/risk-plans/{o.plan.id}/hazards/{o.hazard.id}"),
+    "risk_plan_submit": ("POST", lambda o: f"/risk-plans/{o.plan.id}/submit"),
+    "risk_plan_decide": ("POST", lambda o: f"/risk-plans/{o.plan.id}/decide"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -75,6 +95,18 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         lambda o: f"/admin/sites/{o.site.id}",
         {"name": "Taken", "kind": "campus", "latitude": "1", "longitude": "1"},
     ),
+    ("GET", lambda o: f"/trips/{o.trip.id}", {}),
+    ("GET", lambda o: f"/trips/{o.trip.id}/roster", {}),
+    ("GET", lambda o: f"/admin/trips/{o.trip.id}", {}),
+    ("POST", lambda o: f"/admin/trips/{o.trip.id}/ready", {}),
+    ("GET", lambda o: f"/admin/trips/{o.trip.id}/students", {}),
+    ("POST", lambda o: f"/admin/trips/{o.trip.id}/students", {"name": "Taken"}),
+    ("GET", lambda o: f"/admin/trips/{o.trip.id}/students/{o.student.id}", {}),
+    ("GET", lambda o: f"/admin/schools/{o.school.id}/trip-rules", {}),
+    ("GET", lambda o: f"/risk-plans/{o.plan.id}", {}),
+    ("POST", lambda o: f"/risk-plans/{o.plan.id}/submit", {}),
+    ("POST", lambda o: f"/risk-plans/{o.plan.id}/decide", {"decision": "approve"}),
+    ("GET", lambda o: f"/risk-plans/{o.plan.id}/hazards/{o.hazard.id}", {}),
 ]
 
 
@@ -173,6 +205,15 @@ async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
         f"/admin/schools/{org.school.id}",
         "/admin/sites/new",
         f"/admin/sites/{org.site.id}",
+        "/admin/trips/new",
+        f"/admin/trips/{org.trip.id}",
+        f"/admin/trips/{org.trip.id}/students",
+        f"/admin/trips/{org.trip.id}/students/{org.student.id}",
+        f"/admin/schools/{org.school.id}/trip-rules",
+        "/risk-plans/new",
+        f"/risk-plans/{org.plan.id}/edit",
+        f"/risk-plans/{org.plan.id}/hazards",
+        f"/risk-plans/{org.plan.id}/hazards/{org.hazard.id}",
     ]
     for url in urls:
         response = await admin.post(url, JUNK_FORMS[junk])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -9,15 +11,19 @@ from starlette.routing import Route
 
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
-from server.journeys import find, journey_url, journeys_for
+from server.journeys import find, journey_url, journeys_for, offline_urls
 from server.templating import render
+from server.trips.service import offline_trip_urls
 
 
 @requires_role()
 async def home(request: Request) -> Response:
     user = signed_in_user(request)
     journeys = [(j, journey_url(request, j)) for j in journeys_for(user.roles)]
-    return render(request, "home.html", {"journeys": journeys})
+    # The pages of the trips this person chaperones, kept on the phone while the trip is on.
+    trips = await offline_trip_urls(request, user, datetime.now(UTC))
+    context = {"journeys": journeys, "offline_urls": [*offline_urls(request, user.roles), *trips]}
+    return render(request, "home.html", context)
 
 
 @requires_role()

@@ -341,6 +341,11 @@ async function main() {
   if (run) { show(); }
   else if (msg.context) {
     const form = $("#run-context");
+    // A link may name the run's details (the trip page gives its trip): filled in, still editable.
+    for (const [key, value] of new URLSearchParams(location.search)) {
+      const input = form.elements[key];
+      if (input instanceof HTMLInputElement && !input.value) input.value = value.slice(0, 60);
+    }
     form.hidden = false;
     $("#run-body").hidden = true;
     $("#run-finish").hidden = true;

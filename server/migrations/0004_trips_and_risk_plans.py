@@ -1,0 +1,190 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from server.risk.models import EventKind, PlanStatus
+from server.trips.models import CheckInKind
+from tortoise.fields.base import OnDelete
+from uuid import uuid4
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0003_reports')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='Trip',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='trips', on_delete=OnDelete.CASCADE)),
+                ('school', fields.ForeignKeyField('models.School', source_field='school_id', db_constraint=True, to_field='id', related_name='trips', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=200)),
+                ('starts_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('venue', fields.ForeignKeyField('models.Site', source_field='venue_id', null=True, db_constraint=True, to_field='id', related_name='trips', on_delete=OnDelete.SET_NULL)),
+                ('destination', fields.CharField(default='', max_length=200)),
+                ('latitude', fields.FloatField(null=True)),
+                ('longitude', fields.FloatField(null=True)),
+                ('chaperones', fields.ManyToManyField('models.User', unique=True, db_constraint=True, through='trip_chaperone', forward_key='user_id', backward_key='trip_id', related_name='trips_chaperoned', on_delete=OnDelete.CASCADE)),
+                ('ready_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', db_constraint=True, to_field='id', related_name='trips_created', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'trip', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='Headcount',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='headcounts', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='headcounts', on_delete=OnDelete.CASCADE)),
+                ('expected', fields.IntField()),
+                ('counted', fields.IntField()),
+                ('missing', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('by_name', fields.BooleanField(default=True)),
+                ('place', fields.CharField(default='', max_length=200)),
+                ('position', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('counted_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'trip_headcount', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='RiskPlan',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='risk_plans', on_delete=OnDelete.CASCADE)),
+                ('school', fields.ForeignKeyField('models.School', source_field='school_id', db_constraint=True, to_field='id', related_name='risk_plans', on_delete=OnDelete.CASCADE)),
+                ('trip', fields.OneToOneField('models.Trip', source_field='trip_id', null=True, db_constraint=True, to_field='id', related_name='risk_plan', on_delete=OnDelete.SET_NULL)),
+                ('title', fields.CharField(max_length=200)),
+                ('kind', fields.CharEnumField(description='TRIP: trip\nGAME: game\nDANCE: dance\nGRADUATION: graduation\nOTHER: other', enum_type=EventKind, max_length=16)),
+                ('happens_on', fields.DateField(null=True)),
+                ('venue', fields.ForeignKeyField('models.Site', source_field='venue_id', null=True, db_constraint=True, to_field='id', related_name='risk_plans', on_delete=OnDelete.SET_NULL)),
+                ('crowd', fields.IntField(null=True)),
+                ('staff_count', fields.IntField(null=True)),
+                ('medical_cover', fields.CharField(default='', max_length=500)),
+                ('hospital', fields.CharField(default='', max_length=200)),
+                ('hospital_latitude', fields.FloatField(null=True)),
+                ('hospital_longitude', fields.FloatField(null=True)),
+                ('rally_point', fields.CharField(default='', max_length=500)),
+                ('weather_plan', fields.TextField(default='', unique=False)),
+                ('last_thunder_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('status', fields.CharEnumField(default=PlanStatus.DRAFT, description='DRAFT: draft\nSUBMITTED: submitted\nAPPROVED: approved\nRETURNED: returned', enum_type=PlanStatus, max_length=16)),
+                ('author', fields.ForeignKeyField('models.User', source_field='author_id', db_constraint=True, to_field='id', related_name='risk_plans', on_delete=OnDelete.CASCADE)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decided_by', fields.ForeignKeyField('models.User', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='risk_decisions', on_delete=OnDelete.SET_NULL)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('send_back_reason', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'risk_plan', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='Hazard',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('plan', fields.ForeignKeyField('models.RiskPlan', source_field='plan_id', db_constraint=True, to_field='id', related_name='hazards', on_delete=OnDelete.CASCADE)),
+                ('description', fields.CharField(max_length=300)),
+                ('likelihood', fields.SmallIntField()),
+                ('impact', fields.SmallIntField()),
+                ('mitigation', fields.TextField(default='', unique=False)),
+                ('owner', fields.ForeignKeyField('models.User', source_field='owner_id', null=True, db_constraint=True, to_field='id', related_name='mitigations', on_delete=OnDelete.SET_NULL)),
+                ('residual_likelihood', fields.SmallIntField()),
+                ('residual_impact', fields.SmallIntField()),
+            ],
+            options={'table': 'risk_hazard', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='TripOverdue',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='overdue', on_delete=OnDelete.CASCADE)),
+                ('expected', fields.CharField(max_length=32)),
+                ('due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('alerted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'trip_overdue', 'app': 'models', 'unique_together': (('trip', 'expected'),), 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='TripPolicy',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('school', fields.OneToOneField('models.School', source_field='school_id', db_constraint=True, to_field='id', related_name='trip_policy', on_delete=OnDelete.CASCADE)),
+                ('students_per_adult', fields.IntField(default=10)),
+                ('grace_minutes', fields.IntField(default=30)),
+                ('plan_required', fields.BooleanField(default=True)),
+                ('band_low', fields.IntField(default=4)),
+                ('band_medium', fields.IntField(default=9)),
+                ('band_high', fields.IntField(default=16)),
+            ],
+            options={'table': 'trip_policy', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='TripStop',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='stops', on_delete=OnDelete.CASCADE)),
+                ('position', fields.IntField()),
+                ('name', fields.CharField(max_length=200)),
+                ('expected_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'trip_stop', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='CheckIn',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='checkins', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='trip_checkins', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='DEPARTED: departed\nARRIVED: arrived\nRETURNING: returning\nBACK: back', enum_type=CheckInKind, max_length=16)),
+                ('stop', fields.ForeignKeyField('models.TripStop', source_field='stop_id', null=True, db_constraint=True, to_field='id', related_name='checkins', on_delete=OnDelete.SET_NULL)),
+                ('position', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'trip_checkin', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='TripStudent',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='students', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=200)),
+                ('grade', fields.CharField(default='', max_length=20)),
+                ('photo', fields.ForeignKeyField('models.Upload', source_field='photo_id', null=True, db_constraint=True, to_field='id', related_name='students', on_delete=OnDelete.SET_NULL)),
+                ('contacts', fields.TextField(default='', unique=False)),
+                ('medical', fields.TextField(default='', unique=False)),
+                ('allergies', fields.TextField(default='', unique=False)),
+                ('medication', fields.TextField(default='', unique=False)),
+                ('medication_carrier', fields.CharField(default='', max_length=200)),
+            ],
+            options={'table': 'trip_student', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='LostStudent',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('trip', fields.ForeignKeyField('models.Trip', source_field='trip_id', db_constraint=True, to_field='id', related_name='lost', on_delete=OnDelete.CASCADE)),
+                ('student', fields.ForeignKeyField('models.TripStudent', source_field='student_id', null=True, db_constraint=True, to_field='id', related_name='lost', on_delete=OnDelete.SET_NULL)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='lost_reported', on_delete=OnDelete.CASCADE)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('last_seen_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_seen_where', fields.CharField(default='', max_length=200)),
+                ('position', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('ends_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('end_alerted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('found_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'trip_lost_student', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TenantModel'],
+        ),
+    ]

@@ -1,0 +1,86 @@
+"""Risk plans for trips and large school events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.validators import MaxValueValidator, MinValueValidator
+
+from server.models import TenantModel
+
+Score = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"  # sent back for changes
+
+
+class EventKind(StrEnum):
+    TRIP = "trip"
+    GAME = "game"
+    DANCE = "dance"
+    GRADUATION = "graduation"
+    OTHER = "other"
+
+
+class RiskPlan(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="risk_plans")
+    school = fields.ForeignKeyField("models.School", related_name="risk_plans")
+    trip = fields.OneToOneField(
+        "models.Trip", related_name="risk_plan", null=True, on_delete=fields.SET_NULL
+    )
+    title = fields.CharField(max_length=200)
+    kind = fields.CharEnumField(EventKind, max_length=16)
+    happens_on = fields.DateField(null=True)
+    venue = fields.ForeignKeyField(
+        "models.Site", related_name="risk_plans", null=True, on_delete=fields.SET_NULL
+    )
+    # Key facts.
+    crowd = fields.IntField(null=True)
+    staff_count = fields.IntField(null=True)
+    medical_cover = fields.CharField(max_length=500, default="")
+    hospital = fields.CharField(max_length=200, default="")
+    hospital_latitude = fields.FloatField(null=True)
+    hospital_longitude = fields.FloatField(null=True)
+    rally_point = fields.CharField(max_length=500, default="")
+    weather_plan = fields.TextField(default="")
+    last_thunder_at = fields.DatetimeField(null=True)  # the lightning rule counts from here
+    # The workflow.
+    status = fields.CharEnumField(PlanStatus, max_length=16, default=PlanStatus.DRAFT)
+    author = fields.ForeignKeyField("models.User", related_name="risk_plans")
+    submitted_at = fields.DatetimeField(null=True)
+    decided_by = fields.ForeignKeyField(
+        "models.User", related_name="risk_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    send_back_reason = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "risk_plan"
+        ordering = ["-created_at"]
+
+
+class Hazard(TenantModel):
+    org_path = "plan__organisation_id"
+
+    id = fields.IntField(primary_key=True)
+    plan = fields.ForeignKeyField("models.RiskPlan", related_name="hazards")
+    description = fields.CharField(max_length=300)
+    likelihood = fields.SmallIntField(validators=Score)
+    impact = fields.SmallIntField(validators=Score)
+    mitigation = fields.TextField(default="")
+    owner = fields.ForeignKeyField(
+        "models.User", related_name="mitigations", null=True, on_delete=fields.SET_NULL
+    )
+    residual_likelihood = fields.SmallIntField(validators=Score)
+    residual_impact = fields.SmallIntField(validators=Score)
+
+    class Meta:
+        table = "risk_hazard"
+        ordering = ["id"]

@@ -1,0 +1,155 @@
+"""Field trips on the chaperone's phone (my trips, the trip, the headcount, the roster) and the
+trips board at school. Trip pages answer 404 to anyone but the trip's chaperones, and outside the
+days around the trip; they tell the service worker how long they may be kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server import audit
+from server.auth import requires_role, signed_in_user
+from server.checklists.library import Library
+from server.i18n import current_locale
+from server.i18n import gettext as _
+from server.journeys import offline_urls
+from server.labels import CHECKIN_LABELS
+from server.models import Role
+from server.templating import render
+from server.trips.board import board_rows
+from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
+from server.trips.service import (
+    chaperone_trip,
+    keep_until,
+    my_trips,
+    plan_of,
+    trip_urls,
+    zone,
+)
+
+DEPARTURE_CHECKLIST = "field-trip-departure"
+MISSING_SECTIONS = ("missing-now", "missing-help")
+KEEP_UNTIL = "Muster-Keep-Until"  # the service worker drops its copy of the page after this
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _kept(request: Request, trip: Trip, response: Response) -> Response:
+    response.headers[KEEP_UNTIL] = keep_until(trip, request).astimezone(UTC).isoformat()
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+async def _trip_context(request: Request, trip: Trip) -> dict:
+    user = signed_in_user(request)
+    await trip.fetch_related("school", "venue")
+    students = await TripStudent.filter(trip_id=trip.id).only("id", "name", "grade")
+    return {
+        "trip": trip,
+        "tz": zone(request),
+        "students": students,
+        "stops": await trip.stops.all(),
+        "offline_urls": [*offline_urls(request, user.roles), *trip_urls(request, trip)],
+    }
+
+
+@requires_role()
+async def trips_mine(request: Request) -> Response:
+    user = signed_in_user(request)
+    trips = await my_trips(request, user, _now())
+    urls = [url for trip in trips for url in trip_urls(request, trip)]
+    library: Library = request.app.state.checklists
+    context = {
+        "checklist_url": request.url_for("checklist", id=DEPARTURE_CHECKLIST).path
+        if library.get(DEPARTURE_CHECKLIST)
+        else None,
+        "trips": trips,
+        "tz": zone(request),
+        "offline_urls": [*offline_urls(request, user.roles), *urls],
+    }
+    return render(request, "trips/mine.html", context)
+
+
+@requires_role()
+async def trip_page(request: Request) -> Response:
+    user = signed_in_user(request)
+    trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    context = await _trip_context(request, trip)
+    library: Library = request.app.state.checklists
+    checklist = library.get(DEPARTURE_CHECKLIST)
+    steps = [
+        item
+        for section in (checklist.sections if checklist else [])
+        if section.id in MISSING_SECTIONS
+        for item in section.items
+    ]
+    open_lost = await LostStudent.filter(trip_id=trip.id, found_at__isnull=True)
+    context |= {
+        "lang": current_locale.get(),
+        "missing_steps": steps,
+        "checklist": checklist,
+        "lost_json": [
+            {
+                "lost_id": str(lost.id),
+                "student_id": lost.student_id,
+                "started_at": lost.started_at.isoformat(),
+                "last_seen_at": lost.last_seen_at.isoformat() if lost.last_seen_at else None,
+                "last_seen_where": lost.last_seen_where,
+            }
+            for lost in open_lost
+        ],
+        "checkin_names": {kind: _(label) for kind, label in CHECKIN_LABELS.items()},
+        "last_checkin": await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first(),
+        "plan": await plan_of(trip),
+    }
+    return _kept(request, trip, render(request, "trips/trip.html", context))
+
+
+@requires_role()
+async def trip_headcount(request: Request) -> Response:
+    user = signed_in_user(request)
+    trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    context = await _trip_context(request, trip)
+    last = await Headcount.filter(trip_id=trip.id).first()
+    context["last"] = (
+        {
+            "at": last.counted_at.isoformat(),
+            "counted": last.counted,
+            "expected": last.expected,
+            "missing": last.missing,
+        }
+        if last
+        else None
+    )
+    return _kept(request, trip, render(request, "trips/headcount.html", context))
+
+
+@requires_role()
+async def trip_roster(request: Request) -> Response:
+    user = signed_in_user(request)
+    trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    context = await _trip_context(request, trip)
+    context["students"] = await TripStudent.filter(trip_id=trip.id)
+    await audit.record(user, "trip.roster_viewed", trip)
+    return _kept(request, trip, render(request, "trips/roster.html", context))
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def trips_board(request: Request) -> Response:
+    user = signed_in_user(request)
+    context = {"rows": await board_rows(user, _now()), "tz": zone(request)}
+    return render(request, "trips/board.html", context, fragment="trips/_board.html")
+
+
+routes = [
+    Route("/trips", trips_mine, name="my_trips"),
+    Route("/trips/{id:int}", trip_page, name="trip"),
+    Route("/trips/{id:int}/headcount", trip_headcount, name="trip_headcount"),
+    Route("/trips/{id:int}/roster", trip_roster, name="trip_roster"),
+    Route("/admin/trips", trips_board, name="trips_board"),
+]

@@ -1,0 +1,238 @@
+"""Event types recorded on a chaperone's phone: headcounts, check-ins, a lost student and finding
+them. Only the trip's chaperones may record them; the ids are made on the phone."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from server.alerts import raise_alert
+from server.events.handlers import Position
+from server.events.registry import Payload, Pending, Sender, event_type
+from server.i18n import gettext as _
+from server.risk.models import RiskPlan
+from server.trips.models import CheckIn, CheckInKind, Headcount, LostStudent, Trip, TripStudent
+from server.trips.watch import NOTIFY, trip_source, trip_where
+
+COUNTDOWN = timedelta(minutes=30)
+TripId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Place = Annotated[str, Field(max_length=200)]
+
+
+async def _trips_of(batch: list[Pending], sender: Sender) -> dict[int, Trip]:
+    """The batch's trips that the sender chaperones; events on any other trip are rejected."""
+    ids = {p.payload.trip_id for p in batch}
+    trips = await Trip.filter(
+        id__in=ids, organisation_id=sender.user.organisation_id, chaperones__id=sender.user.id
+    ).prefetch_related("school")
+    found = {trip.id: trip for trip in trips}
+    for p in batch:
+        if p.payload.trip_id not in found:
+            p.reject(_("You are not a chaperone on this trip."))
+    return found
+
+
+async def _known(model: type, ids: list[UUID]) -> set[UUID]:
+    return set(await model.filter(id__in=ids).values_list("id", flat=True))
+
+
+def _position(position: Position | None) -> dict | None:
+    return position.model_dump() if position else None
+
+
+class HeadcountTaken(Payload):
+    headcount_id: UUID
+    trip_id: TripId
+    present: Annotated[list[TripId], Field(max_length=1000)] | None = None  # counted by name
+    counted: Annotated[int, Field(ge=0, le=1000)] | None = None  # counted by number
+    place: Place = ""
+    position: Position | None = None
+
+
+@event_type("trip.headcount", HeadcountTaken)
+async def headcount_taken(batch: list[Pending], sender: Sender) -> None:
+    trips = await _trips_of(batch, sender)
+    known = await _known(Headcount, [p.payload.headcount_id for p in batch])
+    rosters: dict[int, set[int]] = {}
+    for trip_id in trips:
+        rosters[trip_id] = set(
+            await TripStudent.filter(trip_id=trip_id).values_list("id", flat=True)
+        )
+    rows = []
+    for p in batch:
+        if p.rejected:
+            continue
+        count = p.payload
+        roster = rosters[count.trip_id]
+        if count.headcount_id in known:
+            p.reject(_("This headcount was already saved."))
+        elif (count.present is None) == (count.counted is None):
+            p.reject(_("A headcount is either the students ticked by name or a number."))
+        elif count.present is not None and not set(count.present) <= roster:
+            p.reject(_("A student on this headcount is not on the trip's roster."))
+        else:
+            known.add(count.headcount_id)
+            by_name = count.present is not None
+            present = set(count.present or [])
+            rows.append(
+                Headcount(
+                    id=count.headcount_id,
+                    trip_id=count.trip_id,
+                    user_id=sender.user.id,
+                    expected=len(roster),
+                    counted=len(present) if by_name else count.counted,
+                    missing=sorted(roster - present) if by_name else [],
+                    by_name=by_name,
+                    place=count.place,
+                    position=_position(count.position),
+                    counted_at=p.occurred_at,
+                )
+            )
+    await Headcount.bulk_create(rows)
+
+
+class CheckedIn(Payload):
+    checkin_id: UUID
+    trip_id: TripId
+    kind: CheckInKind
+    stop_id: TripId | None = None
+    position: Position | None = None
+
+
+@event_type("trip.checkin", CheckedIn)
+async def checked_in(batch: list[Pending], sender: Sender) -> None:
+    trips = await _trips_of(batch, sender)
+    known = await _known(CheckIn, [p.payload.checkin_id for p in batch])
+    stops: dict[int, set[int]] = {}
+    for trip in trips.values():
+        stops[trip.id] = set(await trip.stops.all().values_list("id", flat=True))
+    rows = []
+    for p in batch:
+        if p.rejected:
+            continue
+        c = p.payload
+        if c.checkin_id in known:
+            p.reject(_("This check-in was already saved."))
+        elif c.kind == CheckInKind.ARRIVED and c.stop_id not in stops[c.trip_id]:
+            p.reject(_("Choose a stop of this trip's plan."))
+        else:
+            known.add(c.checkin_id)
+            rows.append(
+                CheckIn(
+                    id=c.checkin_id,
+                    trip_id=c.trip_id,
+                    user_id=sender.user.id,
+                    kind=c.kind,
+                    stop_id=c.stop_id if c.kind == CheckInKind.ARRIVED else None,
+                    position=_position(c.position),
+                    at=p.occurred_at,
+                )
+            )
+    await CheckIn.bulk_create(rows)
+
+
+class StudentLost(Payload):
+    lost_id: UUID
+    trip_id: TripId
+    student_id: TripId | None = None
+    last_seen_at: AwareDatetime | None = None
+    last_seen_where: Place = ""
+    position: Position | None = None
+
+
+def start_alert_id(lost_id: UUID) -> UUID:
+    return uuid.uuid5(lost_id, "countdown-started")
+
+
+@event_type("trip.student_lost", StudentLost)
+async def student_lost(batch: list[Pending], sender: Sender) -> None:
+    trips = await _trips_of(batch, sender)
+    known = await _known(LostStudent, [p.payload.lost_id for p in batch])
+    students = {
+        s.id: s
+        for s in await TripStudent.filter(trip_id__in=list(trips)).only("id", "trip_id", "name")
+    }
+    for p in batch:
+        if p.rejected:
+            continue
+        lost = p.payload
+        student = students.get(lost.student_id) if lost.student_id else None
+        if lost.lost_id in known:
+            p.reject(_("This missing student was already reported."))
+            continue
+        if lost.student_id and (student is None or student.trip_id != lost.trip_id):
+            p.reject(_("This student is not on the trip's roster."))
+            continue
+        known.add(lost.lost_id)
+        trip = trips[lost.trip_id]
+        await LostStudent.create(
+            id=lost.lost_id,
+            trip_id=trip.id,
+            student_id=student.id if student else None,
+            user_id=sender.user.id,
+            started_at=p.occurred_at,
+            last_seen_at=lost.last_seen_at,
+            last_seen_where=lost.last_seen_where,
+            position=_position(lost.position),
+            ends_at=p.occurred_at + COUNTDOWN,
+        )
+        where = trip_where(trip, student=student.name if student else "")
+        if lost.last_seen_where:
+            where["last_seen"] = lost.last_seen_where
+        if lost.position:
+            where["position"] = lost.position.model_dump()
+        await raise_alert(
+            alert_id=start_alert_id(lost.lost_id),
+            organisation_id=sender.user.organisation_id,
+            raised_by_id=sender.user.id,
+            kind="lost-student",
+            notify=NOTIFY,
+            raised_at=p.occurred_at,
+            source=trip_source(trip, lost_id=str(lost.lost_id), stage="countdown-started"),
+            where=where,
+        )
+
+
+class StudentFound(Payload):
+    lost_id: UUID
+    trip_id: TripId
+
+
+@event_type("trip.student_found", StudentFound)
+async def student_found(batch: list[Pending], sender: Sender) -> None:
+    await _trips_of(batch, sender)
+    for p in batch:
+        if p.rejected:
+            continue
+        updated = await LostStudent.filter(
+            id=p.payload.lost_id, trip_id=p.payload.trip_id, found_at__isnull=True
+        ).update(found_at=p.occurred_at)
+        if (
+            not updated
+            and not await LostStudent.filter(
+                id=p.payload.lost_id, trip_id=p.payload.trip_id
+            ).exists()
+        ):
+            p.reject(_("This missing student was never reported on this trip."))
+
+
+class ThunderHeard(Payload):
+    plan_id: TripId
+
+
+@event_type("risk.thunder_heard", ThunderHeard)
+async def thunder_heard(batch: list[Pending], sender: Sender) -> None:
+    """The lightning rule: no one back outside until 30 minutes after the last thunder."""
+    for p in batch:
+        plan = await RiskPlan.get_or_none(
+            id=p.payload.plan_id, organisation_id=sender.user.organisation_id
+        )
+        if plan is None:
+            p.reject(_("This risk plan is not known here."))
+        elif plan.last_thunder_at is None or plan.last_thunder_at < p.occurred_at:
+            plan.last_thunder_at = p.occurred_at
+            await plan.save(update_fields=["last_thunder_at"])

@@ -1,0 +1,182 @@
+"""Trips as the server keeps them. Field actions (headcounts, check-ins, a lost student) arrive as
+events from the chaperones' phones; their ids are made on the phone."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.validators import MaxValueValidator, MinValueValidator
+
+from server.models import TenantModel
+
+
+class CheckInKind(StrEnum):
+    DEPARTED = "departed"
+    ARRIVED = "arrived"  # at a stop of the itinerary
+    RETURNING = "returning"
+    BACK = "back"  # back at school: the trip is over
+
+
+# A school's rules for trips and risk plans (one row a school, made when first needed).
+class TripPolicy(TenantModel):
+    org_path = "school__organisation_id"
+
+    id = fields.IntField(primary_key=True)
+    school = fields.OneToOneField("models.School", related_name="trip_policy")
+    students_per_adult = fields.IntField(default=10)
+    grace_minutes = fields.IntField(default=30)  # how late a check-in may be before "overdue"
+    plan_required = fields.BooleanField(default=True)  # an approved risk plan before departure
+    # Upper scores of Low, Medium and High; anything above is Extreme.
+    band_low = fields.IntField(default=4)
+    band_medium = fields.IntField(default=9)
+    band_high = fields.IntField(default=16)
+
+    class Meta:
+        table = "trip_policy"
+
+
+class Trip(TenantModel):
+    id = fields.IntField(primary_key=True)
+    organisation = fields.ForeignKeyField("models.Organisation", related_name="trips")
+    school = fields.ForeignKeyField("models.School", related_name="trips")
+    name = fields.CharField(max_length=200)
+    starts_at = fields.DatetimeField(db_index=True)
+    ends_at = fields.DatetimeField(db_index=True)
+    # The destination: a saved venue, or a named point.
+    venue = fields.ForeignKeyField(
+        "models.Site", related_name="trips", null=True, on_delete=fields.SET_NULL
+    )
+    destination = fields.CharField(max_length=200, default="")
+    latitude = fields.FloatField(
+        null=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = fields.FloatField(
+        null=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    chaperones = fields.ManyToManyField(
+        "models.User", related_name="trips_chaperoned", through="trip_chaperone"
+    )
+    ready_at = fields.DatetimeField(null=True)  # marked ready to depart
+    created_by = fields.ForeignKeyField("models.User", related_name="trips_created")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "trip"
+        ordering = ["starts_at"]
+
+
+class TripStop(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.IntField(primary_key=True)
+    trip = fields.ForeignKeyField("models.Trip", related_name="stops")
+    position = fields.IntField()
+    name = fields.CharField(max_length=200)
+    expected_at = fields.DatetimeField()
+
+    class Meta:
+        table = "trip_stop"
+        ordering = ["position"]
+
+
+class TripStudent(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.IntField(primary_key=True)
+    trip = fields.ForeignKeyField("models.Trip", related_name="students")
+    name = fields.CharField(max_length=200)
+    grade = fields.CharField(max_length=20, default="")
+    photo = fields.ForeignKeyField(
+        "models.Upload", related_name="students", null=True, on_delete=fields.SET_NULL
+    )
+    contacts = fields.TextField(default="")  # emergency contacts, one a line: name, phone
+    medical = fields.TextField(default="")
+    allergies = fields.TextField(default="")
+    medication = fields.TextField(default="")
+    medication_carrier = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "trip_student"
+        ordering = ["name"]
+
+
+class Headcount(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.UUIDField(primary_key=True)  # made on the phone
+    trip = fields.ForeignKeyField("models.Trip", related_name="headcounts")
+    user = fields.ForeignKeyField("models.User", related_name="headcounts")
+    expected = fields.IntField()  # students on the roster when counted
+    counted = fields.IntField()
+    missing = fields.JSONField(default=list)  # student ids not ticked, when counted by name
+    by_name = fields.BooleanField(default=True)
+    place = fields.CharField(max_length=200, default="")
+    position = fields.JSONField(null=True)
+    counted_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "trip_headcount"
+        ordering = ["-counted_at"]
+
+    @property
+    def complete(self) -> bool:
+        return self.counted >= self.expected and not self.missing
+
+
+class CheckIn(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.UUIDField(primary_key=True)
+    trip = fields.ForeignKeyField("models.Trip", related_name="checkins")
+    user = fields.ForeignKeyField("models.User", related_name="trip_checkins")
+    kind = fields.CharEnumField(CheckInKind, max_length=16)
+    stop = fields.ForeignKeyField(
+        "models.TripStop", related_name="checkins", null=True, on_delete=fields.SET_NULL
+    )
+    position = fields.JSONField(null=True)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "trip_checkin"
+        ordering = ["-at"]
+
+
+# The lost-student branch: last seen when and where, a 30-minute countdown, an alert at its start
+# and another at its end unless the student is found first.
+class LostStudent(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.UUIDField(primary_key=True)
+    trip = fields.ForeignKeyField("models.Trip", related_name="lost")
+    student = fields.ForeignKeyField(
+        "models.TripStudent", related_name="lost", null=True, on_delete=fields.SET_NULL
+    )
+    user = fields.ForeignKeyField("models.User", related_name="lost_reported")
+    started_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField(null=True)
+    last_seen_where = fields.CharField(max_length=200, default="")
+    position = fields.JSONField(null=True)
+    ends_at = fields.DatetimeField(db_index=True)  # when the countdown runs out
+    end_alerted_at = fields.DatetimeField(null=True)  # set once, by whichever process gets there
+    found_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "trip_lost_student"
+        ordering = ["-started_at"]
+
+
+# One row per late check-in that raised an alert: the unique key makes the overdue rule fire once,
+# however many processes run it.
+class TripOverdue(TenantModel):
+    org_path = "trip__organisation_id"
+
+    id = fields.IntField(primary_key=True)
+    trip = fields.ForeignKeyField("models.Trip", related_name="overdue")
+    expected = fields.CharField(max_length=32)  # which check-in was late, e.g. "stop-3"
+    due_at = fields.DatetimeField()
+    alerted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "trip_overdue"
+        unique_together = (("trip", "expected"),)

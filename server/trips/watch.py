@@ -1,0 +1,128 @@
+"""The periodic work inside every web process: late check-ins raise "trip-overdue" and lost-student
+countdowns that ran out raise their second alert.
+
+Each alert is raised once, however many processes run this at the same moment: an overdue alert
+goes with a row whose unique key (trip, late check-in) only one process can insert, and a
+countdown's end alert with a conditional update that only one process can win.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from server.alerts import Alert, raise_alert
+from server.trips.models import CheckIn, LostStudent, Trip, TripOverdue
+from server.trips.service import policy_for, standing_of
+
+log = logging.getLogger("muster.trips")
+NOTIFY = ["safety", "admin"]
+LOOK_BACK = timedelta(days=2)  # a trip not back two days after its end is someone's paperwork
+
+
+def trip_where(trip: Trip, **extra: object) -> dict:
+    """What an alert says about where: the trip's school and name (shown on the alerts list)."""
+    return {"schools": [trip.school.name], "trip": trip.name, **extra}
+
+
+def trip_source(trip: Trip, **extra: object) -> dict:
+    return {"trip_id": trip.id, "school_id": trip.school_id, **extra}
+
+
+async def _last_position(trip: Trip) -> dict | None:
+    last = await CheckIn.filter(trip_id=trip.id, position__not_isnull=True).first()
+    return last.position if last else None
+
+
+async def check_overdue(now: datetime) -> list[Alert]:
+    raised = []
+    trips = await Trip.filter(starts_at__lte=now, ends_at__gte=now - LOOK_BACK).prefetch_related(
+        "school"
+    )
+    for trip in trips:
+        policy = await policy_for(trip.school_id)
+        state = await standing_of(trip, now, policy.grace_minutes)
+        if not state.overdue or state.awaited is None:
+            continue
+        awaited = state.awaited
+        where = trip_where(trip)
+        position = await _last_position(trip)
+        if position:
+            where["position"] = position
+        try:
+            async with in_transaction():
+                await TripOverdue.create(
+                    trip_id=trip.id, expected=awaited.key, due_at=awaited.due_at, alerted_at=now
+                )
+                alert = await raise_alert(
+                    organisation_id=trip.organisation_id,
+                    raised_by_id=trip.created_by_id,
+                    kind="trip-overdue",
+                    notify=NOTIFY,
+                    raised_at=now,
+                    source=trip_source(
+                        trip, expected=awaited.key, due_at=awaited.due_at.isoformat()
+                    ),
+                    where=where,
+                )
+        except IntegrityError:  # already raised, here or by another process
+            continue
+        raised.append(alert)
+    return raised
+
+
+def end_alert_id(lost_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(lost_id, "countdown-ended")
+
+
+async def check_countdowns(now: datetime) -> list[Alert]:
+    raised = []
+    due = await LostStudent.filter(
+        ends_at__lte=now, end_alerted_at__isnull=True, found_at__isnull=True
+    ).prefetch_related("trip__school", "student")
+    for lost in due:
+        async with in_transaction():
+            won = await LostStudent.filter(id=lost.id, end_alerted_at__isnull=True).update(
+                end_alerted_at=now
+            )
+            if not won:
+                continue
+            trip = lost.trip
+            raised.append(
+                await raise_alert(
+                    alert_id=end_alert_id(lost.id),
+                    organisation_id=trip.organisation_id,
+                    raised_by_id=lost.user_id,
+                    kind="lost-student",
+                    notify=NOTIFY,
+                    raised_at=now,
+                    source=trip_source(trip, lost_id=str(lost.id), stage="countdown-ended"),
+                    where=trip_where(
+                        trip,
+                        student=lost.student.name if lost.student else "",
+                        minutes_missing=str(int((now - lost.started_at).total_seconds() // 60)),
+                    ),
+                )
+            )
+    return raised
+
+
+async def check_trips(now: datetime | None = None) -> list[Alert]:
+    """One pass of both rules; returns the alerts this pass raised."""
+    now = now or datetime.now(UTC)
+    return [*await check_overdue(now), *await check_countdowns(now)]
+
+
+async def watch_trips(interval: float) -> None:
+    """Check trips every ``interval`` seconds for as long as the app lives (a lifespan task)."""
+    while True:
+        try:
+            await check_trips()
+        except Exception:  # a database hiccup must not end the watch
+            log.exception("trip watch pass failed")
+        await asyncio.sleep(interval)

@@ -1,0 +1,119 @@
+"""Field trips in Chromium at phone size: a chaperone's headcount, lost student and check-in with
+the server gone, through a reload, arriving once; the trips board and the risk plan at school."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import axe_violations
+from tests.browser.conftest import PHONE, query, sign_in
+
+pytestmark = pytest.mark.browser
+MUSEUM = {"latitude": 38.5844, "longitude": -121.5051, "accuracy": 15}
+
+
+def _kept(page: Page, paths: list[str]) -> None:
+    """Until the service worker controls the page and keeps these pages."""
+    page.wait_for_function(
+        """async (paths) => {
+            if (!navigator.serviceWorker.controller) return false;
+            const cache = await caches.open("muster-pages");
+            const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
+            return paths.every((p) => kept.includes(p));
+        }""",
+        arg=paths,
+        timeout=20000,
+    )
+
+
+def _count(server, sql: str) -> int:
+    return query(server, sql)[0][0]
+
+
+def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board(
+    browser, live_server
+):
+    context = browser.new_context(**PHONE, permissions=["geolocation"], geolocation=MUSEUM)
+    page = context.new_page()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.get_by_role("link", name=re.compile("Field trip")).click()
+    page.get_by_role("link", name=re.compile("Science museum visit")).click()
+    page.locator("#trip[data-ready]").wait_for()
+    trip_id = int(page.locator("#trip").get_attribute("data-trip"))
+    assert axe_violations(page) == []
+    base = f"/trips/{trip_id}"
+    _kept(page, [base, f"{base}/headcount", f"{base}/roster"])
+
+    live_server.stop()  # from here on the chaperone is in the basement with no signal
+    page.get_by_role("link", name="Headcount", exact=True).click()
+    page.locator("#headcount[data-ready]").wait_for()
+    page.get_by_role("button", name="Everyone is here").click()
+    page.get_by_role("button", name="Ben Cho").click()
+    page.get_by_role("button", name="Cara Diaz").click()
+    expect(page.locator("#hc-status")).to_have_text("4 of 6 here. Missing: Ben Cho, Cara Diaz")
+    page.get_by_label("Where are you?").fill("Dinosaur hall")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save headcount").click()
+    expect(page.locator("#hc-saved")).to_contain_text("Headcount saved on this phone")
+
+    page.get_by_role("link", name="Someone is missing: start the steps").click()
+    page.locator("#trip[data-ready]").wait_for()
+    page.get_by_label("Who is missing?").select_option(label="Ben Cho")
+    page.get_by_label("Last seen where?").fill("By the gift shop")
+    page.get_by_role("button", name="Start the 30-minute countdown and alert school").click()
+    lost = page.locator("#lost-list .lost-item")
+    expect(lost).to_have_count(1)
+    expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
+    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+
+    page.get_by_label("Stop").select_option(index=0)  # the museum, the first stop
+    page.get_by_role("button", name="Arrived at stop").click()
+    expect(page.locator("#last-checkin")).to_contain_text("Arrived at stop")
+    expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
+    assert axe_violations(page) == []
+
+    page.reload()  # still no server: the page from the phone, its state from the outbox
+    page.locator("#trip[data-ready]").wait_for()
+    expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
+    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(page.locator("#last-checkin")).to_contain_text("River City Science Museum")
+    expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
+
+    live_server.start()
+    page.locator("#send-now").click()
+    expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
+    where = f"trip_id = {trip_id}"
+    assert _count(live_server, f"select count(*) from trip_headcount where {where}") == 1
+    assert _count(live_server, f"select count(*) from trip_lost_student where {where}") == 1
+    assert _count(live_server, f"select count(*) from trip_checkin where {where}") == 1
+    events = "select count(*) from received_event where type like 'trip.%'"
+    assert _count(live_server, events) == 3
+    page.locator("#send-now").evaluate("button => button.click()")  # a resend changes nothing
+    expect(page.locator("#sync-text")).to_have_text("All sent")
+    assert _count(live_server, events) == 3
+    context.close()
+
+    school = browser.new_context(**PHONE)
+    desk = school.new_page()
+    sign_in(desk, live_server, "admin@demo.muster.test")
+    desk.goto(f"{live_server.url}/admin/trips")
+    card = desk.locator(f'.trip-card[data-trip="{trip_id}"]')
+    expect(card).to_contain_text("Missing: Ben Cho, Cara Diaz")
+    expect(card).to_contain_text("Missing student: Ben Cho")
+    expect(card).to_contain_text("last seen: By the gift shop")
+    expect(card.locator(".trip-alerts")).to_contain_text("Missing student")
+    expect(card).to_have_class(re.compile(r"\bred\b"))
+    assert axe_violations(desk) == []
+
+    card.get_by_role("link", name="Science museum visit").click()
+    desk.get_by_role("link", name="Science museum visit").first.click()  # the risk plan
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Science museum visit")
+    expect(desk.locator(".heat-map tbody td")).to_have_count(25)
+    expect(desk.locator("#hospital")).to_contain_text("km from the venue")
+    assert axe_violations(desk) == []
+    desk.get_by_role("button", name="Approve").click()
+    expect(desk.locator(".flash")).to_have_text("Plan approved.")
+    school.close()

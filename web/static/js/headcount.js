@@ -1,0 +1,90 @@
+// The headcount: tap each student who is here (or count by number), see who is missing by name,
+// and save it with where and when. The saved headcount is an outbox event.
+
+import { journal, record } from "./journal.js";
+import { here } from "./position.js";
+import { latest, missingFrom, tripEvents } from "./trip-state.js";
+
+const root = document.getElementById("headcount");
+const msg = root.dataset;
+const tripId = Number(msg.trip);
+const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+const buttons = [...root.querySelectorAll("button.student")];
+const roster = buttons.map((b) => Number(b.dataset.student));
+const nameOf = new Map(buttons.map((b) => [Number(b.dataset.student), b.textContent.trim()]));
+const form = document.getElementById("headcount-form");
+const countInput = document.getElementById("hc-count");
+const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
+
+const byName = () => form.elements.mode.value === "names";
+const present = () => buttons.filter((b) => b.getAttribute("aria-pressed") === "true")
+  .map((b) => Number(b.dataset.student));
+
+function paint() {
+  document.getElementById("by-name").hidden = !byName();
+  document.getElementById("by-number").hidden = byName();
+  const missing = missingFrom(roster, present());
+  const line = fill(msg.msgStatus, { n: roster.length - missing.length, total: roster.length });
+  const who = missing.length ? `${msg.msgMissing} ${missing.map((id) => nameOf.get(id)).join(", ")}`
+    : msg.msgAll;
+  document.getElementById("hc-status").textContent = `${line}. ${who}`;
+}
+
+function showLast(last) {
+  if (!last) return;
+  document.getElementById("last-headcount").textContent =
+    fill(msg.msgLast, { time: clockTime(last.at), n: last.counted, total: last.expected });
+}
+
+async function lastKnown() {
+  const fromServer = JSON.parse(msg.last || "null");
+  const mine = latest(tripEvents(await journal(), tripId), "trip.headcount");
+  if (!mine || (fromServer && fromServer.at > mine.occurred_at)) return fromServer;
+  const p = mine.payload;
+  const counted = p.present ? p.present.length : p.counted;
+  return { at: mine.occurred_at, counted, expected: roster.length };
+}
+
+async function save(event) {
+  event.preventDefault();
+  const payload = { headcount_id: crypto.randomUUID(), trip_id: tripId,
+    place: document.getElementById("hc-place").value.trim().slice(0, 200) };
+  let missing = 0;
+  if (byName()) {
+    payload.present = present();
+    missing = roster.length - payload.present.length;
+  } else {
+    payload.counted = Math.max(0, Number(countInput.value) || 0);
+    missing = Math.max(0, roster.length - payload.counted);
+  }
+  const position = await here(3000);
+  if (position) payload.position = position;
+  const saved = await record("trip.headcount", payload);
+  document.getElementById("hc-saved").textContent = fill(msg.msgSaved, { time: clockTime(saved.occurred_at) });
+  document.getElementById("hc-missing-help").hidden = missing === 0;
+  showLast(await lastKnown());
+}
+
+for (const button of buttons) {
+  button.addEventListener("click", () => {
+    button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+    paint();
+  });
+}
+document.getElementById("all-here").addEventListener("click", () => {
+  for (const b of buttons) b.setAttribute("aria-pressed", "true");
+  paint();
+});
+document.getElementById("clear-all").addEventListener("click", () => {
+  for (const b of buttons) b.setAttribute("aria-pressed", "false");
+  paint();
+});
+for (const step of root.querySelectorAll("[data-step]")) {
+  step.addEventListener("click", () => {
+    countInput.value = Math.max(0, (Number(countInput.value) || 0) + Number(step.dataset.step));
+  });
+}
+for (const radio of form.elements.mode) radio.addEventListener("change", paint);
+form.addEventListener("submit", save);
+paint();
+lastKnown().then((last) => { showLast(last); root.dataset.ready = "true"; });

@@ -1,0 +1,44 @@
+// A trip as this phone knows it: the server's view when the page was fetched, plus every trip event
+// recorded here since. No DOM and no storage, so a reload always shows the same state.
+
+/** This trip's events from the journal, oldest first. */
+export function tripEvents(events, tripId) {
+  return events
+    .filter((e) => e.type.startsWith("trip.") && e.payload && e.payload.trip_id === tripId)
+    .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+}
+
+/** Students reported missing and not found yet. ``fromServer``: [{lost_id, student_id,
+ *  started_at, last_seen_at, last_seen_where}]. */
+export function openLost(fromServer, events) {
+  const lost = new Map(fromServer.map((l) => [l.lost_id, l]));
+  const found = new Set();
+  for (const e of events) {
+    const p = e.payload;
+    if (e.type === "trip.student_lost") {
+      lost.set(p.lost_id, { lost_id: p.lost_id, student_id: p.student_id ?? null, started_at: e.occurred_at,
+        last_seen_at: p.last_seen_at ?? null, last_seen_where: p.last_seen_where || "" });
+    } else if (e.type === "trip.student_found") {
+      found.add(p.lost_id);
+    }
+  }
+  return [...lost.values()].filter((l) => !found.has(l.lost_id))
+    .sort((a, b) => a.started_at.localeCompare(b.started_at));
+}
+
+/** The newest event of a type, or null. */
+export function latest(events, type) {
+  const matching = events.filter((e) => e.type === type);
+  return matching.length ? matching[matching.length - 1] : null;
+}
+
+/** Seconds left of a countdown of ``total`` seconds started at ``startedAt`` (may be negative). */
+export function secondsLeft(startedAt, total, now = Date.now()) {
+  return total - (now - Date.parse(startedAt)) / 1000;
+}
+
+/** Who is missing from a count by name: roster ids not in ``present``. */
+export function missingFrom(roster, present) {
+  const here = new Set(present);
+  return roster.filter((id) => !here.has(id));
+}

@@ -1,0 +1,120 @@
+// The chaperone's trip page: check-ins and the lost-student branch with its 30-minute countdown.
+// Every action is an outbox event, so it works with no signal; the screen is rebuilt from them.
+
+import { journal, record } from "./journal.js";
+import { here } from "./position.js";
+import { formatDuration } from "./run-state.js";
+import { latest, openLost, secondsLeft, tripEvents } from "./trip-state.js";
+
+const root = document.getElementById("trip");
+const msg = root.dataset;
+const tripId = Number(msg.trip);
+const total = Number(msg.countdown);
+const kinds = JSON.parse(msg.kinds);
+const fromServer = JSON.parse(msg.lost);
+const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+const studentSelect = document.getElementById("lost-student");
+const names = new Map([...studentSelect.options].filter((o) => o.value).map((o) => [Number(o.value), o.text]));
+const stops = new Map([...document.querySelectorAll("#checkin-stop option")].map((o) => [Number(o.value), o.text]));
+const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
+let lost = [];
+
+async function refresh() {
+  const events = tripEvents(await journal(), tripId);
+  lost = openLost(fromServer, events);
+  paintLost();
+  const checkin = latest(events, "trip.checkin");
+  if (checkin) {
+    const p = checkin.payload;
+    const stop = p.stop_id ? ` · ${stops.get(p.stop_id) || ""}` : "";
+    document.getElementById("last-checkin").textContent =
+      `${msg.msgSaved} ${kinds[p.kind]}${stop} · ${clockTime(checkin.occurred_at)}`;
+  }
+  const count = latest(events, "trip.headcount");
+  if (count && count.payload.present) {
+    const present = new Set(count.payload.present);
+    const missing = [...names.keys()].find((id) => !present.has(id));
+    if (missing !== undefined && !lost.length) studentSelect.value = String(missing);
+  }
+  root.dataset.ready = "true"; // the page is rebuilt from the phone's events (tests wait for this)
+}
+
+function paintLost() {
+  const list = document.getElementById("lost-list");
+  list.replaceChildren();
+  for (const item of lost) {
+    const li = document.createElement("li");
+    li.className = "lost-item";
+    const name = Object.assign(document.createElement("p"), { className: "lost-name",
+      textContent: names.get(item.student_id) || msg.msgUnknown });
+    const clock = Object.assign(document.createElement("output"), { className: "clock" });
+    clock.dataset.started = item.started_at;
+    const status = Object.assign(document.createElement("p"), { className: "lost-status" });
+    status.setAttribute("role", "status");
+    const seen = Object.assign(document.createElement("p"), { className: "muted",
+      textContent: fill(msg.msgLastSeen, { when: clockTime(item.last_seen_at || item.started_at),
+        where: item.last_seen_where || "—" }) });
+    const found = Object.assign(document.createElement("button"), { type: "button",
+      className: "big primary", textContent: msg.msgFound });
+    found.addEventListener("click", async () => {
+      await record("trip.student_found", { lost_id: item.lost_id, trip_id: tripId });
+      refresh();
+    });
+    li.append(name, clock, status, seen, found);
+    list.append(li);
+  }
+  tick();
+}
+
+function tick() {
+  for (const clock of document.querySelectorAll("#lost-list .clock")) {
+    const left = secondsLeft(clock.dataset.started, total);
+    clock.textContent = formatDuration(Math.max(0, Math.ceil(left)));
+    clock.classList.toggle("done", left <= 0);
+    const status = clock.nextElementSibling; // a live region: speaks once, when time is up
+    if (left <= 0 && status.textContent !== msg.msgUp) status.textContent = msg.msgUp;
+  }
+}
+
+async function startLost(event) {
+  event.preventDefault();
+  const form = event.target;
+  const data = new FormData(form);
+  const payload = { lost_id: crypto.randomUUID(), trip_id: tripId,
+    student_id: data.get("student") ? Number(data.get("student")) : null,
+    last_seen_where: String(data.get("where") || "").trim().slice(0, 200) };
+  const seenAt = String(data.get("seen_at") || "");
+  if (seenAt) {
+    const when = new Date();
+    const [h, m] = seenAt.split(":").map(Number);
+    when.setHours(h, m, 0, 0);
+    if (when > new Date()) when.setDate(when.getDate() - 1);
+    payload.last_seen_at = when.toISOString();
+  }
+  const position = await here(3000);
+  if (position) payload.position = position;
+  await record("trip.student_lost", payload);
+  form.reset();
+  await refresh();
+  document.getElementById("lost-list").scrollIntoView({ block: "start" });
+}
+
+async function checkIn(button) {
+  button.disabled = true;
+  const kind = button.dataset.checkin;
+  const payload = { checkin_id: crypto.randomUUID(), trip_id: tripId, kind };
+  if (kind === "arrived") payload.stop_id = Number(document.getElementById("checkin-stop").value);
+  const position = await here();
+  if (position) payload.position = position;
+  await record("trip.checkin", payload);
+  button.disabled = false;
+  await refresh();
+  if (!position) document.getElementById("last-checkin").append(` (${msg.msgNoPosition})`);
+}
+
+document.getElementById("lost-form").addEventListener("submit", startLost);
+for (const button of document.querySelectorAll("[data-checkin]")) {
+  button.addEventListener("click", () => checkIn(button));
+}
+refresh();
+setInterval(tick, 1000);
