@@ -3,8 +3,11 @@ board."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -489,3 +492,46 @@ async def test_an_admin_plans_a_trip_with_its_stops_and_chaperones(org, as_role,
         "Zoo entrance",
         "Lunch at the picnic area",
     ]
+
+
+class _Nominatim(BaseHTTPRequestHandler):
+    """A district's geocoder on this machine: Nominatim's search answer for one known place."""
+
+    def do_GET(self):
+        body = b"[]"
+        if "Sacramento+Zoo" in self.path and self.path.startswith("/search"):
+            body = b'[{"lat": "38.5403", "lon": "-121.5052", "display_name": "Sacramento Zoo"}]'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+async def test_a_destination_by_name_is_found_through_the_districts_geocoder(app, org, as_role):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Nominatim)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    original = app.state.settings
+    app.state.settings = replace(original, geocoder_url=f"http://127.0.0.1:{server.server_port}")
+    try:
+        admin = await as_role("admin")
+        form = {
+            "school": org.school.id,
+            "name": "Zoo by name",
+            "starts_at": "2031-05-04T09:00",
+            "ends_at": "2031-05-04T15:00",
+            "destination": "Sacramento Zoo",
+        }
+        assert (await admin.post("/admin/trips/new", form)).status_code == 303
+        trip = await Trip.get(name="Zoo by name")
+        assert (trip.latitude, trip.longitude) == (38.5403, -121.5052)
+
+        unknown = {**form, "name": "Nowhere", "destination": "Atlantis"}
+        refused = html(await admin.post("/admin/trips/new", unknown))
+        assert "Choose a saved venue" in refused.select_one("#venue-error").text
+    finally:
+        app.state.settings = original
+        server.shutdown()
+        server.server_close()

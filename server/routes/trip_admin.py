@@ -3,8 +3,11 @@ file), whether it is ready to depart, and each school's trip rules."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime
 
+from geopy.exc import GeopyError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,7 +20,10 @@ from server.auth import requires_role, signed_in_user
 from server.forms import from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, Site, SiteKind, User
+from server.reports.geocode import make_geocoder
 from server.risk.models import PlanStatus, RiskPlan
+from server.routes.reports import map_config, map_headers, sites_json
+from server.settings import Settings
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404, scoped
 from server.trips.forms import (
@@ -35,25 +41,46 @@ from server.trips.rules import Ratio
 from server.trips.service import policy_for, zone
 
 ADMIN = Role.ADMIN
+log = logging.getLogger("muster.trips")
+
+
+async def find_place(settings: Settings, name: str) -> tuple[float, float] | None:
+    """The destination's position from the district's geocoder, when it has one; a slow or
+    failing geocoder only means the admin types the position."""
+    geocoder = make_geocoder(settings.geocoder_url) if settings.geocoder_url else None
+    if geocoder is None:
+        return None
+    try:
+        found = await asyncio.to_thread(geocoder.geocode, name, exactly_one=True)
+    except (GeopyError, OSError, ValueError) as error:
+        log.info("no position for %r: %s", name, error)
+        return None
+    return (found.latitude, found.longitude) if found else None
 
 
 async def _trip_form(
     request: Request, trip: Trip | None, values: dict, errors: dict, status: int = 200
 ) -> Response:
     admin = signed_in_user(request)
+    settings: Settings = request.app.state.settings
+    venues = await scoped(Site, admin).filter(kind=SiteKind.VENUE)
     context = {
         "trip": trip,
         "values": values,
         "errors": errors,
         "schools": await scoped(School, admin),
-        "venues": await scoped(Site, admin).filter(kind=SiteKind.VENUE),
+        "venues": venues,
         "people": await scoped(User, admin).filter(active=True),
+        "sites_json": sites_json(await scoped(Site, admin)),
+        "map": map_config(settings),
     }
     if trip is not None:
         context |= await _readiness(trip)
         context["students"] = await TripStudent.filter(trip_id=trip.id).count()
     context["flash"] = request.session.pop("flash", None)
-    return render(request, "trips/trip_form.html", context, status_code=status)
+    response = render(request, "trips/trip_form.html", context, status_code=status)
+    response.headers.update(map_headers(settings))  # the tile server, for the map
+    return response
 
 
 async def _readiness(trip: Trip) -> dict:
@@ -95,6 +122,10 @@ async def _save_trip(request: Request, trip: Trip | None) -> Response:
         return await _trip_form(request, trip, values, messages(error), 422)
     tz = zone(request)
     starts_at, ends_at = local(form.starts_at, tz), local(form.ends_at, tz)
+    if form.venue is None and form.latitude is None and form.longitude is None and form.destination:
+        found = await find_place(request.app.state.settings, form.destination)
+        if found is not None:
+            form = form.model_copy(update={"latitude": found[0], "longitude": found[1]})
     errors = trip_errors(form)
     if not await scoped(School, admin).filter(id=form.school).exists():
         errors["school"] = _("Choose a school from the list.")

@@ -1,4 +1,4 @@
-// The risk plan page: print, and the lightning rule's countdown. "Thunder heard" is an outbox
+// The risk plan page: the lightning rule's countdown. "Thunder heard" is an outbox
 // event, so it works at a game with no signal; each new thunder starts the wait again.
 
 import { journal, record } from "./journal.js";
@@ -34,6 +34,5 @@ document.getElementById("thunder").addEventListener("click", async () => {
   last = event.occurred_at;
   tick();
 });
-document.getElementById("print-plan").addEventListener("click", () => window.print());
 load();
 setInterval(tick, 1000);
