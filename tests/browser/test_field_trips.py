@@ -47,6 +47,13 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     base = f"/trips/{trip_id}"
     _kept(page, [base, f"{base}/headcount", f"{base}/roster"])
 
+    page.get_by_role("link", name="Roster", exact=True).click()
+    allergy = page.locator(".roster details", has_text="Ana Ruiz")
+    expect(allergy.get_by_text("Peanuts")).to_be_hidden()  # medical notes only behind a tap
+    allergy.locator("summary").click()
+    expect(allergy.get_by_text("Peanuts")).to_be_visible()
+    assert axe_violations(page) == []
+
     live_server.stop()  # from here on the chaperone is in the basement with no signal
     page.get_by_role("link", name="Headcount", exact=True).click()
     page.locator("#headcount[data-ready]").wait_for()
