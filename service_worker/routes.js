@@ -1,6 +1,8 @@
 // Routes: which strategy answers which request.
 const PAGE_TIMEOUT_MS = 3000;
 const STATIC_PREFIX = "/static/";
+// Files kept with the pages that show them: a trip's student photos, for its roster offline.
+const KEPT_FILES = /^\/trips\/\d+\/students\/\d+\/photo$/;
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
@@ -16,7 +18,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(staticFirst(request, url));
-  } else if (request.mode === "navigate") {
+  } else if (request.mode === "navigate" || KEPT_FILES.test(url.pathname)) {
     event.respondWith(pageNetworkFirst(request));
   }
 });

@@ -191,7 +191,22 @@ async def _add_trip(result: Org, tag: str) -> None:
         created_by=result.users["admin"],
     )
     await result.trip.chaperones.add(*result.users.values())
-    result.student = await TripStudent.create(trip=result.trip, name=f"Ana {tag}", grade="4")
+    photo = uuid.uuid4()
+    clean = reencode(jpeg_with_gps("blue"))
+    folder = _DATA_DIR / "uploads" / str(result.organisation.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / str(photo)).write_bytes(clean)
+    await Upload.create(
+        id=photo,
+        organisation=result.organisation,
+        user=result.users["admin"],
+        media_type="image/jpeg",
+        size=len(clean),
+        digest="0" * 64,
+    )
+    result.student = await TripStudent.create(
+        trip=result.trip, name=f"Ana {tag}", grade="4", photo_id=photo
+    )
     result.plan = await RiskPlan.create(
         organisation=result.organisation,
         school=result.school,

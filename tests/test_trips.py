@@ -28,6 +28,7 @@ from server.trips.rules import Ratio
 from server.trips.service import policy_for
 from server.trips.watch import check_trips
 from tests.conftest import html
+from tests.photos import jpeg_with_gps
 from tests.test_sync import event, send
 
 # Far enough ahead that the app's own background watch (running on the real clock) never
@@ -535,3 +536,39 @@ async def test_a_destination_by_name_is_found_through_the_districts_geocoder(app
         app.state.settings = original
         server.shutdown()
         server.server_close()
+
+
+async def test_a_students_photo_is_re_encoded_and_shown_only_with_the_roster(
+    org, other_org, as_role
+):
+    admin = await as_role("admin")
+    trip = await _trip(org, start=datetime.now(UTC) + timedelta(hours=2))
+    form = {"csrf_token": admin.csrf, "name": "Gus Photo", "grade": "3"}
+    response = await admin.http.post(
+        f"/admin/trips/{trip.id}/students",
+        data=form,
+        files={"photo": ("gus.jpg", jpeg_with_gps(), "image/jpeg")},
+    )
+    assert response.status_code == 303
+    student = await TripStudent.get(trip=trip, name="Gus Photo")
+    url = f"/trips/{trip.id}/students/{student.id}/photo"
+    staff = await as_role("staff")
+    photo = await staff.get(url)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert b"Exif" not in photo.content[:200]  # no camera metadata, no GPS
+    assert "Muster-Keep-Until" in photo.headers
+    roster = html(await staff.get(f"/trips/{trip.id}/roster"))
+    assert roster.select_one("details img.student-photo")["src"] == url
+    assert url in roster.select_one("body")["data-offline-pages"]
+
+    assert (await (await as_role("safety")).get(url)).status_code == 404  # not a chaperone
+    assert (await (await as_role("admin", other_org)).get(url)).status_code == 404
+
+    bad = await admin.http.post(
+        f"/admin/trips/{trip.id}/students/{student.id}",
+        data={"csrf_token": admin.csrf, "name": "Gus Photo"},
+        files={"photo": ("notes.jpg", b"not a photo at all", "image/jpeg")},
+    )
+    assert bad.status_code == 422
+    assert "not a JPEG, PNG or WebP" in html(bad).select_one("#photo-error").text
+    assert (await TripStudent.get(id=student.id)).photo_id == student.photo_id

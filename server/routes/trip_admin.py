@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from geopy.exc import GeopyError
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -17,8 +19,10 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.auth import requires_role, signed_in_user
+from server.events.models import Upload
 from server.forms import from_form, messages
 from server.i18n import gettext as _
+from server.images import ImageRejected
 from server.models import Role, School, Site, SiteKind, User
 from server.reports.geocode import make_geocoder
 from server.risk.models import PlanStatus, RiskPlan
@@ -36,6 +40,8 @@ from server.trips.forms import (
     trip_errors,
 )
 from server.trips.models import Trip, TripStop, TripStudent
+from server.trips.photos import MAX_BYTES as PHOTO_MAX_BYTES
+from server.trips.photos import save_photo
 from server.trips.roster_csv import parse_roster
 from server.trips.rules import Ratio
 from server.trips.service import policy_for, zone
@@ -248,18 +254,62 @@ async def _students_page(
     return render(request, "trips/students.html", context, status_code=status)
 
 
+@dataclass
+class Posted:
+    """A student form as posted: its fields (without the photo), the validated form (None when
+    it has errors), the errors, the photo's bytes if one was chosen, and whether it asks to
+    remove the student."""
+
+    values: dict
+    form: StudentForm | None
+    errors: dict
+    photo: bytes | None
+    delete: bool
+
+
+async def _student_form(request: Request) -> Posted:
+    async with request.form(max_files=1, max_fields=20) as raw:
+        photo = raw.get("photo")
+        body = await photo.read() if photo is not None and not isinstance(photo, str) else None
+        delete = raw.get("delete") == "yes"
+        fields = FormData([(k, v) for k, v in raw.multi_items() if k not in ("photo", "delete")])
+    values = {k: v for k, v in fields.items() if k != "csrf_token"}
+    errors: dict = {}
+    form = None
+    if not delete:
+        try:
+            form = from_form(StudentForm, fields)
+        except ValidationError as error:
+            errors = messages(error)
+        if body and len(body) > PHOTO_MAX_BYTES:
+            errors["photo"] = _("Choose a smaller photo (under 900 KB).")
+    return Posted(values, None if errors else form, errors, body or None, delete)
+
+
+async def _with_photo(request: Request, body: bytes | None, errors: dict) -> Upload | None:
+    if not body:
+        return None
+    try:
+        return await save_photo(request.app.state.settings, signed_in_user(request), body)
+    except ImageRejected as error:
+        errors["photo"] = _(str(error))
+        return None
+
+
 @requires_role(ADMIN)
 async def trip_students(request: Request) -> Response:
     admin = signed_in_user(request)
     trip = await get_or_404(Trip, admin, request.path_params["id"])
     if request.method == "GET":
         return await _students_page(request, trip)
-    raw = await request.form()
-    try:
-        form = from_form(StudentForm, raw)
-    except ValidationError as error:
-        return await _students_page(request, trip, dict(raw), messages(error), status=422)
-    student = await TripStudent.create(trip_id=trip.id, **form.model_dump())
+    posted = await _student_form(request)
+    errors = posted.errors
+    photo = await _with_photo(request, posted.photo, errors) if posted.form else None
+    if posted.form is None or errors:
+        return await _students_page(request, trip, posted.values, errors, status=422)
+    student = await TripStudent.create(
+        trip_id=trip.id, photo_id=photo.id if photo else None, **posted.form.model_dump()
+    )
     await audit.record(admin, "trip.student_added", trip, student=student.id)
     request.session["flash"] = _("Added %(name)s.") % {"name": student.name}
     return RedirectResponse(request.url_for("trip_students", id=trip.id), status_code=303)
@@ -304,18 +354,17 @@ async def student_edit(request: Request) -> Response:
     values = {name: getattr(student, name) for name in StudentForm.model_fields}
     errors: dict = {}
     if request.method == "POST":
-        raw = await request.form()
-        if raw.get("delete") == "yes":
+        posted = await _student_form(request)
+        if posted.delete:
             await student.delete()
             await audit.record(admin, "trip.student_removed", trip, student=student.id)
             request.session["flash"] = _("Removed %(name)s.") % {"name": student.name}
             return RedirectResponse(request.url_for("trip_students", id=trip.id), status_code=303)
-        try:
-            form = from_form(StudentForm, raw)
-        except ValidationError as error:
-            values, errors = dict(raw), messages(error)
-        else:
-            await student.update_from_dict(form.model_dump()).save()
+        values, errors = posted.values, posted.errors
+        photo = await _with_photo(request, posted.photo, errors) if posted.form else None
+        if posted.form is not None and not errors:
+            changes = posted.form.model_dump() | ({"photo_id": photo.id} if photo else {})
+            await student.update_from_dict(changes).save()
             await audit.record(admin, "trip.student_saved", trip, student=student.id)
             request.session["flash"] = _("Saved %(name)s.") % {"name": student.name}
             return RedirectResponse(request.url_for("trip_students", id=trip.id), status_code=303)

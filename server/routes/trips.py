@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from server import audit
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
+from server.events.models import Upload
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.journeys import offline_urls
 from server.labels import CHECKIN_LABELS
 from server.models import Role
 from server.templating import render
+from server.tenancy import MAX_ID, get_or_404
 from server.trips.board import board_rows
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
 from server.trips.service import (
@@ -54,7 +57,7 @@ async def _trip_context(request: Request, trip: Trip) -> dict:
         "tz": zone(request),
         "students": students,
         "stops": await trip.stops.all(),
-        "offline_urls": [*offline_urls(request, user.roles), *trip_urls(request, trip)],
+        "offline_urls": [*offline_urls(request, user.roles), *await trip_urls(request, trip)],
     }
 
 
@@ -62,7 +65,7 @@ async def _trip_context(request: Request, trip: Trip) -> dict:
 async def trips_mine(request: Request) -> Response:
     user = signed_in_user(request)
     trips = await my_trips(request, user, _now())
-    urls = [url for trip in trips for url in trip_urls(request, trip)]
+    urls = [url for trip in trips for url in await trip_urls(request, trip)]
     library: Library = request.app.state.checklists
     context = {
         "checklist_url": request.url_for("checklist", id=DEPARTURE_CHECKLIST).path
@@ -139,6 +142,28 @@ async def trip_roster(request: Request) -> Response:
     return _kept(request, trip, render(request, "trips/roster.html", context))
 
 
+@requires_role()
+async def student_photo(request: Request) -> Response:
+    """A student's photo: for the trip's chaperones in its window, and for admins."""
+    user = signed_in_user(request)
+    if user.has_role(Role.ADMIN):
+        trip = await get_or_404(Trip, user, request.path_params["id"])
+    else:
+        trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    student_id = request.path_params["sid"]
+    student = (
+        await TripStudent.get_or_none(id=student_id, trip_id=trip.id, photo_id__isnull=False)
+        if student_id <= MAX_ID
+        else None
+    )
+    upload = await Upload.get_or_none(id=student.photo_id) if student else None
+    folder = request.app.state.settings.data_dir / "uploads" / str(user.organisation_id)
+    if upload is None or not (folder / str(upload.id)).is_file():
+        raise HTTPException(status_code=404)
+    response = FileResponse(folder / str(upload.id), media_type=upload.media_type)
+    return _kept(request, trip, response)
+
+
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def trips_board(request: Request) -> Response:
     user = signed_in_user(request)
@@ -151,5 +176,6 @@ routes = [
     Route("/trips/{id:int}", trip_page, name="trip"),
     Route("/trips/{id:int}/headcount", trip_headcount, name="trip_headcount"),
     Route("/trips/{id:int}/roster", trip_roster, name="trip_roster"),
+    Route("/trips/{id:int}/students/{sid:int}/photo", student_photo, name="student_photo"),
     Route("/admin/trips", trips_board, name="trips_board"),
 ]

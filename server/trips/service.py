@@ -11,7 +11,7 @@ from starlette.requests import Request
 from server.models import User
 from server.risk.scoring import Bands
 from server.tenancy import MAX_ID
-from server.trips.models import CheckIn, Trip, TripPolicy, TripStop
+from server.trips.models import CheckIn, Trip, TripPolicy, TripStop, TripStudent
 from server.trips.rules import (
     Expected,
     Reached,
@@ -92,15 +92,22 @@ async def my_trips(request: Request, user: User, now: datetime) -> list[Trip]:
     return [t for t in soon if in_window(t.starts_at, t.ends_at, tz, now)]
 
 
-def trip_urls(request: Request, trip: Trip) -> list[str]:
-    return [
+async def trip_urls(request: Request, trip: Trip) -> list[str]:
+    """The trip's pages and its students' photos: what a chaperone's phone keeps."""
+    pages = [
         request.url_for(name, id=trip.id).path for name in ("trip", "trip_headcount", "trip_roster")
     ]
+    with_photo = TripStudent.filter(trip_id=trip.id, photo_id__isnull=False)
+    photos = [
+        request.url_for("student_photo", id=trip.id, sid=sid).path
+        for sid in await with_photo.values_list("id", flat=True)
+    ]
+    return pages + photos
 
 
 async def offline_trip_urls(request: Request, user: User, now: datetime) -> list[str]:
     """The pages of every trip this person chaperones now, for the service worker to keep."""
     urls = [request.url_for("my_trips").path]
     for trip in await my_trips(request, user, now):
-        urls += trip_urls(request, trip)
+        urls += await trip_urls(request, trip)
     return urls
