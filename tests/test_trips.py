@@ -3,6 +3,7 @@ board."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from dataclasses import replace
@@ -572,3 +573,18 @@ async def test_a_students_photo_is_re_encoded_and_shown_only_with_the_roster(
     assert bad.status_code == 422
     assert "not a JPEG, PNG or WebP" in html(bad).select_one("#photo-error").text
     assert (await TripStudent.get(id=student.id)).photo_id == student.photo_id
+
+
+async def test_passes_running_at_the_same_moment_raise_one_alert_each(org, as_role):
+    trip = await _trip(org)
+    staff = await as_role("staff")
+    lost_id = str(uuid.uuid4())
+    await send(staff, [event("trip.student_lost", lost_id=lost_id, trip_id=trip.id)])
+    lost = await LostStudent.get(id=lost_id)
+    now = max(T0 + timedelta(hours=1), lost.ends_at + timedelta(minutes=1))
+    await asyncio.gather(*(check_trips(now) for _ in range(4)))
+    assert len(await _alerts(trip, "trip-overdue")) == 1
+    ended = [
+        a for a in await _alerts(trip, "lost-student") if a.source["stage"] != "countdown-started"
+    ]
+    assert len(ended) == 1
