@@ -588,3 +588,12 @@ async def test_passes_running_at_the_same_moment_raise_one_alert_each(org, as_ro
         a for a in await _alerts(trip, "lost-student") if a.source["stage"] != "countdown-started"
     ]
     assert len(ended) == 1
+
+
+async def test_home_keeps_the_chaperones_trip_pages_and_nothing_for_others(org, as_role):
+    staff_home = html(await (await as_role("staff")).get("/"))
+    kept = staff_home.select_one("body")["data-offline-pages"]
+    assert f"/trips/{org.trip.id}/headcount" in kept and f"/trips/{org.trip.id}/roster" in kept
+    await org.trip.chaperones.remove(org.users["driver"])
+    driver_home = html(await (await as_role("driver")).get("/"))
+    assert "/trips" not in driver_home.select_one("body")["data-offline-pages"]

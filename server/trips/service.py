@@ -107,7 +107,8 @@ async def trip_urls(request: Request, trip: Trip) -> list[str]:
 
 async def offline_trip_urls(request: Request, user: User, now: datetime) -> list[str]:
     """The pages of every trip this person chaperones now, for the service worker to keep."""
-    urls = [request.url_for("my_trips").path]
-    for trip in await my_trips(request, user, now):
+    trips = await my_trips(request, user, now)
+    urls = [request.url_for("my_trips").path] if trips else []
+    for trip in trips:
         urls += await trip_urls(request, trip)
     return urls
