@@ -185,10 +185,12 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
 def test_a_lapsed_session_keeps_every_event_and_asks_to_sign_in_again(page: Page, live_server):
     sign_in(page, live_server, "staff@demo.muster.test")
     page.goto(f"{live_server.url}/outbox")
-    page.route("**/api/sync", lambda route: route.abort())  # hold the events on the phone
+    # Hold the events on the phone: at the context, so the service worker's Background Sync
+    # (which a failed send asks for) is held too.
+    page.context.route("**/api/sync", lambda route: route.abort())
     record_notes(page, ["lapsed-1", "lapsed-2"])
     page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
-    page.unroute("**/api/sync")
+    page.context.unroute("**/api/sync")
     page.get_by_role("button", name="Send now").click()
     expect(status(page)).to_have_text("2 saved on this phone. Sign in again to send")
     expect(page.locator("#outbox-waiting li")).to_have_count(2)
