@@ -63,6 +63,7 @@ def main() -> None:
             **os.environ,
             "MUSTER_DATA_DIR": data,
             "DATABASE_URL": f"sqlite://{Path(data) / 'pages.sqlite3'}",
+            "MUSTER_VAPID_CONTACT": "mailto:bench@example.org",  # required to serve
         }
         process, url = serve(env)
         try:

@@ -29,6 +29,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 100
+PUSH = {"MUSTER_VAPID_CONTACT": "mailto:bench@example.org"}  # required to serve
 
 
 def events(count: int, tag: str) -> list[dict]:
@@ -195,7 +196,7 @@ def main() -> None:
     ratios = []
     with tempfile.TemporaryDirectory() as data:
         db = Path(data) / "bench.sqlite3"
-        env = {**os.environ, "MUSTER_DATA_DIR": data, "DATABASE_URL": f"sqlite://{db}"}
+        env = {**os.environ, "MUSTER_DATA_DIR": data, "DATABASE_URL": f"sqlite://{db}", **PUSH}
         ratios.append(measure("sqlite", env, lambda evs: raw_sqlite(db, evs)))
     if ARGS.postgres:
         name = f"muster_bench_{uuid.uuid4().hex[:8]}"
@@ -207,6 +208,7 @@ def main() -> None:
                     **os.environ,
                     "MUSTER_DATA_DIR": data,
                     "DATABASE_URL": url.replace("postgresql://", "postgres://", 1),
+                    **PUSH,
                 }
                 ratios.append(
                     measure("postgres", env, lambda evs: asyncio.run(raw_postgres(url, evs)))

@@ -12,7 +12,7 @@ from tortoise import Tortoise
 
 from server.db import migrate, tortoise_config
 from server.demo import DEMO_PEOPLE, credentials_text, seed_demo
-from server.settings import load_settings
+from server.settings import SettingsError, load_settings, use_demo_defaults
 
 
 async def _with_db(work):  # type: ignore[no-untyped-def]
@@ -74,6 +74,11 @@ def cmd_checklists(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    try:
+        load_settings().check()  # a clear message now, not a traceback from every worker
+    except SettingsError as error:
+        sys.exit(f"error: {error}")
+
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -84,7 +89,30 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_push_send(args: argparse.Namespace) -> None:
+    from server.assets import AssetRegistry
+    from server.push.worker import DeliveryWorker
+
+    settings = load_settings()
+    try:
+        settings.check()
+    except SettingsError as error:
+        sys.exit(f"error: {error}")
+
+    async def work() -> None:
+        worker = DeliveryWorker(settings, AssetRegistry().url)
+        if args.loop:
+            await worker.start()
+            await asyncio.Event().wait()  # until the process is stopped
+        async with worker:
+            await worker.drain()
+        print(f"Sent {worker.sent} push messages.")
+
+    asyncio.run(_with_db(work))
+
+
 def cmd_run(args: argparse.Namespace) -> None:
+    use_demo_defaults()
     cmd_migrate(args)
     cmd_seed_demo(args)
     print(f"Muster is at http://{args.host}:{args.port}")
@@ -104,6 +132,11 @@ def main(argv: list[str] | None = None) -> None:
         sub.add_argument("--workers", type=int, default=1)
         sub.set_defaults(func=func)
     commands.add_parser("migrate", help="apply committed migrations").set_defaults(func=cmd_migrate)
+    push_send = commands.add_parser(
+        "push-send", help="send the push messages that are due (with --loop: keep sending)"
+    )
+    push_send.add_argument("--loop", action="store_true", help="run as a delivery worker")
+    push_send.set_defaults(func=cmd_push_send)
     commands.add_parser("seed-demo", help="create the demo district").set_defaults(
         func=cmd_seed_demo
     )

@@ -25,6 +25,8 @@ from server.middleware import (
     SchemeAwareSessionMiddleware,
     SecurityHeadersMiddleware,
 )
+from server.push.vapid import VapidSigner
+from server.push.worker import DeliveryWorker
 from server.reports.geocode import run_place_namer
 from server.routes import (
     alerts,
@@ -32,6 +34,7 @@ from server.routes import (
     home,
     people,
     places,
+    push,
     pwa,
     reports,
     risk,
@@ -49,6 +52,7 @@ from server.trips.watch import watch_trips
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    settings.check()  # raises SettingsError, naming the setting: a bad one stops start-up
     assets = AssetRegistry(reload=settings.debug)
     library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
 
@@ -60,9 +64,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
             if settings.trip_watch_seconds > 0:
                 background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
+            worker = DeliveryWorker(settings, assets.url) if settings.push_worker else None
+            if worker:
+                await worker.start()
             try:
                 yield
             finally:
+                if worker:
+                    await worker.stop()
                 for task in background:
                     task.cancel()
                 await asyncio.gather(*background, return_exceptions=True)
@@ -96,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *trips.routes,
             *trip_admin.routes,
             *risk.routes,
+            *push.routes,
             *sync.routes,
             *pwa.routes,
         ],
@@ -110,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.assets = assets
     app.state.checklists = library
+    app.state.vapid = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)
     return app

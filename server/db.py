@@ -23,6 +23,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.reports.models",
                     "server.trips.models",
                     "server.risk.models",
+                    "server.push.models",
                 ],
                 "default_connection": "default",
                 "migrations": "server.migrations",

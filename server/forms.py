@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
@@ -78,6 +78,37 @@ class SiteForm(Form):
     longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 
 
+class AlertForm(Form):
+    """The composer. Who it reaches: ``scope`` picks the place (the whole organisation, one school,
+    one site) or named ``people``; ``roles`` narrows a place to those roles (none: everyone)."""
+
+    kind: Annotated[
+        str, Field(pattern="^(hold|secure|lockdown|evacuate|shelter|all-clear|medical|custom)$")
+    ]
+    severity: Literal["emergency", "warning", "info"] | None = None
+    title: Text(80, min_length=0) = ""
+    message: Text(500, min_length=0) = ""
+    scope: Literal["organisation", "school", "site", "people"] = "organisation"
+    school: int | None = None
+    site: int | None = None
+    people: Annotated[list[int], Field(max_length=500)] = []
+    roles: list[Role] = []
+    drill: bool = False
+    held: Literal["", "yes"] = ""  # set by the press-and-hold button, and only by it
+
+    @model_validator(mode="after")
+    def complete(self) -> AlertForm:
+        if self.kind == "custom" and not self.title:
+            raise PydanticCustomError("title_needed", "title needed")
+        if self.scope == "school" and self.school is None:
+            raise PydanticCustomError("school_needed", "school needed")
+        if self.scope == "site" and self.site is None:
+            raise PydanticCustomError("site_needed", "site needed")
+        if self.scope == "people" and not self.people:
+            raise PydanticCustomError("people_needed", "people needed")
+        return self
+
+
 class LanguageForm(Form):
     locale: Annotated[str, Field(pattern="^(en|es)$")]
     next: Annotated[str, Field(max_length=500)] = "/"
@@ -130,6 +161,12 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Enter an email address like name@school.org.")
     if kind == "control_chars":
         return _("Remove the hidden control characters from this text.")
+    if kind == "title_needed":
+        return _("Give your message a title.")
+    if kind in ("school_needed", "site_needed"):
+        return _("Choose where it goes.")
+    if kind == "people_needed":
+        return _("Choose at least one person.")
     if kind == "extra_forbidden":
         return _("This form has a field it does not expect.")
     return _("This value is not valid.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.alerts import KINDS
 from server.i18n import N_
 
 ROLE_LABELS = {
@@ -39,14 +40,16 @@ EVENT_LABELS = {
     "trip.student_lost": N_("Missing student"),
     "trip.student_found": N_("Student found"),
     "risk.thunder_heard": N_("Thunder heard"),
+    "alert.acknowledged": N_("Answer to an alert"),
 }
 
-ALERT_LABELS = {
-    "silent": N_("Silent alert"),
-    "medical": N_("Medical emergency"),
-    "lost-student": N_("Missing student"),
-    "suspicious-report": N_("Suspicious report near a school"),
-    "trip-overdue": N_("Trip overdue"),
+# Each alert kind's title (its icon, colour and vibration are in server.alerts.KINDS).
+ALERT_LABELS = {key: kind.title for key, kind in KINDS.items()}
+
+SEVERITY_LABELS = {
+    "emergency": N_("Emergency: act now"),
+    "warning": N_("Warning: act soon"),
+    "info": N_("Information"),
 }
 
 REPORT_KIND_LABELS = {

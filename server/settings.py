@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,26 +55,42 @@ DOCUMENTED = {
         "60",
         "How often each web process checks trips for late check-ins and lost-student countdowns.",
     ),
+    "MUSTER_VAPID_CONTACT": (
+        "none: required (`run` uses mailto:admin@demo.muster.test)",
+        "Who push services may contact about our alerts (the VAPID `sub` claim): a mailto: or "
+        "https: URL. Checked at start-up.",
+    ),
+    "MUSTER_VAPID_PRIVATE_KEY": (
+        "generated into <MUSTER_DATA_DIR>/vapid_private.pem",
+        "The VAPID key that signs push requests (PEM, or the base64url raw key). Every web "
+        "process needs the same one: changing it stops every phone's subscription.",
+    ),
+    "MUSTER_PUSH_WORKER": (
+        "1",
+        "0: this process does not send push alerts (another process runs the delivery worker).",
+    ),
 }
+
+DEMO_VAPID_CONTACT = "mailto:admin@demo.muster.test"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def _secret_key(data_dir: Path) -> str:
-    """The key from the environment, else one made on first run and kept with the data."""
-    given = os.environ.get("MUSTER_SECRET_KEY")
-    if given:
-        return given
-    path = data_dir / "secret_key"
+def _kept(path: Path, make: Callable[[], str]) -> str:
+    """The text in ``path``, made on first use and kept with the data."""
     if path.exists():
         return path.read_text().strip()
     # Several web workers may start at once on a fresh data folder: each writes a candidate and
     # links it into place; the link fails for all but the first, and every worker reads the winner.
-    data_dir.mkdir(parents=True, exist_ok=True)
-    candidate = data_dir / f"secret_key.{os.getpid()}"
-    candidate.write_text(secrets.token_urlsafe(48))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.parent / f"{path.name}.{os.getpid()}"
+    candidate.write_text(make())
     candidate.chmod(0o600)
     try:
         os.link(candidate, path)
@@ -81,6 +99,53 @@ def _secret_key(data_dir: Path) -> str:
     finally:
         candidate.unlink()
     return path.read_text().strip()
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from the environment, else one made on first run and kept with the data."""
+    given = os.environ.get("MUSTER_SECRET_KEY")
+    if given:
+        return given
+    return _kept(data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
+
+
+def _new_vapid_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def _vapid_key(data_dir: Path) -> str:
+    given = os.environ.get("MUSTER_VAPID_PRIVATE_KEY")
+    if given:
+        return given.strip()
+    return _kept(data_dir / "vapid_private.pem", _new_vapid_key)
+
+
+def check_vapid_contact(value: str) -> str:
+    """A mailto: or https: URL: Apple's push service refuses anything else."""
+    parsed = urlsplit(value)
+    ok = (parsed.scheme == "mailto" and "@" in parsed.path and " " not in value) or (
+        parsed.scheme == "https" and bool(parsed.netloc)
+    )
+    if not ok:
+        raise SettingsError(
+            "MUSTER_VAPID_CONTACT must be a mailto: or https: URL that push services can use to "
+            "reach the district, e.g. mailto:safety@district.example "
+            f"(it is {value!r})."
+        )
+    return value
+
+
+def use_demo_defaults() -> None:
+    """For ``python -m server run`` (the try-it command): a demo push contact when none is set."""
+    os.environ.setdefault("MUSTER_VAPID_CONTACT", DEMO_VAPID_CONTACT)
 
 
 @dataclass(frozen=True)
@@ -103,6 +168,13 @@ class Settings:
     timezone: str = "UTC"
     trip_watch_seconds: float = 60
     locales: tuple[str, ...] = field(default=("en", "es"))
+    vapid_contact: str = ""
+    vapid_private_key: str = ""
+    push_worker: bool = True
+
+    def check(self) -> None:
+        """What the app needs before it serves; raises SettingsError naming the setting."""
+        check_vapid_contact(self.vapid_contact)
 
     @property
     def is_sqlite(self) -> bool:
@@ -130,4 +202,7 @@ def load_settings() -> Settings:
         map_attribution=_env("MUSTER_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
         timezone=_env("MUSTER_TIMEZONE", "UTC"),
         trip_watch_seconds=float(_env("MUSTER_TRIP_WATCH_SECONDS", "60")),
+        vapid_contact=_env("MUSTER_VAPID_CONTACT", "").strip(),
+        vapid_private_key=_vapid_key(data_dir),
+        push_worker=_env("MUSTER_PUSH_WORKER", "1") != "0",
     )

@@ -23,6 +23,7 @@ from server.labels import (
     KIND_LABELS,
     PLAN_STATUS_LABELS,
     ROLE_LABELS,
+    SEVERITY_LABELS,
     TRIP_STATUS_LABELS,
 )
 from server.reports.places import describe
@@ -50,6 +51,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["status_labels"] = TRIP_STATUS_LABELS
     env.globals["plan_status_labels"] = PLAN_STATUS_LABELS
     env.globals["event_kind_labels"] = EVENT_KIND_LABELS
+    env.globals["severity_labels"] = SEVERITY_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["place_words"] = describe
     return Jinja2Templates(env=env)

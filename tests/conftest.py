@@ -25,6 +25,11 @@ import pytest
 _DATA_DIR = Path(os.environ.setdefault("MUSTER_TEST_DATA_DIR", tempfile.mkdtemp(prefix="muster-")))
 os.environ["MUSTER_DATA_DIR"] = str(_DATA_DIR)
 os.environ.pop("MUSTER_SECRET_KEY", None)
+os.environ.pop("MUSTER_VAPID_PRIVATE_KEY", None)
+os.environ["MUSTER_VAPID_CONTACT"] = "mailto:push-tests@example.org"
+# The in-process app sends no push itself: each push test runs its own delivery workers, to
+# watch them (the browser tests' server process runs its own worker, as in production).
+os.environ["MUSTER_PUSH_WORKER"] = "0"
 POSTGRES_SERVER = os.environ.get("MUSTER_TEST_POSTGRES", "").rstrip("/")
 TEST_DB_NAME = os.environ.setdefault("MUSTER_TEST_DB_NAME", f"muster_test_{uuid.uuid4().hex[:10]}")
 if POSTGRES_SERVER:
@@ -34,6 +39,7 @@ if POSTGRES_SERVER:
 else:
     os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
 
+from server.alerts import Alert, raise_alert  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
 from server.db import migrate  # noqa: E402
@@ -95,6 +101,7 @@ class Org:
     student: TripStudent | None = None
     plan: RiskPlan | None = None  # a draft risk plan for the trip, with one hazard
     hazard: Hazard | None = None
+    alert: Alert | None = None  # a medical alert the admin sent to everyone else
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -139,6 +146,14 @@ async def make_org(name: str | None = None) -> Org:
     )
     result.report = await _make_report(result)
     await _add_trip(result, tag)
+    result.alert = await raise_alert(
+        organisation_id=org.id,
+        raised_by_id=result.users["admin"].id,
+        kind="medical",
+        notify=[],
+        raised_at=datetime.now(UTC),
+        message="Nurse to the gym",
+    )
     return result
 
 

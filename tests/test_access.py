@@ -23,6 +23,13 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
     "runs": ("GET", lambda o: "/admin/runs"),
     "alerts": ("GET", lambda o: "/admin/alerts"),
+    "alert_new": ("GET", lambda o: "/admin/alerts/new"),
+    "alert_send": ("POST", lambda o: "/admin/alerts/send"),
+    "alert_live": ("GET", lambda o: f"/admin/alerts/{o.alert.id}"),
+    "alert_undo": ("POST", lambda o: f"/admin/alerts/{o.alert.id}/undo"),
+    "alert_resend": ("POST", lambda o: f"/admin/alerts/{o.alert.id}/resend"),
+    "alert_view": ("GET", lambda o: f"/alerts/{o.alert.id}"),
+    "push_setup": ("GET", lambda o: "/alerts/setup"),
     "outbox": ("GET", lambda o: "/outbox"),
     "runs_csv": ("GET", lambda o: "/admin/runs.csv"),
     "run_detail": ("GET", lambda o: f"/admin/runs/{o.run.id}"),
@@ -76,7 +83,7 @@ PUBLIC = {
     "offline",
 }
 # JSON endpoints for the device, tested in test_sync.py.
-API = {"sync", "upload"}
+API = {"sync", "upload", "push_subscribe", "push_unsubscribe"}  # and test_push.py
 # Object routes: (method, url, form) against another organisation's record.
 OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/admin/people/{o.users['staff'].id}", {}),
@@ -86,6 +93,10 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         {"name": "Taken", "email": "taken@example.org", "roles": "admin", "active": "on"},
     ),
     ("POST", lambda o: f"/admin/people/{o.users['staff'].id}/password", {}),
+    ("GET", lambda o: f"/admin/alerts/{o.alert.id}", {}),
+    ("POST", lambda o: f"/admin/alerts/{o.alert.id}/undo", {}),
+    ("POST", lambda o: f"/admin/alerts/{o.alert.id}/resend", {}),
+    ("GET", lambda o: f"/alerts/{o.alert.id}", {}),
     ("GET", lambda o: f"/admin/schools/{o.school.id}", {}),
     ("POST", lambda o: f"/admin/schools/{o.school.id}", {"name": "Taken"}),
     ("GET", lambda o: f"/admin/sites/{o.site.id}", {}),
@@ -216,6 +227,8 @@ async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
         f"/risk-plans/{org.plan.id}/edit",
         f"/risk-plans/{org.plan.id}/hazards",
         f"/risk-plans/{org.plan.id}/hazards/{org.hazard.id}",
+        "/admin/alerts/new",
+        "/admin/alerts/send",
     ]
     for url in urls:
         response = await admin.post(url, JUNK_FORMS[junk])

@@ -1,9 +1,14 @@
-"""Alerts raised in the field reach the safety team's list, with who and where."""
+"""Alerts: the list, audiences, the composer (press and hold, undo), drills, answers."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from server.alerts import Alert, AlertRecipient, raise_alert, resolve_audience
+from server.push.models import Delivery, PushSubscription
 from tests.conftest import html
 from tests.test_sync import event, send
 
@@ -36,13 +41,268 @@ async def test_a_silent_alert_shows_who_and_where_to_the_safety_team(as_role, or
     assert org.users["office"].name in text and org.school.name in text
     assert "38.57620, -121.48650" in text
     assert "Tell: Admin, Safety team" in text
-    assert card.select_one("a")["href"].endswith(f"/admin/runs/{run_id}")
+    assert card.select_one("h2 a")["href"].startswith("/admin/alerts/")
+    assert card.select("a")[-1]["href"].endswith(f"/admin/runs/{run_id}")
 
     stranger = html(await (await as_role("safety", other_org)).get("/admin/alerts"))
-    assert stranger.select_one("#alerts-list li").get_text(strip=True) == "No alerts yet."
+    assert org.users["office"].name not in stranger.select_one("#alerts-list").get_text()
+    assert len(stranger.select("#alerts-list li")) == 1  # only its own organisation's alert
 
 
 async def test_the_alerts_list_refreshes_as_a_fragment(as_role):
     safety = await as_role("safety")
     fragment = html(await safety.get("/admin/alerts", headers={"HX-Request": "true"}))
     assert fragment.select_one("h1") is None and fragment.select_one("#alerts-list")
+
+
+# -- audiences --------------------------------------------------------------------------------
+
+
+def ids(org, *roles):
+    people = [org.spare if role == "spare" else org.users[role] for role in roles]
+    return sorted(person.id for person in people)
+
+
+async def test_audience_by_role_school_site_and_named_people(org, other_org):
+    o = org.organisation.id
+    admin = org.users["admin"].id
+    # Roles across the organisation; the sender is never in it.
+    assert await resolve_audience(o, ["driver", "admin"], exclude=admin) == ids(org, "driver")
+    # A school: its members with the roles, and the district staff of no school (the spare).
+    assert await resolve_audience(o, ["staff"], school_ids=[org.school.id]) == ids(
+        org, "staff", "spare"
+    )
+    assert await resolve_audience(o, ["staff"], school_ids=[org.other_school.id]) == ids(
+        org, "spare"
+    )
+    # A site reaches its school's people.
+    everyone = ids(org, "safety", "staff", "driver", "office", "spare")
+    assert await resolve_audience(o, [], site_id=org.site.id, exclude=admin) == everyone
+    # Named people: exactly those, and never someone of another organisation.
+    named = [org.users["office"].id, other_org.users["office"].id]
+    assert await resolve_audience(o, [], user_ids=named) == ids(org, "office")
+    # Deactivated people get nothing.
+    org.spare.active = False
+    await org.spare.save()
+    assert await resolve_audience(o, ["staff"]) == ids(org, "staff")
+
+
+async def test_a_checklist_alert_goes_to_its_roles_in_the_senders_schools(as_role, org):
+    office = await as_role("office")
+    alert_id = str(uuid.uuid4())
+    batch = [event("alert.raised", alert_id=alert_id, kind="medical", notify=["safety", "staff"])]
+    assert (await send(office, batch)).json()["results"][0]["status"] == "accepted"
+    recipients = await AlertRecipient.filter(alert_id=alert_id).values_list("user_id", flat=True)
+    assert sorted(recipients) == ids(org, "safety", "staff", "spare")
+    stored = await Alert.get(id=alert_id)
+    assert stored.audience == {"scope": "schools", "school_ids": [org.school.id]}
+    assert stored.severity == "emergency"
+
+
+# -- the composer: preview, press and hold, undo ----------------------------------------------
+COMPOSED = {"kind": "lockdown", "scope": "school", "roles": ["staff", "driver"], "message": "Gym"}
+
+
+async def test_the_preview_shows_what_phones_will_show_and_who_gets_it(as_role, org):
+    safety = await as_role("safety")
+    page = await safety.get("/admin/alerts/new")
+    assert page.status_code == 200 and html(page).select('input[name="kind"]')
+    form = {**COMPOSED, "school": org.school.id, "drill": "on"}
+    preview = html(await safety.post("/admin/alerts/new", form))
+    banner = preview.select_one(".alert-banner")
+    assert banner.select_one(".drill-flag").get_text(strip=True) == "DRILL"
+    assert banner.select_one(".alert-title").get_text(strip=True) == "DRILL: Lockdown"
+    assert banner.select_one(".alert-body").get_text(strip=True) == "This is a drill. Gym"
+    assert "It goes to 3 people." in preview.get_text(" ", strip=True)
+    assert preview.select_one("#alert-send [data-hold]") is not None
+    assert preview.select_one('#alert-send input[name="held"]')["value"] == ""
+    assert not await Alert.filter(organisation_id=org.organisation.id, kind="lockdown").exists()
+
+
+async def test_a_composed_alert_needs_the_hold_and_can_be_undone_for_five_seconds(as_role, org):
+    safety = await as_role("safety")
+    staff_phone = await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["staff"],
+        endpoint="https://push.example.com/staff-phone",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    form = {**COMPOSED, "school": org.school.id}
+    tapped = await safety.post("/admin/alerts/send", form)  # no hold: nothing is sent
+    assert tapped.status_code == 422
+    assert "Press and hold" in html(tapped).select_one(".error-summary").get_text()
+    assert not await Alert.filter(organisation_id=org.organisation.id, kind="lockdown").exists()
+
+    held = await safety.post("/admin/alerts/send", {**form, "held": "yes"})
+    assert held.status_code == 303
+    alert = await Alert.get(organisation_id=org.organisation.id, kind="lockdown")
+    assert held.headers["location"].endswith(f"/admin/alerts/{alert.id}")
+    assert 4 <= (alert.send_after - alert.raised_at).total_seconds() <= 5
+    [delivery] = await Delivery.filter(alert_id=alert.id)
+    assert delivery.subscription_id == staff_phone.id and delivery.due_at == alert.send_after
+    live = html(await safety.get(held.headers["location"]))
+    assert live.select_one("#undo-form button").get_text(strip=True) == "Undo"
+
+    undone = await safety.post(f"/admin/alerts/{alert.id}/undo", {})
+    assert undone.status_code == 303
+    after = html(await safety.get(undone.headers["location"]))
+    assert "Undone. Nobody was alerted." in after.select_one(".flash").get_text()
+    await delivery.refresh_from_db()
+    await alert.refresh_from_db()
+    assert delivery.status == "cancelled" and alert.cancelled_at is not None
+
+
+async def test_undo_after_the_window_is_refused(as_role, org):
+    safety = await as_role("safety")
+    alert = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="evacuate",
+        notify=["staff"],
+        raised_at=datetime.now(UTC) - timedelta(seconds=10),
+        undo_seconds=5,
+    )
+    response = await safety.post(f"/admin/alerts/{alert.id}/undo", {})
+    page = html(await safety.get(response.headers["location"]))
+    assert "Too late to undo" in page.select_one(".flash").get_text()
+    await alert.refresh_from_db()
+    assert alert.cancelled_at is None
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"kind": "custom", "scope": "organisation"},  # a message needs a title
+        {"kind": "lockdown", "scope": "school"},  # which school?
+        {"kind": "lockdown", "scope": "people"},  # which people?
+        {"kind": "silent", "scope": "organisation"},  # raised from the call script, not here
+        {"kind": "lockdown", "scope": "site", "site": "2147483647"},
+    ],
+)
+async def test_an_incomplete_alert_is_refused_with_a_message(as_role, form):
+    safety = await as_role("safety")
+    response = await safety.post("/admin/alerts/new", form)
+    assert response.status_code == 422
+    assert html(response).select_one(".error-summary").get_text(strip=True)
+
+
+async def test_another_organisations_school_is_not_an_audience(as_role, org, other_org):
+    safety = await as_role("safety")
+    form = {**COMPOSED, "school": other_org.school.id, "held": "yes"}
+    assert (await safety.post("/admin/alerts/send", form)).status_code == 422
+    assert not await Alert.filter(organisation_id=org.organisation.id, kind="lockdown").exists()
+
+
+# -- drills are marked on every surface --------------------------------------------------------
+async def test_a_drill_says_drill_on_every_page(as_role, org):
+    drill = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="evacuate",
+        notify=["staff"],
+        raised_at=datetime.now(UTC),
+        drill=True,
+    )
+    real = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="evacuate",
+        notify=["staff"],
+        raised_at=datetime.now(UTC),
+    )
+    safety = await as_role("safety")
+    cards = html(await safety.get("/admin/alerts")).select("#alerts-list li")
+    by_link = {card.select_one("h2 a")["href"].rsplit("/", 1)[1]: card for card in cards}
+    assert by_link[str(drill.id)].select_one(".drill-tag").get_text(strip=True) == "DRILL"
+    assert by_link[str(real.id)].select_one(".drill-tag") is None
+    staff = await as_role("staff")
+    for client, url in ((safety, "/admin/alerts/{}"), (staff, "/alerts/{}")):
+        drill_page = html(await client.get(url.format(drill.id)))
+        assert drill_page.select_one(".drill-flag").get_text(strip=True) == "DRILL"
+        assert drill_page.select_one(".alert-title").get_text(strip=True) == "DRILL: Evacuate"
+        real_page = html(await client.get(url.format(real.id)))
+        assert real_page.select_one(".drill-flag") is None
+        assert "DRILL" not in real_page.select_one("main").get_text()
+
+
+# -- acknowledgments ---------------------------------------------------------------------------
+async def test_answers_show_on_the_live_page_with_figures_and_a_resend(as_role, org):
+    raised = datetime.now(UTC) - timedelta(seconds=60)
+    alert = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="lockdown",
+        notify=["staff", "driver", "office"],
+        raised_at=raised,
+        drill=True,
+    )
+    staff, driver = await as_role("staff"), await as_role("driver")
+    safe = event("alert.acknowledged", alert_id=str(alert.id), response="safe")
+    safe["occurred_at"] = (raised + timedelta(seconds=10)).isoformat()
+    help_ = event(
+        "alert.acknowledged",
+        alert_id=str(alert.id),
+        response="help",
+        position={"latitude": 38.5, "longitude": -121.4, "accuracy": 8},
+    )
+    help_["occurred_at"] = (raised + timedelta(seconds=30)).isoformat()
+    assert (await send(staff, [safe])).json()["results"][0]["status"] == "accepted"
+    assert (await send(driver, [help_])).json()["results"][0]["status"] == "accepted"
+    outsider = event("alert.acknowledged", alert_id=str(alert.id), response="safe")
+    refused = (await send(await as_role("admin"), [outsider])).json()["results"][0]
+    assert refused == {
+        "id": outsider["id"],
+        "status": "rejected",
+        "reason": "This alert was not sent to you.",
+    }
+
+    safety = await as_role("safety")
+    live = html(await safety.get(f"/admin/alerts/{alert.id}"))
+    assert live.select_one(".count-safe strong").get_text() == "1"
+    assert live.select_one(".count-help strong").get_text() == "1"
+    assert live.select_one(".count-waiting strong").get_text() == "2"  # office, spare
+    help_card = live.select_one("#need-help li").get_text(" ", strip=True)
+    assert org.users["driver"].name in help_card and "38.50000, -121.40000" in help_card
+    waiting = live.select_one("#not-answered").get_text(" ", strip=True)
+    assert org.users["office"].name in waiting and org.spare.name in waiting
+    await alert.refresh_from_db()
+    assert alert.figures == {"answered": 2, "first_s": 10.0, "median_s": 20.0, "p90_s": 30.0}
+    figures = live.select_one(".figures").get_text(" ", strip=True)
+    assert "10.0 s" in figures and "30.0 s" in figures
+    assert "Drill figures" in live.get_text()
+
+    # A later change of mind stands; the first answer still counts for the figures.
+    changed = event("alert.acknowledged", alert_id=str(alert.id), response="help")
+    changed["occurred_at"] = (raised + timedelta(seconds=50)).isoformat()
+    await send(staff, [changed])
+    mine = await AlertRecipient.get(alert_id=alert.id, user_id=org.users["staff"].id)
+    assert mine.response == "help" and (mine.first_responded_at - raised).total_seconds() == 10
+
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["office"],
+        endpoint="https://push.example.com/office-phone",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["driver"],
+        endpoint="https://push.example.com/driver-phone",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    before = await Delivery.filter(alert_id=alert.id).count()
+    resent = await safety.post(f"/admin/alerts/{alert.id}/resend", {})
+    assert resent.status_code == 303
+    new = await Delivery.filter(alert_id=alert.id).offset(before).values_list("user_id", flat=True)
+    assert new == [org.users["office"].id]  # only those who have not answered
+
+
+async def test_the_recipient_page_offers_the_two_answers(as_role, org):
+    staff = await as_role("staff")
+    page = html(await staff.get(f"/alerts/{org.alert.id}"))
+    buttons = [b["data-response"] for b in page.select("#answer [data-response]")]
+    assert buttons == ["safe", "help"]
+    assert page.select_one(".alert-body").get_text(strip=True) == "Nurse to the gym"

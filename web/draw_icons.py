@@ -37,8 +37,83 @@ def draw(size: int, safe: float) -> Image.Image:
     return image.resize((size, size), Image.LANCZOS)
 
 
+# Alert kinds: a disc in the kind's colour with a white mark of its own, so two alerts differ in
+# shape as well as colour (colours match server/alerts.py KINDS).
+ALERTS = {
+    "hold": ("#6a3d9a", "pause"),
+    "secure": ("#1f5fbf", "lock-open"),
+    "lockdown": ("#b3001b", "lock"),
+    "evacuate": ("#d35400", "arrow"),
+    "shelter": ("#00796b", "roof"),
+    "all-clear": ("#2e7d32", "check"),
+    "medical": ("#c2185b", "cross"),
+    "silent": ("#212121", "mute"),
+    "suspicious-report": ("#f9a825", "bang"),
+    "trip-overdue": ("#ef6c00", "clock"),
+    "lost-student": ("#d50000", "search"),
+    "custom": ("#455a64", "dots"),
+}
+
+
+def draw_alert(colour: str, mark: str, size: int = 96) -> Image.Image:
+    scale = 4
+    big = size * scale
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.ellipse([0, 0, big - 1, big - 1], fill=colour)
+    w = int(big * 0.08)
+
+    def p(x: float, y: float) -> tuple[float, float]:
+        return x * big, y * big
+
+    if mark == "pause":
+        pen.rectangle([p(0.34, 0.28), p(0.44, 0.72)], fill=WHITE)
+        pen.rectangle([p(0.56, 0.28), p(0.66, 0.72)], fill=WHITE)
+    elif mark in ("lock", "lock-open"):
+        pen.rectangle([p(0.3, 0.45), p(0.7, 0.75)], fill=WHITE)
+        top = [p(0.36, 0.22), p(0.64, 0.62)] if mark == "lock" else [p(0.5, 0.18), p(0.78, 0.58)]
+        pen.arc(top, 180, 360, fill=WHITE, width=w)
+        x = 0.36 if mark == "lock" else 0.5
+        pen.line([p(x + 0.02, 0.42), p(x + 0.02, 0.47)], fill=WHITE, width=w)
+        pen.line([p(0.62, 0.42), p(0.62, 0.47)], fill=WHITE, width=w)
+    elif mark == "arrow":
+        pen.line([p(0.25, 0.5), p(0.7, 0.5)], fill=WHITE, width=w)
+        pen.polygon([p(0.55, 0.3), p(0.78, 0.5), p(0.55, 0.7)], fill=WHITE)
+    elif mark == "roof":
+        pen.polygon([p(0.5, 0.2), p(0.8, 0.5), p(0.2, 0.5)], fill=WHITE)
+        pen.rectangle([p(0.3, 0.5), p(0.7, 0.75)], fill=WHITE)
+    elif mark == "check":
+        pen.line([p(0.28, 0.52), p(0.44, 0.68), p(0.72, 0.34)], fill=WHITE, width=w, joint="curve")
+    elif mark == "cross":
+        pen.rectangle([p(0.42, 0.22), p(0.58, 0.78)], fill=WHITE)
+        pen.rectangle([p(0.22, 0.42), p(0.78, 0.58)], fill=WHITE)
+    elif mark == "mute":
+        pen.polygon(
+            [p(0.25, 0.4), p(0.4, 0.4), p(0.55, 0.25), p(0.55, 0.75), p(0.4, 0.6), p(0.25, 0.6)],
+            fill=WHITE,
+        )
+        pen.line([p(0.62, 0.38), p(0.78, 0.62)], fill=WHITE, width=w // 2)
+        pen.line([p(0.78, 0.38), p(0.62, 0.62)], fill=WHITE, width=w // 2)
+    elif mark == "bang":
+        pen.rectangle([p(0.44, 0.2), p(0.56, 0.6)], fill=WHITE)
+        pen.ellipse([p(0.43, 0.67), p(0.57, 0.81)], fill=WHITE)
+    elif mark == "clock":
+        pen.ellipse([p(0.22, 0.22), p(0.78, 0.78)], outline=WHITE, width=w)
+        pen.line([p(0.5, 0.5), p(0.5, 0.32)], fill=WHITE, width=w)
+        pen.line([p(0.5, 0.5), p(0.64, 0.58)], fill=WHITE, width=w)
+    elif mark == "search":
+        pen.ellipse([p(0.22, 0.22), p(0.6, 0.6)], outline=WHITE, width=w)
+        pen.line([p(0.56, 0.56), p(0.78, 0.78)], fill=WHITE, width=int(w * 1.4))
+    else:  # dots
+        for x in (0.3, 0.5, 0.7):
+            pen.ellipse([p(x - 0.07, 0.43), p(x + 0.07, 0.57)], fill=WHITE)
+    return image.resize((size, size), Image.LANCZOS)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
+    for key, (colour, mark) in ALERTS.items():
+        draw_alert(colour, mark).save(OUT / f"alert-{key}.png", optimize=True)
     for size in (32, 180, 192, 512):
         draw(size, 0.86).save(OUT / f"icon-{size}.png", optimize=True)
     draw(512, 0.62).save(OUT / "maskable-512.png", optimize=True)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from server.alerts import Alert, raise_alert
+from server.alerts import Alert, AlertRecipient, Response, figures, raise_alert
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
@@ -180,7 +180,8 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
     known = set(
         await Alert.filter(id__in=[p.payload.alert_id for p in batch]).values_list("id", flat=True)
     )
-    schools = [school.name for school in await sender.user.schools.all()]
+    schools = await sender.user.schools.all()
+    names = [school.name for school in schools]
     for p in batch:
         if p.payload.alert_id in known:
             p.reject(_("This alert was already raised."))
@@ -191,7 +192,7 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
             for k in ("run_id", "checklist_id", "item_id")
             if (v := getattr(p.payload, k)) is not None
         }
-        where: dict[str, Any] = {"schools": schools, **p.payload.context}
+        where: dict[str, Any] = {"schools": names, **p.payload.context}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
         await raise_alert(
@@ -203,4 +204,53 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
             source=source,
             where=where,
             raised_at=p.occurred_at,
+            # The sender's schools (with the district staff who cover every school); a person
+            # of no school raises it for the whole organisation.
+            school_ids=[school.id for school in schools] or None,
         )
+
+
+class AlertAcknowledged(Payload):
+    alert_id: UUID
+    response: Response
+    position: Position | None = None
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+@event_type("alert.acknowledged", AlertAcknowledged)
+async def alert_acknowledged(batch: list[Pending], sender: Sender) -> None:
+    """ "I'm safe" / "Need help", from a notification's button or the alert page. The latest
+    answer stands; the first one counts for the acknowledgment figures."""
+    ids = {p.payload.alert_id for p in batch}
+    mine = {
+        r.alert_id: r
+        for r in await AlertRecipient.filter(
+            alert_id__in=ids,
+            user_id=sender.user.id,
+            alert__organisation_id=sender.user.organisation_id,
+        )
+    }
+    touched: dict[int, AlertRecipient] = {}
+    for p in batch:
+        recipient = mine.get(p.payload.alert_id)
+        if recipient is None:
+            p.reject(_("This alert was not sent to you."))
+            continue
+        if recipient.first_responded_at is None or p.occurred_at < recipient.first_responded_at:
+            recipient.first_responded_at = p.occurred_at
+        if recipient.responded_at is None or p.occurred_at >= recipient.responded_at:
+            recipient.responded_at = p.occurred_at
+            recipient.response = p.payload.response.value
+            if p.payload.position or p.payload.response == Response.SAFE:
+                position = p.payload.position
+                recipient.position = position.model_dump() if position else None
+            recipient.note = p.payload.note or recipient.note
+        touched[recipient.id] = recipient
+    for recipient in touched.values():
+        await recipient.save()
+    for alert in await Alert.filter(id__in={r.alert_id for r in touched.values()}):
+        firsts = await AlertRecipient.filter(
+            alert_id=alert.id, first_responded_at__isnull=False
+        ).values_list("first_responded_at", flat=True)
+        alert.figures = figures(alert, list(firsts))
+        await alert.save(update_fields=["figures"])

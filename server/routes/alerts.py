@@ -1,21 +1,42 @@
-"""The safety team's list of alerts raised in the field, newest first.
-
-Push delivery and acknowledgment come with the push issue; until then this is where a silent
-alert from the call script shows up, with who raised it and where."""
+"""The safety team's alerts: the list, the composer (preview, press-and-hold to send, five
+seconds to undo), and each alert's live page: who is safe, who needs help (and where), who has not
+answered, a re-send to those, and the acknowledgment figures."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.alerts import Alert
+from server import audit
+from server.alerts import (
+    KINDS,
+    Alert,
+    AlertRecipient,
+    Severity,
+    kind_of,
+    queue_deliveries,
+    raise_alert,
+    resolve_audience,
+)
 from server.auth import requires_role, signed_in_user
-from server.models import Role
+from server.forms import AlertForm, from_form, messages
+from server.i18n import gettext as _
+from server.models import Role, School, Site, User
+from server.push.models import Delivery, DeliveryStatus
+from server.push.payload import body, title
+from server.push.worker import wake
 from server.templating import render
 from server.tenancy import scoped
 
 LATEST = 100
+UNDO_SECONDS = 5
 
 
 @requires_role(Role.ADMIN, Role.SAFETY)
@@ -27,4 +48,241 @@ async def alerts_list(request: Request) -> Response:
     )
 
 
-routes = [Route("/admin/alerts", alerts_list, name="alerts")]
+async def _composer(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    user = signed_in_user(request)
+    context = {
+        "values": values,
+        "errors": errors,
+        "kinds": [k for k in KINDS.values() if k.composable],
+        "severities": list(Severity),
+        "schools": await scoped(School, user),
+        "sites": await scoped(Site, user),
+        "people": await scoped(User, user).filter(active=True),
+        "roles": list(Role),
+    }
+    return render(request, "admin/alert_new.html", context, status_code=status)
+
+
+def _values(form: Any) -> dict[str, Any]:
+    return {
+        key: form.getlist(key) if key in ("people", "roles") else form.get(key)
+        for key in AlertForm.model_fields
+    }
+
+
+async def _audience(user: User, data: AlertForm) -> dict[str, Any]:
+    """The form's audience as raise_alert's arguments; another organisation's ids are refused."""
+    if data.scope == "school":
+        if not await scoped(School, user).filter(id=data.school).exists():
+            raise ValueError("school")
+        return {"school_ids": [data.school]}
+    if data.scope == "site":
+        if not await scoped(Site, user).filter(id=data.site).exists():
+            raise ValueError("site")
+        return {"site_id": data.site}
+    if data.scope == "people":
+        found = await scoped(User, user).filter(id__in=data.people).count()
+        if found != len(set(data.people)):
+            raise ValueError("people")
+        return {"user_ids": sorted(set(data.people))}
+    return {}
+
+
+async def _checked(request: Request) -> tuple[AlertForm, dict[str, Any], dict[str, Any]]:
+    """The form, its values to re-show, and the audience; raises _Invalid with its errors."""
+    form = await request.form()
+    values = _values(form)
+    try:
+        data = from_form(AlertForm, form)
+    except ValidationError as error:
+        raise _Invalid(values, messages(error)) from None
+    try:
+        audience = await _audience(signed_in_user(request), data)
+    except ValueError as error:
+        raise _Invalid(values, {str(error): _("Choose one of the options.")}) from None
+    return data, values, audience
+
+
+class _Invalid(Exception):
+    def __init__(self, values: dict[str, Any], errors: dict[str, str]) -> None:
+        self.values, self.errors = values, errors
+
+
+def _draft(user: User, data: AlertForm) -> Alert:
+    """An unsaved alert, to preview exactly what people will see."""
+    return Alert(
+        id=uuid.uuid4(),
+        organisation_id=user.organisation_id,
+        raised_by_id=user.id,
+        kind=data.kind,
+        severity=data.severity or kind_of(data.kind).severity.value,
+        title=data.title if data.kind == "custom" else "",
+        message=data.message,
+        drill=data.drill,
+        raised_at=datetime.now(UTC),
+    )
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_new(request: Request) -> Response:
+    """GET: the composer. POST: the preview, with the press-and-hold button that sends."""
+    if request.method == "GET":
+        kind = request.query_params.get("kind", "")
+        return await _composer(request, {"kind": kind if kind in KINDS else "lockdown"}, {})
+    user = signed_in_user(request)
+    try:
+        data, values, audience = await _checked(request)
+    except _Invalid as invalid:
+        return await _composer(request, invalid.values, invalid.errors, status=422)
+    return await _preview(request, user, data, values, audience)
+
+
+async def _preview(
+    request: Request,
+    user: User,
+    data: AlertForm,
+    values: dict[str, Any],
+    audience: dict[str, Any],
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    draft = _draft(user, data)
+    people = await resolve_audience(
+        user.organisation_id, [r.value for r in data.roles], exclude=user.id, **audience
+    )
+    names = await User.filter(id__in=people[:12]).values_list("name", flat=True)
+    context = {
+        "alert": draft,
+        "title": title(draft),
+        "body": body(draft),
+        "kind": kind_of(draft.kind),
+        "values": values,
+        "count": len(people),
+        "names": names,
+        "error": error,
+    }
+    return render(request, "admin/alert_preview.html", context, status_code=status)
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_send(request: Request) -> Response:
+    user = signed_in_user(request)
+    try:
+        data, values, audience = await _checked(request)
+    except _Invalid as invalid:
+        return await _composer(request, invalid.values, invalid.errors, status=422)
+    if data.held != "yes":  # only the press-and-hold button sets it: no sending by a stray tap
+        message = _("Nothing was sent. Press and hold the button for 2 seconds to send.")
+        return await _preview(request, user, data, values, audience, message, status=422)
+    alert = await raise_alert(
+        organisation_id=user.organisation_id,
+        raised_by_id=user.id,
+        kind=data.kind,
+        notify=[r.value for r in data.roles],
+        raised_at=datetime.now(UTC),
+        drill=data.drill,
+        severity=data.severity,
+        title=data.title if data.kind == "custom" else "",
+        message=data.message,
+        source={"composer": True},
+        undo_seconds=UNDO_SECONDS,
+        **audience,
+    )
+    await audit.record(user, "alert.sent", alert, drill=alert.drill)
+    return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
+
+
+async def _alert_or_404(request: Request) -> Alert:
+    try:
+        alert_id = uuid.UUID(request.path_params["id"])
+    except ValueError:
+        raise HTTPException(404) from None
+    alert = await scoped(Alert, signed_in_user(request)).get_or_none(id=alert_id)
+    if alert is None:
+        raise HTTPException(404)
+    return alert
+
+
+async def live_context(alert: Alert) -> dict[str, Any]:
+    await alert.fetch_related("raised_by")
+    rows = await AlertRecipient.filter(alert_id=alert.id).prefetch_related("user")
+    rows = sorted(rows, key=lambda r: r.user.name)
+    counts: dict[str, int] = {}
+    for status in await Delivery.filter(alert_id=alert.id).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    now = datetime.now(UTC)
+    undo_left = (
+        (alert.send_after - now).total_seconds()
+        if alert.send_after and not alert.cancelled_at
+        else 0
+    )
+    return {
+        "alert": alert,
+        "title": title(alert),
+        "body": body(alert),
+        "kind": alert.info,
+        "safe": [r for r in rows if r.response == "safe"],
+        "help": [r for r in rows if r.response == "help"],
+        "waiting": [r for r in rows if r.response is None],
+        "deliveries": counts,
+        "undo_left": max(0, round(undo_left)),
+    }
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_live(request: Request) -> Response:
+    alert = await _alert_or_404(request)
+    context = {**await live_context(alert), "live_flash": request.session.pop("flash", None)}
+    return render(request, "admin/alert_live.html", context, fragment="admin/_alert_live.html")
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_undo(request: Request) -> Response:
+    alert = await _alert_or_404(request)
+    user = signed_in_user(request)
+    now = datetime.now(UTC)
+    if alert.cancelled_at is None and alert.send_after is not None and now < alert.send_after:
+        alert.cancelled_at = now
+        await alert.save(update_fields=["cancelled_at"])
+        await Delivery.filter(alert_id=alert.id, status=DeliveryStatus.PENDING.value).update(
+            status=DeliveryStatus.CANCELLED.value
+        )
+        await audit.record(user, "alert.undone", alert)
+        request.session["flash"] = _("Undone. Nobody was alerted.")
+    elif alert.cancelled_at is not None:
+        request.session["flash"] = _("This alert was already undone.")
+    else:
+        request.session["flash"] = _(
+            "Too late to undo: the alert has gone out. Send an all clear or a correction."
+        )
+    return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_resend(request: Request) -> Response:
+    """Send again, now, to everyone who has not answered."""
+    alert = await _alert_or_404(request)
+    if alert.cancelled_at is not None:
+        request.session["flash"] = _("This alert was undone; there is nothing to send again.")
+    else:
+        waiting = await AlertRecipient.filter(alert_id=alert.id, response__isnull=True).values_list(
+            "user_id", flat=True
+        )
+        phones = await queue_deliveries(alert, list(waiting), due_at=datetime.now(UTC))
+        wake()
+        request.session["flash"] = _(
+            "Sent again to %(people)s people who have not answered (%(phones)s phones)."
+        ) % {"people": len(waiting), "phones": phones}
+    return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
+
+
+routes = [
+    Route("/admin/alerts", alerts_list, name="alerts"),
+    Route("/admin/alerts/new", alert_new, methods=["GET", "POST"], name="alert_new"),
+    Route("/admin/alerts/send", alert_send, methods=["POST"], name="alert_send"),
+    Route("/admin/alerts/{id:str}", alert_live, name="alert_live"),
+    Route("/admin/alerts/{id:str}/undo", alert_undo, methods=["POST"], name="alert_undo"),
+    Route("/admin/alerts/{id:str}/resend", alert_resend, methods=["POST"], name="alert_resend"),
+]

@@ -19,7 +19,7 @@ from server.labels import EVENT_LABELS
 from server.settings import ROOT
 from server.templating import render
 
-SW_PARTS = ["precache.js", "routes.js", "sync.js"]
+SW_PARTS = ["precache.js", "routes.js", "sync.js", "push.js"]
 OFFLINE_URL = "/offline"
 THEME = "#0b4fa3"
 SHORTCUTS = ["threat-call", "bleeding-control", "report"]  # journeys a long press on the icon opens

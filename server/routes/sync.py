@@ -22,6 +22,7 @@ from server.events.models import Upload
 from server.events.registry import Sender
 from server.i18n import gettext as _
 from server.images import ImageRejected, reencode
+from server.push.worker import wake as wake_push_workers
 
 MAX_BATCH_EVENTS = 100
 MAX_BATCH_BYTES = 1_000_000
@@ -63,6 +64,7 @@ async def sync(request: Request) -> Response:
     user = signed_in_user(request)
     device_id, events = _batch(await read_body(request, MAX_BATCH_BYTES))
     results = await ingest(events, Sender(user, device_id, request.app.state))
+    wake_push_workers()  # committed: any alert in the batch goes out now, not at the next poll
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
 
 

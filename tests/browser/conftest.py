@@ -58,7 +58,12 @@ class LiveServer:
     def __init__(self, data_dir: Path, database_url: str) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "MUSTER_DATA_DIR": str(data_dir), "DATABASE_URL": database_url}
+        self.env = {
+            **os.environ,
+            "MUSTER_DATA_DIR": str(data_dir),
+            "DATABASE_URL": database_url,
+            "MUSTER_PUSH_WORKER": "1",
+        }
         self.log = (data_dir / "server.log").open("ab")
         self.process: subprocess.Popen | None = None
 

@@ -137,6 +137,12 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     page.wait_for_timeout(2300)
     page.mouse.up()
     expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert raised")
+    # No signal: said plainly and large, while it keeps trying.
+    not_sent = _item(page, "silent-alert").locator(".not-sent")
+    expect(not_sent).to_be_visible(timeout=10000)
+    expect(not_sent.locator(".not-sent-title")).to_have_text("NOT SENT: call 911")
+    expect(not_sent).to_have_attribute("role", "alert")
+    assert axe_violations(page) == []
 
     _item(page, "report-now").get_by_role("button", name="Done").click()
     page.locator("#run-complete").click()
@@ -149,6 +155,8 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     live_server.start()
     page.get_by_role("button", name="Send now").click()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
+    expect(_item(page, "silent-alert").locator(".not-sent")).to_be_hidden(timeout=10000)
+    expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert sent")
     runs = query(
         live_server, "select id, completed_at from checklist_run where checklist_id = 'threat-call'"
     )

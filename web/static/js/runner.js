@@ -5,6 +5,7 @@ import { holdToConfirm } from "./hold-button.js";
 import { journal, record, saveFile } from "./journal.js";
 import { shrink } from "./photo.js";
 import { formatDuration, foldRun, isAnswered, isShown, missingCritical, runsOf } from "./run-state.js";
+import { syncNow } from "./sync-status.js";
 
 const root = document.getElementById("runner");
 const $ = (selector, scope = root) => scope.querySelector(selector);
@@ -88,7 +89,9 @@ function paint(item, given) {
     $(".answer-shown", item.el).textContent = fill(msg.msgPosition,
       { lat: value.latitude.toFixed(5), lon: value.longitude.toFixed(5), acc: Math.round(value.accuracy) });
   }
-  if (item.kind === "action" && value) $(".answer-status", item.el).textContent = msg.msgSent;
+  if (item.kind === "action" && value && !item.el.dataset.delivery) {
+    $(".answer-status", item.el).textContent = msg.msgSent;
+  }
   if (item.kind === "photo" && value) $(".answer-status", item.el).textContent = msg.msgSaved;
 }
 
@@ -253,10 +256,59 @@ function locate(item) {
 
 async function raiseAlert(item, button) {
   const alertId = crypto.randomUUID();
-  await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
+  const event = await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
     notify: button.dataset.notify.split(","), run_id: run.id, checklist_id: msg.checklist,
     item_id: item.id, context: run.context });
+  watchAlert(item, event.id, Date.now());
   await answer(item, { alert_id: alertId });
+}
+
+// An alert is only help once it has left the phone. Until the server has it, say so plainly and
+// large ("NOT SENT: call 911"), and keep trying every few seconds instead of the usual back-off.
+const GRACE_MS = 3000;
+const RETRY_MS = 5000;
+
+function watchAlert(item, eventId, since) {
+  const box = $(".not-sent", item.el);
+  const status = $(".answer-status", item.el);
+  item.el.dataset.delivery = "waiting";
+  status.textContent = msg.msgSending;
+  let retry = null;
+  const check = async () => {
+    const waiting = (await self.MusterOutbox.outbox()).find((event) => event.id === eventId);
+    if (!waiting) {
+      item.el.dataset.delivery = "sent";
+      box.hidden = true;
+      status.textContent = msg.msgDelivered;
+      clearInterval(retry);
+      window.removeEventListener("outbox-changed", check);
+      return;
+    }
+    if (waiting.state === "rejected" || Date.now() - since > GRACE_MS) {
+      box.hidden = false;
+      $(".not-sent-reason", item.el).textContent = waiting.reason || "";
+      status.textContent = msg.msgSent;
+    }
+  };
+  window.addEventListener("outbox-changed", check);
+  retry = setInterval(() => { syncNow(); check(); }, RETRY_MS);
+  setTimeout(check, GRACE_MS + 100);
+  check();
+}
+
+// After a reload: alerts of this run still on the phone are watched again.
+async function watchUnsent() {
+  const raised = (await journal()).filter((event) => event.type === "alert.raised"
+    && event.payload.run_id === run.id);
+  for (const event of raised) {
+    const item = items.find((candidate) => candidate.id === event.payload.item_id);
+    if (!item) continue;
+    if (!event.sent) watchAlert(item, event.id, Date.parse(event.occurred_at));
+    else {
+      item.el.dataset.delivery = "sent";
+      $(".answer-status", item.el).textContent = msg.msgDelivered;
+    }
+  }
 }
 
 async function complete() {
@@ -334,11 +386,11 @@ async function main() {
   const done = new URLSearchParams(location.search).get("done");
   if (done) {
     const finished = runsOf(await journal(), msg.checklist).find((r) => r.id === done && r.completed);
-    if (finished) { summary(finished); setInterval(tick, 1000); return; }
+    if (finished) { summary(finished); watchUnsent(); setInterval(tick, 1000); return; }
   }
   wire();
   run = await load();
-  if (run) { show(); }
+  if (run) { show(); watchUnsent(); }
   else if (msg.context) {
     const form = $("#run-context");
     // A link may name the run's details (the trip page gives its trip): filled in, still editable.

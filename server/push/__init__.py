@@ -1,0 +1,1 @@
+"""Web Push: subscriptions, delivery rows, VAPID, encryption and the delivery worker."""

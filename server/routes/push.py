@@ -1,0 +1,155 @@
+"""Alerts on this phone: the opt-in screen, the subscription API, and the alert as its
+recipients see it (with "I'm safe" and "Need help")."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.alerts import Alert, AlertRecipient
+from server.auth import requires_role, signed_in_user
+from server.i18n import gettext as _
+from server.models import Role
+from server.push.models import PushSubscription
+from server.push.payload import body, title
+from server.push.vapid import b64url_decode
+from server.routes.sync import read_body
+from server.templating import render
+from server.tenancy import scoped
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class Keys(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    p256dh: Annotated[str, Field(min_length=80, max_length=128)]
+    auth: Annotated[str, Field(min_length=16, max_length=64)]
+
+    @field_validator("p256dh", "auth")
+    @classmethod
+    def base64url(cls, value: str) -> str:
+        try:
+            b64url_decode(value)
+        except ValueError:
+            raise ValueError("not base64url") from None
+        return value
+
+
+class SubscriptionIn(BaseModel):
+    """What ``PushSubscription.toJSON()`` gives, and the browser's user agent."""
+
+    model_config = ConfigDict(extra="ignore")
+    endpoint: Annotated[str, Field(max_length=1024)]
+    keys: Keys
+    user_agent: Annotated[str, Field(max_length=300)] = ""
+
+    @field_validator("endpoint")
+    @classmethod
+    def push_service(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value
+        if parts.scheme == "http" and parts.hostname in LOOPBACK:  # a push service on this machine
+            return value
+        raise ValueError("a push service's https URL")
+
+
+class EndpointIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    endpoint: Annotated[str, Field(max_length=1024)]
+
+
+def _json(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPException(400, _("Send the subscription as JSON.")) from None
+
+
+@requires_role()
+async def push_setup(request: Request) -> Response:
+    """Why alerts matter, then the button that asks the browser (and the way back out)."""
+    subscribed = await PushSubscription.filter(user_id=signed_in_user(request).id).count()
+    context = {"public_key": request.app.state.vapid.public_key, "subscribed": subscribed}
+    return render(request, "push_setup.html", context)
+
+
+@requires_role()
+async def push_subscribe(request: Request) -> Response:
+    user = signed_in_user(request)
+    try:
+        given = SubscriptionIn.model_validate(_json(await read_body(request, 8000)))
+    except ValidationError:
+        raise HTTPException(422, _("This is not a push subscription Muster can use.")) from None
+    fields = {
+        "organisation_id": user.organisation_id,
+        "user_id": user.id,
+        "p256dh": given.keys.p256dh,
+        "auth": given.keys.auth,
+        "user_agent": given.user_agent or request.headers.get("user-agent", "")[:300],
+    }
+    # One phone, one subscription: a phone that changes hands follows its new person.
+    existing = await PushSubscription.get_or_none(endpoint=given.endpoint)
+    if existing is not None:
+        await PushSubscription.filter(id=existing.id).update(**fields)
+        return JSONResponse({"status": "updated"})
+    await PushSubscription.create(endpoint=given.endpoint, **fields)
+    return JSONResponse({"status": "subscribed"}, status_code=201)
+
+
+@requires_role()
+async def push_unsubscribe(request: Request) -> Response:
+    user = signed_in_user(request)
+    try:
+        given = EndpointIn.model_validate(_json(await read_body(request, 4000)))
+    except ValidationError:
+        raise HTTPException(422, _("Say which subscription to remove.")) from None
+    removed = await PushSubscription.filter(endpoint=given.endpoint, user_id=user.id).delete()
+    return JSONResponse({"status": "removed" if removed else "unknown"})
+
+
+@requires_role()
+async def alert_view(request: Request) -> Response:
+    """The alert for the people it went to (what a notification's tap opens)."""
+    user = signed_in_user(request)
+    try:
+        alert_id = uuid.UUID(request.path_params["id"])
+    except ValueError:
+        raise HTTPException(404) from None
+    alert = await scoped(Alert, user).prefetch_related("raised_by").get_or_none(id=alert_id)
+    mine = await AlertRecipient.get_or_none(alert_id=alert_id, user_id=user.id) if alert else None
+    allowed = mine is not None or (
+        alert is not None
+        and (alert.raised_by_id == user.id or user.has_role(Role.ADMIN, Role.SAFETY))
+    )
+    if alert is None or not allowed:
+        raise HTTPException(404)
+    context = {
+        "alert": alert,
+        "title": title(alert),
+        "body": body(alert),
+        "kind": alert.info,
+        "mine": mine,
+    }
+    return render(request, "alert.html", context)
+
+
+routes = [
+    Route("/alerts/setup", push_setup, name="push_setup"),
+    Route("/alerts/{id:str}", alert_view, name="alert_view"),
+    Route("/api/push/subscriptions", push_subscribe, methods=["POST"], name="push_subscribe"),
+    Route(
+        "/api/push/subscriptions/delete",
+        push_unsubscribe,
+        methods=["POST"],
+        name="push_unsubscribe",
+    ),
+]

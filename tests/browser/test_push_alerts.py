@@ -1,0 +1,207 @@
+"""Push in Chromium: the composer's press-and-hold and undo, a push delivered to the service
+worker through DevTools (``ServiceWorker.deliverPushMessage``) shown as a notification, and its
+"I'm safe" button answered offline first, then synced."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import axe_violations
+from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+
+pytestmark = pytest.mark.browser
+
+
+def hold(page: Page, locator, ms: int = 2600) -> None:
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(ms)
+    page.mouse.up()
+
+
+def compose(page: Page, live_server, message: str, drill: bool = True) -> None:
+    """As the safety lead: a lockdown for Lincoln Elementary's teachers, up to the preview."""
+    page.goto(f"{live_server.url}/admin/alerts/new")
+    assert axe_violations(page) == []
+    page.get_by_role("radio", name=re.compile("^Lockdown")).check()
+    if drill:
+        page.get_by_label("This is a drill").check()
+    page.get_by_label(re.compile("^Message")).fill(message)
+    page.get_by_role("radio", name="One school").check()
+    page.get_by_label("School", exact=True).select_option(label="Lincoln Elementary")
+    page.get_by_role("checkbox", name="Teacher / staff").check()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before sending")
+
+
+def poll(page: Page, script: str, within_s: float = 15):
+    """The script's first non-empty answer (an async predicate can't go to wait_for_function:
+    it takes the promise itself for the answer)."""
+    deadline = time.monotonic() + within_s
+    while True:
+        answer = page.evaluate(script)
+        if answer or time.monotonic() > deadline:
+            return answer
+        page.wait_for_timeout(100)
+
+
+def alert_id(live_server, message: str) -> str:
+    rows = query(live_server, f"select cast(id as text) from alert where message = '{message}'")
+    assert len(rows) == 1, rows
+    return rows[0][0]
+
+
+def test_sending_needs_a_hold_and_can_be_undone(page: Page, live_server):
+    sign_in(page, live_server, "safety@demo.muster.test")
+    compose(page, live_server, "Undo me")
+    expect(page.locator(".alert-banner .alert-title")).to_have_text("DRILL: Lockdown")
+    expect(page.locator(".alert-banner .drill-flag")).to_have_text("DRILL")
+    assert axe_violations(page) == []
+    send = page.locator("#alert-send [data-hold]")
+    send.click()  # a tap sends nothing
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before sending")
+    assert query(live_server, "select count(*) from alert where message = 'Undo me'") == [(0,)]
+
+    hold(page, send)
+    expect(page.locator("#undo-form")).to_be_visible(timeout=15000)
+    expect(page.locator("#undo-text")).to_have_text(re.compile(r"Sending in [1-5] s\."))
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator(".flash")).to_have_text("Undone. Nobody was alerted.")
+    expect(page.locator("#alert-live")).to_contain_text("Undone: this alert was not sent.")
+    found = query(live_server, "select cancelled_at from alert where message = 'Undo me'")
+    assert found[0][0] is not None
+
+
+def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_server):
+    # The safety lead sends a drill lockdown to Lincoln's teachers and watches the live page.
+    lead = browser.new_context(**PHONE)
+    lead_page = lead.new_page()
+    sign_in(lead_page, live_server, "safety@demo.muster.test")
+    compose(lead_page, live_server, "Drill: lock your doors")
+    hold(lead_page, lead_page.locator("#alert-send [data-hold]"))
+    expect(lead_page.locator("#alert-live")).to_be_visible(timeout=15000)
+    expect(lead_page.locator(".count-waiting strong")).to_have_text("1")  # the teacher
+    the_alert = alert_id(live_server, "Drill: lock your doors")
+
+    # The teacher's phone: the service worker is the push handler.
+    phone = browser.new_context(**PHONE, permissions=["notifications"])
+    page = phone.new_page()
+    cdp = phone.new_cdp_session(page)
+    registrations: dict[str, str] = {}  # scope -> id of the live registration
+
+    def registered(event: dict) -> None:
+        for r in event["registrations"]:
+            if r["isDeleted"]:
+                registrations.pop(r["scopeURL"], None)
+            else:
+                registrations[r["scopeURL"]] = r["registrationId"]
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", registered)
+    cdp.send("ServiceWorker.enable")
+    sign_in(page, live_server, "staff@demo.muster.test")
+    wait_for_offline_cache(page)
+    user_id = int(page.locator("body").get_attribute("data-user-id"))
+    phone.set_offline(True)
+
+    # What the delivery worker sends (tests/test_push.py checks the real, decrypted one).
+    message = {
+        "alert": the_alert,
+        "user": user_id,
+        "kind": "lockdown",
+        "severity": "emergency",
+        "drill": True,
+        "title": "DRILL: Lockdown",
+        "body": "This is a drill. Drill: lock your doors",
+        "at": "2026-11-29T10:00:00+00:00",
+        "icon": "",
+        "badge": "",
+        "vibrate": [600, 200, 600, 200, 600],
+        "url": f"/alerts/{the_alert}",
+        "actions": [
+            {"action": "safe", "title": "I'm safe"},
+            {"action": "help", "title": "Need help"},
+        ],
+    }
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations[f"{live_server.url}/"],
+            "data": json.dumps(message),
+        },
+    )
+    shown = poll(
+        page,
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            return (await registration.getNotifications()).map((n) => ({title: n.title,
+                body: n.body, tag: n.tag, actions: n.actions.map((a) => a.title), data: n.data}));
+        }""",
+    )
+    assert shown == [
+        {
+            "title": "DRILL: Lockdown",
+            "body": "This is a drill. Drill: lock your doors",
+            "tag": f"alert-{the_alert}",
+            "actions": ["I'm safe", "Need help"],
+            "data": {
+                "alert": the_alert,
+                "user": user_id,
+                "url": f"/alerts/{the_alert}",
+                "drill": True,
+            },
+        }
+    ]
+
+    # "I'm safe" pressed on the notification, with no signal: the service worker's own handler.
+    [worker] = phone.service_workers
+    worker.evaluate(
+        """async () => {
+            const [notification] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent("notificationclick",
+                {notification, action: "safe"}));
+        }"""
+    )
+    waiting = poll(
+        page,
+        """async () => (await MusterOutbox.outbox())
+            .filter((e) => e.type === "alert.acknowledged")
+            .map((e) => [e.payload, e.by, e.state])""",
+    )
+    assert waiting == [[{"alert_id": the_alert, "response": "safe"}, user_id, "pending"]]
+    answered = f"select response from alert_recipient where cast(alert_id as text) = '{the_alert}'"
+    assert query(live_server, answered) == [(None,)]
+
+    phone.set_offline(False)  # the signal is back: the page's sync loop sends it
+    deadline = time.monotonic() + 20
+    while query(live_server, answered) != [("safe",)] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert query(live_server, answered) == [("safe",)]
+    expect(lead_page.locator(".count-safe strong")).to_have_text("1", timeout=15000)
+    expect(lead_page.locator("#safe")).to_contain_text("Tess Teacher")
+
+    # The alert page (what a tap opens) shows the answer given and says DRILL.
+    page.goto(f"{live_server.url}/alerts/{the_alert}")
+    expect(page.locator(".drill-flag")).to_have_text("DRILL")
+    expect(page.get_by_role("button", name="I'm safe")).to_have_attribute("aria-pressed", "true")
+    assert axe_violations(page) == []
+    lead.close()
+    phone.close()
+
+
+def test_the_alerts_setup_page_explains_and_says_when_push_cannot_work(page: Page, live_server):
+    sign_in(page, live_server, "driver@demo.muster.test")
+    expect(page.locator("#push-optin")).to_be_visible()  # after sign-in, the home offers it
+    page.get_by_role("link", name="Set up alerts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts on this phone")
+    expect(page.get_by_role("button", name="Turn on alerts")).to_be_visible()
+    assert axe_violations(page) == []

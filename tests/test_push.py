@@ -1,0 +1,240 @@
+"""Push delivery against a local push service that checks what a real one checks (VAPID JWT
+signature and claims, headers) and decrypts every message with the phone's own keys."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from server.alerts import raise_alert
+from server.push.models import Delivery, PushSubscription
+from server.push.vapid import VapidSigner
+from server.push.worker import DeliveryWorker
+from tests.push_receiver import Device, PushService
+
+
+@pytest.fixture
+def service(app):
+    receiver = PushService(vapid_public_key=app.state.vapid.public_key).start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+async def worker(settings):
+    async with DeliveryWorker(settings, retry_base=0.02, retry_cap=0.2) as running:
+        yield running
+
+
+async def subscribe(client, device: Device, user_agent: str = "Phone/1.0"):
+    return await client.http.post(
+        "/api/push/subscriptions",
+        json={**device.subscription(), "user_agent": user_agent},
+        headers={"X-CSRF-Token": client.csrf},
+    )
+
+
+async def alert(org, kind="lockdown", sender="admin", **kwargs):
+    return await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users[sender].id,
+        kind=kind,
+        notify=kwargs.pop("notify", []),
+        raised_at=datetime.now(UTC),
+        **kwargs,
+    )
+
+
+async def test_a_phone_subscribes_and_unsubscribes(as_role, org, service):
+    staff = await as_role("staff")
+    phone = service.device()
+    response = await subscribe(staff, phone)
+    assert response.status_code == 201
+    stored = await PushSubscription.get(endpoint=phone.endpoint)
+    assert (stored.user_id, stored.p256dh, stored.user_agent) == (
+        org.users["staff"].id,
+        phone.p256dh,
+        "Phone/1.0",
+    )
+    # The same phone, signed in as someone else, follows its new person.
+    driver = await as_role("driver")
+    assert (await subscribe(driver, phone)).json() == {"status": "updated"}
+    assert (await PushSubscription.get(endpoint=phone.endpoint)).user_id == org.users["driver"].id
+    removed = await driver.http.post(
+        "/api/push/subscriptions/delete",
+        json={"endpoint": phone.endpoint},
+        headers={"X-CSRF-Token": driver.csrf},
+    )
+    assert removed.json() == {"status": "removed"}
+    assert not await PushSubscription.filter(endpoint=phone.endpoint).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"endpoint": "http://push.example.com/x", "keys": {"p256dh": "a", "auth": "b"}}',
+        b'{"endpoint": "https://push.example.com/x"}',
+        b'{"endpoint": "https://push.example.com/x", "keys": {"p256dh": "' + b"A" * 87 + b'!"}}',
+    ],
+)
+async def test_a_bad_subscription_is_refused_with_a_reason(as_role, body):
+    staff = await as_role("staff")
+    response = await staff.http.post(
+        "/api/push/subscriptions",
+        content=body,
+        headers={"X-CSRF-Token": staff.csrf, "Content-Type": "application/json"},
+    )
+    assert response.status_code in (400, 422)
+    assert "subscription" in response.text
+
+
+async def test_an_alert_reaches_every_phone_of_its_audience_decrypted(
+    as_role, org, service, worker, settings
+):
+    phones = {role: service.device() for role in ("staff", "driver", "office")}
+    second_staff_phone = service.device()
+    for role, phone in phones.items():
+        assert (await subscribe(await as_role(role), phone)).status_code == 201
+    assert (await subscribe(await as_role("staff"), second_staff_phone)).status_code == 201
+    admin_phone = service.device()
+    await subscribe(await as_role("admin"), admin_phone)  # the sender's own phone
+
+    sent = await alert(org, notify=["staff", "office"], message="Intruder near the gym")
+    assert await Delivery.filter(alert_id=sent.id).count() == 3  # written with the alert
+    await worker.run_until_idle([sent.id])
+
+    assert service.refused == []
+    for phone in (phones["staff"], second_staff_phone, phones["office"]):
+        [message] = service.received[phone.token]
+        assert message.payload["title"] == "Lockdown"
+        assert message.payload["body"] == "Intruder near the gym"
+        assert message.payload["alert"] == str(sent.id)
+        assert [a["action"] for a in message.payload["actions"]] == ["safe", "help"]
+        assert message.payload["vibrate"] == [600, 200, 600, 200, 600]
+        assert message.payload["icon"].endswith("/icons/alert-lockdown.png") or (
+            message.payload["icon"] == ""
+        )
+        assert (message.urgency, message.ttl) == ("high", 4 * 3600)
+        assert message.claims["sub"] == settings.vapid_contact
+        assert message.claims["aud"] == service.origin  # the port included
+    assert service.received[phones["staff"].token][0].payload["user"] == org.users["staff"].id
+    assert service.received[phones["driver"].token] == []  # not a role it was for
+    assert service.received[admin_phone.token] == []  # never to the sender
+    statuses = await Delivery.filter(alert_id=sent.id).values_list("status", flat=True)
+    assert statuses == ["sent"] * 3
+    stored = await PushSubscription.get(endpoint=phones["office"].endpoint)
+    assert stored.last_success_at is not None
+
+
+async def test_a_spanish_speaker_gets_the_alert_in_spanish(as_role, org, service, worker):
+    office = org.users["office"]
+    office.locale = "es"
+    await office.save()
+    phone = service.device()
+    await subscribe(await as_role("office"), phone)
+    sent = await alert(org, kind="evacuate", notify=["office"], drill=True)
+    await worker.run_until_idle([sent.id])
+    [message] = service.payloads(phone)
+    assert message["title"] == "SIMULACRO: Evacuar"
+    assert message["body"].startswith("Esto es un simulacro.")
+
+
+async def test_429_and_500_are_retried_until_delivered(as_role, org, service, worker):
+    phone = service.device()
+    await subscribe(await as_role("driver"), phone)
+    service.answer_first(phone, 429, 500, 503)
+    sent = await alert(org, kind="secure", notify=["driver"])
+    await worker.run_until_idle([sent.id])
+    assert service.attempts[phone.token] == 4
+    assert len(service.payloads(phone)) == 1
+    delivery = await Delivery.get(alert_id=sent.id)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("sent", 4, 201)
+
+
+async def test_a_subscription_the_push_service_calls_gone_is_deleted(as_role, org, service, worker):
+    phone = service.device()
+    await subscribe(await as_role("driver"), phone)
+    service.forget(phone)
+    sent = await alert(org, kind="hold", notify=["driver"])
+    await worker.run_until_idle([sent.id])
+    delivery = await Delivery.get(alert_id=sent.id)
+    assert (delivery.status, delivery.response_code, delivery.subscription_id) == (
+        "gone",
+        410,
+        None,
+    )
+    assert not await PushSubscription.filter(endpoint=phone.endpoint).exists()
+
+
+async def test_an_unreachable_push_service_is_retried_then_given_up(
+    as_role, org, settings, service
+):
+    phone = service.device()
+    await subscribe(await as_role("driver"), phone)
+    service.stop()  # nothing listens on its port any more: connection refused
+    sent = await alert(org, kind="shelter", notify=["driver"])
+    async with DeliveryWorker(settings, retry_base=0.01, max_attempts=3) as worker:
+        await worker.run_until_idle([sent.id])
+    delivery = await Delivery.get(alert_id=sent.id)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 3, None)
+    assert "ClientConnectorError" in delivery.error
+    assert await PushSubscription.filter(endpoint=phone.endpoint).exists()  # not its fault
+    service.start = lambda: service  # the fixture's stop() runs once more; harmless
+
+
+async def test_two_workers_share_the_work_and_never_send_twice(
+    as_role, org, settings, app, make_client
+):
+    """Two workers on one database (on PostgreSQL: two connections, FOR UPDATE SKIP LOCKED)."""
+    service = PushService(vapid_public_key=app.state.vapid.public_key, delay=0.01).start()
+    try:
+        phones = [service.device() for _ in range(120)]
+        staff = await as_role("staff")
+        for phone in phones:
+            await subscribe(staff, phone)
+        sent = await alert(org, kind="lockdown", notify=["staff"])
+        options = {"batch": 10, "concurrency": 8, "retry_base": 0.02}
+        async with (
+            DeliveryWorker(settings, **options) as first,
+            DeliveryWorker(settings, **options) as second,
+        ):
+            await asyncio.gather(first.run_until_idle([sent.id]), second.run_until_idle([sent.id]))
+        assert service.refused == []
+        assert sorted(len(service.payloads(phone)) for phone in phones) == [1] * 120
+        assert first.sent + second.sent == 120
+        assert first.sent > 0 and second.sent > 0, (first.sent, second.sent)
+        statuses = await Delivery.filter(alert_id=sent.id).values_list("status", flat=True)
+        assert statuses == ["sent"] * 120
+    finally:
+        service.stop()
+
+
+def test_the_vapid_token_is_signed_once_per_push_service_and_renewed_near_expiry(settings):
+    signer = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
+    now = 1_800_000_000.0
+    one = signer.authorization("https://fcm.example.com/send/abc", now)
+    assert signer.authorization("https://fcm.example.com/send/def", now + 60) == one
+    other = signer.authorization("https://push.example.net:8443/x", now + 60)
+    assert other != one
+    later = signer.authorization("https://fcm.example.com/send/abc", now + 11.5 * 3600)
+    assert later != one  # under an hour left: signed afresh
+
+
+async def test_a_subscription_with_unusable_keys_fails_alone(as_role, org, service, worker):
+    good = service.device()
+    await subscribe(await as_role("driver"), good)
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["office"],
+        endpoint=f"{service.origin}/push/not-a-browser",
+        p256dh="B" * 87,  # not a point on the curve
+        auth="A" * 22,
+    )
+    sent = await alert(org, kind="hold", notify=["driver", "office"])
+    await worker.run_until_idle([sent.id])
+    assert len(service.payloads(good)) == 1
+    bad = await Delivery.get(alert_id=sent.id, user_id=org.users["office"].id)
+    assert bad.status == "failed" and "unusable subscription keys" in bad.error
