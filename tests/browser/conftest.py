@@ -195,14 +195,20 @@ def wait_for_offline_cache(
     page, minimum: int = 3, timeout_ms: int = 20000, paths: tuple[str, ...] = ()
 ) -> None:
     """Until the service worker controls the page and has kept the person's pages (at least
-    ``minimum`` of them, and each of ``paths`` when given)."""
-    page.wait_for_function(
+    ``minimum`` of them, and each of ``paths`` when given).
+
+    Polled with ``evaluate``: ``wait_for_function`` takes an async predicate's promise itself
+    for a truthy answer and returns at once."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(
         """async ([minimum, paths]) => {
             if (!navigator.serviceWorker.controller) return false;
             const cache = await caches.open("muster-pages");
             const kept = (await cache.keys()).map((request) => new URL(request.url).pathname);
             return kept.length >= minimum && paths.every((path) => kept.includes(path));
         }""",
-        arg=[minimum, list(paths)],
-        timeout=timeout_ms,
-    )
+        [minimum, list(paths)],
+    ):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the service worker did not keep {minimum} pages {paths}")
+        page.wait_for_timeout(100)
