@@ -16,7 +16,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from PIL import Image
 
-from server.alerts import Alert
+from server.alerts import Alert, AlertRecipient
 from server.models import AuditLog, Site, SiteKind
 from server.reports.geocode import make_geocoder, name_places_once
 from server.reports.models import Report, ReportLink
@@ -91,6 +91,9 @@ async def test_a_report_near_a_campus_alerts_its_school(as_role, org):
     assert alert.source == {"report_id": near["payload"]["report_id"]}
     assert alert.where["schools"] == [org.school.name] and alert.where["bearing"] == "E"
     assert set(alert.notify) == {"safety", "admin"}
+    assert alert.audience.get("school_ids") == [org.school.id]
+    told = set(await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    assert told == {org.users["safety"].id, org.users["admin"].id}  # that school's team only
     listing = await (await as_role("safety")).get("/admin/alerts")
     assert "Suspicious report near a school" in listing.text
     assert f"400 m E of {org.site.name}" in listing.text

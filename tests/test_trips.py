@@ -79,6 +79,7 @@ async def test_a_late_departure_raises_one_overdue_alert_after_the_grace_period(
     assert alert.notify == ["safety", "admin"]
     assert alert.where["trip"] == trip.name and alert.where["schools"] == [org.school.name]
     assert alert.source["school_id"] == org.school.id and alert.source["expected"] == "departed"
+    assert alert.trip_id == trip.id and alert.audience["school_ids"] == [org.school.id]
 
     for minutes in (32, 45, 90):  # still late: not raised again
         await check_trips(T0 + timedelta(minutes=minutes))

@@ -175,6 +175,7 @@ async def _alert_if_near_campus(
         raised_by_id=user.id,
         kind="suspicious-report",
         notify=[Role.SAFETY.value, Role.ADMIN.value],
+        school_ids=[school.id] if school else None,
         raised_at=report.seen_at,
         source={"report_id": str(report.id)},
         where={

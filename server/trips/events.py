@@ -191,6 +191,8 @@ async def student_lost(batch: list[Pending], sender: Sender) -> None:
             raised_by_id=sender.user.id,
             kind="lost-student",
             notify=NOTIFY,
+            school_ids=[trip.school_id],
+            trip_id=trip.id,
             raised_at=p.occurred_at,
             source=trip_source(trip, lost_id=str(lost.lost_id), stage="countdown-started"),
             where=where,

@@ -64,6 +64,8 @@ async def check_overdue(now: datetime) -> list[Alert]:
                     raised_by_id=trip.created_by_id,
                     kind="trip-overdue",
                     notify=NOTIFY,
+                    school_ids=[trip.school_id],
+                    trip_id=trip.id,
                     raised_at=now,
                     source=trip_source(
                         trip, expected=awaited.key, due_at=awaited.due_at.isoformat()
@@ -100,6 +102,8 @@ async def check_countdowns(now: datetime) -> list[Alert]:
                     raised_by_id=lost.user_id,
                     kind="lost-student",
                     notify=NOTIFY,
+                    school_ids=[trip.school_id],
+                    trip_id=trip.id,
                     raised_at=now,
                     source=trip_source(trip, lost_id=str(lost.id), stage="countdown-ended"),
                     where=trip_where(

@@ -6,27 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in
+from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
 MUSEUM = {"latitude": 38.5844, "longitude": -121.5051, "accuracy": 15}
-
-
-def _kept(page: Page, paths: list[str]) -> None:
-    """Until the service worker controls the page and keeps these pages."""
-    page.wait_for_function(
-        """async (paths) => {
-            if (!navigator.serviceWorker.controller) return false;
-            const cache = await caches.open("muster-pages");
-            const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
-            return paths.every((p) => kept.includes(p));
-        }""",
-        arg=paths,
-        timeout=20000,
-    )
 
 
 def _count(server, sql: str) -> int:
@@ -45,7 +31,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     trip_id = int(page.locator("#trip").get_attribute("data-trip"))
     assert axe_violations(page) == []
     base = f"/trips/{trip_id}"
-    _kept(page, [base, f"{base}/headcount", f"{base}/roster"])
+    wait_for_offline_cache(page, minimum=1, paths=(base, f"{base}/headcount", f"{base}/roster"))
 
     page.get_by_role("link", name="Roster", exact=True).click()
     allergy = page.locator(".roster details", has_text="Ana Ruiz")
