@@ -26,6 +26,19 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
     )
 
 
+def encrypt_all(jobs: list[tuple[bytes, str, str]]) -> list[bytes | str]:
+    """Bodies for many subscriptions: (payload, p256dh, auth) each. Where a subscription's keys
+    are unusable (no browser made them) its place holds the reason instead. Picklable both ways,
+    so a helper process can do it (``server/push/cipher.py``)."""
+    bodies: list[bytes | str] = []
+    for payload, p256dh, auth in jobs:
+        try:
+            bodies.append(encrypt(payload, p256dh, auth))
+        except ValueError as error:
+            bodies.append(f"unusable subscription keys: {error}"[:200])
+    return bodies
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: int | None  # the push service's answer; None when it could not be reached

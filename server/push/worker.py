@@ -31,9 +31,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.alerts import PUSH_HEADERS, Alert, Severity
+from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import encode, notification
-from server.push.send import Outcome, encrypt, new_client, post
+from server.push.send import Outcome, new_client, post
 from server.push.vapid import VapidSigner
 from server.settings import Settings
 
@@ -102,6 +103,7 @@ class DeliveryWorker:
     # -- life ---------------------------------------------------------------------------------
     async def __aenter__(self) -> DeliveryWorker:
         self.client = new_client(self.concurrency)
+        await warm_up()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -234,11 +236,12 @@ class DeliveryWorker:
         # A fixed set of senders takes the next message as each finishes: no task and no wait on
         # a semaphore per message. Two claims are in flight at a time, so half the connections
         # each.
-        queue = iter(jobs)
+        bodies = await encrypt_many([(payload, r["p256dh"], r["auth"]) for r, _, payload in jobs])
+        queue = iter(zip(jobs, bodies, strict=True))
 
         async def sender() -> None:
-            for row, alert, payload in queue:
-                outcomes.append(await self._send_one(row, alert, payload))
+            for (row, alert, _payload), body in queue:
+                outcomes.append(await self._send_one(row, alert, body))
 
         senders = max(1, min(len(jobs), self.concurrency // 2))
         await asyncio.gather(*(sender() for _ in range(senders)))
@@ -253,13 +256,11 @@ class DeliveryWorker:
         return {name: self.icon_url(name) for name in names}
 
     async def _send_one(
-        self, row: dict[str, Any], alert: Alert, payload: bytes
+        self, row: dict[str, Any], alert: Alert, body: bytes | str
     ) -> tuple[dict[str, Any], Outcome]:
+        if isinstance(body, str):  # keys no browser made: this subscription can never work
+            return row, Outcome(400, body)
         urgency, ttl = PUSH_HEADERS[Severity(alert.severity)]
-        try:
-            body = encrypt(payload, row["p256dh"], row["auth"])
-        except ValueError as error:  # keys no browser made: this subscription can never work
-            return row, Outcome(400, f"unusable subscription keys: {error}"[:200])
         assert self.client is not None, "use the worker inside `async with` or start() it"
         outcome = await post(
             self.client,
