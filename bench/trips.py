@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.sync import fresh_postgres  # noqa: E402 - after the path is set
+
 INTERVAL = 60.0  # MUSTER_TRIP_WATCH_SECONDS' default
 
 
@@ -85,18 +87,6 @@ async def measure(database_url: str, count: int) -> tuple[float, float, int]:
         await Tortoise.close_connections()
 
 
-async def postgres_db(server: str, name: str, drop: bool = False) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{server}/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
 def one(label: str, url: str, count: int) -> float:
     """Measure one database in its own process (Tortoise keeps per-process state)."""
     done = subprocess.run(
@@ -128,14 +118,14 @@ def main() -> None:
     targets = [("sqlite", f"sqlite://{data / 'bench.sqlite3'}")]
     name = f"muster_bench_trips_{uuid.uuid4().hex[:8]}"
     if args.postgres:
-        asyncio.run(postgres_db(args.postgres, name))
+        asyncio.run(fresh_postgres(args.postgres, name))
         targets.append(("postgres", f"{args.postgres.replace('postgresql', 'postgres', 1)}/{name}"))
     print(f"trips: {args.trips}")
     try:
         slowest = max(one(label, url, args.trips) for label, url in targets)
     finally:
         if args.postgres:
-            asyncio.run(postgres_db(args.postgres, name, drop=True))
+            asyncio.run(fresh_postgres(args.postgres, name, drop=True))
     print(f"watch_interval_s: {INTERVAL:.0f}")
     print(f"ratio: {INTERVAL / slowest:.1f}")
 

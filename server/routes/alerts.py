@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -33,7 +32,7 @@ from server.push.models import Delivery, DeliveryStatus
 from server.push.payload import body, title
 from server.push.worker import wake
 from server.templating import render
-from server.tenancy import scoped
+from server.tenancy import get_by_uuid_or_404, scoped
 
 LATEST = 100
 UNDO_SECONDS = 5
@@ -195,14 +194,7 @@ async def alert_send(request: Request) -> Response:
 
 
 async def _alert_or_404(request: Request) -> Alert:
-    try:
-        alert_id = uuid.UUID(request.path_params["id"])
-    except ValueError:
-        raise HTTPException(404) from None
-    alert = await scoped(Alert, signed_in_user(request)).get_or_none(id=alert_id)
-    if alert is None:
-        raise HTTPException(404)
-    return alert
+    return await get_by_uuid_or_404(Alert, signed_in_user(request), request.path_params["id"])
 
 
 async def live_context(alert: Alert) -> dict[str, Any]:

@@ -4,7 +4,6 @@ recipients see it (with "I'm safe" and "Need help")."""
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from server.push.payload import body, title
 from server.push.vapid import b64url_decode
 from server.routes.sync import read_body
 from server.templating import render
-from server.tenancy import scoped
+from server.tenancy import get_by_uuid_or_404
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -120,18 +119,12 @@ async def push_unsubscribe(request: Request) -> Response:
 async def alert_view(request: Request) -> Response:
     """The alert for the people it went to (what a notification's tap opens)."""
     user = signed_in_user(request)
-    try:
-        alert_id = uuid.UUID(request.path_params["id"])
-    except ValueError:
-        raise HTTPException(404) from None
-    alert = await scoped(Alert, user).prefetch_related("raised_by").get_or_none(id=alert_id)
-    mine = await AlertRecipient.get_or_none(alert_id=alert_id, user_id=user.id) if alert else None
-    allowed = mine is not None or (
-        alert is not None
-        and (alert.raised_by_id == user.id or user.has_role(Role.ADMIN, Role.SAFETY))
-    )
-    if alert is None or not allowed:
+    alert = await get_by_uuid_or_404(Alert, user, request.path_params["id"])
+    mine = await AlertRecipient.get_or_none(alert_id=alert.id, user_id=user.id)
+    allowed = mine is not None or alert.raised_by_id == user.id
+    if not (allowed or user.has_role(Role.ADMIN, Role.SAFETY)):
         raise HTTPException(404)
+    await alert.fetch_related("raised_by")
     context = {
         "alert": alert,
         "title": title(alert),
