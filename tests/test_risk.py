@@ -154,3 +154,20 @@ async def test_a_plan_with_no_hazards_cannot_be_submitted(org, as_role):
 async def test_drivers_and_the_office_do_not_see_risk_plans(as_role):
     for role in ("driver", "office"):
         assert (await (await as_role(role)).get("/risk-plans")).status_code == 403
+
+
+async def test_a_hazard_scored_off_the_grid_is_refused_and_marked(org, as_role):
+    staff = await as_role("staff")
+    hazard = {
+        "description": "Crowd at the gate",
+        "likelihood": "6",
+        "impact": "2",
+        "residual_likelihood": "1",
+        "residual_impact": "0",
+    }
+    response = await staff.post(f"/risk-plans/{org.plan.id}/hazards", hazard)
+    assert response.status_code == 422
+    page = html(response)
+    assert page.select_one("#likelihood-error") and page.select_one("#residual_impact-error")
+    assert page.select_one("#impact-error") is None
+    assert page.select_one("#description")["value"] == "Crowd at the gate"  # nothing typed is lost
