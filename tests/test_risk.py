@@ -3,12 +3,15 @@ approval workflow's permissions."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from server.risk.models import Hazard, PlanStatus, RiskPlan
 from server.risk.scoring import Band, Bands, heat_map, score
 from server.trips.service import policy_for
 from tests.conftest import html
+from tests.test_sync import event, send
 
 
 def test_scores_fall_into_the_default_bands():
@@ -171,3 +174,34 @@ async def test_a_hazard_scored_off_the_grid_is_refused_and_marked(org, as_role):
     assert page.select_one("#likelihood-error") and page.select_one("#residual_impact-error")
     assert page.select_one("#impact-error") is None
     assert page.select_one("#description")["value"] == "Crowd at the gate"  # nothing typed is lost
+
+
+async def test_thunder_heard_restarts_the_lightning_wait_and_an_older_one_changes_nothing(
+    org, other_org, as_role
+):
+    staff = await as_role("staff")
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    def thunder(plan_id: int, at: datetime) -> dict:
+        return {**event("risk.thunder_heard", plan_id=plan_id), "occurred_at": at.isoformat()}
+
+    first = thunder(org.plan.id, now - timedelta(minutes=10))
+    assert (await send(staff, [first])).json()["results"][0]["status"] == "accepted"
+    assert (await RiskPlan.get(id=org.plan.id)).last_thunder_at == now - timedelta(minutes=10)
+    older = thunder(org.plan.id, now - timedelta(minutes=20))  # sent late, from another phone
+    assert (await send(staff, [older])).json()["results"][0]["status"] == "accepted"
+    assert (await RiskPlan.get(id=org.plan.id)).last_thunder_at == now - timedelta(minutes=10)
+    page = html(await staff.get(f"/risk-plans/{org.plan.id}"))
+    shown = datetime.fromisoformat(page.select_one("#risk-plan")["data-last-thunder"])
+    assert shown == now - timedelta(minutes=10)  # the page's countdown starts from it
+
+    refused = [
+        (await as_role("staff", other_org), thunder(org.plan.id, now)),
+        (await as_role("driver"), thunder(org.plan.id, now)),  # drivers don't open risk plans
+        (staff, thunder(2**31 - 1, now)),
+    ]
+    for client, one in refused:
+        [result] = (await send(client, [one])).json()["results"]
+        assert result == {**result, "status": "rejected"}
+        assert result["reason"] == "This risk plan is not known here."
+    assert (await RiskPlan.get(id=org.plan.id)).last_thunder_at == now - timedelta(minutes=10)

@@ -7,9 +7,10 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.validators import MaxValueValidator, MinValueValidator
 
-from server.models import TenantModel
+from server.models import Role, TenantModel
 
 Score = [MinValueValidator(1), MaxValueValidator(5)]
+PLAN_ROLES = (Role.ADMIN, Role.SAFETY, Role.STAFF)  # who writes and opens risk plans
 
 
 class PlanStatus(StrEnum):

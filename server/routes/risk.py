@@ -19,7 +19,7 @@ from server.forms import from_form, messages
 from server.i18n import gettext as _
 from server.labels import PLAN_STATUS_LABELS
 from server.models import Role, School, Site, SiteKind, User
-from server.risk.models import EventKind, Hazard, PlanStatus, RiskPlan
+from server.risk.models import PLAN_ROLES, EventKind, Hazard, PlanStatus, RiskPlan
 from server.risk.scoring import BAND_LABELS, heat_map, score
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404, scoped
@@ -27,7 +27,7 @@ from server.trips.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.trips.models import Trip
 from server.trips.service import bands_of, policy_for
 
-WRITERS = (Role.ADMIN, Role.SAFETY, Role.STAFF)
+WRITERS = PLAN_ROLES
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 LIGHTNING_MINUTES = 30
 
