@@ -419,7 +419,12 @@ async def test_the_board_shows_missing_students_and_late_trips_in_red(org, as_ro
                 present=[org.student.id],
             ),
             event(
-                "trip.student_lost", lost_id=str(uuid.uuid4()), trip_id=trip.id, student_id=ben.id
+                "trip.student_lost",
+                lost_id=str(uuid.uuid4()),
+                trip_id=trip.id,
+                student_id=ben.id,
+                last_seen_at="2026-05-04T10:05:00+00:00",
+                last_seen_where="Gift shop",
             ),
         ],
     )
@@ -430,6 +435,7 @@ async def test_the_board_shows_missing_students_and_late_trips_in_red(org, as_ro
     assert "red" in card["class"] and "status-lost" in card["class"]
     text = card.get_text(" ", strip=True)
     assert "Missing: Ben Missing" in text and "Missing student: Ben Missing" in text
+    assert "last seen: 10:05, Gift shop" in text  # MUSTER_TIMEZONE is UTC in the tests
     assert "Last complete headcount: none yet" in text
     late_card = board.select_one(f'.trip-card[data-trip="{late.id}"]')
     assert "status-overdue" in late_card["class"] and "red" in late_card["class"]
