@@ -35,13 +35,16 @@ def Text(limit: int, least: int = 0) -> Any:  # reads as a type in the models be
 
 
 class PersonDescription(Payload):
+    weapon: Text(200) = ""  # what, and where on them
     apparent_age: Text(40) = ""
     height: Text(40) = ""
+    weight: Text(40) = ""
     build: Text(60) = ""
-    hair: Text(120) = ""
+    hair: Text(120) = ""  # and facial hair
     clothing: Text(500) = ""  # top to bottom
     marks: Text(300) = ""  # scars, tattoos, glasses, anything that stands out
     leaving: Text(300) = ""  # direction and means of leaving
+    voice: Text(120) = ""  # accent, anything about how they spoke
 
 
 class VehicleDescription(Payload):

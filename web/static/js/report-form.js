@@ -11,7 +11,8 @@ const $ = (selector) => document.querySelector(selector);
 const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const DRAFT = "muster.report-draft";
 const MAX_PHOTOS = 4;
-const PERSON = ["apparent_age", "height", "build", "hair", "clothing", "marks", "leaving"];
+const PERSON = ["weapon", "apparent_age", "height", "weight", "build", "hair", "clothing", "marks",
+  "leaving", "voice"];
 const VEHICLE = ["colour", "year", "make_model", "body_style", "features", "plate", "plate_state",
   "occupants", "direction"];
 const CONTEXT_KEYS = ["from", "checklist", "run", "bus_number", "route", "trip"];
@@ -79,12 +80,16 @@ async function showMap() {
   const map = baseMap(L, el, JSON.parse(msg.map), JSON.parse(msg.sites));
   const here = [position.latitude, position.longitude];
   const icon = L.divIcon({ className: "pin", iconSize: [36, 36], iconAnchor: [18, 36] });
-  pin = L.marker(here, { draggable: true, icon, keyboard: true, title: msg.msgMoved }).addTo(map);
-  pin.on("dragend", () => {
+  pin = L.marker(here, { draggable: true, icon, keyboard: true,
+    title: $("#report-map-hint").textContent }).addTo(map);
+  const pinMoved = () => {
     const { lat, lng } = pin.getLatLng();
     position = { ...position, latitude: lat, longitude: ((lng + 540) % 360) - 180, moved: true };
     $("#report-position").textContent = msg.msgMoved;
-  });
+  };
+  pin.on("dragend", pinMoved);
+  map.on("click", ({ latlng }) => { pin.setLatLng(latlng); pinMoved(); }); // a tap is easier than a drag
+  $("#report-map-hint").hidden = false;
   fit(map, [here]);
 }
 
