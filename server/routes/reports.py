@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -135,18 +136,30 @@ class Filters:
         return "&".join(f"{k}={v}" for k, v in pairs.items() if v != "")
 
 
+def zone(request: Request) -> ZoneInfo:
+    """The district's time zone: the days filtered on and the times shown are its own."""
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
+def clock(tz: ZoneInfo) -> Any:
+    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST"."""
+    return lambda moment: moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
 async def _filtered(request: Request, limit: int) -> tuple[list[Report], Filters]:
     user = signed_in_user(request)
     f = Filters.read(request)
+    tz = zone(request)
     reports: QuerySet[Report] = scoped(Report, user)
     if f.school:
         reports = reports.filter(school_id=f.school)
     if f.kind:
         reports = reports.filter(kind=f.kind)
     if f.since:
-        reports = reports.filter(seen_at__gte=datetime.combine(f.since, time.min).astimezone())
+        start = datetime.combine(f.since, time.min, tzinfo=tz).astimezone(UTC)
+        reports = reports.filter(seen_at__gte=start)
     if f.until:
-        end = datetime.combine(f.until, time.min).astimezone() + timedelta(days=1)
+        end = datetime.combine(f.until + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
         reports = reports.filter(seen_at__lt=end)
     site = await scoped(Site, user).get_or_none(id=f.near) if f.near else None
     if site is not None:
@@ -178,6 +191,7 @@ async def reports_list(request: Request) -> Response:
         "sites": await scoped(Site, user),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
+        "when": clock(zone(request)),
     }
     return render(request, "reports/list.html", context, fragment="reports/_list.html")
 
@@ -208,6 +222,7 @@ async def report_detail(request: Request) -> Response:
         "missing_photos": len(report.photos) - len(photos),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
+        "when": clock(zone(request)),
     }
     return render(request, "reports/detail.html", context)
 
