@@ -4,13 +4,16 @@ reports, alerting near a campus; the safety team lists, maps, exports and prints
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import threading
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from geographiclib.geodesic import Geodesic
@@ -79,6 +82,90 @@ async def test_the_site_fallback_when_location_is_denied(as_role, org):
     assert report.position_source == "site" and report.accuracy is None
     page = await (await as_role("safety")).get(f"/reports/{report.id}")
     assert f"At {org.site.name}" in page.text and "picked from the list" in page.text
+
+
+@contextmanager
+def configured(app, **changes):
+    """The district's settings changed for one test, as its environment would change them."""
+    before = app.state.settings
+    app.state.settings = dataclasses.replace(before, **changes)
+    try:
+        yield
+    finally:
+        app.state.settings = before
+
+
+async def test_a_person_is_described_as_the_brief_asks(as_role, org):
+    staff = await as_role("staff")
+    person = {
+        "weapon": "Knife in the right pocket",
+        "apparent_age": "About 40",
+        "height": "5 ft 10 in",
+        "weight": "About 180 lb",
+        "build": "Heavy",
+        "hair": "Short grey hair, a beard",
+        "clothing": "Black cap, green jacket, jeans",
+        "marks": "Glasses",
+        "leaving": "On foot, north on 12th Street",
+        "voice": "Hoarse",
+    }
+    e = filed(kind="person", vehicle=None, person=person)
+    assert (await file(staff, e))[0]["status"] == "accepted"
+    report = await Report.get(id=e["payload"]["report_id"])
+    assert report.person == person
+    page = (await (await as_role("safety")).get(f"/reports/{report.id}")).text
+    for label, value in [("Weapon", person["weapon"]), ("Weight", person["weight"])]:
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in page
+    assert "<dt>Voice</dt><dd>Hoarse</dd>" in page
+
+
+async def test_the_distances_and_hours_are_the_districts_to_set(app, as_role, org):
+    staff = await as_role("staff")
+    base = moved(CAMPUS, 180, 3000)  # far from the campus: no alert
+    seen = datetime.now(UTC) - timedelta(hours=5)
+
+    def item(point, hours):
+        when = (seen + timedelta(hours=hours)).isoformat()
+        return filed(point, kind="item", item="bag", vehicle=None, seen_at=when)
+
+    first = item(base, 0)
+    await file(staff, first)
+    far_and_late = item(moved(base, 0, 900), 3)  # 900 m and 3 h: outside the defaults
+    with configured(app, correlate_metres=1000, correlate_hours=4):
+        await file(staff, far_and_late)
+    near_and_soon = item(moved(base, 0, 100), 0.5)  # inside the defaults, outside these
+    with configured(app, correlate_metres=50, correlate_hours=0.25):
+        await file(staff, near_and_soon)
+    linked = await ReportLink.filter(report_id=first["payload"]["report_id"]).values_list(
+        "other_id", flat=True
+    )
+    assert [str(x) for x in linked] == [far_and_late["payload"]["report_id"]]
+
+    at_gate = filed(moved(CAMPUS, 0, 20))
+    with configured(app, report_alert_metres=0):  # 0 turns report alerts off
+        await file(staff, at_gate)
+    farther = filed(moved(CAMPUS, 0, 1500))
+    with configured(app, report_alert_metres=2000):
+        await file(staff, farther)
+    alerted = await Alert.filter(kind="suspicious-report", organisation_id=org.organisation.id)
+    assert [a.source["report_id"] for a in alerted] == [farther["payload"]["report_id"]]
+
+
+async def test_days_and_times_are_the_districts_own(app, as_role, org):
+    staff = await as_role("staff")
+    la = ZoneInfo("America/Los_Angeles")
+    yesterday = datetime.now(la).date() - timedelta(days=1)
+    late_evening = datetime(yesterday.year, yesterday.month, yesterday.day, 22, 30, tzinfo=la)
+    e = filed(activity="Late in the evening", seen_at=late_evening.isoformat())  # next day in UTC
+    await file(staff, e)
+    safety = await as_role("safety")
+    with configured(app, timezone="America/Los_Angeles"):
+        that_day = (await safety.get(f"/reports?from={yesterday}&to={yesterday}")).text
+        next_day = yesterday + timedelta(days=1)
+        after = (await safety.get(f"/reports?from={next_day}&to={next_day}")).text
+        detail = (await safety.get(f"/reports/{e['payload']['report_id']}")).text
+    assert "Late in the evening" in that_day and "Late in the evening" not in after
+    assert late_evening.strftime("%Y-%m-%d 22:30 %Z") in detail and "UTC" not in detail
 
 
 async def test_a_report_near_a_campus_alerts_its_school(as_role, org):
