@@ -23,6 +23,7 @@ from server.alerts import Alert, AlertRecipient
 from server.models import AuditLog, Site, SiteKind
 from server.reports.geocode import make_geocoder, name_places_once
 from server.reports.models import Report, ReportLink
+from tests.conftest import html
 from tests.photos import jpeg_with_gps
 from tests.test_sync import event, send
 
@@ -113,10 +114,10 @@ async def test_a_person_is_described_as_the_brief_asks(as_role, org):
     assert (await file(staff, e))[0]["status"] == "accepted"
     report = await Report.get(id=e["payload"]["report_id"])
     assert report.person == person
-    page = (await (await as_role("safety")).get(f"/reports/{report.id}")).text
-    for label, value in [("Weapon", person["weapon"]), ("Weight", person["weight"])]:
-        assert f"<dt>{label}</dt><dd>{value}</dd>" in page
-    assert "<dt>Voice</dt><dd>Hoarse</dd>" in page
+    page = html(await (await as_role("safety")).get(f"/reports/{report.id}"))
+    shown = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in page.select("dl dt")}
+    for key, label in [("weapon", "Weapon"), ("weight", "Weight"), ("voice", "Voice")]:
+        assert shown[label] == person[key]
 
 
 async def test_the_distances_and_hours_are_the_districts_to_set(app, as_role, org):
@@ -404,6 +405,15 @@ async def test_report_pages_for_the_form_and_map(as_role, org, settings):
     assert "reports-map" in page.text
     assert "https://tile.openstreetmap.org" in page.headers["content-security-policy"]
     assert "script-src 'self';" in page.headers["content-security-policy"]
+
+
+async def test_a_trip_page_opens_the_report_form_with_the_trip(as_role, org):
+    staff = await as_role("staff")  # a chaperone on the trip
+    page = await staff.get(f"/trips/{org.trip.id}")
+    assert page.status_code == 200
+    url = urlsplit(html(page).select_one("a#trip-report")["href"])
+    assert url.path == "/reports/new"
+    assert parse_qs(url.query) == {"from": ["Field trip"], "trip": [org.trip.name[:60]]}
 
 
 class NominatimStandIn(BaseHTTPRequestHandler):
