@@ -49,8 +49,15 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(page.locator("#hc-status")).to_have_text("4 of 6 here. Missing: Ben Cho, Cara Diaz")
     page.get_by_label("Where are you?").fill("Dinosaur hall")
     assert axe_violations(page) == []
+    page.reload()  # a count half done survives a reload
+    page.locator("#headcount[data-ready]").wait_for()
+    expect(page.locator("#hc-status")).to_have_text("4 of 6 here. Missing: Ben Cho, Cara Diaz")
+    expect(page.get_by_label("Where are you?")).to_have_value("Dinosaur hall")
     page.get_by_role("button", name="Save headcount").click()
     expect(page.locator("#hc-saved")).to_contain_text("Headcount saved on this phone")
+    expect(page.locator("#last-headcount")).to_have_text(
+        re.compile(r"4 of 6\. Missing: Ben Cho, Cara Diaz$")
+    )
 
     page.get_by_role("link", name="Someone is missing: start the steps").click()
     page.locator("#trip[data-ready]").wait_for()
@@ -61,6 +68,12 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(lost).to_have_count(1)
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(page.locator("#lost-steps")).to_have_attribute("open", "")  # the steps, open
+    expect(page.locator("#lost-form")).to_be_hidden()  # no second red button to tap by mistake
+    page.get_by_role("button", name="Another student is missing").click()
+    expect(page.get_by_label("Who is missing?")).to_have_value(
+        page.get_by_role("option", name="Cara Diaz").get_attribute("value")
+    )  # the headcount's other missing student, not the first name on the list
 
     page.get_by_label("Stop").select_option(index=0)  # the museum, the first stop
     page.get_by_role("button", name="Arrived at stop").click()
@@ -72,6 +85,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     page.locator("#trip[data-ready]").wait_for()
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(page.locator("#lost-form")).to_be_hidden()
     expect(page.locator("#last-checkin")).to_contain_text("River City Science Museum")
     expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
 

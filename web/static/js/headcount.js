@@ -1,5 +1,6 @@
 // The headcount: tap each student who is here (or count by number), see who is missing by name,
-// and save it with where and when. The saved headcount is an outbox event.
+// and save it with where and when. The saved headcount is an outbox event; a count half done
+// survives a reload as a draft (student ids only, never names).
 
 import { journal, record } from "./journal.js";
 import { here } from "./position.js";
@@ -15,6 +16,8 @@ const nameOf = new Map(buttons.map((b) => [Number(b.dataset.student), b.textCont
 const form = document.getElementById("headcount-form");
 const countInput = document.getElementById("hc-count");
 const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
+const DRAFT = `muster.headcount-draft.${tripId}`;
+const placeInput = document.getElementById("hc-place");
 
 const byName = () => form.elements.mode.value === "names";
 const present = () => buttons.filter((b) => b.getAttribute("aria-pressed") === "true")
@@ -30,10 +33,29 @@ function paint() {
   document.getElementById("hc-status").textContent = `${line}. ${who}`;
 }
 
+function saveDraft() {
+  const draft = { mode: form.elements.mode.value, present: present(), counted: countInput.value,
+    place: placeInput.value };
+  localStorage.setItem(DRAFT, JSON.stringify(draft));
+}
+
+function restoreDraft() {
+  let draft = null;
+  try { draft = JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (error) { draft = null; }
+  if (!draft) return;
+  const here = new Set(draft.present || []);
+  for (const b of buttons) b.setAttribute("aria-pressed", String(here.has(Number(b.dataset.student))));
+  form.elements.mode.value = draft.mode === "number" ? "number" : "names";
+  countInput.value = String(Number(draft.counted) || 0);
+  placeInput.value = String(draft.place || "");
+}
+
 function showLast(last) {
   if (!last) return;
-  document.getElementById("last-headcount").textContent =
-    fill(msg.msgLast, { time: clockTime(last.at), n: last.counted, total: last.expected });
+  let text = fill(msg.msgLast, { time: clockTime(last.at), n: last.counted, total: last.expected });
+  const missing = (last.missing || []).map((id) => nameOf.get(id)).filter(Boolean);
+  if (missing.length) text += ` ${msg.msgMissing} ${missing.join(", ")}`;
+  document.getElementById("last-headcount").textContent = text;
 }
 
 async function lastKnown() {
@@ -42,13 +64,14 @@ async function lastKnown() {
   if (!mine || (fromServer && fromServer.at > mine.occurred_at)) return fromServer;
   const p = mine.payload;
   const counted = p.present ? p.present.length : p.counted;
-  return { at: mine.occurred_at, counted, expected: roster.length };
+  const missing = p.present ? missingFrom(roster, p.present) : [];
+  return { at: mine.occurred_at, counted, expected: roster.length, missing };
 }
 
 async function save(event) {
   event.preventDefault();
   const payload = { headcount_id: crypto.randomUUID(), trip_id: tripId,
-    place: document.getElementById("hc-place").value.trim().slice(0, 200) };
+    place: placeInput.value.trim().slice(0, 200) };
   let missing = 0;
   if (byName()) {
     payload.present = present();
@@ -60,6 +83,7 @@ async function save(event) {
   const position = await here(3000);
   if (position) payload.position = position;
   const saved = await record("trip.headcount", payload);
+  localStorage.removeItem(DRAFT);
   document.getElementById("hc-saved").textContent = fill(msg.msgSaved, { time: clockTime(saved.occurred_at) });
   document.getElementById("hc-missing-help").hidden = missing === 0;
   showLast(await lastKnown());
@@ -69,22 +93,29 @@ for (const button of buttons) {
   button.addEventListener("click", () => {
     button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
     paint();
+    saveDraft();
   });
 }
 document.getElementById("all-here").addEventListener("click", () => {
   for (const b of buttons) b.setAttribute("aria-pressed", "true");
   paint();
+  saveDraft();
 });
 document.getElementById("clear-all").addEventListener("click", () => {
   for (const b of buttons) b.setAttribute("aria-pressed", "false");
   paint();
+  saveDraft();
 });
 for (const step of root.querySelectorAll("[data-step]")) {
   step.addEventListener("click", () => {
     countInput.value = Math.max(0, (Number(countInput.value) || 0) + Number(step.dataset.step));
+    saveDraft();
   });
 }
-for (const radio of form.elements.mode) radio.addEventListener("change", paint);
+for (const radio of form.elements.mode) radio.addEventListener("change", () => { paint(); saveDraft(); });
+countInput.addEventListener("input", saveDraft);
+placeInput.addEventListener("input", saveDraft);
 form.addEventListener("submit", save);
+restoreDraft();
 paint();
 lastKnown().then((last) => { showLast(last); root.dataset.ready = "true"; });

@@ -17,12 +17,27 @@ const studentSelect = document.getElementById("lost-student");
 const names = new Map([...studentSelect.options].filter((o) => o.value).map((o) => [Number(o.value), o.text]));
 const stops = new Map([...document.querySelectorAll("#checkin-stop option")].map((o) => [Number(o.value), o.text]));
 const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
+const lostForm = document.getElementById("lost-form");
+const another = document.getElementById("lost-another");
 let lost = [];
+let reporting = false; // the form for another missing student is open
 
-async function refresh() {
+// With a countdown running, the steps are open and the form for another student waits behind a
+// button, so a second tap on the red button can't report the wrong child by mistake.
+function showForm() {
+  const waiting = lost.length > 0 && !reporting;
+  lostForm.hidden = waiting;
+  another.hidden = !waiting;
+  another.setAttribute("aria-expanded", String(!waiting));
+}
+
+async function refresh({ preselect = false } = {}) {
   const events = tripEvents(await journal(), tripId);
+  const before = lost.length;
   lost = openLost(fromServer, events);
   paintLost();
+  if (lost.length && !before) document.getElementById("lost-steps").open = true;
+  showForm();
   const checkin = latest(events, "trip.checkin");
   if (checkin) {
     const p = checkin.payload;
@@ -31,10 +46,12 @@ async function refresh() {
       `${msg.msgSaved} ${kinds[p.kind]}${stop} · ${clockTime(checkin.occurred_at)}`;
   }
   const count = latest(events, "trip.headcount");
-  if (count && count.payload.present) {
+  if (preselect && count && count.payload.present) {
+    // The first student the last headcount missed who is not already being searched for.
     const present = new Set(count.payload.present);
-    const missing = [...names.keys()].find((id) => !present.has(id));
-    if (missing !== undefined && !lost.length) studentSelect.value = String(missing);
+    const searching = new Set(lost.map((l) => l.student_id));
+    const missing = [...names.keys()].find((id) => !present.has(id) && !searching.has(id));
+    if (missing !== undefined) studentSelect.value = String(missing);
   }
   root.dataset.ready = "true"; // the page is rebuilt from the phone's events (tests wait for this)
 }
@@ -58,7 +75,7 @@ function paintLost() {
       className: "big primary", textContent: msg.msgFound });
     found.addEventListener("click", async () => {
       await record("trip.student_found", { lost_id: item.lost_id, trip_id: tripId });
-      refresh();
+      refresh({ preselect: true });
     });
     li.append(name, clock, status, seen, found);
     list.append(li);
@@ -95,7 +112,8 @@ async function startLost(event) {
   if (position) payload.position = position;
   await record("trip.student_lost", payload);
   form.reset();
-  await refresh();
+  reporting = false;
+  await refresh({ preselect: true });
   document.getElementById("lost-list").scrollIntoView({ block: "start" });
 }
 
@@ -112,9 +130,14 @@ async function checkIn(button) {
   if (!position) document.getElementById("last-checkin").append(` (${msg.msgNoPosition})`);
 }
 
-document.getElementById("lost-form").addEventListener("submit", startLost);
+lostForm.addEventListener("submit", startLost);
+another.addEventListener("click", () => {
+  reporting = true;
+  showForm();
+  studentSelect.focus();
+});
 for (const button of document.querySelectorAll("[data-checkin]")) {
   button.addEventListener("click", () => checkIn(button));
 }
-refresh();
+refresh({ preselect: true });
 setInterval(tick, 1000);
