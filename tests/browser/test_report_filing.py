@@ -139,6 +139,45 @@ def test_with_location_denied_a_picked_site_stands_in(page: Page, live_server):
     assert "Red cap" in str(rows[0][2])
 
 
+def test_dragging_the_pin_moves_where_the_report_says_it_happened(
+    browser, browser_context_args, live_server
+):
+    given = moved(315, 280)
+    context = browser.new_context(
+        **browser_context_args, permissions=["geolocation"], geolocation=given
+    )
+    page = context.new_page()
+    sign_in(page, live_server, "driver@demo.muster.test")
+    open_form_from_home(page)
+    page.get_by_label("Something someone did").check()
+    page.get_by_label("What were they doing?").fill("Watched the stop from across the road")
+    page.get_by_role("button", name="Move the pin on a map").click()
+    expect(page.get_by_text("Drag the pin, or tap the map, where it happened.")).to_be_visible()
+    pin = page.locator("#report-map .leaflet-marker-icon.pin")
+    box = pin.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y, steps=5)
+    page.mouse.move(x + 120, y, steps=5)
+    page.mouse.up()
+    expect(page.locator("#report-position")).to_have_text(re.compile("Pin moved"))
+    shot(page, "report-pin-moved")
+    page.get_by_role("button", name="Save report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    rows = rows_when_sent(
+        live_server,
+        "select position_source, latitude, longitude from report"
+        " where activity = 'Watched the stop from across the road'",
+    )
+    assert len(rows) == 1
+    source, latitude, longitude = rows[0]
+    assert source == "pin"
+    assert latitude == pytest.approx(given["latitude"], abs=0.0005)  # dragged east, not north
+    assert longitude > given["longitude"] + 0.001  # about 90 m or more to the east
+    context.close()
+
+
 def test_the_report_button_in_a_bus_checklist_brings_the_bus_along(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
     page.goto(f"{live_server.url}/checklists/bus-post-route")
