@@ -143,6 +143,26 @@ def check_vapid_contact(value: str) -> str:
     return value
 
 
+def check_vapid_key(value: str) -> str:
+    """A P-256 private key that ``server.push.vapid`` can load: else every web worker would stop
+    with a traceback instead of one clear message."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from server.push.vapid import load_key
+
+    try:
+        curve = load_key(value).private_key.curve
+    except Exception:  # whatever the key library makes of it, it is not a key we can use
+        curve = None
+    if not isinstance(curve, ec.SECP256R1):
+        raise SettingsError(
+            "MUSTER_VAPID_PRIVATE_KEY is not a P-256 (prime256v1) private key: give a PEM key or "
+            "the base64url raw key a VAPID tool prints, or unset it to have one made in "
+            "MUSTER_DATA_DIR."
+        )
+    return value
+
+
 def use_demo_defaults() -> None:
     """For ``python -m server run`` (the try-it command): a demo push contact when none is set."""
     os.environ.setdefault("MUSTER_VAPID_CONTACT", DEMO_VAPID_CONTACT)
@@ -175,6 +195,7 @@ class Settings:
     def check(self) -> None:
         """What the app needs before it serves; raises SettingsError naming the setting."""
         check_vapid_contact(self.vapid_contact)
+        check_vapid_key(self.vapid_private_key)
 
     @property
     def is_sqlite(self) -> bool:
