@@ -110,7 +110,6 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     sign_in(page, live_server, "staff@demo.muster.test")
     wait_for_offline_cache(page)
     user_id = int(page.locator("body").get_attribute("data-user-id"))
-    phone.set_offline(True)
 
     # What the delivery worker sends (tests/test_push.py checks the real, decrypted one).
     message = {
@@ -161,6 +160,8 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
             },
         }
     ]
+    # The push came while there was signal; the answer is given with none.
+    phone.set_offline(True)
 
     # "I'm safe" pressed on the notification, with no signal: the service worker's own handler.
     [worker] = phone.service_workers
