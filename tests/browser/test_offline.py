@@ -173,6 +173,13 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
     expect(discard).to_have_text("Throw away")
     discard.click()
     expect(discard).to_have_text("Tap again to throw this away for good")  # never by accident
+    # A sync between the two taps redraws the list; the first tap must still count.
+    page.evaluate("""() => {
+        document.querySelectorAll("#outbox-attention li").forEach((li) => li.dataset.old = "1");
+        window.dispatchEvent(new Event("outbox-changed"));
+    }""")
+    expect(page.locator("#outbox-attention li[data-old]")).to_have_count(0)
+    expect(discard).to_have_text("Tap again to throw this away for good")
     discard.click()
     expect(status(page)).to_have_text("All sent", timeout=15000)
     assert notes_in_db(live_server, "refused-") == [

@@ -5,6 +5,8 @@ const outbox = self.MusterOutbox;
 const page = document.getElementById("outbox-page");
 const labels = JSON.parse(page.dataset.typeLabels);
 const rowTemplate = document.getElementById("outbox-row");
+// Events whose "Throw away" was tapped once; a re-render (after any sync) must keep that state.
+const armed = new Set();
 
 function summary(event) {
   const p = event.payload || {};
@@ -39,12 +41,18 @@ function row(event) {
       syncNow();
     };
     const discard = node.querySelector("[data-discard]");
+    const arm = () => {
+      discard.dataset.armed = "true";
+      discard.textContent = page.dataset.msgDiscardConfirm;
+    };
+    if (armed.has(event.id)) arm();
     discard.onclick = async () => {
-      if (!discard.dataset.armed) { // two taps: throwing away is on purpose, never an accident
-        discard.dataset.armed = "true";
-        discard.textContent = page.dataset.msgDiscardConfirm;
+      if (!armed.has(event.id)) { // two taps: throwing away is on purpose, never an accident
+        armed.add(event.id);
+        arm();
         return;
       }
+      armed.delete(event.id);
       await outbox.discard(event.id);
       await render();
       refresh();
