@@ -70,6 +70,7 @@ async def test_a_report_is_placed_against_the_nearest_site(as_role, org):
     page = await safety.get(f"/reports/{report.id}")
     assert f"280 m NW of {org.site.name}" in page.text
     assert "accurate to about 12 m" in page.text
+    assert html(page).select_one(".reference").get_text() == str(report.id)  # for the police
     assert (await file(driver, e))[0]["status"] == "duplicate"
     assert await Report.filter(id=report.id).count() == 1
 
@@ -337,6 +338,31 @@ async def test_the_safety_team_filters_reports(as_role, org):
     assert fragment.text.lstrip().startswith('<ul class="cards" id="reports-list"')
     junk = await safety.get("/reports?near=abc&within=-5&from=yesterday&kind=<script>")
     assert junk.status_code == 200
+
+
+async def test_a_long_list_says_it_is_cut_short(as_role, org):
+    safety = await as_role("safety")
+    assert not html(await safety.get("/reports")).select("#reports-more")
+    seen = datetime.now(UTC) - timedelta(days=3)
+    await Report.bulk_create(
+        [
+            Report(
+                id=uuid.uuid4(),
+                organisation=org.organisation,
+                reported_by=org.users["staff"],
+                kind="item",
+                activity=f"Bag number {n}",
+                seen_at=seen - timedelta(minutes=n),
+                latitude=CAMPUS[0],
+                longitude=CAMPUS[1],
+                position_source="device",
+            )
+            for n in range(100)
+        ]
+    )
+    page = html(await safety.get("/reports"))
+    assert len(page.select("#reports-list > li.report-card")) == 100
+    assert "Only the latest 100" in page.select_one("#reports-more").get_text()
 
 
 async def test_exports_are_complete_and_audited(as_role, org):

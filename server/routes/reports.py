@@ -192,6 +192,7 @@ async def reports_list(request: Request) -> Response:
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
         "when": clock(zone(request)),
+        "page_size": PAGE_SIZE,
     }
     return render(request, "reports/list.html", context, fragment="reports/_list.html")
 
