@@ -4,6 +4,7 @@ the server gone, through a reload, arriving once; the trips board and the risk p
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -124,3 +125,40 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     desk.get_by_role("button", name="Approve").click()
     expect(desk.locator(".flash")).to_have_text("Plan approved.")
     school.close()
+
+
+def test_a_roster_kept_past_its_days_is_dropped_from_the_phone_not_shown(browser, live_server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/trips")
+    trip = page.get_by_role("link", name=re.compile("Science museum visit")).get_attribute("href")
+    roster = f"{urlsplit(trip).path}/roster"
+    wait_for_offline_cache(page, minimum=1, paths=(roster,))
+    # The copy the phone keeps, as it stands the day after the trip's window closed: the server's
+    # own page, its Muster-Keep-Until now in the past.
+    page.evaluate(
+        """async (path) => {
+            const cache = await caches.open("muster-pages");
+            const url = new URL(path, location.origin).href;
+            const kept = await cache.match(url);
+            const headers = new Headers(kept.headers);
+            headers.set("Muster-Keep-Until", new Date(Date.now() - 60000).toISOString());
+            await cache.put(url, new Response(await kept.text(), { status: 200, headers }));
+        }""",
+        roster,
+    )
+    live_server.stop()
+    try:
+        page.goto(f"{live_server.url}{roster}")
+        expect(page.locator("body")).not_to_contain_text("Ana Ruiz")
+        expect(page.locator("body")).not_to_contain_text("Peanuts")
+        left = page.evaluate(
+            """async (path) => (await (await caches.open("muster-pages")).keys())
+                .map((request) => new URL(request.url).pathname).includes(path)""",
+            roster,
+        )
+        assert left is False
+    finally:
+        live_server.start()
+    context.close()
