@@ -306,3 +306,22 @@ async def test_the_recipient_page_offers_the_two_answers(as_role, org):
     buttons = [b["data-response"] for b in page.select("#answer [data-response]")]
     assert buttons == ["safe", "help"]
     assert page.select_one(".alert-body").get_text(strip=True) == "Nurse to the gym"
+
+
+# -- kinds people can tell apart ---------------------------------------------------------------
+def test_every_kind_has_its_own_title_icon_colour_and_vibration():
+    import hashlib
+    from pathlib import Path
+
+    from server.alerts import KINDS
+
+    static = Path(__file__).resolve().parents[1] / "web" / "static"
+    expected = {"hold", "secure", "lockdown", "evacuate", "shelter", "all-clear", "medical"}
+    expected |= {"silent", "suspicious-report", "trip-overdue", "custom"}
+    assert expected <= set(KINDS)
+    for attribute in ("title", "what", "icon", "colour", "vibrate"):
+        values = [getattr(kind, attribute) for kind in KINDS.values()]
+        assert len(set(values)) == len(values), f"two kinds share a {attribute}"
+    icons = [hashlib.sha256((static / kind.icon).read_bytes()).digest() for kind in KINDS.values()]
+    assert len(set(icons)) == len(icons), "two kinds share an icon picture"
+    assert not KINDS["silent"].composable  # from the call script or a panic button only

@@ -23,8 +23,9 @@ def service(app):
 
 
 @pytest.fixture
-async def worker(settings):
-    async with DeliveryWorker(settings, retry_base=0.02, retry_cap=0.2) as running:
+async def worker(settings, app):
+    icons = app.state.assets.url  # as the app's own worker: icon URLs carry their content hash
+    async with DeliveryWorker(settings, icons, retry_base=0.02, retry_cap=0.2) as running:
         yield running
 
 
@@ -114,8 +115,10 @@ async def test_an_alert_reaches_every_phone_of_its_audience_decrypted(
         assert message.payload["alert"] == str(sent.id)
         assert [a["action"] for a in message.payload["actions"]] == ["safe", "help"]
         assert message.payload["vibrate"] == [600, 200, 600, 200, 600]
-        assert message.payload["icon"].endswith("/icons/alert-lockdown.png") or (
-            message.payload["icon"] == ""
+        assert message.payload["icon"].endswith("/icons/alert-lockdown.png")
+        assert message.payload["colour"] == "#b3001b"
+        assert message.payload["drill"] is False and not message.payload["title"].startswith(
+            "DRILL"
         )
         assert (message.urgency, message.ttl) == ("high", 4 * 3600)
         assert message.claims["sub"] == settings.vapid_contact
@@ -140,6 +143,26 @@ async def test_a_spanish_speaker_gets_the_alert_in_spanish(as_role, org, service
     [message] = service.payloads(phone)
     assert message["title"] == "SIMULACRO: Evacuar"
     assert message["body"].startswith("Esto es un simulacro.")
+
+
+@pytest.mark.parametrize(
+    ("kind", "severity", "urgency", "ttl"),
+    [
+        ("hold", None, "high", 12 * 3600),  # a warning: kept 12 hours
+        ("all-clear", None, "normal", 24 * 3600),  # information: kept a day
+        ("custom", "emergency", "high", 4 * 3600),  # the composer's "How urgent" wins
+    ],
+)
+async def test_ttl_and_urgency_follow_the_severity(
+    as_role, org, service, worker, kind, severity, urgency, ttl
+):
+    phone = service.device()
+    await subscribe(await as_role("driver"), phone)
+    sent = await alert(org, kind=kind, notify=["driver"], severity=severity, title="Bus 4")
+    await worker.run_until_idle([sent.id])
+    [message] = service.received[phone.token]
+    assert (message.urgency, message.ttl) == (urgency, ttl)
+    assert message.payload["severity"] == (severity or sent.info.severity.value)
 
 
 async def test_429_and_500_are_retried_until_delivered(as_role, org, service, worker):
