@@ -143,6 +143,31 @@ def test_ratio_needs_one_adult_for_each_group_of_students():
     assert Ratio(students=0, adults=0, per_adult=10).ok
 
 
+async def test_the_ratio_is_the_schools_setting(org, as_role):
+    admin = await as_role("admin")
+    rules = {
+        "students_per_adult": "3",
+        "grace_minutes": "30",
+        "band_low": "4",
+        "band_medium": "9",
+        "band_high": "16",
+    }  # no "plan_required": this school departs without an approved plan
+    response = await admin.post(f"/admin/schools/{org.school.id}/trip-rules", rules)
+    assert response.status_code == 303
+    trip = await _trip(org, chaperones=("staff", "safety"))
+    for n in range(7):
+        await TripStudent.create(trip=trip, name=f"Student {n}")
+    form = html(await admin.get(f"/admin/trips/{trip.id}"))
+    assert "one adult for every 3 students" in form.get_text(" ", strip=True)
+    assert "3 adults needed." in form.select_one(".field-error").get_text()
+    refused = await admin.post(f"/admin/trips/{trip.id}/ready", {})
+    assert refused.status_code == 422
+    assert "needs 3 adults" in html(refused).select_one("#ready-error").get_text()
+
+    await TripStudent.filter(trip=trip, name="Student 6").delete()  # six: two adults will do
+    assert (await admin.post(f"/admin/trips/{trip.id}/ready", {})).status_code == 303
+
+
 async def test_a_trip_without_enough_adults_or_an_approved_plan_cannot_be_ready(org, as_role):
     admin = await as_role("admin")
     trip = await _trip(org, chaperones=("staff",))
