@@ -1,6 +1,7 @@
-"""Push in Chromium: the composer's press-and-hold and undo, a push delivered to the service
-worker through DevTools (``ServiceWorker.deliverPushMessage``) shown as a notification, and its
-"I'm safe" button answered offline first, then synced."""
+"""Push in Chromium: the composer's press-and-hold and undo; the server's own delivery worker
+sending to a local push service (which checks the VAPID token and decrypts), that very message
+delivered to the service worker through DevTools (``ServiceWorker.deliverPushMessage``) and shown
+as a notification, and its "I'm safe" button answered offline first, then synced."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.push_receiver import PushService
 
 pytestmark = pytest.mark.browser
 
@@ -82,17 +84,9 @@ def test_sending_needs_a_hold_and_can_be_undone(page: Page, live_server):
 
 
 def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_server):
-    # The safety lead sends a drill lockdown to Lincoln's teachers and watches the live page.
-    lead = browser.new_context(**PHONE)
-    lead_page = lead.new_page()
-    sign_in(lead_page, live_server, "safety@demo.muster.test")
-    compose(lead_page, live_server, "Drill: lock your doors")
-    hold(lead_page, lead_page.locator("#alert-send [data-hold]"))
-    expect(lead_page.locator("#alert-live")).to_be_visible(timeout=15000)
-    expect(lead_page.locator(".count-waiting strong")).to_have_text("1")  # the teacher
-    the_alert = alert_id(live_server, "Drill: lock your doors")
-
-    # The teacher's phone: the service worker is the push handler.
+    # The teacher's phone: the service worker is the push handler. Chromium can't reach a
+    # browser vendor's push service here, so the phone's subscription points at a local one
+    # that checks the VAPID token and decrypts, as Google's or Apple's would.
     phone = browser.new_context(**PHONE, permissions=["notifications"])
     page = phone.new_page()
     cdp = phone.new_cdp_session(page)
@@ -110,26 +104,43 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     sign_in(page, live_server, "staff@demo.muster.test")
     wait_for_offline_cache(page)
     user_id = int(page.locator("body").get_attribute("data-user-id"))
+    page.goto(f"{live_server.url}/alerts/setup")
+    service = PushService(vapid_public_key=page.locator("#push-setup").get_attribute("data-key"))
+    service.start()
+    device = service.device()
+    subscribed = page.evaluate(
+        """async (subscription) => {
+            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+            return (await fetch("/api/push/subscriptions", {method: "POST", body:
+                JSON.stringify(subscription), headers: {"Content-Type": "application/json",
+                "X-CSRF-Token": csrf}})).status;
+        }""",
+        device.subscription(),
+    )
+    assert subscribed == 201
 
-    # What the delivery worker sends (tests/test_push.py checks the real, decrypted one).
-    message = {
-        "alert": the_alert,
-        "user": user_id,
-        "kind": "lockdown",
-        "severity": "emergency",
-        "drill": True,
-        "title": "DRILL: Lockdown",
-        "body": "This is a drill. Drill: lock your doors",
-        "at": "2026-11-29T10:00:00+00:00",
-        "icon": "",
-        "badge": "",
-        "vibrate": [600, 200, 600, 200, 600],
-        "url": f"/alerts/{the_alert}",
-        "actions": [
-            {"action": "safe", "title": "I'm safe"},
-            {"action": "help", "title": "Need help"},
-        ],
-    }
+    # The safety lead sends a drill lockdown to Lincoln's teachers and watches the live page.
+    lead = browser.new_context(**PHONE)
+    lead_page = lead.new_page()
+    sign_in(lead_page, live_server, "safety@demo.muster.test")
+    compose(lead_page, live_server, "Drill: lock your doors")
+    hold(lead_page, lead_page.locator("#alert-send [data-hold]"))
+    expect(lead_page.locator("#alert-live")).to_be_visible(timeout=15000)
+    expect(lead_page.locator(".count-waiting strong")).to_have_text("1")  # the teacher
+    the_alert = alert_id(live_server, "Drill: lock your doors")
+
+    # After the undo window, the server's own delivery worker sends it to the phone's service.
+    deadline = time.monotonic() + 30
+    while not service.received[device.token] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    service.stop()
+    assert service.refused == []
+    [received] = service.received[device.token]
+    assert (received.urgency, received.ttl) == ("high", 4 * 3600)  # an emergency
+    message = received.payload
+    assert (message["alert"], message["user"], message["drill"]) == (the_alert, user_id, True)
+    expect(lead_page.locator("#alert-live")).to_contain_text("Phones: 1 reached", timeout=10000)
+
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {
@@ -143,7 +154,9 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
         """async () => {
             const registration = await navigator.serviceWorker.ready;
             return (await registration.getNotifications()).map((n) => ({title: n.title,
-                body: n.body, tag: n.tag, actions: n.actions.map((a) => a.title), data: n.data}));
+                body: n.body, tag: n.tag, actions: n.actions.map((a) => a.title), data: n.data,
+                icon: new URL(n.icon).pathname.split("/").pop(), vibrate: n.vibrate,
+                requireInteraction: n.requireInteraction}));
         }""",
     )
     assert shown == [
@@ -152,6 +165,9 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
             "body": "This is a drill. Drill: lock your doors",
             "tag": f"alert-{the_alert}",
             "actions": ["I'm safe", "Need help"],
+            "icon": "alert-lockdown.png",
+            "vibrate": [600, 200, 600, 200, 600],
+            "requireInteraction": True,
             "data": {
                 "alert": the_alert,
                 "user": user_id,
@@ -195,6 +211,18 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     expect(page.locator(".drill-flag")).to_have_text("DRILL")
     expect(page.get_by_role("button", name="I'm safe")).to_have_attribute("aria-pressed", "true")
     assert axe_violations(page) == []
+
+    # The phone turns alerts off: later tests' alerts don't go to a push service that is gone.
+    removed = page.evaluate(
+        """async (endpoint) => {
+            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+            return (await (await fetch("/api/push/subscriptions/delete", {method: "POST", body:
+                JSON.stringify({endpoint}), headers: {"Content-Type": "application/json",
+                "X-CSRF-Token": csrf}})).json()).status;
+        }""",
+        device.endpoint,
+    )
+    assert removed == "removed"
     lead.close()
     phone.close()
 
