@@ -178,6 +178,34 @@ def test_dragging_the_pin_moves_where_the_report_says_it_happened(
     context.close()
 
 
+def test_a_phone_too_full_to_keep_the_report_says_so_and_keeps_the_typing(
+    page: Page, live_server, tmp_path
+):
+    sign_in(page, live_server, "staff@demo.muster.test")
+    open_form_from_home(page)
+    page.get_by_label("An item left behind").check()
+    page.get_by_label("What were they doing?").fill("Left a box by the side door")
+    page.get_by_label("Or the nearest place").select_option(label="Lincoln Elementary campus")
+    photo = tmp_path / "box.jpg"
+    photo.write_bytes(jpeg_with_gps("gray", (800, 600)))
+    page.get_by_label("Add a photo").set_input_files(str(photo))
+    expect(page.locator("#report-photos img")).to_have_count(1)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": live_server.url, "quotaSize": 1})
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator("#report-errors")).to_contain_text("could not keep the report")
+    expect(page.get_by_role("button", name="Save report")).to_be_enabled()
+    page.reload()  # what was typed is still there
+    expect(page.get_by_label("What were they doing?")).to_have_value("Left a box by the side door")
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": live_server.url})  # space again
+    page.get_by_role("button", name="Save report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    rows = rows_when_sent(
+        live_server, "select kind from report where activity = 'Left a box by the side door'"
+    )
+    assert rows == [("item",)]
+
+
 def test_the_report_button_in_a_bus_checklist_brings_the_bus_along(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
     page.goto(f"{live_server.url}/checklists/bus-post-route")

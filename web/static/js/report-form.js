@@ -187,6 +187,25 @@ async function save(event) {
   if (found.length) { showErrors(found.map(([m]) => m)); return; }
   const button = $("#report-save");
   button.disabled = true;
+  try {
+    await keep();
+  } catch (error) {
+    button.disabled = false; // what was typed stays, as a draft: try again or phone it in
+    showErrors([msg.msgNotKept]);
+    return;
+  }
+  localStorage.removeItem(DRAFT);
+  form.hidden = true;
+  $("#report-guidance").hidden = true;
+  $("#report-911").hidden = true;
+  const done = $("#report-saved");
+  done.hidden = false;
+  done.focus();
+}
+
+/** The photos and the report.filed event, into the outbox; throws when the phone can't keep them. */
+
+async function keep() {
   const k = kind();
   const seen = text("seen_at") ? new Date(text("seen_at")) : new Date();
   const photoIds = [];
@@ -207,13 +226,6 @@ async function save(event) {
   if (site) payload.site_id = Number(site);
   else payload.position = position;
   await record("report.filed", payload);
-  localStorage.removeItem(DRAFT);
-  form.hidden = true;
-  $("#report-guidance").hidden = true;
-  $("#report-911").hidden = true;
-  const done = $("#report-saved");
-  done.hidden = false;
-  done.focus();
 }
 
 function init() {
