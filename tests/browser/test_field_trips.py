@@ -69,6 +69,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(lost).to_have_count(1)
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(lost.locator(".lost-sent")).to_contain_text("Not sent yet: school does not know.")
     expect(page.locator("#lost-steps")).to_have_attribute("open", "")  # the steps, open
     expect(page.locator("#lost-form")).to_be_hidden()  # no second red button to tap by mistake
     page.get_by_role("button", name="Another student is missing").click()
@@ -93,6 +94,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     live_server.start()
     page.locator("#send-now").click()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
+    expect(lost.locator(".lost-sent")).to_have_text("School has this report and has been alerted.")
     where = f"trip_id = {trip_id}"
     assert _count(live_server, f"select count(*) from trip_headcount where {where}") == 1
     assert _count(live_server, f"select count(*) from trip_lost_student where {where}") == 1

@@ -9,15 +9,17 @@ export function tripEvents(events, tripId) {
 }
 
 /** Students reported missing and not found yet. ``fromServer``: [{lost_id, student_id,
- *  started_at, last_seen_at, last_seen_where}]. */
+ *  started_at, last_seen_at, last_seen_where}]. ``sent``: whether the school has the report
+ *  (the server listed it, or the phone's copy was accepted). */
 export function openLost(fromServer, events) {
-  const lost = new Map(fromServer.map((l) => [l.lost_id, l]));
+  const lost = new Map(fromServer.map((l) => [l.lost_id, { ...l, sent: true }]));
   const found = new Set();
   for (const e of events) {
     const p = e.payload;
     if (e.type === "trip.student_lost") {
       lost.set(p.lost_id, { lost_id: p.lost_id, student_id: p.student_id ?? null, started_at: e.occurred_at,
-        last_seen_at: p.last_seen_at ?? null, last_seen_where: p.last_seen_where || "" });
+        last_seen_at: p.last_seen_at ?? null, last_seen_where: p.last_seen_where || "",
+        sent: Boolean(e.sent) || lost.has(p.lost_id) });
     } else if (e.type === "trip.student_found") {
       found.add(p.lost_id);
     }

@@ -71,16 +71,36 @@ function paintLost() {
     const seen = Object.assign(document.createElement("p"), { className: "muted",
       textContent: fill(msg.msgLastSeen, { when: clockTime(item.last_seen_at || item.started_at),
         where: item.last_seen_where || "—" }) });
+    const sent = Object.assign(document.createElement("p"), { className: "lost-sent" });
+    sent.dataset.lost = item.lost_id;
     const found = Object.assign(document.createElement("button"), { type: "button",
       className: "big primary", textContent: msg.msgFound });
     found.addEventListener("click", async () => {
       await record("trip.student_found", { lost_id: item.lost_id, trip_id: tripId });
       refresh({ preselect: true });
     });
-    li.append(name, clock, status, seen, found);
+    li.append(name, clock, status, seen, sent, found);
     list.append(li);
   }
+  paintSent();
   tick();
+}
+
+// Whether school has each report yet: with no signal, the chaperone must know it hasn't.
+function paintSent() {
+  for (const line of document.querySelectorAll("#lost-list .lost-sent")) {
+    const item = lost.find((l) => l.lost_id === line.dataset.lost);
+    const sent = Boolean(item && item.sent);
+    line.textContent = sent ? msg.msgAlerted : msg.msgNotSent;
+    line.classList.toggle("not-sent-yet", !sent);
+  }
+}
+
+async function sentChanged() {
+  const events = tripEvents(await journal(), tripId);
+  const now = openLost(fromServer, events);
+  for (const item of lost) item.sent = Boolean(now.find((l) => l.lost_id === item.lost_id)?.sent);
+  paintSent();
 }
 
 function tick() {
@@ -139,5 +159,9 @@ another.addEventListener("click", () => {
 for (const button of document.querySelectorAll("[data-checkin]")) {
   button.addEventListener("click", () => checkIn(button));
 }
+window.addEventListener("outbox-changed", sentChanged);
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data?.type === "synced") sentChanged(); // sent by the service worker's Background Sync
+});
 refresh({ preselect: true });
 setInterval(tick, 1000);
