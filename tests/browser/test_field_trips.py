@@ -137,21 +137,21 @@ def test_a_roster_kept_past_its_days_is_dropped_from_the_phone_not_shown(browser
     trip = page.get_by_role("link", name=re.compile("Science museum visit")).get_attribute("href")
     roster = f"{urlsplit(trip).path}/roster"
     wait_for_offline_cache(page, minimum=1, paths=(roster,))
-    # The copy the phone keeps, as it stands the day after the trip's window closed: the server's
-    # own page, its Muster-Keep-Until now in the past.
-    page.evaluate(
-        """async (path) => {
-            const cache = await caches.open("muster-pages");
-            const url = new URL(path, location.origin).href;
-            const kept = await cache.match(url);
-            const headers = new Headers(kept.headers);
-            headers.set("Muster-Keep-Until", new Date(Date.now() - 60000).toISOString());
-            await cache.put(url, new Response(await kept.text(), { status: 200, headers }));
-        }""",
-        roster,
-    )
-    live_server.stop()
+    live_server.stop()  # first, so no fetch still under way can put a fresh copy back
     try:
+        # The copy the phone keeps, as it stands the day after the trip's window closed: the
+        # server's own page, its Muster-Keep-Until now in the past.
+        page.evaluate(
+            """async (path) => {
+                const cache = await caches.open("muster-pages");
+                const url = new URL(path, location.origin).href;
+                const kept = await cache.match(url);
+                const headers = new Headers(kept.headers);
+                headers.set("Muster-Keep-Until", new Date(Date.now() - 60000).toISOString());
+                await cache.put(url, new Response(await kept.text(), { status: 200, headers }));
+            }""",
+            roster,
+        )
         page.goto(f"{live_server.url}{roster}")
         expect(page.locator("body")).not_to_contain_text("Ana Ruiz")
         expect(page.locator("body")).not_to_contain_text("Peanuts")
