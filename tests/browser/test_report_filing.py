@@ -44,6 +44,7 @@ def rows_when_sent(server, sql: str, timeout: float = 30) -> list[tuple]:
 def open_form_from_home(page: Page) -> None:
     page.get_by_role("link", name=re.compile("Report something suspicious")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report something suspicious")
+    expect(page.get_by_label("When you saw it")).not_to_have_value("")  # the form's script is on
 
 
 def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
