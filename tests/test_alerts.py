@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.alerts import Alert, AlertRecipient, raise_alert, resolve_audience
+from server.alerts import Alert, AlertRecipient, queue_deliveries, raise_alert, resolve_audience
 from server.push.models import Delivery, PushSubscription
 from tests.conftest import html
 from tests.test_sync import event, send
@@ -325,3 +325,97 @@ def test_every_kind_has_its_own_title_icon_colour_and_vibration():
     icons = [hashlib.sha256((static / kind.icon).read_bytes()).digest() for kind in KINDS.values()]
     assert len(set(icons)) == len(icons), "two kinds share an icon picture"
     assert not KINDS["silent"].composable  # from the call script or a panic button only
+
+
+# -- the recipient's home, and the sender's live page ------------------------------------------
+async def test_home_lists_the_alerts_sent_to_me_to_answer_without_the_notification(as_role, org):
+    raise_as = {"organisation_id": org.organisation.id, "raised_by_id": org.users["safety"].id}
+    now = datetime.now(UTC)
+    drill = await raise_alert(**raise_as, kind="evacuate", notify=[], raised_at=now, drill=True)
+    waiting = await raise_alert(**raise_as, kind="hold", notify=[], raised_at=now, undo_seconds=5)
+    undone = await raise_alert(**raise_as, kind="secure", notify=[], raised_at=now)
+    undone.cancelled_at = now
+    await undone.save()
+    old = now - timedelta(days=2)
+    await raise_alert(**raise_as, kind="shelter", notify=[], raised_at=old)
+
+    staff = await as_role("staff")
+    cards = html(await staff.get("/")).select("#my-alerts li")
+    links = [card.select_one("a")["href"] for card in cards]
+    assert f"/alerts/{drill.id}" in links and f"/alerts/{org.alert.id}" in links
+    assert f"/alerts/{waiting.id}" not in links  # still in its undo window
+    assert f"/alerts/{undone.id}" not in links
+    assert len(links) == 2  # not the one from two days ago
+    drill_card = cards[links.index(f"/alerts/{drill.id}")]
+    assert drill_card.select_one(".drill-tag").get_text(strip=True) == "DRILL"
+    assert "Not answered yet" in drill_card.get_text()
+    answer = event("alert.acknowledged", alert_id=str(drill.id), response="safe")
+    assert (await send(staff, [answer])).json()["results"][0]["status"] == "accepted"
+    cards = html(await staff.get("/")).select("#my-alerts li")
+    assert "You said you are safe." in cards[links.index(f"/alerts/{drill.id}")].get_text()
+    real_card = cards[links.index(f"/alerts/{org.alert.id}")]
+    assert real_card.select_one(".drill-tag") is None
+
+
+async def test_resend_waits_for_the_undo_window(as_role, org):
+    alert = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="lockdown",
+        notify=["staff"],
+        raised_at=datetime.now(UTC),
+        undo_seconds=5,
+    )
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["staff"],
+        endpoint="https://push.example.com/staff-resend",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    safety = await as_role("safety")
+    live = html(await safety.get(f"/admin/alerts/{alert.id}"))
+    assert live.select_one("#undo-form") is not None
+    assert not live.select(f'form[action$="/admin/alerts/{alert.id}/resend"]')
+    response = await safety.post(f"/admin/alerts/{alert.id}/resend", {})
+    page = html(await safety.get(response.headers["location"]))
+    assert "It has not gone out yet" in page.select_one(".flash").get_text()
+    assert not await Delivery.filter(alert_id=alert.id).exists()  # the undo still holds it all
+
+
+async def test_the_live_page_says_where_help_is_needed_and_who_has_no_phone(as_role, org):
+    alert = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        kind="lockdown",
+        notify=["staff", "driver", "office"],
+        raised_at=datetime.now(UTC),
+    )
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["driver"],
+        endpoint="https://push.example.com/driver-only",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    await queue_deliveries(alert, [org.users["driver"].id], due_at=datetime.now(UTC))
+    north = {"latitude": org.site.latitude + 0.0027, "longitude": org.site.longitude}
+    help_ = event(
+        "alert.acknowledged",
+        alert_id=str(alert.id),
+        response="help",
+        position=north | {"accuracy": 9},
+    )
+    assert (await send(await as_role("staff"), [help_])).json()["results"][0][
+        "status"
+    ] == "accepted"
+
+    live = html(await (await as_role("safety")).get(f"/admin/alerts/{alert.id}"))
+    card = live.select_one("#need-help li")
+    assert card.select_one(".help-place").get_text(strip=True) == f"300 m N of {org.site.name}"
+    assert "within 9 m" in card.get_text()
+    no_phone = live.select_one("#no-phone").get_text(" ", strip=True)
+    assert no_phone.startswith("2 people have no phone with alerts on")
+    assert org.users["office"].name in no_phone and org.spare.name in no_phone
+    assert org.users["driver"].name not in no_phone  # the driver's phone has it
+    assert org.users["staff"].name not in no_phone  # answered: plainly reached

@@ -23,10 +23,14 @@ def speaking(locale: str | None, default: str = "en") -> Iterator[None]:
         current_locale.reset(token)
 
 
+def name(alert: Alert) -> str:
+    """What kind of alert, in words (a message's own title), without the drill mark."""
+    return alert.title if alert.kind == "custom" and alert.title else _(kind_of(alert.kind).title)
+
+
 def title(alert: Alert) -> str:
     """The title every surface shows: a drill says so first, always."""
-    name = alert.title if alert.kind == "custom" and alert.title else _(kind_of(alert.kind).title)
-    return _("DRILL: %(title)s") % {"title": name} if alert.drill else name
+    return _("DRILL: %(title)s") % {"title": name(alert)} if alert.drill else name(alert)
 
 
 def body(alert: Alert) -> str:

@@ -31,6 +31,7 @@ from server.models import Role, School, Site, User
 from server.push.models import Delivery, DeliveryStatus
 from server.push.payload import body, title
 from server.push.worker import wake
+from server.reports.places import describe, nearest
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
 
@@ -210,14 +211,28 @@ async def live_context(alert: Alert) -> dict[str, Any]:
         if alert.send_after and not alert.cancelled_at
         else 0
     )
+    help_ = [r for r in rows if r.response == "help"]
+    # Where each person asking for help is, in words a responder can use: "60 m NW of Lincoln".
+    places: dict[int, str] = {}
+    located = [r for r in help_ if r.position]
+    if located:
+        sites = await Site.filter(organisation_id=alert.organisation_id)
+        for r in located:
+            found = nearest((r.position["latitude"], r.position["longitude"]), sites)
+            if found is not None:
+                places[r.id] = describe(found.distance_m, found.bearing, found.site.name)
+    # People it reaches by no phone at all: the sender must tell them another way.
+    reached = set(await Delivery.filter(alert_id=alert.id).values_list("user_id", flat=True))
     return {
         "alert": alert,
         "title": title(alert),
         "body": body(alert),
         "kind": alert.info,
         "safe": [r for r in rows if r.response == "safe"],
-        "help": [r for r in rows if r.response == "help"],
+        "help": help_,
+        "places": places,
         "waiting": [r for r in rows if r.response is None],
+        "phoneless": [r for r in rows if r.user_id not in reached and r.response is None],
         "deliveries": counts,
         "undo_left": max(0, round(undo_left)),
     }
@@ -258,6 +273,11 @@ async def alert_resend(request: Request) -> Response:
     alert = await _alert_or_404(request)
     if alert.cancelled_at is not None:
         request.session["flash"] = _("This alert was undone; there is nothing to send again.")
+    elif alert.send_after is not None and datetime.now(UTC) < alert.send_after:
+        # Sending now would go round the undo the sender still has.
+        request.session["flash"] = _(
+            "It has not gone out yet: it goes to everyone when the undo ends."
+        )
     else:
         waiting = await AlertRecipient.filter(alert_id=alert.id, response__isnull=True).values_list(
             "user_id", flat=True

@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from server.alerts import AlertRecipient
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for, offline_urls
+from server.push.payload import name
 from server.templating import render
 from server.trips.service import offline_trip_urls
+
+RECENT_ALERTS = timedelta(hours=24)
+
+
+async def my_alerts(user_id: int, now: datetime) -> list[dict]:
+    """The alerts of the last day sent to this person (out of their undo window, not undone):
+    so an alert can be found and answered in the app without its notification."""
+    rows = (
+        await AlertRecipient.filter(
+            user_id=user_id,
+            alert__raised_at__gte=now - RECENT_ALERTS,
+            alert__cancelled_at__isnull=True,
+        )
+        .prefetch_related("alert")
+        .order_by("-alert__raised_at")
+        .limit(10)
+    )
+    return [
+        {"alert": r.alert, "name": name(r.alert), "response": r.response}
+        for r in rows
+        if r.alert.send_after is None or r.alert.send_after <= now
+    ][:5]
 
 
 @requires_role()
 async def home(request: Request) -> Response:
     user = signed_in_user(request)
+    now = datetime.now(UTC)
     journeys = [(j, journey_url(request, j)) for j in journeys_for(user.roles)]
     # The pages of the trips this person chaperones, kept on the phone while the trip is on.
-    trips = await offline_trip_urls(request, user, datetime.now(UTC))
-    context = {"journeys": journeys, "offline_urls": [*offline_urls(request, user.roles), *trips]}
+    trips = await offline_trip_urls(request, user, now)
+    context = {
+        "journeys": journeys,
+        "offline_urls": [*offline_urls(request, user.roles), *trips],
+        "alerts": await my_alerts(user.id, now),
+    }
     return render(request, "home.html", context)
 
 
