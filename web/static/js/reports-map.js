@@ -6,6 +6,13 @@ const el = document.getElementById("reports-map");
 const msg = el.dataset;
 const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
+// The site closest to a point (flat-earth is enough to choose one), so the view shows each report
+// with the school or site it is described from ("280 m NW of ...").
+function nearestSite(sites, [lat, lon]) {
+  const squared = (s) => (s.lat - lat) ** 2 + ((s.lon - lon) * Math.cos((lat * Math.PI) / 180)) ** 2;
+  return sites.reduce((best, s) => (!best || squared(s) < squared(best) ? s : best), null);
+}
+
 async function main() {
   const L = await loadLeaflet(msg.leafletJs, msg.leafletCss);
   const sites = JSON.parse(msg.sites);
@@ -28,7 +35,9 @@ async function main() {
     points.push([lat, lon]);
     if (feature.id === msg.focus) focused = marker;
   }
-  fit(map, points.length ? points : sites.map((s) => [s.lat, s.lon]));
+  const near = points.map((point) => nearestSite(sites, point)).filter(Boolean);
+  const context = [...new Set(near)].map((s) => [s.lat, s.lon]);
+  fit(map, points.length ? [...points, ...context] : sites.map((s) => [s.lat, s.lon]));
   if (focused) { map.setView(focused.getLatLng(), 16); focused.openPopup(); }
   document.getElementById("reports-map-count").textContent = fill(msg.msgCount, { n: points.length });
 }
