@@ -120,6 +120,7 @@ def test_with_location_denied_a_picked_site_stands_in(page: Page, live_server):
     sign_in(page, live_server, "staff@demo.muster.test")
     open_form_from_home(page)
     expect(page.locator("#report-position")).to_have_text(re.compile("Location is off"))
+    expect(page.locator("#r-site option").first).to_have_text("Choose a place")  # not "my position"
     page.get_by_label("A person", exact=True).check()
     page.get_by_label("What were they doing?").fill("Walked the corridors asking for a student")
     page.get_by_role("button", name="Save report").click()

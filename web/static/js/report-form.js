@@ -70,6 +70,7 @@ function locate() {
 function noPosition() {
   $("#report-position").textContent = msg.msgNoPosition;
   $("#report-position").classList.add("warning");
+  $("#r-site").options[0].textContent = msg.msgChoosePlace; // there is no position to use
 }
 
 async function showMap() {
