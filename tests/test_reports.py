@@ -240,6 +240,8 @@ async def test_another_organisations_site_or_photo_is_refused(as_role, org, othe
     assert site["status"] == "rejected" and "not one of your district" in site["reason"]
     [photo] = await file(staff, filed(photos=other_org.report.photos))
     assert photo["status"] == "rejected" and "belongs to someone else" in photo["reason"]
+    [colleague] = await file(staff, filed(photos=org.report.photos))  # the driver's photo
+    assert colleague["status"] == "rejected" and "belongs to someone else" in colleague["reason"]
     first = filed()
     await file(staff, first)
     again = filed(report_id=first["payload"]["report_id"])  # a new event, an old report id

@@ -99,10 +99,8 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
         )
     )
     photo_ids = [photo for p in batch for photo in p.payload.photos]
-    foreign = set(
-        await Upload.filter(id__in=photo_ids)
-        .exclude(organisation_id=user.organisation_id)
-        .values_list("id", flat=True)
+    foreign = set(  # a phone sends its own photos: anyone else's (a roster's, say) is refused
+        await Upload.filter(id__in=photo_ids).exclude(user_id=user.id).values_list("id", flat=True)
     )
     my_schools = await user.schools.all()
     now = datetime.now(UTC)
