@@ -283,7 +283,9 @@ async def raise_alert(
     ``undo_seconds`` nothing goes out until then, so the sender can take it back.
     Joins the caller's transaction when there is one."""
     scope = (
-        "people"
+        "trip"  # a trip's own people
+        if trip_id is not None and user_ids is not None
+        else "people"
         if user_ids is not None
         else "site"
         if site_id is not None

@@ -88,9 +88,10 @@ class AlertForm(Form):
     severity: Literal["emergency", "warning", "info"] | None = None
     title: Text(80, min_length=0) = ""
     message: Text(500, min_length=0) = ""
-    scope: Literal["organisation", "school", "site", "people"] = "organisation"
+    scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
     school: int | None = None
     site: int | None = None
+    trip: int | None = None
     people: Annotated[list[int], Field(max_length=500)] = []
     roles: list[Role] = []
     drill: bool = False
@@ -104,6 +105,8 @@ class AlertForm(Form):
             raise PydanticCustomError("school_needed", "school needed")
         if self.scope == "site" and self.site is None:
             raise PydanticCustomError("site_needed", "site needed")
+        if self.scope == "trip" and self.trip is None:
+            raise PydanticCustomError("trip_needed", "trip needed")
         if self.scope == "people" and not self.people:
             raise PydanticCustomError("people_needed", "people needed")
         return self
@@ -163,7 +166,7 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Remove the hidden control characters from this text.")
     if kind == "title_needed":
         return _("Give your message a title.")
-    if kind in ("school_needed", "site_needed"):
+    if kind in ("school_needed", "site_needed", "trip_needed"):
         return _("Choose where it goes.")
     if kind == "people_needed":
         return _("Choose at least one person.")

@@ -176,6 +176,7 @@ async def test_undo_after_the_window_is_refused(as_role, org):
         {"kind": "custom", "scope": "organisation"},  # a message needs a title
         {"kind": "lockdown", "scope": "school"},  # which school?
         {"kind": "lockdown", "scope": "people"},  # which people?
+        {"kind": "lockdown", "scope": "trip"},  # which trip?
         {"kind": "silent", "scope": "organisation"},  # raised from the call script, not here
         {"kind": "lockdown", "scope": "site", "site": "2147483647"},
     ],
@@ -419,3 +420,24 @@ async def test_the_live_page_says_where_help_is_needed_and_who_has_no_phone(as_r
     assert org.users["office"].name in no_phone and org.spare.name in no_phone
     assert org.users["driver"].name not in no_phone  # the driver's phone has it
     assert org.users["staff"].name not in no_phone  # answered: plainly reached
+
+
+async def test_a_composed_alert_can_go_to_one_trips_chaperones(as_role, org, other_org):
+    await org.trip.chaperones.remove(org.users["driver"])  # not on this trip
+    safety = await as_role("safety")
+    composer = html(await safety.get("/admin/alerts/new"))
+    offered = [o["value"] for o in composer.select("#trip option") if o["value"]]
+    assert offered == [str(org.trip.id)]  # never another organisation's trip
+    form = {"kind": "evacuate", "scope": "trip", "trip": org.trip.id}
+    preview = html(await safety.post("/admin/alerts/new", form)).get_text(" ", strip=True)
+    assert "It goes to 3 people." in preview  # admin, staff, office; not the sender
+    held = await safety.post("/admin/alerts/send", {**form, "held": "yes", "message": "Bus 2"})
+    assert held.status_code == 303
+    alert = await Alert.get(organisation_id=org.organisation.id, message="Bus 2")
+    assert alert.trip_id == org.trip.id and alert.audience["scope"] == "trip"
+    recipients = await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True)
+    assert sorted(recipients) == ids(org, "admin", "staff", "office")
+
+    refused = await safety.post("/admin/alerts/new", {**form, "trip": other_org.trip.id})
+    assert refused.status_code == 422
+    assert html(refused).select_one(".error-summary").get_text(strip=True)

@@ -5,7 +5,7 @@ answered, a re-send to those, and the acknowledgment figures."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,9 +34,18 @@ from server.push.worker import wake
 from server.reports.places import describe, nearest
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
+from server.trips.models import Trip
 
 LATEST = 100
 UNDO_SECONDS = 5
+TRIPS_AROUND = timedelta(hours=24)  # the composer offers the trips on within a day of now
+
+
+def _trips_now(user: User):  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    return scoped(Trip, user).filter(
+        starts_at__lte=now + TRIPS_AROUND, ends_at__gte=now - TRIPS_AROUND
+    )
 
 
 @requires_role(Role.ADMIN, Role.SAFETY)
@@ -59,6 +68,7 @@ async def _composer(
         "severities": list(Severity),
         "schools": await scoped(School, user),
         "sites": await scoped(Site, user),
+        "trips": await _trips_now(user).order_by("starts_at").limit(50),
         "people": await scoped(User, user).filter(active=True),
         "roles": list(Role),
     }
@@ -82,6 +92,12 @@ async def _audience(user: User, data: AlertForm) -> dict[str, Any]:
         if not await scoped(Site, user).filter(id=data.site).exists():
             raise ValueError("site")
         return {"site_id": data.site}
+    if data.scope == "trip":
+        trip = await _trips_now(user).filter(id=data.trip).prefetch_related("chaperones").first()
+        if trip is None:
+            raise ValueError("trip")
+        chaperones = sorted(c.id for c in trip.chaperones if c.active)
+        return {"trip_id": trip.id, "user_ids": chaperones}
     if data.scope == "people":
         found = await scoped(User, user).filter(id__in=data.people).count()
         if found != len(set(data.people)):
@@ -149,8 +165,9 @@ async def _preview(
     status: int = 200,
 ) -> Response:
     draft = _draft(user, data)
+    where = {k: v for k, v in audience.items() if k != "trip_id"}  # the trip's people are named
     people = await resolve_audience(
-        user.organisation_id, [r.value for r in data.roles], exclude=user.id, **audience
+        user.organisation_id, [r.value for r in data.roles], exclude=user.id, **where
     )
     names = await User.filter(id__in=people[:12]).values_list("name", flat=True)
     context = {
