@@ -70,6 +70,15 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
     expect(lost.locator(".lost-sent")).to_contain_text("Not sent yet: school does not know.")
+    # Scrolled to the countdown, and not under the sticky header: the name is what is on top.
+    page.wait_for_function(
+        """() => {
+            const name = document.querySelector("#lost-list .lost-name");
+            const box = name.getBoundingClientRect();
+            const onTop = document.elementFromPoint(box.left + 4, box.top + 4);
+            return box.top >= 0 && name.contains(onTop);
+        }"""
+    )
     expect(page.locator("#lost-steps")).to_have_attribute("open", "")  # the steps, open
     expect(page.locator("#lost-form")).to_be_hidden()  # no second red button to tap by mistake
     page.get_by_role("button", name="Another student is missing").click()
