@@ -64,6 +64,7 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     page.get_by_label("A vehicle", exact=True).check()
     page.get_by_label(re.compile("Licence plate")).fill("7abc-123")
     page.get_by_label(re.compile("^Colour")).fill("Silver")
+    page.get_by_label(re.compile("^Anything that stands out")).fill("Sticker " + "x" * 80)
     page.get_by_label("What were they doing?").fill("Followed the bus from stop 4 to stop 7")
     photo = tmp_path / "car.jpg"
     photo.write_bytes(jpeg_with_gps("gray", (2400, 1800)))
@@ -107,6 +108,7 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     safety.goto(f"{live_server.url}/reports/{report_id}")
     expect(safety.get_by_text("280 m NW of Lincoln Elementary campus")).to_be_visible()
     expect(safety.locator(".report-photos img")).to_have_count(1)
+    assert safety.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     shot(safety, "report-detail")
     assert axe_violations(safety) == []
     safety.goto(f"{live_server.url}/reports")
