@@ -442,6 +442,14 @@ async def test_the_board_shows_missing_students_and_late_trips_in_red(org, as_ro
                 headcount_id=str(uuid.uuid4()),
                 trip_id=trip.id,
                 present=[org.student.id],
+                place="Dinosaur hall",
+            ),
+            event(  # about 400 m north-east of the museum (38.5844, -121.5051)
+                "trip.checkin",
+                checkin_id=str(uuid.uuid4()),
+                trip_id=trip.id,
+                kind="departed",
+                position={"latitude": 38.5870, "longitude": -121.5018, "accuracy": 20},
             ),
             event(
                 "trip.student_lost",
@@ -461,6 +469,8 @@ async def test_the_board_shows_missing_students_and_late_trips_in_red(org, as_ro
     text = card.get_text(" ", strip=True)
     assert "Missing: Ben Missing" in text and "Missing student: Ben Missing" in text
     assert "last seen: 10:05, Gift shop" in text  # MUSTER_TIMEZONE is UTC in the tests
+    assert "1 of 2. Dinosaur hall. Missing: Ben Missing" in text
+    assert "410 m NE of Science museum" in text  # where the last check-in was made
     assert "Last complete headcount: none yet" in text
     late_card = board.select_one(f'.trip-card[data-trip="{late.id}"]')
     assert "status-overdue" in late_card["class"] and "red" in late_card["class"]

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from server.alerts import Alert
 from server.models import User
+from server.reports.geo import compass_point, distance_m
+from server.reports.places import describe
 from server.tenancy import scoped
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
 from server.trips.rules import Standing
@@ -27,6 +29,7 @@ class Row:
     missing_names: list[str]
     lost: list[LostStudent]
     alerts: list[Alert] = field(default_factory=list)
+    checkin_where: str = ""  # where the last check-in was made, from the destination
 
     @property
     def status(self) -> str:
@@ -43,6 +46,18 @@ class Row:
     @property
     def red(self) -> bool:
         return self.status in ("lost", "overdue")
+
+
+def where_from_destination(trip: Trip, position: dict | None) -> str:
+    """ "120 m NE of River City Science Museum": a phone's position, seen from the trip's
+    destination (empty when either is unknown)."""
+    if not position or trip.latitude is None or trip.longitude is None or not trip.destination:
+        return ""
+    destination = (trip.latitude, trip.longitude)
+    point = (position["latitude"], position["longitude"])
+    return describe(
+        distance_m(destination, point), compass_point(destination, point), trip.destination
+    )
 
 
 async def board_rows(user: User, now: datetime) -> list[Row]:
@@ -65,13 +80,14 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
         lost = await LostStudent.filter(trip_id=trip.id, found_at__isnull=True).prefetch_related(
             "student", "user"
         )
+        last_checkin = (
+            await CheckIn.filter(trip_id=trip.id).prefetch_related("stop", "user").first()
+        )
         rows.append(
             Row(
                 trip=trip,
                 standing=standing,
-                last_checkin=await CheckIn.filter(trip_id=trip.id)
-                .prefetch_related("stop", "user")
-                .first(),
+                last_checkin=last_checkin,
                 last_headcount=last_count,
                 last_complete=complete,
                 missing_names=[
@@ -79,6 +95,9 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
                 ],
                 lost=list(lost),
                 alerts=[a for a in recent if a.source.get("trip_id") == trip.id],
+                checkin_where=where_from_destination(
+                    trip, last_checkin.position if last_checkin else None
+                ),
             )
         )
     rows.sort(key=lambda r: (not r.red, r.trip.starts_at))
