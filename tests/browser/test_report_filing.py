@@ -77,6 +77,9 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
 
     page.reload()  # still no server: the report waits on the phone
     expect(page.locator("#sync-text")).not_to_have_text("All sent")
+    page.goto(f"{live_server.url}/outbox")
+    waiting = page.locator(".row-summary", has_text="Followed the bus from stop 4 to stop 7")
+    expect(waiting).to_be_visible()
     live_server.start()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=30000)
 

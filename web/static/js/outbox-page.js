@@ -11,6 +11,7 @@ const armed = new Set();
 function summary(event) {
   const p = event.payload || {};
   if (event.type === "note.recorded") return p.text;
+  if (event.type === "report.filed") return p.activity; // the words the person will recognise
   if (p.item_id) return p.item_id;
   return p.checklist_id || p.kind || "";
 }
