@@ -336,6 +336,8 @@ async def test_the_safety_team_filters_reports(as_role, org):
     assert "At the museum" in by_school  # a venue has no school: the reporter's one stands in
     other_school = await listed(f"school={org.other_school.id}")
     assert "At the school gate" not in other_school and "At the museum" not in other_school
+    listed = await AuditLog.filter(actor_id=org.users["safety"].id, action="reports.listed")
+    assert {"filters": "kind=person", "count": 1} in [entry.detail for entry in listed]
     fragment = await safety.http.get("/reports?kind=person", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<ul class="cards" id="reports-list"')
     junk = await safety.get("/reports?near=abc&within=-5&from=yesterday&kind=<script>")

@@ -184,6 +184,9 @@ def place_text(report: Report) -> str:
 async def reports_list(request: Request) -> Response:
     user = signed_in_user(request)
     found, filters = await _filtered(request, PAGE_SIZE)
+    await audit.record(
+        user, "reports.listed", user, filters=filters.query_string(), count=len(found)
+    )
     context = {
         "reports": found,
         "filters": filters,
