@@ -177,18 +177,25 @@ async def test_429_and_500_are_retried_until_delivered(as_role, org, service, wo
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("sent", 4, 201)
 
 
-async def test_a_subscription_the_push_service_calls_gone_is_deleted(as_role, org, service, worker):
+@pytest.mark.parametrize("status", [404, 410])
+async def test_a_subscription_the_push_service_calls_gone_is_deleted(
+    as_role, org, service, worker, status
+):
     phone = service.device()
     await subscribe(await as_role("driver"), phone)
-    service.forget(phone)
+    if status == 410:
+        service.forget(phone)  # the browser dropped it
+    else:
+        service.answer_first(phone, 404)
     sent = await alert(org, kind="hold", notify=["driver"])
     await worker.run_until_idle([sent.id])
     delivery = await Delivery.get(alert_id=sent.id)
     assert (delivery.status, delivery.response_code, delivery.subscription_id) == (
         "gone",
-        410,
+        status,
         None,
     )
+    assert delivery.attempts == 1  # not retried
     assert not await PushSubscription.filter(endpoint=phone.endpoint).exists()
 
 

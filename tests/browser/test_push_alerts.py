@@ -87,7 +87,11 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     # The teacher's phone: the service worker is the push handler. Chromium can't reach a
     # browser vendor's push service here, so the phone's subscription points at a local one
     # that checks the VAPID token and decrypts, as Google's or Apple's would.
-    phone = browser.new_context(**PHONE, permissions=["notifications"])
+    phone = browser.new_context(
+        **PHONE,
+        permissions=["notifications", "geolocation"],
+        geolocation={"latitude": 38.5789, "longitude": -121.4865, "accuracy": 12},  # 300 m N
+    )
     page = phone.new_page()
     cdp = phone.new_cdp_session(page)
     registrations: dict[str, str] = {}  # scope -> id of the live registration
@@ -210,6 +214,17 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     page.goto(f"{live_server.url}/alerts/{the_alert}")
     expect(page.locator(".drill-flag")).to_have_text("DRILL")
     expect(page.get_by_role("button", name="I'm safe")).to_have_attribute("aria-pressed", "true")
+
+    # In the app too: a change of mind, "Need help", sends where the phone is.
+    page.get_by_role("button", name="Need help").click()
+    expect(page.get_by_role("button", name="Need help")).to_have_attribute("aria-pressed", "true")
+    deadline = time.monotonic() + 20
+    while query(live_server, answered) != [("help",)] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert query(live_server, answered) == [("help",)]
+    help_card = lead_page.locator("#need-help li")
+    expect(help_card).to_contain_text("Tess Teacher", timeout=15000)
+    expect(help_card.locator(".help-place")).to_have_text("300 m N of Lincoln Elementary campus")
     assert axe_violations(page) == []
 
     # The phone turns alerts off: later tests' alerts don't go to a push service that is gone.
