@@ -132,9 +132,17 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(desk.get_by_role("heading", level=1)).to_have_text("Science museum visit")
     expect(desk.locator(".heat-map tbody td")).to_have_count(25)
     expect(desk.locator("#hospital")).to_contain_text("km from the venue")
+    expect(desk.locator("#lightning-status")).to_have_text(re.compile("^No thunder recorded"))
+    desk.get_by_role("button", name="Thunder heard").click()  # the lightning rule's 30 minutes
+    expect(desk.locator("#lightning-clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(desk.locator("#lightning-status")).to_have_text(re.compile("^Everyone stays inside"))
     assert axe_violations(desk) == []
     desk.get_by_role("button", name="Approve").click()
     expect(desk.locator(".flash")).to_have_text("Plan approved.")
+    expect(desk.locator("#lightning-clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(desk.locator("#sync-text")).to_have_text("All sent", timeout=20000)
+    thunder = "select count(*) from risk_plan where last_thunder_at is not null"
+    assert _count(live_server, thunder) == 1  # sent, and the page's clock counts from it
     school.close()
 
 
