@@ -14,6 +14,7 @@ from server.i18n import gettext as _
 from server.models import Role, SiteKind
 
 M = TypeVar("M", bound=BaseModel)
+RecordId = Annotated[int, Field(gt=0, le=2**31 - 1)]  # ids are 32-bit: a larger one can't exist
 
 
 def _text(min_length: int, max_length: int) -> Callable[[str], str]:
@@ -89,10 +90,10 @@ class AlertForm(Form):
     title: Text(80, min_length=0) = ""
     message: Text(500, min_length=0) = ""
     scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
-    school: int | None = None
-    site: int | None = None
-    trip: int | None = None
-    people: Annotated[list[int], Field(max_length=500)] = []
+    school: RecordId | None = None
+    site: RecordId | None = None
+    trip: RecordId | None = None
+    people: Annotated[list[RecordId], Field(max_length=500)] = []
     roles: list[Role] = []
     drill: bool = False
     held: Literal["", "yes"] = ""  # set by the press-and-hold button, and only by it

@@ -179,6 +179,8 @@ async def test_undo_after_the_window_is_refused(as_role, org):
         {"kind": "lockdown", "scope": "trip"},  # which trip?
         {"kind": "silent", "scope": "organisation"},  # raised from the call script, not here
         {"kind": "lockdown", "scope": "site", "site": "2147483647"},
+        {"kind": "lockdown", "scope": "trip", "trip": "99999999999999999999"},  # beyond any id
+        {"kind": "lockdown", "scope": "people", "people": "-3"},
     ],
 )
 async def test_an_incomplete_alert_is_refused_with_a_message(as_role, form):
