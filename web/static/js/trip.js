@@ -68,9 +68,9 @@ function paintLost() {
     clock.dataset.started = item.started_at;
     const status = Object.assign(document.createElement("p"), { className: "lost-status" });
     status.setAttribute("role", "status");
+    const when = item.last_seen_at ? clockTime(item.last_seen_at) : msg.msgNoTime; // never the report's time
     const seen = Object.assign(document.createElement("p"), { className: "muted",
-      textContent: fill(msg.msgLastSeen, { when: clockTime(item.last_seen_at || item.started_at),
-        where: item.last_seen_where || "—" }) });
+      textContent: fill(msg.msgLastSeen, { when, where: item.last_seen_where || "—" }) });
     const sent = Object.assign(document.createElement("p"), { className: "lost-sent" });
     sent.dataset.lost = item.lost_id;
     const found = Object.assign(document.createElement("button"), { type: "button",
