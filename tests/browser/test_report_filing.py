@@ -41,6 +41,11 @@ def rows_when_sent(server, sql: str, timeout: float = 30) -> list[tuple]:
     return rows
 
 
+# The phone's local time twelve hours from now, as a datetime-local field holds it.
+TWELVE_HOURS_ON = """() => { const t = new Date(Date.now() + 12 * 3600e3);
+  return new Date(t - t.getTimezoneOffset() * 6e4).toISOString().slice(0, 16); }"""
+
+
 def open_form_from_home(page: Page) -> None:
     page.get_by_role("link", name=re.compile("Report something suspicious")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report something suspicious")
@@ -135,6 +140,12 @@ def test_with_location_denied_a_picked_site_stands_in(page: Page, live_server):
     shot(page, "report-form-location-denied")
     page.get_by_label("Or the nearest place").select_option(label="Lincoln Elementary campus")
     page.get_by_label("Clothing, from head to toe").fill("Red cap, grey hoodie, jeans")
+    seen = page.get_by_label("When you saw it")
+    now = seen.input_value()
+    seen.fill(page.evaluate(TWELVE_HOURS_ON))
+    page.get_by_role("button", name="Save report").click()  # PM for AM: the server would refuse it
+    expect(page.locator("#report-errors")).to_contain_text("later than now")
+    seen.fill(now)
     page.get_by_role("button", name="Save report").click()
     expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
     rows = rows_when_sent(

@@ -11,6 +11,7 @@ const $ = (selector) => document.querySelector(selector);
 const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const DRAFT = "muster.report-draft";
 const MAX_PHOTOS = 4;
+const FUTURE_SLACK_MS = 5 * 60 * 1000;
 const PERSON = ["weapon", "apparent_age", "height", "weight", "build", "hair", "clothing", "marks",
   "leaving", "voice"];
 const VEHICLE = ["colour", "year", "make_model", "body_style", "features", "plate", "plate_state",
@@ -168,6 +169,10 @@ function problems() {
   mark($("#f-kind"), !kind());
   mark($("#r-activity"), !text("activity"));
   if (!text("activity")) found.push([msg.msgNeedActivity, $("#r-activity")]);
+  const seen = new Date(text("seen_at")).getTime();
+  const later = seen > Date.now() + FUTURE_SLACK_MS; // a wrong AM/PM: the server would refuse it
+  mark($("#r-seen_at"), later);
+  if (later) found.push([msg.msgFuture, $("#r-seen_at")]);
   const placed = position || text("site_id");
   mark($("#r-site"), !placed);
   if (!placed) found.push([msg.msgNeedPlace, $("#r-site")]);
