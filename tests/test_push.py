@@ -4,7 +4,9 @@ signature and claims, headers) and decrypts every message with the phone's own k
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +14,7 @@ from server.alerts import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
+from tests.conftest import POSTGRES_SERVER
 from tests.push_receiver import Device, PushService
 
 
@@ -268,3 +271,48 @@ async def test_a_subscription_with_unusable_keys_fails_alone(as_role, org, servi
     assert len(service.payloads(good)) == 1
     bad = await Delivery.get(alert_id=sent.id, user_id=org.users["office"].id)
     assert bad.status == "failed" and "unusable subscription keys" in bad.error
+
+
+@pytest.mark.skipif(not POSTGRES_SERVER, reason="row locks: PostgreSQL only")
+async def test_a_claim_skips_the_rows_another_worker_is_claiming(org, settings):
+    """Deterministic: worker A's claim is held open in its own transaction (its rows locked, not
+    yet committed) while worker B claims. B must neither wait for A nor take A's rows."""
+    import asyncpg
+
+    from server.push.worker import _CLAIM
+
+    for n in range(20):
+        await PushSubscription.create(
+            organisation_id=org.organisation.id,
+            user=org.users["staff"],
+            endpoint=f"https://push.example.com/locked-{org.organisation.id}-{n}",
+            p256dh="B" * 87,
+            auth="A" * 22,
+        )
+    sent = await alert(org, kind="lockdown", notify=["staff"])
+    mine = set(await Delivery.filter(alert_id=sent.id).values_list("id", flat=True))
+    assert len(mine) == 20
+    now = datetime.now(UTC)
+    url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    a = await asyncpg.connect(url)
+    token = None
+    try:
+        async with a.transaction():
+            sql = _CLAIM.format(p1="$1", p2="$2", p3="$3", p4="$4", lock=" FOR UPDATE SKIP LOCKED")
+            claimed_a = await a.fetch(sql, uuid.uuid4(), now + timedelta(minutes=2), now, 10)
+            held = {row["id"] for row in claimed_a}
+            async with DeliveryWorker(settings, batch=100_000) as b:
+                # Without SKIP LOCKED this waits on A's row locks until A commits: a deadlock
+                # here, so the timeout only turns a hang into a failure.
+                token = await asyncio.wait_for(b.claim(), timeout=30)
+        claimed_b = set(await Delivery.filter(claim=token).values_list("id", flat=True))
+        assert len(held) == 10
+        assert not held & claimed_b  # never the same row
+        assert mine <= held | claimed_b  # and none left behind
+    finally:
+        await a.close()
+        await Delivery.filter(id__in=mine).update(status="cancelled", claim=None)
+        if token is not None:  # B's other rows (other tests' leftovers) go back as they were
+            await Delivery.filter(claim=token).update(
+                status="pending", claim=None, claimed_until=None
+            )
