@@ -249,3 +249,19 @@ def test_the_alerts_setup_page_explains_and_says_when_push_cannot_work(page: Pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerts on this phone")
     expect(page.get_by_role("button", name="Turn on alerts")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_on_an_iphone_the_setup_page_asks_for_the_home_screen_first(browser, live_server):
+    iphone = browser.new_context(
+        **PHONE,
+        user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+    )
+    page = iphone.new_page()
+    sign_in(page, live_server, "office@demo.muster.test")
+    page.goto(f"{live_server.url}/alerts/setup")
+    expect(page.locator("#push-ios")).to_be_visible()
+    expect(page.locator("#push-ios")).to_contain_text("Add to Home Screen")
+    expect(page.get_by_role("button", name="Turn on alerts")).to_be_hidden()  # it can't work yet
+    assert axe_violations(page) == []
+    iphone.close()
