@@ -8,14 +8,22 @@ from server.models import Organisation, School, Site, User
 from server.risk.models import EventKind, Hazard, PlanStatus, RiskPlan
 from server.trips.models import Trip, TripStop, TripStudent
 
-# (name, grade, contacts, allergies, medication, carrier) — invented children.
+# (name, grade, contacts, allergies, medical notes, medication, carrier) — invented children.
 DEMO_STUDENTS = [
-    ("Ana Ruiz", "4", "Maria Ruiz (mother) 555-0101", "Peanuts", "EpiPen", "Tess Teacher"),
-    ("Ben Cho", "4", "Ji Cho (father) 555-0102", "", "", ""),
-    ("Cara Diaz", "4", "Luis Diaz (father) 555-0103", "", "Inhaler", "Cara"),
-    ("Dev Patel", "4", "Asha Patel (mother) 555-0104", "Bee stings", "", ""),
-    ("Eli Brooks", "4", "Sam Brooks (guardian) 555-0105", "", "", ""),
-    ("Fay Nguyen", "4", "Linh Nguyen (mother) 555-0106", "", "", ""),
+    ("Ana Ruiz", "4", "Maria Ruiz (mother) 555-0101", "Peanuts", "", "EpiPen", "Tess Teacher"),
+    ("Ben Cho", "4", "Ji Cho (father) 555-0102", "", "", "", ""),
+    (
+        "Cara Diaz",
+        "4",
+        "Luis Diaz (father) 555-0103",
+        "",
+        "Asthma: two puffs before running; call 911 if the inhaler doesn't help",
+        "Inhaler",
+        "Cara",
+    ),
+    ("Dev Patel", "4", "Asha Patel (mother) 555-0104", "Bee stings", "", "", ""),
+    ("Eli Brooks", "4", "Sam Brooks (guardian) 555-0105", "", "", "", ""),
+    ("Fay Nguyen", "4", "Linh Nguyen (mother) 555-0106", "", "", "", ""),
 ]
 DEMO_HAZARDS = [
     ("Student separated from the group in the museum", 3, 4, "Buddies, headcounts", 2, 3),
@@ -50,13 +58,14 @@ async def seed_trip(org: Organisation, school: School, venue: Site, people: list
         name="Picnic lunch, Capitol Park",
         expected_at=now + timedelta(hours=4),
     )
-    for name, grade, contacts, allergies, medication, carrier in DEMO_STUDENTS:
+    for name, grade, contacts, allergies, medical, medication, carrier in DEMO_STUDENTS:
         await TripStudent.create(
             trip=trip,
             name=name,
             grade=grade,
             contacts=contacts,
             allergies=allergies,
+            medical=medical,
             medication=medication,
             medication_carrier=carrier,
         )
