@@ -234,6 +234,22 @@ async def test_bad_reports_are_refused_with_a_reason(case, as_role):
     assert not await Report.filter(id=e["payload"]["report_id"]).exists()
 
 
+async def test_a_phone_with_a_fast_clock_still_files_its_report(as_role, org):
+    staff = await as_role("staff")
+    fast = timedelta(hours=3)  # the phone's clock is three hours ahead
+    phone_now = datetime.now(UTC) + fast
+    e = filed(seen_at=(phone_now - timedelta(minutes=20)).isoformat())
+    e["occurred_at"] = (phone_now - timedelta(minutes=5)).isoformat()  # saved 5 minutes ago
+    [result] = await file(staff, e)
+    assert result["status"] == "accepted"
+    report = await Report.get(id=e["payload"]["report_id"])
+    assert report.seen_at == pytest.approx(
+        datetime.now(UTC) - timedelta(minutes=15), abs=timedelta(minutes=1)
+    )
+    page = html(await (await as_role("safety")).get(f"/reports/{report.id}"))
+    assert "clock was 175 minutes fast" in page.select_one("#clock-fast").get_text()
+
+
 async def test_another_organisations_site_or_photo_is_refused(as_role, org, other_org):
     staff = await as_role("staff")
     [site] = await file(staff, filed(None, site_id=other_org.site.id))

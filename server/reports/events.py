@@ -106,9 +106,10 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
     now = datetime.now(UTC)
     for p in batch:
         f: ReportFiled = p.payload
+        seen_at, fast = on_our_clock(f.seen_at, p.occurred_at, now)
         if f.report_id in known:
             p.reject(_("This report was already filed."))
-        elif f.seen_at > now + FUTURE_SLACK:
+        elif seen_at > now + FUTURE_SLACK:
             p.reject(_("The time seen is in the future. Check the phone's clock."))
         elif f.site_id is not None and f.site_id not in by_id:
             p.reject(_("That site is not one of your district's."))
@@ -116,7 +117,7 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("A photo on this report belongs to someone else."))
         else:
             known.add(f.report_id)
-            report = await _store(p, user, by_id, sites, my_schools)
+            report = await _store(p, seen_at, fast, user, by_id, sites, my_schools)
             matches = await correlate.find_related(
                 report, settings.correlate_metres, settings.correlate_hours
             )
@@ -124,8 +125,30 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
             await _alert_if_near_campus(report, sites, settings, user)
 
 
-async def _store(p: Pending, user: Any, by_id: dict, sites: list[Site], my_schools: list) -> Report:
+def on_our_clock(
+    seen_at: datetime, occurred_at: datetime, now: datetime
+) -> tuple[datetime, timedelta]:
+    """A phone whose clock runs fast files reports "in the future", and a refused report could
+    only be thrown away: its times are moved back by how far its clock is ahead of ours."""
+    fast = occurred_at - now
+    if seen_at <= now + FUTURE_SLACK or fast <= FUTURE_SLACK:
+        return seen_at, timedelta(0)
+    return seen_at - fast, fast
+
+
+async def _store(
+    p: Pending,
+    seen_at: datetime,
+    fast: timedelta,
+    user: Any,
+    by_id: dict,
+    sites: list[Site],
+    my_schools: list,
+) -> Report:
     f: ReportFiled = p.payload
+    context = dict(f.context)
+    if fast:
+        context["phone_clock_fast_minutes"] = str(round(fast.total_seconds() / 60))
     if f.position is not None:
         lat, lon, accuracy = f.position.latitude, f.position.longitude, f.position.accuracy
         source = PositionSource.PIN if f.position.moved else PositionSource.DEVICE
@@ -148,7 +171,7 @@ async def _store(p: Pending, user: Any, by_id: dict, sites: list[Site], my_schoo
         activity=f.activity,
         concern=f.concern,
         plate_key=correlate.plate_key(vehicle.get("plate", "")),
-        seen_at=f.seen_at,
+        seen_at=seen_at,
         latitude=lat,
         longitude=lon,
         accuracy=accuracy,
@@ -158,7 +181,7 @@ async def _store(p: Pending, user: Any, by_id: dict, sites: list[Site], my_schoo
         bearing=near.bearing if near else "",
         school=school,
         photos=[str(photo) for photo in f.photos],
-        context=dict(f.context),
+        context=context,
     )
 
 
