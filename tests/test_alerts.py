@@ -273,6 +273,7 @@ async def test_answers_show_on_the_live_page_with_figures_and_a_resend(as_role, 
     assert alert.figures == {"answered": 2, "first_s": 10.0, "median_s": 20.0, "p90_s": 30.0}
     figures = live.select_one(".figures").get_text(" ", strip=True)
     assert "10.0 s" in figures and "30.0 s" in figures
+    assert "Answered 2 of 4" in figures  # the 90th percentile is of the answers, not of everyone
     assert "Drill figures" in live.get_text()
 
     # A later change of mind stands; the first answer still counts for the figures.
