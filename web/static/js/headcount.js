@@ -31,6 +31,7 @@ function paint() {
   const who = missing.length ? `${msg.msgMissing} ${missing.map((id) => nameOf.get(id)).join(", ")}`
     : msg.msgAll;
   document.getElementById("hc-status").textContent = `${line}. ${who}`;
+  document.getElementById("hc-tally").textContent = line; // stays in sight down a long roster
 }
 
 function saveDraft() {
