@@ -256,6 +256,7 @@ async def test_a_csv_with_bad_rows_imports_nothing_and_names_each_error(org, as_
         (b"grade\n4\n", "must name a"),
         ("name\nJos\xe9\n".encode("latin-1"), "CSV UTF-8"),
         (b"", "The file is empty"),
+        (b"name,grade\n,\n", "no students under its header"),
     ],
 )
 async def test_a_file_that_is_not_a_roster_is_refused_plainly(org, as_role, body, expected):

@@ -77,6 +77,8 @@ def parse_roster(data: bytes) -> Parsed:
         )
     if "name" not in header:
         return Parsed([], [RowError(1, "name", _("The first row must name a “name” column."))])
+    if len(rows) == 1:
+        return Parsed([], [RowError(0, "", _("The file has no students under its header row."))])
     if len(rows) - 1 > MAX_ROWS:
         return Parsed([], [RowError(0, "", _("At most %(n)s students a file.") % {"n": MAX_ROWS})])
     students, errors = [], []
