@@ -70,6 +70,9 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
     expect(lost.locator(".lost-sent")).to_contain_text("Not sent yet: school does not know.")
+    lost.get_by_role("button", name="Found: stop the countdown").click()  # a slip of the thumb
+    expect(lost.get_by_role("button")).to_have_text("Tap again if Ben Cho is with you now")
+    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
     # No time was given: the report's own time is never passed off as when she was last seen.
     expect(lost.get_by_text("Last seen time not noted, By the gift shop")).to_be_visible()
     # Scrolled to the countdown, and not under the sticky header: the name is what is on top.

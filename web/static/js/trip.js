@@ -76,6 +76,13 @@ function paintLost() {
     const found = Object.assign(document.createElement("button"), { type: "button",
       className: "big primary", textContent: msg.msgFound });
     found.addEventListener("click", async () => {
+      // Two taps: one slip of the thumb must not stop the countdown and the police-call alert.
+      if (found.dataset.armed !== "true") {
+        found.dataset.armed = "true";
+        found.textContent = fill(msg.msgFoundConfirm, { name: name.textContent });
+        return;
+      }
+      found.disabled = true;
       await record("trip.student_found", { lost_id: item.lost_id, trip_id: tripId });
       refresh({ preselect: true });
     });
