@@ -93,7 +93,8 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
 
     page.get_by_label("Stop").select_option(index=0)  # the museum, the first stop
     page.get_by_role("button", name="Arrived at stop").click()
-    expect(page.locator("#last-checkin")).to_contain_text("Arrived at stop")
+    checkin = page.locator("#last-checkin")
+    expect(checkin).to_have_text(re.compile("^Saved on this phone: Arrived at stop"))
     expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
     assert axe_violations(page) == []
 
@@ -109,6 +110,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     page.locator("#send-now").click()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
     expect(lost.locator(".lost-sent")).to_have_text("School has this report and has been alerted.")
+    expect(checkin).to_have_text(re.compile("^Last check-in: Arrived at stop"))  # sent
     where = f"trip_id = {trip_id}"
     assert _count(live_server, f"select count(*) from trip_headcount where {where}") == 1
     assert _count(live_server, f"select count(*) from trip_lost_student where {where}") == 1

@@ -38,13 +38,7 @@ async function refresh({ preselect = false } = {}) {
   paintLost();
   if (lost.length && !before) document.getElementById("lost-steps").open = true;
   showForm();
-  const checkin = latest(events, "trip.checkin");
-  if (checkin) {
-    const p = checkin.payload;
-    const stop = p.stop_id ? ` · ${stops.get(p.stop_id) || ""}` : "";
-    document.getElementById("last-checkin").textContent =
-      `${msg.msgSaved} ${kinds[p.kind]}${stop} · ${clockTime(checkin.occurred_at)}`;
-  }
+  paintCheckin(events);
   const count = latest(events, "trip.headcount");
   if (preselect && count && count.payload.present) {
     // The first student the last headcount missed who is not already being searched for.
@@ -93,6 +87,16 @@ function paintLost() {
   tick();
 }
 
+// The newest check-in this phone recorded: "Saved on this phone" until the server has it.
+function paintCheckin(events) {
+  const checkin = latest(events, "trip.checkin");
+  if (!checkin) return;
+  const p = checkin.payload;
+  const stop = p.stop_id ? ` · ${stops.get(p.stop_id) || ""}` : "";
+  document.getElementById("last-checkin").textContent =
+    `${checkin.sent ? msg.msgLastCheckin : msg.msgSaved} ${kinds[p.kind]}${stop} · ${clockTime(checkin.occurred_at)}`;
+}
+
 // Whether school has each report yet: with no signal, the chaperone must know it hasn't.
 function paintSent() {
   for (const line of document.querySelectorAll("#lost-list .lost-sent")) {
@@ -108,6 +112,7 @@ async function sentChanged() {
   const now = openLost(fromServer, events);
   for (const item of lost) item.sent = Boolean(now.find((l) => l.lost_id === item.lost_id)?.sent);
   paintSent();
+  paintCheckin(events);
 }
 
 function tick() {
