@@ -33,7 +33,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.pages import network_bytes, signed_in_cookie
-from bench.sync import fresh_postgres, serve
+from bench.sync import PUSH, fresh_postgres, serve
 
 LINCOLN = (38.5762, -121.4865)
 FILE_RUNS = 5
@@ -62,7 +62,7 @@ def time_to_file(url: str) -> tuple[float, int]:
             page.get_by_label("A vehicle", exact=True).check()
             page.get_by_label("Licence plate (the most useful detail)").fill(f"7ABC{run}")
             page.get_by_label("What were they doing?").fill("Followed the bus for three stops")
-            page.get_by_text("Your position is saved").wait_for()
+            page.get_by_text("Found where you are").wait_for()
             page.get_by_role("button", name="Save report").click()
             page.get_by_role("heading", name="Saved on this phone").wait_for()
             timings.append((time.perf_counter() - start) * 1000)
@@ -205,6 +205,7 @@ def main() -> None:
             **os.environ,
             "MUSTER_DATA_DIR": data,
             "DATABASE_URL": f"sqlite://{Path(data) / 'reports.sqlite3'}",
+            **PUSH,
         }
         process, url = serve(env)
         try:
