@@ -171,6 +171,7 @@ def test_dragging_the_pin_moves_where_the_report_says_it_happened(
     page.get_by_label("What were they doing?").fill("Watched the stop from across the road")
     page.get_by_role("button", name="Move the pin on a map").click()
     expect(page.get_by_text("Drag the pin, or tap the map, where it happened.")).to_be_visible()
+    assert axe_violations(page) == []  # the form with its map open
     pin = page.locator("#report-map .leaflet-marker-icon.pin")
     box = pin.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
