@@ -340,6 +340,25 @@ async def test_a_headcount_by_name_records_who_is_missing(org, as_role):
     assert [r["status"] for r in again] == ["duplicate", "duplicate"]
 
 
+async def test_the_trip_page_offers_the_next_stop_due_for_check_in(org, as_role):
+    staff = await as_role("staff")
+    start = datetime.now(UTC) + timedelta(hours=1)
+    trip = await _trip(
+        org, start=start, stops=[("Museum", timedelta(hours=1)), ("Park", timedelta(hours=3))]
+    )
+    museum, park = await TripStop.filter(trip=trip).order_by("position")
+
+    def chosen(response) -> str | None:
+        option = html(response).select_one("#checkin-stop option[selected]")
+        return option["value"] if option else None
+
+    assert chosen(await staff.get(f"/trips/{trip.id}")) is None  # the first, until departure
+    await _checkin(trip, org, CheckInKind.DEPARTED, start, None)
+    assert chosen(await staff.get(f"/trips/{trip.id}")) == str(museum.id)
+    await _checkin(trip, org, CheckInKind.ARRIVED, start + timedelta(hours=1), museum)
+    assert chosen(await staff.get(f"/trips/{trip.id}")) == str(park.id)
+
+
 async def test_trip_events_are_refused_plainly(org, other_org, as_role):
     staff = await as_role("staff")
     stranger = await as_role("staff", other_org)

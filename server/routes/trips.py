@@ -29,6 +29,7 @@ from server.trips.service import (
     keep_until,
     my_trips,
     plan_of,
+    standing_of,
     trip_urls,
     zone,
 )
@@ -109,6 +110,7 @@ async def trip_page(request: Request) -> Response:
         "checkin_names": {kind: _(label) for kind, label in CHECKIN_LABELS.items()},
         "last_checkin": await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first(),
         "plan": await plan_of(trip),
+        "next_stop_id": (await standing_of(trip, _now(), 0)).awaited_stop_id,
     }
     return _kept(request, trip, render(request, "trips/trip.html", context))
 

@@ -105,6 +105,11 @@ class Standing:
     def finished(self) -> bool:
         return self.awaited is None
 
+    @property
+    def awaited_stop_id(self) -> int | None:
+        """The stop the group is due at next, if the next check-in owed is an arrival."""
+        return self.awaited.stop_id if self.awaited else None
+
 
 def standing(
     plan: list[Expected], checkins: Iterable[Reached], now: datetime, grace: timedelta

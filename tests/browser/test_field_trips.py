@@ -95,6 +95,9 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     page.get_by_role("button", name="Arrived at stop").click()
     checkin = page.locator("#last-checkin")
     expect(checkin).to_have_text(re.compile("^Saved on this phone: Arrived at stop"))
+    expect(page.get_by_label("Stop")).to_have_value(  # the next stop, ready for the next tap
+        page.get_by_role("option", name=re.compile("Picnic lunch")).get_attribute("value")
+    )
     expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
     assert axe_violations(page) == []
 

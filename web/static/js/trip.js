@@ -38,6 +38,7 @@ async function refresh({ preselect = false } = {}) {
   paintLost();
   if (lost.length && !before) document.getElementById("lost-steps").open = true;
   showForm();
+  nextStop(events);
   paintCheckin(events);
   const count = latest(events, "trip.headcount");
   if (preselect && count && count.payload.present) {
@@ -88,6 +89,18 @@ function paintLost() {
 }
 
 // The newest check-in this phone recorded: "Saved on this phone" until the server has it.
+// The stop list starts at the next stop due: after an arrival recorded here, the one after it, so
+// a tap on "Arrived at stop" without looking doesn't record the museum again at lunch.
+function nextStop(events) {
+  const select = document.getElementById("checkin-stop");
+  if (!select) return;
+  const order = [...select.options].map((o) => Number(o.value));
+  const arrived = events.filter((e) => e.type === "trip.checkin" && e.payload.kind === "arrived")
+    .map((e) => order.indexOf(e.payload.stop_id));
+  const after = Math.max(-1, ...arrived) + 1;
+  if (after > select.selectedIndex && after < order.length) select.selectedIndex = after;
+}
+
 function paintCheckin(events) {
   const checkin = latest(events, "trip.checkin");
   if (!checkin) return;
