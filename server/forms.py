@@ -12,9 +12,9 @@ from starlette.datastructures import FormData
 
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
+from server.tenancy import RecordId
 
 M = TypeVar("M", bound=BaseModel)
-RecordId = Annotated[int, Field(gt=0, le=2**31 - 1)]  # ids are 32-bit: a larger one can't exist
 
 
 def _text(min_length: int, max_length: int) -> Callable[[str], str]:
@@ -63,7 +63,7 @@ class PersonForm(Form):
     name: Text(200)
     email: Email
     roles: Annotated[list[Role], Field(min_length=1)]
-    schools: list[int] = []
+    schools: Annotated[list[RecordId], Field(max_length=500)] = []
     active: bool = False
 
 
@@ -74,7 +74,7 @@ class SchoolForm(Form):
 class SiteForm(Form):
     name: Text(200)
     kind: SiteKind
-    school: int | None = None
+    school: RecordId | None = None
     latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 

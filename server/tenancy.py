@@ -6,8 +6,9 @@ A record of another organisation answers 404, never 403: we don't confirm that i
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+from pydantic import Field
 from starlette.exceptions import HTTPException
 from tortoise.queryset import QuerySet
 
@@ -21,6 +22,7 @@ def scoped(model: type[T], user: User) -> QuerySet[T]:
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one can't exist
+RecordId = Annotated[int, Field(gt=0, le=MAX_ID)]  # at the edge: a bad id is a 422, never a 500
 
 
 async def get_or_404(model: type[T], user: User, pk: int) -> T:

@@ -203,6 +203,16 @@ JUNK_FORMS = [
     {"latitude": "1e309", "longitude": "-1e309", "kind": "[]", "school": "-1"},
     {"roles": ["admin"] * 50, "schools": ["1", "x", "99999999999999999999"]},
     {"active": "maybe", "next": "javascript:alert(1)", "locale": "../../etc"},
+    # Otherwise valid, with ids past 32 bits: each must be refused, not reach the database.
+    {
+        "name": "Big ids",
+        "email": "big@example.org",
+        "roles": "staff",
+        "kind": "campus",
+        "latitude": "1",
+        "longitude": "1",
+        **dict.fromkeys(("school", "schools", "site", "venue", "trip", "people"), "2147483648"),
+    },
 ]
 
 

@@ -22,7 +22,7 @@ from server.reports import correlate
 from server.reports.models import PositionSource, Report, ReportKind
 from server.reports.places import nearest
 from server.settings import Settings
-from server.tenancy import MAX_ID
+from server.tenancy import RecordId
 
 MAX_PHOTOS = 4
 FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
@@ -76,7 +76,7 @@ class ReportFiled(Payload):
     concern: Text(2000) = ""
     seen_at: AwareDatetime
     position: ReportPosition | None = None
-    site_id: Annotated[int, Field(gt=0, le=MAX_ID)] | None = None
+    site_id: RecordId | None = None
     photos: Annotated[list[UUID], Field(max_length=MAX_PHOTOS)] = []
     context: Annotated[dict[Text(32), Text(120)], Field(max_length=12)] = {}
 

@@ -15,11 +15,11 @@ from server.events.handlers import Position
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
 from server.risk.models import PLAN_ROLES, RiskPlan
+from server.tenancy import RecordId
 from server.trips.models import CheckIn, CheckInKind, Headcount, LostStudent, Trip, TripStudent
 from server.trips.watch import NOTIFY, trip_source, trip_where
 
 COUNTDOWN = timedelta(minutes=30)
-TripId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Place = Annotated[str, Field(max_length=200)]
 
 
@@ -46,8 +46,8 @@ def _position(position: Position | None) -> dict | None:
 
 class HeadcountTaken(Payload):
     headcount_id: UUID
-    trip_id: TripId
-    present: Annotated[list[TripId], Field(max_length=1000)] | None = None  # counted by name
+    trip_id: RecordId
+    present: Annotated[list[RecordId], Field(max_length=1000)] | None = None  # counted by name
     counted: Annotated[int, Field(ge=0, le=1000)] | None = None  # counted by number
     place: Place = ""
     position: Position | None = None
@@ -97,9 +97,9 @@ async def headcount_taken(batch: list[Pending], sender: Sender) -> None:
 
 class CheckedIn(Payload):
     checkin_id: UUID
-    trip_id: TripId
+    trip_id: RecordId
     kind: CheckInKind
-    stop_id: TripId | None = None
+    stop_id: RecordId | None = None
     position: Position | None = None
 
 
@@ -137,8 +137,8 @@ async def checked_in(batch: list[Pending], sender: Sender) -> None:
 
 class StudentLost(Payload):
     lost_id: UUID
-    trip_id: TripId
-    student_id: TripId | None = None
+    trip_id: RecordId
+    student_id: RecordId | None = None
     last_seen_at: AwareDatetime | None = None
     last_seen_where: Place = ""
     position: Position | None = None
@@ -201,7 +201,7 @@ async def student_lost(batch: list[Pending], sender: Sender) -> None:
 
 class StudentFound(Payload):
     lost_id: UUID
-    trip_id: TripId
+    trip_id: RecordId
 
 
 @event_type("trip.student_found", StudentFound)
@@ -223,7 +223,7 @@ async def student_found(batch: list[Pending], sender: Sender) -> None:
 
 
 class ThunderHeard(Payload):
-    plan_id: TripId
+    plan_id: RecordId
 
 
 @event_type("risk.thunder_heard", ThunderHeard)

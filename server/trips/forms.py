@@ -13,8 +13,8 @@ from server.forms import Form, Text
 from server.i18n import gettext as _
 from server.risk.models import EventKind
 from server.risk.scoring import Bands
+from server.tenancy import RecordId
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Level = Annotated[int, Field(ge=1, le=5)]
@@ -22,15 +22,15 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class TripForm(Form):
-    school: Id
+    school: RecordId
     name: Text(200)
     starts_at: NaiveDatetime
     ends_at: NaiveDatetime
-    venue: Id | None = None
+    venue: RecordId | None = None
     destination: Text(200, min_length=0) = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    chaperones: list[Id] = []
+    chaperones: list[RecordId] = []
     itinerary: Text(4000, min_length=0) = ""
 
 
@@ -121,12 +121,12 @@ class PolicyForm(Form):
 
 
 class RiskPlanForm(Form):
-    school: Id
+    school: RecordId
     title: Text(200)
     kind: EventKind
     happens_on: date | None = None
-    trip: Id | None = None
-    venue: Id | None = None
+    trip: RecordId | None = None
+    venue: RecordId | None = None
     crowd: Count | None = None
     staff_count: Count | None = None
     medical_cover: Text(500, min_length=0) = ""
@@ -142,7 +142,7 @@ class HazardForm(Form):
     likelihood: Level
     impact: Level
     mitigation: Text(2000, min_length=0) = ""
-    owner: Id | None = None
+    owner: RecordId | None = None
     residual_likelihood: Level
     residual_impact: Level
 
