@@ -111,7 +111,9 @@
   async function counts() {
     const [items, waitingFiles] = await Promise.all([outbox(), files()]);
     const rejected = items.filter((e) => e.state === "rejected").length;
-    return { pending: items.length - rejected + waitingFiles.length, rejected };
+    const events = items.length - rejected;
+    // pending: anything still to send; events and photos apart, so the header can name them.
+    return { pending: events + waitingFiles.length, events, photos: waitingFiles.length, rejected };
   }
 
   // Apply the server's answers: accepted and duplicate leave the outbox; rejected stay, with why.

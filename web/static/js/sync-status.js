@@ -62,9 +62,16 @@ export async function refresh() {
 
 function paint() {
   if (!state.counts) return;
-  const { pending, rejected } = state.counts;
+  const { pending, events, photos, rejected } = state.counts;
   const parts = [];
-  if (pending) parts.push(pending === 1 ? msg.savedOne : fill(msg.savedMany, pending));
+  // A report with a photo is one thing saved, not two: photos are named beside what they belong to.
+  if (events) {
+    let saved = events === 1 ? msg.savedOne : fill(msg.savedMany, events);
+    if (photos) saved += photos === 1 ? msg.withPhoto : fill(msg.withPhotos, photos);
+    parts.push(saved);
+  } else if (photos) {
+    parts.push(photos === 1 ? msg.photoOne : fill(msg.photoMany, photos));
+  }
   if (rejected) parts.push(rejected === 1 ? msg.attentionOne : fill(msg.attentionMany, rejected));
   let line = parts.length ? parts.join(" · ") : msg.allSent;
   if (state.sending && pending) line = `${msg.sending} ${line}`;
