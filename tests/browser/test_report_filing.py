@@ -75,12 +75,16 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     photo.write_bytes(jpeg_with_gps("gray", (2400, 1800)))
     page.get_by_label("Add a photo").set_input_files(str(photo))
     expect(page.locator("#report-photos img")).to_have_count(1)
+    page.reload()  # before saving: neither the typing nor the photo is lost
+    expect(page.get_by_label(re.compile("Licence plate"))).to_have_value("7abc-123")
+    expect(page.locator("#report-photos img")).to_have_count(1)
     shot(page, "report-form-offline")
     page.get_by_role("button", name="Save report").click()
     expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
     shot(page, "report-saved-offline")
 
     page.reload()  # still no server: the report waits on the phone
+    assert page.evaluate("MusterOutbox.draft('report-photos')") is None  # its photos moved out
     # One report with its photo: one thing saved, its photo named beside it.
     expect(page.locator("#sync-text")).to_have_text(
         re.compile("1 saved on this phone, with 1 photo$"), timeout=15000

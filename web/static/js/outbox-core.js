@@ -74,6 +74,16 @@
   }
 
   const deviceId = () => meta("device_id", () => self.crypto.randomUUID());
+
+  // Drafts: what a form holds before it is saved (a report's photos), kept per person so a
+  // reload never loses them; nothing in a draft is ever sent.
+  const draftKey = (name) => `draft:${name}:${recorder}`;
+  const keepDraft = (name, value) =>
+    tx(["meta"], "readwrite", ({ meta: store }) => { store.put({ key: draftKey(name), value }); });
+  const draft = (name) =>
+    tx(["meta"], "readonly", async ({ meta: store }) => (await req(store.get(draftKey(name))))?.value);
+  const dropDraft = (name) =>
+    tx(["meta"], "readwrite", ({ meta: store }) => { store.delete(draftKey(name)); });
   const changed = () => scope.dispatchEvent && scope.dispatchEvent(new Event("outbox-changed"));
 
   // Who is recording on this page: events carry it, so on a shared phone each person's events
@@ -236,5 +246,6 @@
   }
 
   scope.MusterOutbox = { setRecorder, record, saveFile, outbox, journal, counts, discard, resend, settle,
-    syncOnce: syncExclusive, deviceId, SignInNeeded, Unreachable, batches, DB_NAME };
+    syncOnce: syncExclusive, deviceId, keepDraft, draft, dropDraft, SignInNeeded, Unreachable, batches,
+    DB_NAME };
 })(self);

@@ -1,7 +1,7 @@
 // The report form: everything is kept on the phone first (a report.filed event plus its photos in
 // the outbox), so it works with no signal. A half-filled form survives a reload as a draft.
 
-import { record, saveFile } from "./journal.js";
+import { draft, dropDraft, keepDraft, record, saveFile } from "./journal.js";
 import { baseMap, fit, loadLeaflet } from "./map.js";
 import { shrink } from "./photo.js";
 
@@ -95,7 +95,15 @@ async function showMap() {
   fit(map, [here]);
 }
 
-// --- photos: shrunk on the phone, kept in memory until the report is saved ---
+// --- photos: shrunk on the phone, kept as a draft on it until the report is saved ---
+const keepPhotos = () => keepDraft("report-photos", photos.map((photo) => photo.blob)).catch(() => {});
+
+async function restorePhotos() {
+  const blobs = (await draft("report-photos").catch(() => null)) || [];
+  for (const blob of blobs.slice(0, MAX_PHOTOS)) photos.push({ blob, url: URL.createObjectURL(blob) });
+  paintPhotos();
+}
+
 async function addPhotos(files) {
   for (const file of files) {
     if (photos.length >= MAX_PHOTOS) { showErrors([msg.msgTooMany]); break; }
@@ -107,6 +115,7 @@ async function addPhotos(files) {
     }
   }
   paintPhotos();
+  keepPhotos();
 }
 
 function paintPhotos() {
@@ -122,6 +131,7 @@ function paintPhotos() {
       URL.revokeObjectURL(photo.url);
       photos.splice(index, 1);
       paintPhotos();
+      keepPhotos();
     });
     li.append(img, remove);
     return li;
@@ -201,6 +211,7 @@ async function save(event) {
     return;
   }
   localStorage.removeItem(DRAFT);
+  await dropDraft("report-photos").catch(() => {}); // the photos are in the outbox now
   form.hidden = true;
   $("#report-guidance").hidden = true;
   $("#report-911").hidden = true;
@@ -236,6 +247,7 @@ async function keep() {
 
 function init() {
   restoreDraft();
+  restorePhotos();
   if (!form.elements.seen_at.value) form.elements.seen_at.value = localNow();
   const params = new URLSearchParams(location.search);
   const preset = params.get("kind");
