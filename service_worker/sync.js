@@ -13,6 +13,8 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "cache-pages" && Array.isArray(data.urls)) {
     event.waitUntil(cachePages(data.urls.filter((u) => typeof u === "string" && u.startsWith("/"))));
+  } else if (data.type === "claim") {
+    event.waitUntil(self.clients.claim()); // this worker is already the active one: no version change
   } else if (data.type === "skip-waiting") {
     self.skipWaiting(); // only when the person tapped "Update"
   }

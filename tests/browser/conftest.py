@@ -210,5 +210,26 @@ def wait_for_offline_cache(
         [minimum, list(paths)],
     ):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the service worker did not keep {minimum} pages {paths}")
+            raise TimeoutError(
+                f"the service worker did not keep {minimum} pages {paths}: {_cache_state(page)}"
+            )
         page.wait_for_timeout(100)
+
+
+def _cache_state(page) -> dict:
+    """What the phone holds, and what the server answers now for each page it should keep: for
+    a failure message that says which of the two went wrong."""
+    return page.evaluate(
+        """async () => {
+            const wanted = JSON.parse(document.body.dataset.offlinePages || "[]");
+            const kept = (await (await caches.open("muster-pages")).keys())
+                .map((request) => new URL(request.url).pathname);
+            const answers = {};
+            for (const path of wanted.filter((p) => !kept.includes(p))) {
+                try { answers[path] = (await fetch(path, { credentials: "same-origin" })).status; }
+                catch (error) { answers[path] = String(error); }
+            }
+            return { controlled: !!navigator.serviceWorker.controller, page: location.pathname,
+                     kept, missing_now: answers };
+        }"""
+    )

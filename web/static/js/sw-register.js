@@ -22,10 +22,11 @@ async function register() {
     if (!reloading && !banner.hidden) { reloading = true; location.reload(); }
   });
   const pages = JSON.parse(document.body.dataset.offlinePages || "[]");
-  if (pages.length) {
-    const ready = await navigator.serviceWorker.ready;
-    ready.active.postMessage({ type: "cache-pages", urls: pages });
-  }
+  const ready = await navigator.serviceWorker.ready;
+  // A page whose document arrived just after the worker activated and claimed the open pages
+  // (a navigation under way during the first install) is left without a controller: ask again.
+  if (!navigator.serviceWorker.controller) ready.active.postMessage({ type: "claim" });
+  if (pages.length) ready.active.postMessage({ type: "cache-pages", urls: pages });
 }
 
 // Install: Chrome's prompt only when offered, iOS Safari a short hint; "Not now" is remembered.
