@@ -14,6 +14,8 @@ accepting without decrypting):
 Each of the first three is the best of ``--repeat`` interleaved runs (the machine is shared).
 The worker encrypts in a helper process (``server/push/cipher.py``) while it posts: on a machine
 with two cores, the fan-out overlaps what the floor measures one after the other.
+``fanout_inline_s`` is the same fan-out with encryption inline (one core), and ``inline_ratio``
+its ratio to the same floor: what the bookkeeping costs when nothing overlaps.
 Targets: ``ratio`` = fanout / (encrypt + post) <= 1.25 (our bookkeeping costs at most a quarter
 on top of the floor) and ``naive_ratio`` = naive / fanout >= 5. SQLite, in a temporary folder.
 
@@ -250,6 +252,11 @@ async def run(origin: str) -> None:
             encrypts.append(elapsed)
             posts.append(await bare_post(origin, size, ARGS.subscriptions))
         fanout_s, encrypt_s, post_s = min(fanouts), min(encrypts), min(posts)
+        # The same fan-out with no helper process: what one core does, beside the same floor.
+        from server.push import cipher
+
+        cipher.encrypt_inline()
+        inline_s = min([(await fanout(settings, org, sender))[0] for _ in range(ARGS.repeat)])
         naive_s = await naive(settings, alert, payload, min(ARGS.naive, ARGS.subscriptions))
     finally:
         await Tortoise.close_connections()
@@ -264,6 +271,8 @@ async def run(origin: str) -> None:
     print(f"naive_s: {naive_s:.2f}")
     print(f"naive_timed_on: {min(ARGS.naive, ARGS.subscriptions)}")
     print(f"fanout_per_s: {ARGS.subscriptions / fanout_s:.0f}")
+    print(f"fanout_inline_s: {inline_s:.2f}")
+    print(f"inline_ratio: {inline_s / floor:.2f}")
     print(f"naive_ratio: {naive_s / fanout_s:.2f}")
     print(f"ratio: {fanout_s / floor:.2f}")
 

@@ -37,6 +37,15 @@ def _helper() -> ProcessPoolExecutor | None:
     return _pool
 
 
+def encrypt_inline() -> None:
+    """Encrypt on the event loop's own core from now on, as with one CPU (bench/push.py measures
+    the fan-out both ways)."""
+    global _pool, _failed
+    if _pool is not None:
+        _pool.shutdown(wait=True)
+    _pool, _failed = None, True
+
+
 async def warm_up() -> None:
     """Start the helper now, so the first alert doesn't wait for it."""
     await encrypt_many([])
