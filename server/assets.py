@@ -3,6 +3,11 @@
 Our own files come from ``web/static``; browser libraries from ``node_modules`` (installed by npm at
 set-up, never committed) under the ``vendor/`` prefix. Only files listed here can be served, so a
 request can never walk outside these folders.
+
+Our JavaScript modules import each other by relative URL (``./sync-status.js``), which keeps the
+importer's hash: so they all carry one hash, made from every one of them. With a hash each, a module
+imported from two others would load twice under two URLs (two sync loops), and a changed module
+could be fetched under an importer's old, immutable URL.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ VENDOR_FILES = {
     "vendor/leaflet.js": "leaflet/dist/leaflet.js",
     "vendor/leaflet.css": "leaflet/dist/leaflet.css",
 }
+
+MODULES = "js/"  # one hash for all of these (see above)
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
@@ -49,11 +56,16 @@ class AssetRegistry:
         }
         for name, relative in VENDOR_FILES.items():
             files[name] = NODE_MODULES / relative
-        assets = {}
+        digests = {}
         for name, path in files.items():
             if not path.exists():
                 raise RuntimeError(f"{path} is missing: run `npm ci` to install browser libraries")
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        modules = sorted(name for name in files if name.startswith(MODULES))
+        shared = hashlib.sha256(" ".join(f"{n}:{digests[n]}" for n in modules).encode()).hexdigest()
+        assets = {}
+        for name, path in files.items():
+            digest = shared[:12] if name.startswith(MODULES) else digests[name]
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             assets[name] = Asset(path, digest, media_type)
         return assets

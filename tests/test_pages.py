@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+
 import httpx
 import pytest
 from starlette.routing import Route
@@ -112,6 +115,25 @@ async def test_static_files_carry_a_content_hash_and_are_immutable(client, app):
     assert htmx.status_code == 200 and b"htmx" in htmx.content
     for bad in ("/static/x/../../pyproject.toml", "/static/x/secret_key", "/static/x/nope.js"):
         assert (await client.get(bad)).status_code == 404
+
+
+def test_a_module_imported_by_two_others_is_one_url(app):
+    """Relative imports keep the importer's hash: every import must land on the module's own URL,
+    or the browser runs it twice (two sync loops) or fetches a changed one under a stale URL."""
+    assets = app.state.assets
+    seen = 0
+    for name in assets.names():
+        if not name.endswith(".js") or name.startswith("vendor/"):
+            continue
+        source = assets.get(name).path.read_text()
+        for target in re.findall(
+            r"""^\s*(?:import|export)\b[^"']*["'](\./[^"']+)["']""", source, re.M
+        ):
+            imported = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+            resolved = posixpath.join(posixpath.dirname(assets.url(name)), target)
+            assert posixpath.normpath(resolved) == assets.url(imported), (name, target)
+            seen += 1
+    assert seen > 10  # the pages' modules really do import each other
 
 
 async def test_pages_are_compressed(as_role):
