@@ -25,7 +25,7 @@ from server.trips.models import (
     TripStop,
     TripStudent,
 )
-from server.trips.rules import Ratio
+from server.trips.rules import Ratio, Reached, next_checkin
 from server.trips.service import policy_for
 from server.trips.watch import check_trips
 from tests.conftest import html
@@ -659,3 +659,22 @@ async def test_home_keeps_the_chaperones_trip_pages_and_nothing_for_others(org, 
     await org.trip.chaperones.remove(org.users["driver"])
     driver_home = html(await (await as_role("driver")).get("/"))
     assert "/trips" not in driver_home.select_one("body")["data-offline-pages"]
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (None, CheckInKind.DEPARTED),
+        (Reached(CheckInKind.DEPARTED), CheckInKind.ARRIVED),
+        (Reached(CheckInKind.ARRIVED, 7), CheckInKind.ARRIVED),  # lunch is still to come
+        (Reached(CheckInKind.ARRIVED, 9), CheckInKind.RETURNING),  # the last stop
+        (Reached(CheckInKind.RETURNING), CheckInKind.BACK),
+        (Reached(CheckInKind.BACK), None),
+    ],
+)
+def test_the_check_in_that_stands_out_is_the_one_due_next(last, expected):
+    assert next_checkin(last, [7, 9]) == expected
+
+
+def test_with_no_stops_departing_is_followed_by_returning():
+    assert next_checkin(Reached(CheckInKind.DEPARTED), []) == CheckInKind.RETURNING

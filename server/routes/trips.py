@@ -24,6 +24,7 @@ from server.templating import render
 from server.tenancy import MAX_ID, get_or_404
 from server.trips.board import board_rows
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
+from server.trips.rules import Reached, next_checkin
 from server.trips.service import (
     chaperone_trip,
     keep_until,
@@ -93,6 +94,7 @@ async def trip_page(request: Request) -> Response:
         for item in section.items
     ]
     open_lost = await LostStudent.filter(trip_id=trip.id, found_at__isnull=True)
+    last = await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first()  # newest
     context |= {
         "lang": current_locale.get(),
         "missing_steps": steps,
@@ -108,7 +110,11 @@ async def trip_page(request: Request) -> Response:
             for lost in open_lost
         ],
         "checkin_names": {kind: _(label) for kind, label in CHECKIN_LABELS.items()},
-        "last_checkin": await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first(),
+        "last_checkin": last,
+        "next_checkin": next_checkin(
+            Reached(last.kind, last.stop_id) if last else None,
+            [stop.id for stop in context["stops"]],
+        ),
         "plan": await plan_of(trip),
         "next_stop_id": (await standing_of(trip, _now(), 0)).awaited_stop_id,
     }

@@ -117,3 +117,18 @@ def standing(
     done = progress(plan, checkins)
     awaited = plan[done + 1] if done + 1 < len(plan) else None
     return Standing(awaited, awaited is not None and now > awaited.due_at + grace)
+
+
+def next_checkin(last: Reached | None, stop_ids: list[int]) -> CheckInKind | None:
+    """The check-in a chaperone most likely makes next, to be the one button that stands out
+    (web/static/js/trip-state.js decides the same on the phone). None once back at school."""
+    if last is None:
+        return CheckInKind.DEPARTED
+    if last.kind == CheckInKind.DEPARTED:
+        return CheckInKind.ARRIVED if stop_ids else CheckInKind.RETURNING
+    if last.kind == CheckInKind.ARRIVED:
+        at_last_stop = not stop_ids or last.stop_id == stop_ids[-1]
+        return CheckInKind.RETURNING if at_last_stop else CheckInKind.ARRIVED
+    if last.kind == CheckInKind.RETURNING:
+        return CheckInKind.BACK
+    return None

@@ -91,6 +91,8 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
         page.get_by_role("option", name="Cara Diaz").get_attribute("value")
     )  # the headcount's other missing student, not the first name on the list
 
+    primary = page.locator("[data-checkin].primary")  # the one check-in that stands out
+    expect(primary).to_have_text("Departed")  # nothing checked in yet
     page.get_by_label("Stop").select_option(index=0)  # the museum, the first stop
     page.get_by_role("button", name="Arrived at stop").click()
     checkin = page.locator("#last-checkin")
@@ -99,6 +101,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
         page.get_by_role("option", name=re.compile("Picnic lunch")).get_attribute("value")
     )
     expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
+    expect(primary).to_have_text("Arrived at stop")  # lunch is next, not "Back at school"
     assert axe_violations(page) == []
 
     page.reload()  # still no server: the page from the phone, its state from the outbox
@@ -107,6 +110,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
     expect(page.locator("#lost-form")).to_be_hidden()
     expect(page.locator("#last-checkin")).to_contain_text("River City Science Museum")
+    expect(primary).to_have_text("Arrived at stop")
     expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
 
     live_server.start()

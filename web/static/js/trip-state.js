@@ -44,3 +44,16 @@ export function missingFrom(roster, present) {
   const here = new Set(present);
   return roster.filter((id) => !here.has(id));
 }
+
+/** The check-in most likely next after ``last`` (a trip.checkin payload, or null), to stand out;
+ *  ``stopIds`` in plan order. Mirrors server/trips/rules.py next_checkin. */
+export function nextCheckin(last, stopIds) {
+  if (!last) return "departed";
+  if (last.kind === "departed") return stopIds.length ? "arrived" : "returning";
+  if (last.kind === "arrived") {
+    const atLastStop = !stopIds.length || last.stop_id === stopIds[stopIds.length - 1];
+    return atLastStop ? "returning" : "arrived";
+  }
+  if (last.kind === "returning") return "back";
+  return null;
+}

@@ -4,7 +4,7 @@
 import { journal, record } from "./journal.js";
 import { here } from "./position.js";
 import { formatDuration } from "./run-state.js";
-import { latest, openLost, secondsLeft, tripEvents } from "./trip-state.js";
+import { latest, nextCheckin, openLost, secondsLeft, tripEvents } from "./trip-state.js";
 
 const root = document.getElementById("trip");
 const msg = root.dataset;
@@ -108,6 +108,11 @@ function paintCheckin(events) {
   const stop = p.stop_id ? ` · ${stops.get(p.stop_id) || ""}` : "";
   document.getElementById("last-checkin").textContent =
     `${checkin.sent ? msg.msgLastCheckin : msg.msgSaved} ${kinds[p.kind]}${stop} · ${clockTime(checkin.occurred_at)}`;
+  // The one button that stands out is the check-in due next, after what this phone recorded.
+  const next = nextCheckin(p, [...stops.keys()]);
+  for (const button of document.querySelectorAll("[data-checkin]")) {
+    button.classList.toggle("primary", button.dataset.checkin === next);
+  }
 }
 
 // Whether school has each report yet: with no signal, the chaperone must know it hasn't.
