@@ -30,7 +30,7 @@ async function staticFirst(request, url) {
   if (hit) return hit;
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
+    if (response.ok) keepCopy(await caches.open(SHELL), request, response.clone());
     return response;
   } catch (error) {
     const [, , , ...rest] = url.pathname.split("/"); // "", "static", hash, path...
@@ -50,13 +50,22 @@ async function pageNetworkFirst(request) {
   const cache = await caches.open(PAGES);
   try {
     const response = await withTimeout(fetch(request), PAGE_TIMEOUT_MS);
-    if (cacheable(response)) await cache.put(request.url, response.clone());
+    if (cacheable(response)) await keepCopy(cache, request.url, response.clone());
     else if (gone(response)) await cache.delete(request.url);
     if (response.status >= 500) return (await kept(cache, request.url)) || response;
     return response;
   } catch (error) {
     return (await kept(cache, request.url)) || (await kept(cache, request.url, { ignoreSearch: true }))
       || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+// Keeping a copy can fail (the phone's storage is full): the page from the network is still shown.
+async function keepCopy(cache, key, response) {
+  try {
+    await cache.put(key, response);
+  } catch (error) {
+    // nothing kept this time; the next visit tries again
   }
 }
 

@@ -208,6 +208,7 @@ def test_a_phone_too_full_to_keep_the_report_says_so_and_keeps_the_typing(
     page: Page, live_server, tmp_path
 ):
     sign_in(page, live_server, "staff@demo.muster.test")
+    wait_for_offline_cache(page, paths=("/reports/new",))  # so the reload below goes through it
     open_form_from_home(page)
     page.get_by_label("An item left behind").check()
     page.get_by_label("What were they doing?").fill("Left a box by the side door")
