@@ -13,6 +13,13 @@ from tests.conftest import html
 from tests.test_sync import event, send
 
 
+async def team_alert(org, **fields):
+    """An alert raised by the demo district's safety lead; ``fields`` as ``raise_alert`` takes."""
+    return await raise_alert(
+        organisation_id=org.organisation.id, raised_by_id=org.users["safety"].id, **fields
+    )
+
+
 async def test_a_silent_alert_shows_who_and_where_to_the_safety_team(as_role, org, other_org):
     office = await as_role("office")
     run_id = str(uuid.uuid4())
@@ -155,9 +162,8 @@ async def test_a_composed_alert_needs_the_hold_and_can_be_undone_for_five_second
 
 async def test_undo_after_the_window_is_refused(as_role, org):
     safety = await as_role("safety")
-    alert = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    alert = await team_alert(
+        org,
         kind="evacuate",
         notify=["staff"],
         raised_at=datetime.now(UTC) - timedelta(seconds=10),
@@ -199,17 +205,15 @@ async def test_another_organisations_school_is_not_an_audience(as_role, org, oth
 
 # -- drills are marked on every surface --------------------------------------------------------
 async def test_a_drill_says_drill_on_every_page(as_role, org):
-    drill = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    drill = await team_alert(
+        org,
         kind="evacuate",
         notify=["staff"],
         raised_at=datetime.now(UTC),
         drill=True,
     )
-    real = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    real = await team_alert(
+        org,
         kind="evacuate",
         notify=["staff"],
         raised_at=datetime.now(UTC),
@@ -232,9 +236,8 @@ async def test_a_drill_says_drill_on_every_page(as_role, org):
 # -- acknowledgments ---------------------------------------------------------------------------
 async def test_answers_show_on_the_live_page_with_figures_and_a_resend(as_role, org):
     raised = datetime.now(UTC) - timedelta(seconds=60)
-    alert = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    alert = await team_alert(
+        org,
         kind="lockdown",
         notify=["staff", "driver", "office"],
         raised_at=raised,
@@ -333,15 +336,14 @@ def test_every_kind_has_its_own_title_icon_colour_and_vibration():
 
 # -- the recipient's home, and the sender's live page ------------------------------------------
 async def test_home_lists_the_alerts_sent_to_me_to_answer_without_the_notification(as_role, org):
-    raise_as = {"organisation_id": org.organisation.id, "raised_by_id": org.users["safety"].id}
     now = datetime.now(UTC)
-    drill = await raise_alert(**raise_as, kind="evacuate", notify=[], raised_at=now, drill=True)
-    waiting = await raise_alert(**raise_as, kind="hold", notify=[], raised_at=now, undo_seconds=5)
-    undone = await raise_alert(**raise_as, kind="secure", notify=[], raised_at=now)
+    drill = await team_alert(org, kind="evacuate", notify=[], raised_at=now, drill=True)
+    waiting = await team_alert(org, kind="hold", notify=[], raised_at=now, undo_seconds=5)
+    undone = await team_alert(org, kind="secure", notify=[], raised_at=now)
     undone.cancelled_at = now
     await undone.save()
     old = now - timedelta(days=2)
-    await raise_alert(**raise_as, kind="shelter", notify=[], raised_at=old)
+    await team_alert(org, kind="shelter", notify=[], raised_at=old)
 
     staff = await as_role("staff")
     cards = html(await staff.get("/")).select("#my-alerts li")
@@ -362,9 +364,8 @@ async def test_home_lists_the_alerts_sent_to_me_to_answer_without_the_notificati
 
 
 async def test_resend_waits_for_the_undo_window(as_role, org):
-    alert = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    alert = await team_alert(
+        org,
         kind="lockdown",
         notify=["staff"],
         raised_at=datetime.now(UTC),
@@ -388,9 +389,8 @@ async def test_resend_waits_for_the_undo_window(as_role, org):
 
 
 async def test_the_live_page_says_where_help_is_needed_and_who_has_no_phone(as_role, org):
-    alert = await raise_alert(
-        organisation_id=org.organisation.id,
-        raised_by_id=org.users["safety"].id,
+    alert = await team_alert(
+        org,
         kind="lockdown",
         notify=["staff", "driver", "office"],
         raised_at=datetime.now(UTC),
