@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -228,3 +229,39 @@ def test_threat_call_phone_steps_leave_for_a_threat_by_email(page: Page, live_se
     _item(page, "report-now").get_by_role("button", name="Done").click()
     page.locator("#run-complete").click()
     expect(page.locator("#run-done")).to_be_visible()  # no reason asked for the phone steps
+
+
+def test_a_silent_alert_carries_the_position_when_location_is_already_allowed(
+    browser, browser_context_args, live_server
+):
+    from tests.browser.conftest import query
+
+    context = browser.new_context(
+        **browser_context_args,
+        permissions=["geolocation"],
+        geolocation={"latitude": 38.5762, "longitude": -121.4865, "accuracy": 9},
+    )
+    page = context.new_page()
+    sign_in(page, live_server, "office@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/threat-call")
+    page.locator("#runner[data-ready]").wait_for()
+    button = _item(page, "silent-alert").locator("[data-hold]")
+    box = button.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(2600)
+    page.mouse.up()
+    expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text(
+        "Alert sent", timeout=15000
+    )
+    rows = query(  # the newest silent alert: this one
+        live_server,
+        "select cast(\"where\" as text) from alert where kind = 'silent'"
+        " order by raised_at desc limit 1",
+    )
+    assert json.loads(rows[0][0])["position"] == {
+        "latitude": 38.5762,
+        "longitude": -121.4865,
+        "accuracy": 9,
+    }
+    context.close()

@@ -4,6 +4,7 @@
 import { holdToConfirm } from "./hold-button.js";
 import { journal, record, saveFile } from "./journal.js";
 import { shrink } from "./photo.js";
+import { here } from "./position.js";
 import { formatDuration, foldRun, isAnswered, isShown, missingCritical, runsOf } from "./run-state.js";
 import { syncNow } from "./sync-status.js";
 
@@ -223,7 +224,11 @@ function wire() {
     }
     $("[data-locate]", item.el)?.addEventListener("click", () => locate(item));
     const hold = $("[data-hold]", item.el);
-    if (hold) holdToConfirm(hold, () => raiseAlert(item, hold), msg.msgHold);
+    if (hold) {
+      notePosition(); // now, and again as a hold starts: ready when the hold ends, if allowed
+      hold.addEventListener("pointerdown", notePosition);
+      holdToConfirm(hold, () => raiseAlert(item, hold), msg.msgHold);
+    }
   }
   $("#step-back").addEventListener("click", () => { step = Math.max(0, step - 1); render(); });
   $("#step-next").addEventListener("click", () => { step += 1; render(); });
@@ -254,11 +259,23 @@ function locate(item) {
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
 
+// Where the phone is, for an alert, and only if the person allowed it before: a permission prompt
+// must never pop up in the middle of a press-and-hold during a call. An alert never waits for it.
+let lastPosition = null;
+async function notePosition() {
+  try {
+    const { state } = await navigator.permissions.query({ name: "geolocation" });
+    if (state === "granted") lastPosition = (await here(3000)) || lastPosition;
+  } catch (error) {
+    // no Permissions API: the alert goes without a position
+  }
+}
+
 async function raiseAlert(item, button) {
   const alertId = crypto.randomUUID();
   const event = await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
     notify: button.dataset.notify.split(","), run_id: run.id, checklist_id: msg.checklist,
-    item_id: item.id, context: run.context });
+    item_id: item.id, context: run.context, ...(lastPosition && { position: lastPosition }) });
   watchAlert(item, event.id, Date.now());
   await answer(item, { alert_id: alertId });
 }
