@@ -170,12 +170,12 @@ class AlertType(StrEnum):
 
 class Action(ItemBase):
     """A button that raises an alert event (delivered by the push service), or, with ``report``,
-    opens the report form."""
+    opens the report form. An alert always needs a 2-second press-and-hold: no file can make one
+    that a stray tap sends."""
 
     kind: Literal["action"]
     alert: AlertType | None = Field(None, description="The alert raised; not for report buttons.")
     notify: list[Role] = Field([], description="The roles the alert goes to.")
-    confirm_by_hold: bool = Field(True, description="Press and hold to send: no accidental taps.")
     report: bool = Field(False, description="Opens the report form instead of raising an alert.")
 
     @model_validator(mode="after")
