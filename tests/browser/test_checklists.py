@@ -138,6 +138,7 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     page.wait_for_timeout(2300)
     page.mouse.up()
     expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert raised")
+    expect(alert).to_contain_text("Hold only to send another alert")  # a second is on purpose
     # No signal: said plainly and large, while it keeps trying.
     not_sent = _item(page, "silent-alert").locator(".not-sent")
     expect(not_sent).to_be_visible(timeout=10000)

@@ -3,10 +3,11 @@
 
 const HOLD_MS = 2000;
 
+/** Returns a function that changes the button's resting label (e.g. once an alert is raised). */
 export function holdToConfirm(button, onConfirm, holdingMessage) {
   const meter = button.querySelector("progress");
   const label = button.firstChild;
-  const original = label.textContent;
+  let original = label.textContent;
   let started = 0;
   let frame = 0;
 
@@ -46,4 +47,8 @@ export function holdToConfirm(button, onConfirm, holdingMessage) {
   });
   button.addEventListener("click", (event) => event.preventDefault());
   button.addEventListener("contextmenu", (event) => event.preventDefault());
+  return (text) => {
+    original = text;
+    if (!started) label.textContent = text;
+  };
 }

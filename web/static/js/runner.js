@@ -227,7 +227,7 @@ function wire() {
     if (hold) {
       notePosition(); // now, and again as a hold starts: ready when the hold ends, if allowed
       hold.addEventListener("pointerdown", notePosition);
-      holdToConfirm(hold, () => raiseAlert(item, hold), msg.msgHold);
+      item.relabel = holdToConfirm(hold, () => raiseAlert(item, hold), msg.msgHold);
     }
   }
   $("#step-back").addEventListener("click", () => { step = Math.max(0, step - 1); render(); });
@@ -276,8 +276,14 @@ async function raiseAlert(item, button) {
   const event = await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
     notify: button.dataset.notify.split(","), run_id: run.id, checklist_id: msg.checklist,
     item_id: item.id, context: run.context, ...(lastPosition && { position: lastPosition }) });
+  markRaised(item);
   watchAlert(item, event.id, Date.now());
   await answer(item, { alert_id: alertId });
+}
+
+// Once an alert is raised the button says so: another hold sends another alert, on purpose.
+function markRaised(item) {
+  if (item.relabel) item.relabel(msg.msgHoldAgain);
 }
 
 // An alert is only help once it has left the phone. Until the server has it, say so plainly and
@@ -320,6 +326,7 @@ async function watchUnsent() {
   for (const event of raised) {
     const item = items.find((candidate) => candidate.id === event.payload.item_id);
     if (!item) continue;
+    markRaised(item);
     if (!event.sent) watchAlert(item, event.id, Date.parse(event.occurred_at));
     else {
       item.el.dataset.delivery = "sent";
