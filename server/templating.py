@@ -13,6 +13,7 @@ from server import i18n
 from server.assets import AssetRegistry
 from server.auth import current_user
 from server.csrf import csrf_token
+from server.district_time import clock, zone
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
 from server.labels import (
@@ -71,6 +72,7 @@ def render(
     context = {
         "user": user,
         "offline_urls": offline_urls(request, user.roles) if user else [],
+        "when": clock(zone(request)),  # every stored time, shown on the district's clock
         **(context or {}),
     }
     name = fragment if fragment and wants_fragment(request) else page

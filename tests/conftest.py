@@ -12,8 +12,9 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -334,3 +335,14 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in this thread
     from its first use to the end of the session, and async tests can't run beside it."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@contextmanager
+def configured(app, **changes) -> Iterator[None]:
+    """The district's settings changed for one test, as its environment would change them."""
+    before = app.state.settings
+    app.state.settings = replace(before, **changes)
+    try:
+        yield
+    finally:
+        app.state.settings = before

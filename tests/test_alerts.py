@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from server.alerts import Alert, AlertRecipient, queue_deliveries, raise_alert, resolve_audience
 from server.push.models import Delivery, PushSubscription
-from tests.conftest import html
+from tests.conftest import configured, html
 from tests.test_sync import event, send
 
 
@@ -444,3 +445,18 @@ async def test_a_composed_alert_can_go_to_one_trips_chaperones(as_role, org, oth
     refused = await safety.post("/admin/alerts/new", {**form, "trip": other_org.trip.id})
     assert refused.status_code == 422
     assert html(refused).select_one(".error-summary").get_text(strip=True)
+
+
+async def test_alert_pages_tell_the_time_on_the_districts_clock(app, as_role, org):
+    raised = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)  # 06:05 in Los Angeles
+    alert = await team_alert(org, kind="hold", notify=["staff"], raised_at=raised)
+    staff, safety = await as_role("staff"), await as_role("safety")
+    with configured(app, timezone="America/Los_Angeles"):
+        pages = [
+            (await staff.get(f"/alerts/{alert.id}")).text,
+            (await safety.get(f"/admin/alerts/{alert.id}")).text,
+            (await safety.get("/admin/alerts")).text,
+        ]
+    local = raised.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%Y-%m-%d %H:%M %Z")
+    for page in pages:
+        assert local in page and "2026-03-02 14:05" not in page

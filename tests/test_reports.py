@@ -4,12 +4,10 @@ reports, alerting near a campus; the safety team lists, maps, exports and prints
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import threading
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -23,7 +21,7 @@ from server.alerts import Alert, AlertRecipient
 from server.models import AuditLog, Site, SiteKind
 from server.reports.geocode import make_geocoder, name_places_once
 from server.reports.models import Report, ReportLink
-from tests.conftest import html
+from tests.conftest import configured, html
 from tests.photos import jpeg_with_gps
 from tests.test_sync import event, send
 
@@ -84,17 +82,6 @@ async def test_the_site_fallback_when_location_is_denied(as_role, org):
     assert report.position_source == "site" and report.accuracy is None
     page = await (await as_role("safety")).get(f"/reports/{report.id}")
     assert f"At {org.site.name}" in page.text and "picked from the list" in page.text
-
-
-@contextmanager
-def configured(app, **changes):
-    """The district's settings changed for one test, as its environment would change them."""
-    before = app.state.settings
-    app.state.settings = dataclasses.replace(before, **changes)
-    try:
-        yield
-    finally:
-        app.state.settings = before
 
 
 async def test_a_person_is_described_as_the_brief_asks(as_role, org):

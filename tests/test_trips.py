@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,7 +27,7 @@ from server.trips.models import (
 from server.trips.rules import Ratio, Reached, next_checkin
 from server.trips.service import policy_for
 from server.trips.watch import check_trips
-from tests.conftest import html
+from tests.conftest import configured, html
 from tests.photos import jpeg_with_gps
 from tests.test_sync import event, send
 
@@ -577,26 +576,24 @@ class _Nominatim(BaseHTTPRequestHandler):
 async def test_a_destination_by_name_is_found_through_the_districts_geocoder(app, org, as_role):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Nominatim)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    original = app.state.settings
-    app.state.settings = replace(original, geocoder_url=f"http://127.0.0.1:{server.server_port}")
     try:
-        admin = await as_role("admin")
-        form = {
-            "school": org.school.id,
-            "name": "Zoo by name",
-            "starts_at": "2031-05-04T09:00",
-            "ends_at": "2031-05-04T15:00",
-            "destination": "Sacramento Zoo",
-        }
-        assert (await admin.post("/admin/trips/new", form)).status_code == 303
-        trip = await Trip.get(name="Zoo by name")
-        assert (trip.latitude, trip.longitude) == (38.5403, -121.5052)
+        with configured(app, geocoder_url=f"http://127.0.0.1:{server.server_port}"):
+            admin = await as_role("admin")
+            form = {
+                "school": org.school.id,
+                "name": "Zoo by name",
+                "starts_at": "2031-05-04T09:00",
+                "ends_at": "2031-05-04T15:00",
+                "destination": "Sacramento Zoo",
+            }
+            assert (await admin.post("/admin/trips/new", form)).status_code == 303
+            trip = await Trip.get(name="Zoo by name")
+            assert (trip.latitude, trip.longitude) == (38.5403, -121.5052)
 
-        unknown = {**form, "name": "Nowhere", "destination": "Atlantis"}
-        refused = html(await admin.post("/admin/trips/new", unknown))
-        assert "Choose a saved venue" in refused.select_one("#venue-error").text
+            unknown = {**form, "name": "Nowhere", "destination": "Atlantis"}
+            refused = html(await admin.post("/admin/trips/new", unknown))
+            assert "Choose a saved venue" in refused.select_one("#venue-error").text
     finally:
-        app.state.settings = original
         server.shutdown()
         server.server_close()
 

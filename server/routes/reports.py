@@ -10,7 +10,6 @@ from functools import reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from tortoise.queryset import QuerySet
 
 from server import audit
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.events.models import Upload
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS
@@ -136,16 +136,6 @@ class Filters:
         return "&".join(f"{k}={v}" for k, v in pairs.items() if v != "")
 
 
-def zone(request: Request) -> ZoneInfo:
-    """The district's time zone: the days filtered on and the times shown are its own."""
-    return ZoneInfo(request.app.state.settings.timezone)
-
-
-def clock(tz: ZoneInfo) -> Any:
-    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST"."""
-    return lambda moment: moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-
-
 async def _filtered(request: Request, limit: int) -> tuple[list[Report], Filters]:
     user = signed_in_user(request)
     f = Filters.read(request)
@@ -194,7 +184,6 @@ async def reports_list(request: Request) -> Response:
         "sites": await scoped(Site, user),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
-        "when": clock(zone(request)),
         "page_size": PAGE_SIZE,
     }
     return render(request, "reports/list.html", context, fragment="reports/_list.html")
@@ -226,7 +215,6 @@ async def report_detail(request: Request) -> Response:
         "missing_photos": len(report.photos) - len(photos),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
-        "when": clock(zone(request)),
     }
     return render(request, "reports/detail.html", context)
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.events.models import Upload
 from server.forms import from_form, messages
 from server.i18n import gettext as _
@@ -44,7 +45,7 @@ from server.trips.photos import MAX_BYTES as PHOTO_MAX_BYTES
 from server.trips.photos import save_photo
 from server.trips.roster_csv import parse_roster
 from server.trips.rules import Ratio
-from server.trips.service import policy_for, zone
+from server.trips.service import policy_for
 
 ADMIN = Role.ADMIN
 log = logging.getLogger("muster.trips")

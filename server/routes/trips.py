@@ -14,6 +14,7 @@ from starlette.routing import Route
 from server import audit
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
+from server.district_time import zone
 from server.events.models import Upload
 from server.i18n import current_locale
 from server.i18n import gettext as _
@@ -32,7 +33,6 @@ from server.trips.service import (
     plan_of,
     standing_of,
     trip_urls,
-    zone,
 )
 
 DEPARTURE_CHECKLIST = "field-trip-departure"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from server.district_time import zone
 from server.models import User
 from server.risk.scoring import Bands
 from server.tenancy import MAX_ID
@@ -31,11 +31,6 @@ async def policy_for(school_id: int) -> TripPolicy:
 
 def bands_of(policy: TripPolicy) -> Bands:
     return Bands(policy.band_low, policy.band_medium, policy.band_high)
-
-
-def zone(request: Request) -> ZoneInfo:
-    """The district's time zone: trip times are entered and shown in it."""
-    return ZoneInfo(request.app.state.settings.timezone)
 
 
 async def plan_of(trip: Trip) -> list[Expected]:
