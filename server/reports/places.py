@@ -44,3 +44,8 @@ def describe(metres: float | None, bearing: str, site_name: str) -> str:
         "direction": _(bearing),
         "site": site_name,
     }
+
+
+def seen_from(origin: Point, point: Point, origin_name: str) -> str:
+    """ "120 m NE of River City Science Museum": a point described from a named place."""
+    return describe(distance_m(origin, point), compass_point(origin, point), origin_name)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from tortoise.queryset import QuerySet
 
 from server import audit
 from server.alerts import (
@@ -41,7 +42,7 @@ UNDO_SECONDS = 5
 TRIPS_AROUND = timedelta(hours=24)  # the composer offers the trips on within a day of now
 
 
-def _trips_now(user: User):  # type: ignore[no-untyped-def]
+def _trips_now(user: User) -> QuerySet[Trip]:
     now = datetime.now(UTC)
     return scoped(Trip, user).filter(
         starts_at__lte=now + TRIPS_AROUND, ends_at__gte=now - TRIPS_AROUND

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 
 from server.alerts import Alert
 from server.models import User
-from server.reports.geo import compass_point, distance_m
-from server.reports.places import describe
+from server.reports.places import seen_from
 from server.tenancy import scoped
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
 from server.trips.rules import Standing
@@ -53,11 +52,8 @@ def where_from_destination(trip: Trip, position: dict | None) -> str:
     destination (empty when either is unknown)."""
     if not position or trip.latitude is None or trip.longitude is None or not trip.destination:
         return ""
-    destination = (trip.latitude, trip.longitude)
     point = (position["latitude"], position["longitude"])
-    return describe(
-        distance_m(destination, point), compass_point(destination, point), trip.destination
-    )
+    return seen_from((trip.latitude, trip.longitude), point, trip.destination)
 
 
 async def board_rows(user: User, now: datetime) -> list[Row]:
