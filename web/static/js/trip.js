@@ -189,16 +189,6 @@ another.addEventListener("click", () => {
 for (const button of document.querySelectorAll("[data-checkin]")) {
   button.addEventListener("click", () => checkIn(button));
 }
-// The sticky header must not cover what a jump brings into view (the countdown just started, or
-// "#lost" from the headcount): scrolling stops below it, however tall it is now.
-const header = document.querySelector(".app-header");
-if (header) {
-  const clear = () => {
-    document.documentElement.style.scrollPaddingTop = `${header.offsetHeight + 8}px`;
-  };
-  new ResizeObserver(clear).observe(header);
-  clear();
-}
 window.addEventListener("outbox-changed", sentChanged);
 navigator.serviceWorker?.addEventListener("message", (event) => {
   if (event.data?.type === "synced") sentChanged(); // sent by the service worker's Background Sync
