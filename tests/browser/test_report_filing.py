@@ -84,7 +84,10 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     shot(page, "report-saved-offline")
 
     page.reload()  # still no server: the report waits on the phone
-    assert page.evaluate("MusterOutbox.draft('report-photos')") is None  # its photos moved out
+    # Saved: the draft is gone (its photos are in the outbox now).
+    assert page.evaluate(
+        "Promise.all([MusterOutbox.draft('report'), MusterOutbox.draft('report-photos')])"
+    ) == [None, None]
     # One report with its photo: one thing saved, its photo named beside it.
     expect(page.locator("#sync-text")).to_have_text(
         re.compile("1 saved on this phone, with 1 photo$"), timeout=15000

@@ -2,7 +2,7 @@
 // and save it with where and when. The saved headcount is an outbox event; a count half done
 // survives a reload as a draft (student ids only, never names).
 
-import { journal, record } from "./journal.js";
+import { draft, dropDraft, journal, keepDraft, record } from "./journal.js";
 import { here } from "./position.js";
 import { latest, missingFrom, tripEvents } from "./trip-state.js";
 
@@ -16,7 +16,7 @@ const nameOf = new Map(buttons.map((b) => [Number(b.dataset.student), b.textCont
 const form = document.getElementById("headcount-form");
 const countInput = document.getElementById("hc-count");
 const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
-const DRAFT = `muster.headcount-draft.${tripId}`;
+const DRAFT = `headcount-${tripId}`; // kept per person on the phone (outbox-core.js)
 const placeInput = document.getElementById("hc-place");
 
 const byName = () => form.elements.mode.value === "names";
@@ -37,18 +37,17 @@ function paint() {
 function saveDraft() {
   const draft = { mode: form.elements.mode.value, present: present(), counted: countInput.value,
     place: placeInput.value };
-  localStorage.setItem(DRAFT, JSON.stringify(draft));
+  keepDraft(DRAFT, draft).catch(() => {});
 }
 
-function restoreDraft() {
-  let draft = null;
-  try { draft = JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (error) { draft = null; }
-  if (!draft) return;
-  const here = new Set(draft.present || []);
+async function restoreDraft() {
+  const kept = await draft(DRAFT).catch(() => null);
+  if (!kept) return;
+  const here = new Set(kept.present || []);
   for (const b of buttons) b.setAttribute("aria-pressed", String(here.has(Number(b.dataset.student))));
-  form.elements.mode.value = draft.mode === "number" ? "number" : "names";
-  countInput.value = String(Number(draft.counted) || 0);
-  placeInput.value = String(draft.place || "");
+  form.elements.mode.value = kept.mode === "number" ? "number" : "names";
+  countInput.value = String(Number(kept.counted) || 0);
+  placeInput.value = String(kept.place || "");
 }
 
 function showLast(last) {
@@ -84,7 +83,7 @@ async function save(event) {
   const position = await here(3000);
   if (position) payload.position = position;
   const saved = await record("trip.headcount", payload);
-  localStorage.removeItem(DRAFT);
+  await dropDraft(DRAFT).catch(() => {});
   document.getElementById("hc-saved").textContent = fill(msg.msgSaved, { time: clockTime(saved.occurred_at) });
   document.getElementById("hc-missing-help").hidden = missing === 0;
   showLast(await lastKnown());
@@ -117,6 +116,7 @@ for (const radio of form.elements.mode) radio.addEventListener("change", () => {
 countInput.addEventListener("input", saveDraft);
 placeInput.addEventListener("input", saveDraft);
 form.addEventListener("submit", save);
-restoreDraft();
+await restoreDraft();
 paint();
-lastKnown().then((last) => { showLast(last); root.dataset.ready = "true"; });
+showLast(await lastKnown());
+root.dataset.ready = "true";

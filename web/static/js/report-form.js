@@ -9,7 +9,7 @@ const form = document.getElementById("report-form");
 const msg = form.dataset;
 const $ = (selector) => document.querySelector(selector);
 const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
-const DRAFT = "muster.report-draft";
+const DRAFT = "report"; // typing and photos kept per person on the phone (outbox-core.js)
 const MAX_PHOTOS = 4;
 const FUTURE_SLACK_MS = 5 * 60 * 1000;
 const PERSON = ["weapon", "apparent_age", "height", "weight", "build", "hair", "clothing", "marks",
@@ -146,12 +146,11 @@ function saveDraft() {
     if (!el.name || el.type === "file") continue;
     if (el.type === "radio") { if (el.checked) values[el.name] = el.value; } else values[el.name] = el.value;
   }
-  localStorage.setItem(DRAFT, JSON.stringify(values));
+  keepDraft(DRAFT, values).catch(() => {});
 }
 
-function restoreDraft() {
-  let values = {};
-  try { values = JSON.parse(localStorage.getItem(DRAFT) || "{}"); } catch (error) { values = {}; }
+async function restoreDraft() {
+  const values = (await draft(DRAFT).catch(() => null)) || {};
   for (const [name, value] of Object.entries(values)) {
     const el = form.elements[name];
     if (!el) continue;
@@ -210,7 +209,7 @@ async function save(event) {
     showErrors([msg.msgNotKept]);
     return;
   }
-  localStorage.removeItem(DRAFT);
+  await dropDraft(DRAFT).catch(() => {});
   await dropDraft("report-photos").catch(() => {}); // the photos are in the outbox now
   form.hidden = true;
   $("#report-guidance").hidden = true;
@@ -245,8 +244,8 @@ async function keep() {
   await record("report.filed", payload);
 }
 
-function init() {
-  restoreDraft();
+async function init() {
+  await restoreDraft();
   restorePhotos();
   if (!form.elements.seen_at.value) form.elements.seen_at.value = localNow();
   const params = new URLSearchParams(location.search);
