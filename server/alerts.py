@@ -90,7 +90,10 @@ KINDS: dict[str, AlertKind] = {
         AlertKind(
             "shelter",
             N_("Shelter"),
-            N_("Take cover for the hazard you are told (storm, air, earthquake)."),
+            N_(
+                "Take cover from the hazard you are told "
+                "(tornado or storm, polluted air or chemicals, earthquake)."
+            ),
             "#00796b",
             "icons/alert-shelter.png",
             (200, 100, 200, 100, 800),

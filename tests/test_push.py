@@ -144,7 +144,7 @@ async def test_a_spanish_speaker_gets_the_alert_in_spanish(as_role, org, service
     sent = await alert(org, kind="evacuate", notify=["office"], drill=True)
     await worker.run_until_idle([sent.id])
     [message] = service.payloads(phone)
-    assert message["title"] == "SIMULACRO: Evacuar"
+    assert message["title"] == "SIMULACRO: Evacuar (Evacuate)"
     assert message["body"].startswith("Esto es un simulacro.")
 
 
