@@ -110,7 +110,8 @@ def _item(checklist: str, item_id: str) -> dict:
 
 def test_bleeding_control_spanish_keeps_what_the_english_says():
     # "go above the joint": the Spanish names the joint, not just "higher".
-    assert "arriba de la articulación" in _item("bleeding-control", "tourniquet-place")["detail"]["es"]
+    place = _item("bleeding-control", "tourniquet-place")["detail"]["es"]
+    assert "arriba de la articulación" in place
     # "just above the first one": never read as stacking one tourniquet on the other.
     second = _item("bleeding-control", "tourniquet-leave")["detail"]["es"]
     assert "encima del primero" not in second and "arriba del primero" in second
