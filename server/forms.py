@@ -17,11 +17,19 @@ from server.tenancy import RecordId
 M = TypeVar("M", bound=BaseModel)
 
 
-def _text(min_length: int, max_length: int) -> Callable[[str], str]:
+def one_line_breaks(value: str) -> str:
+    """Browsers send a textarea's line breaks as CR LF (old Macs' text, CR alone): store LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text(min_length: int, max_length: int, lines: bool) -> Callable[[str], str]:
     def clean(value: str) -> str:
-        """NFC-normalised, stripped, free of control characters (PostgreSQL refuses NUL)."""
+        """NFC-normalised, stripped, free of control characters (PostgreSQL refuses NUL); in a
+        multi-line field, line breaks of any kind become LF first."""
         if len(value) > max_length * 4:  # don't normalise megabytes only to refuse them
             raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        if lines:
+            value = one_line_breaks(value)
         value = unicodedata.normalize("NFC", value).strip()
         if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
             raise PydanticCustomError("control_chars", "control characters")
@@ -34,8 +42,9 @@ def _text(min_length: int, max_length: int) -> Callable[[str], str]:
     return clean
 
 
-def Text(max_length: int, min_length: int = 1) -> Any:
-    return Annotated[str, AfterValidator(_text(min_length, max_length))]
+def Text(max_length: int, min_length: int = 1, *, lines: bool = False) -> Any:
+    """Free text; ``lines=True`` for a multi-line field (a textarea)."""
+    return Annotated[str, AfterValidator(_text(min_length, max_length, lines))]
 
 
 def _email(value: str) -> str:
@@ -88,7 +97,7 @@ class AlertForm(Form):
     ]
     severity: Literal["emergency", "warning", "info"] | None = None
     title: Text(80, min_length=0) = ""
-    message: Text(500, min_length=0) = ""
+    message: Text(500, min_length=0, lines=True) = ""
     scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
     school: RecordId | None = None
     site: RecordId | None = None

@@ -31,7 +31,7 @@ class TripForm(Form):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     chaperones: list[RecordId] = []
-    itinerary: Text(4000, min_length=0) = ""
+    itinerary: Text(4000, min_length=0, lines=True) = ""
 
 
 def trip_errors(form: TripForm) -> dict[str, str]:
@@ -97,10 +97,10 @@ def local(naive: datetime, tz: ZoneInfo) -> datetime:
 class StudentForm(Form):
     name: Text(200)
     grade: Text(20, min_length=0) = ""
-    contacts: Text(1000, min_length=0) = ""
-    medical: Text(2000, min_length=0) = ""
-    allergies: Text(1000, min_length=0) = ""
-    medication: Text(1000, min_length=0) = ""
+    contacts: Text(1000, min_length=0, lines=True) = ""
+    medical: Text(2000, min_length=0, lines=True) = ""
+    allergies: Text(1000, min_length=0, lines=True) = ""
+    medication: Text(1000, min_length=0, lines=True) = ""
     medication_carrier: Text(200, min_length=0) = ""
 
 
@@ -134,14 +134,14 @@ class RiskPlanForm(Form):
     hospital_latitude: Latitude | None = None
     hospital_longitude: Longitude | None = None
     rally_point: Text(500, min_length=0) = ""
-    weather_plan: Text(4000, min_length=0) = ""
+    weather_plan: Text(4000, min_length=0, lines=True) = ""
 
 
 class HazardForm(Form):
     description: Text(300)
     likelihood: Level
     impact: Level
-    mitigation: Text(2000, min_length=0) = ""
+    mitigation: Text(2000, min_length=0, lines=True) = ""
     owner: RecordId | None = None
     residual_likelihood: Level
     residual_impact: Level
@@ -149,4 +149,4 @@ class HazardForm(Form):
 
 class DecisionForm(Form):
     decision: Literal["approve", "send_back"]
-    reason: Text(2000, min_length=0) = ""
+    reason: Text(2000, min_length=0, lines=True) = ""
