@@ -120,7 +120,12 @@ async def test_the_preview_shows_what_phones_will_show_and_who_gets_it(as_role, 
     banner = preview.select_one(".alert-banner")
     assert banner.select_one(".drill-flag").get_text(strip=True) == "DRILL"
     assert banner.select_one(".alert-title").get_text(strip=True) == "DRILL: Lockdown"
-    assert banner.select_one(".alert-body").get_text(strip=True) == "This is a drill. Gym"
+    # The message comes after the lockdown's own instructions, never instead of them.
+    assert banner.select_one(".alert-body").get_text(strip=True) == (
+        "This is a drill. Lock the door, lights off, everyone out of sight and silent. "
+        "Open for no one."
+    )
+    assert banner.select_one(".alert-message").get_text(strip=True) == "Message: Gym"
     assert "It goes to 3 people." in preview.get_text(" ", strip=True)
     assert preview.select_one("#alert-send [data-hold]") is not None
     assert preview.select_one('#alert-send input[name="held"]')["value"] == ""
@@ -313,7 +318,10 @@ async def test_the_recipient_page_offers_the_two_answers(as_role, org):
     page = html(await staff.get(f"/alerts/{org.alert.id}"))
     buttons = [b["data-response"] for b in page.select("#answer [data-response]")]
     assert buttons == ["safe", "help"]
-    assert page.select_one(".alert-body").get_text(strip=True) == "Nurse to the gym"
+    assert page.select_one(".alert-body").get_text(strip=True) == (
+        "Someone needs urgent medical help. Trained staff, go or call."
+    )
+    assert page.select_one(".alert-message").get_text(strip=True) == "Message: Nurse to the gym"
 
 
 # -- kinds people can tell apart ---------------------------------------------------------------
@@ -460,3 +468,41 @@ async def test_alert_pages_tell_the_time_on_the_districts_clock(app, as_role, or
     local = raised.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%Y-%m-%d %H:%M %Z")
     for page in pages:
         assert local in page and "2026-03-02 14:05" not in page
+
+
+async def test_a_message_is_added_to_the_instructions_on_every_page_in_the_readers_language(
+    as_role, org
+):
+    staff = org.users["staff"]
+    staff.locale = "es"
+    await staff.save()
+    alert = await team_alert(
+        org,
+        kind="lockdown",
+        notify=["staff"],
+        raised_at=datetime.now(UTC),
+        message="Intruder near the gym",
+    )
+    instructions = (
+        "Cierre con llave, apague las luces, todos fuera de la vista y en silencio. "
+        "No abra a nadie."
+    )
+    # The teacher's alert page: Spanish instructions first, then the sender's words.
+    page = html(await (await as_role("staff")).get(f"/alerts/{alert.id}"))
+    assert page.select_one(".alert-title").get_text(strip=True) == "Cierre de emergencia (Lockdown)"
+    assert page.select_one(".alert-body").get_text(strip=True) == instructions
+    assert page.select_one(".alert-message").get_text(strip=True) == (
+        "Mensaje: Intruder near the gym"
+    )
+    # The safety team's list and live page, in English.
+    safety = await as_role("safety")
+    card = html(await safety.get("/admin/alerts")).select_one("#alerts-list li")
+    assert [p.get_text(strip=True) for p in card.select("p")[:2]] == [
+        "Lock the door, lights off, everyone out of sight and silent. Open for no one.",
+        "Message: Intruder near the gym",
+    ]
+    live = html(await safety.get(f"/admin/alerts/{alert.id}"))
+    assert live.select_one(".alert-body").get_text(strip=True).startswith("Lock the door")
+    assert live.select_one(".alert-message").get_text(strip=True) == (
+        "Message: Intruder near the gym"
+    )

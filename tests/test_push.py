@@ -114,7 +114,10 @@ async def test_an_alert_reaches_every_phone_of_its_audience_decrypted(
     for phone in (phones["staff"], second_staff_phone, phones["office"]):
         [message] = service.received[phone.token]
         assert message.payload["title"] == "Lockdown"
-        assert message.payload["body"] == "Intruder near the gym"
+        assert message.payload["body"] == (
+            "Lock the door, lights off, everyone out of sight and silent. Open for no one."
+            "\nMessage: Intruder near the gym"
+        )
         assert message.payload["alert"] == str(sent.id)
         assert [a["action"] for a in message.payload["actions"]] == ["safe", "help"]
         assert message.payload["vibrate"] == [600, 200, 600, 200, 600]
@@ -146,6 +149,24 @@ async def test_a_spanish_speaker_gets_the_alert_in_spanish(as_role, org, service
     [message] = service.payloads(phone)
     assert message["title"] == "SIMULACRO: Evacuar (Evacuate)"
     assert message["body"].startswith("Esto es un simulacro.")
+
+
+async def test_a_message_in_english_comes_after_the_spanish_instructions(
+    as_role, org, service, worker
+):
+    office = org.users["office"]
+    office.locale = "es"
+    await office.save()
+    phone = service.device()
+    await subscribe(await as_role("office"), phone)
+    sent = await alert(org, kind="lockdown", notify=["office"], message="Intruder near the gym")
+    await worker.run_until_idle([sent.id])
+    [message] = service.payloads(phone)
+    assert message["title"] == "Cierre de emergencia (Lockdown)"
+    assert message["body"] == (
+        "Cierre con llave, apague las luces, todos fuera de la vista y en silencio. "
+        "No abra a nadie.\nMensaje: Intruder near the gym"
+    )
 
 
 @pytest.mark.parametrize(

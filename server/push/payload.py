@@ -11,7 +11,7 @@ from server.alerts import Alert, kind_of
 from server.i18n import LANGUAGES, current_locale
 from server.i18n import gettext as _
 
-MAX_BODY = 600  # characters of message in the notification: the payload stays far under 4 KB
+MAX_BODY = 600  # characters of a sender's message in the notification: far under 4 KB in all
 
 
 @contextmanager
@@ -33,11 +33,24 @@ def title(alert: Alert) -> str:
     return _("DRILL: %(title)s") % {"title": name(alert)} if alert.drill else name(alert)
 
 
-def body(alert: Alert) -> str:
-    text = alert.message or _(kind_of(alert.kind).what)
+def instructions(alert: Alert) -> str:
+    """What its kind asks of people, in the reader's language; a drill says so first."""
+    text = _(kind_of(alert.kind).what)
     if alert.drill:
         text = _("This is a drill.") + " " + text
-    return text[:MAX_BODY]
+    return text
+
+
+def added_message(alert: Alert) -> str:
+    """The sender's own words, marked as theirs. Always after the instructions, never instead:
+    a message typed in English must not leave a Spanish reader with no instructions at all."""
+    if not alert.message:
+        return ""
+    return _("Message: %(message)s") % {"message": alert.message[:MAX_BODY]}
+
+
+def body(alert: Alert) -> str:
+    return "\n".join(part for part in (instructions(alert), added_message(alert)) if part)
 
 
 def notification(

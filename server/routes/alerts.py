@@ -30,7 +30,7 @@ from server.forms import AlertForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, Site, User
 from server.push.models import Delivery, DeliveryStatus
-from server.push.payload import body, title
+from server.push.payload import added_message, instructions, title
 from server.push.worker import wake
 from server.reports.places import describe, nearest
 from server.templating import render
@@ -174,7 +174,8 @@ async def _preview(
     context = {
         "alert": draft,
         "title": title(draft),
-        "body": body(draft),
+        "body": instructions(draft),
+        "message": added_message(draft),
         "kind": kind_of(draft.kind),
         "values": values,
         "count": len(people),
@@ -244,7 +245,8 @@ async def live_context(alert: Alert) -> dict[str, Any]:
     return {
         "alert": alert,
         "title": title(alert),
-        "body": body(alert),
+        "body": instructions(alert),
+        "message": added_message(alert),
         "kind": alert.info,
         "safe": [r for r in rows if r.response == "safe"],
         "help": help_,

@@ -18,7 +18,7 @@ from server.auth import requires_role, signed_in_user
 from server.i18n import gettext as _
 from server.models import Role
 from server.push.models import PushSubscription
-from server.push.payload import body, title
+from server.push.payload import added_message, instructions, title
 from server.push.vapid import b64url_decode
 from server.routes.sync import read_body
 from server.templating import render
@@ -128,7 +128,8 @@ async def alert_view(request: Request) -> Response:
     context = {
         "alert": alert,
         "title": title(alert),
-        "body": body(alert),
+        "body": instructions(alert),
+        "message": added_message(alert),
         "kind": alert.info,
         "mine": mine,
     }

@@ -172,7 +172,8 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     assert shown == [
         {
             "title": "DRILL: Lockdown",
-            "body": "This is a drill. Drill: lock your doors",
+            "body": "This is a drill. Lock the door, lights off, everyone out of sight and silent."
+            " Open for no one.\nMessage: Drill: lock your doors",
             "tag": f"alert-{the_alert}",
             "actions": ["I'm safe", "Need help"],
             "icon": "alert-lockdown.png",
