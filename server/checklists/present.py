@@ -53,3 +53,15 @@ def rows(checklist: Checklist, answers: dict[str, Any], locale: str) -> list[dic
                 }
             )
     return result
+
+
+def item_texts(checklists: list[Checklist], locale: str) -> dict[str, dict[str, Any]]:
+    """Each checklist's title and its items' texts, by id, in one language: for pages that only
+    have a checklist's events (the outbox) and must name an item by its words, never its id."""
+    return {
+        checklist.id: {
+            "title": checklist.title.get(locale),
+            "items": {item.id: item.text.get(locale) for item in checklist.items()},
+        }
+        for checklist in checklists
+    }

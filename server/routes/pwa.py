@@ -12,10 +12,11 @@ from starlette.routing import Route
 
 from server.assets import AssetRegistry
 from server.auth import public, requires_role
+from server.checklists.present import item_texts
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.journeys import find, journey_url
-from server.labels import EVENT_LABELS
+from server.labels import ALERT_LABELS, EVENT_LABELS
 from server.settings import ROOT
 from server.templating import render
 
@@ -99,7 +100,16 @@ async def offline(request: Request) -> Response:
 @requires_role()
 async def outbox(request: Request) -> Response:
     labels = {kind: _(label) for kind, label in EVENT_LABELS.items()}
-    return render(request, "outbox.html", {"event_labels": labels})
+    locale = current_locale.get()
+    every = list(request.app.state.checklists.checklists.values())
+    context = {
+        "event_labels": labels,
+        # Every checklist, not only the person's: an answer saved before a change of role is
+        # still named by its words.
+        "checklist_texts": item_texts(every, locale),
+        "alert_names": {kind: _(label) for kind, label in ALERT_LABELS.items()},
+    }
+    return render(request, "outbox.html", context)
 
 
 routes = [

@@ -168,7 +168,9 @@ def test_a_refused_event_needs_attention_and_blocks_nothing(page: Page, live_ser
     attention.nth(0).locator("textarea").fill("refused-fixed")
     attention.nth(0).get_by_role("button", name="Send again").click()
     discard = (
-        page.locator("#outbox-attention li").filter(has_text="call-911").locator("[data-discard]")
+        page.locator("#outbox-attention li")
+        .filter(has_text="Call 911, or tell someone to call.")  # its words, never its id
+        .locator("[data-discard]")
     )
     expect(discard).to_have_text("Throw away")
     discard.click()

@@ -8,19 +8,42 @@ const rowTemplate = document.getElementById("outbox-row");
 // Events whose "Throw away" was tapped once; a re-render (after any sync) must keep that state.
 const armed = new Set();
 
+const checklists = JSON.parse(page.dataset.checklists);
+const alertNames = JSON.parse(page.dataset.alertNames);
+// Which checklist each run on this phone belongs to (an answer's event names only its run).
+let runChecklists = new Map();
+
+async function learnRuns() {
+  const events = [...await outbox.journal(), ...await outbox.outbox()];
+  runChecklists = new Map(events.filter((e) => e.type === "checklist.started")
+    .map((e) => [e.payload.run_id, e.payload.checklist_id]));
+}
+
+// An item's words in the person's language, never its id: from its run's checklist, else from
+// the one checklist that has an item of that id; a title at worst.
+function itemText(runId, itemId) {
+  const own = checklists[runChecklists.get(runId)];
+  if (own) return own.items[itemId] || own.title;
+  const holders = Object.values(checklists).filter((c) => itemId in c.items);
+  return holders.length === 1 ? holders[0].items[itemId] : "";
+}
+
 function summary(event) {
   const p = event.payload || {};
   if (event.type === "note.recorded") return p.text;
   if (event.type === "report.filed") return p.activity; // the words the person will recognise
-  if (p.item_id) return p.item_id;
-  return p.checklist_id || p.kind || "";
+  if (event.type === "alert.raised") return alertNames[p.kind] || "";
+  if (p.item_id) return itemText(p.run_id, p.item_id);
+  const checklist = checklists[p.checklist_id || runChecklists.get(p.run_id)];
+  return checklist ? checklist.title : "";
 }
 
 function row(event) {
   const node = rowTemplate.content.firstElementChild.cloneNode(true);
   node.dataset.event = event.id;
   node.querySelector(".row-title").textContent = labels[event.type] || event.type;
-  node.querySelector(".row-when").textContent = new Date(event.occurred_at).toLocaleString();
+  node.querySelector(".row-when").textContent = new Date(event.occurred_at)
+    .toLocaleString(document.documentElement.lang);  // the person's language, not the browser's
   node.querySelector(".row-summary").textContent = summary(event);
   const reason = node.querySelector(".row-reason");
   reason.textContent = event.reason || "";
@@ -72,6 +95,7 @@ async function render() {
   const edits = new Map([...page.querySelectorAll("textarea")].map((t) => [t.id, t.value]));
   const focused = document.activeElement && document.activeElement.id;
   const events = await outbox.outbox();
+  await learnRuns();
   fill(document.getElementById("outbox-waiting"), events.filter((e) => e.state === "pending"),
        page.dataset.msgNone);
   fill(document.getElementById("outbox-attention"), events.filter((e) => e.state === "rejected"),
