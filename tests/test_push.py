@@ -117,6 +117,7 @@ async def test_an_alert_reaches_every_phone_of_its_audience_decrypted(
         assert message.payload["body"] == (
             "Lock the door, lights off, everyone out of sight and silent. Open for no one."
             "\nMessage: Intruder near the gym"
+            f"\nRaised by {org.users['admin'].name}"
         )
         assert message.payload["alert"] == str(sent.id)
         assert [a["action"] for a in message.payload["actions"]] == ["safe", "help"]

@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from server.alert_facts import Facts, summary
 from server.alerts import Alert, kind_of
 from server.i18n import LANGUAGES, current_locale
 from server.i18n import gettext as _
 
 MAX_BODY = 600  # characters of a sender's message in the notification: far under 4 KB in all
+# The whole body, facts included, in bytes: push services take 4,096 bytes of payload after
+# encryption (about 100 bytes) and the rest of the notification is under 700.
+BODY_BYTES = 2800
 
 
 @contextmanager
@@ -53,10 +57,38 @@ def body(alert: Alert) -> str:
     return "\n".join(part for part in (instructions(alert), added_message(alert)) if part)
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` bytes of UTF-8, on a character boundary."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+def push_body(alert: Alert, facts: Facts | None, desk: bool) -> str:
+    """What to do and the sender's message, then the facts (school, place, student, the caller's
+    words, who raised it) as whole lines, all within BODY_BYTES. The safety team, told of a
+    situation in the field, reads its facts first."""
+    told = _fit(body(alert), BODY_BYTES)
+    if facts is None:
+        return told
+    if desk and facts.situation:
+        known = summary(facts, BODY_BYTES)
+        return _fit(f"{known}\n{told}", BODY_BYTES) if known else told
+    known = summary(facts, BODY_BYTES - len(told.encode()) - 1)
+    return f"{told}\n{known}" if known else told
+
+
 def notification(
-    alert: Alert, user_id: int, locale: str | None, icons: dict[str, str], default: str = "en"
+    alert: Alert,
+    user_id: int,
+    locale: str | None,
+    icons: dict[str, str],
+    default: str = "en",
+    facts: Facts | None = None,
+    desk: bool = False,
 ) -> dict[str, Any]:
+    """The notification one person gets. The safety team, told of a situation in the field, gets
+    its facts and the live page; everyone else is asked whether they are safe."""
     info = kind_of(alert.kind)
+    situation = desk and facts is not None and facts.situation
     with speaking(locale, default):
         return {
             "alert": str(alert.id),
@@ -65,14 +97,16 @@ def notification(
             "severity": alert.severity,
             "drill": alert.drill,
             "title": title(alert),
-            "body": body(alert),
+            "body": push_body(alert, facts, desk),
             "at": alert.raised_at.isoformat(),
             "icon": icons.get(info.icon, ""),
             "badge": icons.get("icons/icon-192.png", ""),
             "colour": info.colour,
             "vibrate": list(info.vibrate),
-            "url": f"/alerts/{alert.id}",
-            "actions": [
+            "url": f"/admin/alerts/{alert.id}" if situation else f"/alerts/{alert.id}",
+            "actions": []
+            if situation
+            else [
                 {"action": "safe", "title": _("I'm safe")},
                 {"action": "help", "title": _("Need help")},
             ],

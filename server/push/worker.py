@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import random
@@ -30,6 +31,7 @@ from tortoise import connections
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.alert_facts import gather_many, is_desk
 from server.alerts import PUSH_HEADERS, Alert, Severity
 from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
@@ -53,7 +55,7 @@ RETURNING id
 # A claim's rows, with where each goes and in which language.
 _CLAIMED = """
 SELECT d.id, d.alert_id, d.user_id, d.attempts, d.subscription_id,
-       s.endpoint, s.p256dh, s.auth, u.locale
+       s.endpoint, s.p256dh, s.auth, u.locale, u.roles
 FROM delivery d
 LEFT JOIN push_subscription s ON s.id = d.subscription_id
 JOIN "user" u ON u.id = d.user_id
@@ -61,6 +63,14 @@ WHERE d.claim = {mark}
 """
 
 _running: set[DeliveryWorker] = set()
+
+
+def _roles(value: Any) -> list[str]:
+    """A person's roles as the raw query gives them (JSON text on SQLite and asyncpg)."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    return [str(r) for r in value] if isinstance(value, list) else []
 
 
 def wake() -> None:
@@ -212,8 +222,11 @@ class DeliveryWorker:
         for row in rows:  # SQLite gives the UUID as text
             row["alert_id"] = uuid.UUID(str(row["alert_id"]))
         alerts = {a.id: a for a in await Alert.filter(id__in={r["alert_id"] for r in rows})}
+        facts = {}
+        for alert in alerts.values():  # gathered per organisation: its records only
+            facts |= await gather_many([alert])
         locales = {row["user_id"]: row["locale"] for row in rows}
-        payloads: dict[tuple[Any, str | None], bytes] = {}
+        payloads: dict[tuple[Any, str | None, bool], bytes] = {}
         icons = self._icons()
         outcomes: list[tuple[dict[str, Any], Outcome]] = []
         jobs: list[tuple[dict[str, Any], Alert, bytes]] = []
@@ -226,9 +239,12 @@ class DeliveryWorker:
                 outcomes.append((row, Outcome(410, "subscription removed")))
                 continue
             locale = locales.get(row["user_id"])
-            key = (alert.id, locale)
-            if key not in payloads:  # one message an alert and language; only "user" differs
-                message = notification(alert, 0, locale, icons, self.default_locale)
+            desk = is_desk(_roles(row["roles"]))
+            key = (alert.id, locale, desk)
+            if key not in payloads:  # one message an alert, language and side; only "user" differs
+                message = notification(
+                    alert, 0, locale, icons, self.default_locale, facts.get(alert.id), desk
+                )
                 del message["user"]
                 payloads[key] = encode(message)[1:]
             payload = b'{"user":%d,' % row["user_id"] + payloads[key]

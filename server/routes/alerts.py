@@ -15,6 +15,7 @@ from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
 from server import audit
+from server.alert_facts import Facts, gather, gather_many, is_desk
 from server.alerts import (
     KINDS,
     Alert,
@@ -33,6 +34,8 @@ from server.push.models import Delivery, DeliveryStatus
 from server.push.payload import added_message, instructions, title
 from server.push.worker import wake
 from server.reports.places import describe, nearest
+from server.routes.reports import map_config, map_headers, sites_json
+from server.settings import Settings
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
 from server.trips.models import Trip
@@ -49,13 +52,27 @@ def _trips_now(user: User) -> QuerySet[Trip]:
     )
 
 
+async def facts_context(request: Request, alert: Alert) -> tuple[dict[str, Any], dict[str, str]]:
+    """An alert's facts and what its small map needs; with the headers that let tiles load."""
+    user = signed_in_user(request)
+    settings: Settings = request.app.state.settings
+    facts: Facts = await gather(alert)
+    sites = sites_json(await scoped(Site, user)) if facts.position else []
+    context = {
+        "facts": facts,
+        "desk": is_desk(user.roles),
+        "map_sites": sites,
+        "map_config": map_config(settings),
+    }
+    return context, map_headers(settings) if facts.position else {}
+
+
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def alerts_list(request: Request) -> Response:
     user = signed_in_user(request)
     alerts = await scoped(Alert, user).prefetch_related("raised_by").limit(LATEST)
-    return render(
-        request, "admin/alerts.html", {"alerts": alerts}, fragment="admin/_alerts_list.html"
-    )
+    context = {"alerts": alerts, "facts": await gather_many(list(alerts))}
+    return render(request, "admin/alerts.html", context, fragment="admin/_alerts_list.html")
 
 
 async def _composer(
@@ -261,8 +278,16 @@ async def live_context(alert: Alert) -> dict[str, Any]:
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def alert_live(request: Request) -> Response:
     alert = await _alert_or_404(request)
-    context = {**await live_context(alert), "live_flash": request.session.pop("flash", None)}
-    return render(request, "admin/alert_live.html", context, fragment="admin/_alert_live.html")
+    facts, headers = await facts_context(request, alert)
+    context = {
+        **await live_context(alert),
+        **facts,
+        "on_live_page": True,
+        "live_flash": request.session.pop("flash", None),
+    }
+    response = render(request, "admin/alert_live.html", context, fragment="admin/_alert_live.html")
+    response.headers.update(headers)
+    return response
 
 
 @requires_role(Role.ADMIN, Role.SAFETY)

@@ -20,6 +20,7 @@ from server.models import Role
 from server.push.models import PushSubscription
 from server.push.payload import added_message, instructions, title
 from server.push.vapid import b64url_decode
+from server.routes.alerts import facts_context
 from server.routes.sync import read_body
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404
@@ -125,15 +126,20 @@ async def alert_view(request: Request) -> Response:
     if not (allowed or user.has_role(Role.ADMIN, Role.SAFETY)):
         raise HTTPException(404)
     await alert.fetch_related("raised_by")
+    facts, headers = await facts_context(request, alert)
     context = {
         "alert": alert,
         "title": title(alert),
         "body": instructions(alert),
         "message": added_message(alert),
         "kind": alert.info,
-        "mine": mine,
+        # The safety team, told of a situation in the field, acts on it: not "are you safe?".
+        "mine": None if facts["desk"] and facts["facts"].situation else mine,
+        **facts,
     }
-    return render(request, "alert.html", context)
+    response = render(request, "alert.html", context)
+    response.headers.update(headers)
+    return response
 
 
 routes = [

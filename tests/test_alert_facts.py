@@ -1,0 +1,152 @@
+"""Every alert carries its facts: school, place in words, who raised it, the caller's exact words
+or the missing student, and links to what it came from, in the push body and on every page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from server.alert_facts import gather
+from server.alerts import Alert
+from server.push.payload import BODY_BYTES, encode, notification
+from server.trips.models import LostStudent
+from tests.conftest import html
+from tests.test_push import service, subscribe, worker  # noqa: F401 (fixtures)
+from tests.test_reports import CAMPUS, file, filed, moved
+from tests.test_sync import event, send
+
+WORDS = "There is a bomb in the gym.\nIt goes off at noon."
+NEAR_CAMPUS = {"latitude": 38.5767, "longitude": -121.4859, "accuracy": 12}  # 80 m NE
+
+
+async def threat_call(office, words: str = WORDS) -> tuple[str, str]:
+    """The office takes a threatening call: the silent alert, then the caller's exact words."""
+    run_id, alert_id = str(uuid.uuid4()), str(uuid.uuid4())
+    batch = [
+        event("checklist.started", run_id=run_id, checklist_id="threat-call", version=2),
+        event(
+            "alert.raised",
+            alert_id=alert_id,
+            kind="silent",
+            notify=["admin", "safety"],
+            run_id=run_id,
+            checklist_id="threat-call",
+            item_id="silent-alert",
+            position=NEAR_CAMPUS,
+        ),
+        event("checklist.answered", run_id=run_id, item_id="exact-words", value=words),
+    ]
+    results = (await send(office, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 3, results
+    return run_id, alert_id
+
+
+async def lost_student(org, chaperone) -> tuple[str, str]:
+    lost_id = str(uuid.uuid4())
+    batch = [
+        event(
+            "trip.student_lost",
+            lost_id=lost_id,
+            trip_id=org.trip.id,
+            student_id=org.student.id,
+            last_seen_where="the gift shop",
+            position={"latitude": 38.5846, "longitude": -121.5049, "accuracy": 8},
+        )
+    ]
+    results = (await send(chaperone, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"], results
+    lost = await LostStudent.get(id=lost_id)
+    alert = next(
+        a
+        for a in await Alert.filter(organisation_id=org.organisation.id, kind="lost-student")
+        if a.source.get("lost_id") == str(lost.id)
+    )
+    return lost_id, str(alert.id)
+
+
+async def test_the_facts_of_a_silent_alert_from_the_call_script(org, as_role):
+    run_id, alert_id = await threat_call(await as_role("office"))
+    facts = await gather(await Alert.get(id=alert_id))
+    assert facts.schools == [org.school.name]
+    assert facts.raised_by == org.users["office"].name
+    assert facts.words == WORDS
+    assert facts.place_words() == f"80 m NE of {org.site.name}"
+    assert str(facts.run.id) == run_id
+
+
+async def test_the_safety_lead_opens_a_silent_alert_on_the_situation(org, as_role):
+    run_id, alert_id = await threat_call(await as_role("office"))
+    safety = await as_role("safety")
+    for url in (f"/alerts/{alert_id}", f"/admin/alerts/{alert_id}"):
+        page = html(await safety.get(url))
+        facts = page.select_one("#alert-facts")
+        text = facts.get_text(" ", strip=True)
+        assert org.school.name in text
+        assert f"80 m NE of {org.site.name}" in text
+        assert org.users["office"].name in text
+        assert facts.select_one(".caller-words").get_text("\n", strip=True) == WORDS
+        links = {a["href"] for a in facts.select("a")}
+        assert f"/admin/runs/{run_id}" in links
+        assert f"/admin/alerts/{alert_id}" in links or url.startswith("/admin")
+        assert page.select_one(".alert-map")["data-lat"] == "38.5767"
+        assert page.select_one("#answer") is None  # the desk is not asked "are you safe?"
+    listed = html(await safety.get("/admin/alerts")).select_one("#alerts-list li")
+    assert "There is a bomb in the gym." in listed.get_text(" ", strip=True)
+    assert f"80 m NE of {org.site.name}" in listed.get_text(" ", strip=True)
+
+
+async def test_a_missing_student_carries_the_student_and_the_trip(org, as_role):
+    _lost_id, alert_id = await lost_student(org, await as_role("staff"))
+    page = html(await (await as_role("safety")).get(f"/admin/alerts/{alert_id}"))
+    facts = page.select_one("#alert-facts")
+    text = facts.get_text(" ", strip=True)
+    assert org.student.name in text and "the gift shop" in text and org.trip.name in text
+    photo = facts.select_one("img.student-photo")
+    assert photo["src"] == f"/trips/{org.trip.id}/students/{org.student.id}/photo"
+    assert photo["alt"] == org.student.name
+    assert any(a["href"] == f"/trips/{org.trip.id}/roster" for a in facts.select("a"))
+
+
+async def test_a_report_near_a_campus_links_the_report(org, as_role):
+    report = filed(moved(CAMPUS, 90, 400))
+    await file(await as_role("driver"), report)
+    report_id = report["payload"]["report_id"]
+    alert = await Alert.get(organisation_id=org.organisation.id, kind="suspicious-report")
+    facts = html(await (await as_role("safety")).get(f"/alerts/{alert.id}")).select_one(
+        "#alert-facts"
+    )
+    assert any(a["href"] == f"/reports/{report_id}" for a in facts.select("a"))
+
+
+async def test_the_push_body_carries_the_facts_within_its_limit(org, as_role):
+    _run_id, alert_id = await threat_call(await as_role("office"), "x" * 900)
+    alert = await Alert.get(id=alert_id)
+    facts = await gather(alert)
+    desk = notification(alert, 1, "es", {}, facts=facts, desk=True)
+    assert len(desk["body"].encode()) <= BODY_BYTES
+    assert desk["body"].startswith(f"{org.school.name}: A 80 m al noreste de {org.site.name}")
+    assert desk["actions"] == [] and desk["url"] == f"/admin/alerts/{alert_id}"
+    assert len(encode(desk)) < 3600  # a push service takes 4,096 bytes, encryption included
+
+    alert.message = "😀" * 500  # a composer's long message, four bytes a character
+    alert.source = {"composer": True}
+    field = notification(alert, 1, "en", {}, facts=facts, desk=False)
+    assert len(field["body"].encode()) <= BODY_BYTES and len(encode(field)) < 3600
+    assert field["body"].startswith("Someone is in danger")  # what to do comes first
+    assert [a["action"] for a in field["actions"]] == ["safe", "help"]
+
+
+@pytest.mark.usefixtures("service")
+async def test_the_safety_leads_phone_gets_the_situation(org, as_role, service, worker):  # noqa: F811
+    phone = service.device()
+    await subscribe(await as_role("safety"), phone)
+    _run_id, alert_id = await threat_call(await as_role("office"))
+    await worker.run_until_idle([uuid.UUID(alert_id)])
+    [message] = service.payloads(phone)
+    lines = message["body"].split("\n")
+    assert lines[0] == f"{org.school.name}: 80 m NE of {org.site.name}"
+    assert f"Raised by {org.users['office'].name}" in lines
+    assert message["actions"] == [] and message["url"] == f"/admin/alerts/{alert_id}"
+    assert datetime.fromisoformat(message["at"]) <= datetime.now(UTC)
