@@ -167,6 +167,7 @@ async def test_a_message_in_english_comes_after_the_spanish_instructions(
     assert message["body"] == (
         "Cierre con llave, apague las luces, todos fuera de la vista y en silencio. "
         "No abra a nadie.\nMensaje: Intruder near the gym"
+        f"\nEnviada por {org.users['admin'].name}"  # the facts follow
     )
 
 
