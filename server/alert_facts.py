@@ -16,7 +16,7 @@ from typing import Any
 from server.alerts import Alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.i18n import gettext as _
-from server.models import Role, Site, SiteKind, User
+from server.models import Role, School, Site, SiteKind, User
 from server.reports.models import Report
 from server.reports.places import describe, nearest
 from server.trips.models import LostStudent, Trip, TripStudent
@@ -58,6 +58,7 @@ class Facts:
     report: Report | None = None
     minutes_missing: int | None = None
     context: dict[str, str] = field(default_factory=dict)  # e.g. the bus and route of a check
+    audience_site: str = ""  # the site it was sent to, when it was sent to one
 
     @property
     def situation(self) -> bool:
@@ -82,6 +83,10 @@ def _int(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None
+
+
+def _ids(value: Any) -> list[int]:
+    return [i for v in value if (i := _int(v))] if isinstance(value, list) else []
 
 
 def _position(value: Any) -> dict[str, float] | None:
@@ -147,6 +152,16 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
             "school"
         )
     }
+    schools_wanted = {
+        i for a in alerts for i in _ids(a.audience.get("school_ids") if a.audience else None)
+    }
+    school_names = dict(
+        await School.filter(organisation_id=org, id__in=schools_wanted).values_list("id", "name")
+    )
+    site_ids = {i for a in alerts if a.audience and (i := _int(a.audience.get("site_id")))}
+    site_names = dict(
+        await Site.filter(organisation_id=org, id__in=site_ids).values_list("id", "name")
+    )
     sites: list[Site] | None = None
     result = {}
     for alert in alerts:
@@ -154,6 +169,11 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
         where = alert.where if isinstance(alert.where, dict) else {}
         schools = where.get("schools")
         facts.schools = [str(s) for s in schools] if isinstance(schools, list) else []
+        audience = alert.audience if isinstance(alert.audience, dict) else {}
+        if not facts.schools:  # sent from the desk to schools: the schools it went to
+            ids = _ids(audience.get("school_ids"))
+            facts.schools = [school_names[i] for i in ids if i in school_names]
+        facts.audience_site = site_names.get(_int(audience.get("site_id")) or 0, "")
         facts.position = _position(where.get("position"))
         facts.last_seen = str(where.get("last_seen") or "")
         facts.context = {

@@ -173,7 +173,8 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
         {
             "title": "DRILL: Lockdown",
             "body": "This is a drill. Lock the door, lights off, everyone out of sight and silent."
-            " Open for no one.\nMessage: Drill: lock your doors",
+            " Open for no one.\nMessage: Drill: lock your doors"
+            "\nLincoln Elementary\nRaised by Sam Safety",
             "tag": f"alert-{the_alert}",
             "actions": ["I'm safe", "Need help"],
             "icon": "alert-lockdown.png",
