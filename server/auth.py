@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
@@ -16,6 +17,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from server.models import Role, User
+from server.session_store import RevokedSession, new_sid, revoke
 
 ALL_ROLES = tuple(role.value for role in Role)
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -44,6 +46,10 @@ class SessionBackend(AuthenticationBackend):
         user_id, epoch = session.get("user_id"), session.get("epoch")
         if user_id is None:
             return None
+        sid = session.get("sid")
+        if isinstance(sid, str) and await RevokedSession.exists(sid=sid):  # signed out
+            session.clear()
+            return None
         user = await User.get_or_none(id=user_id, active=True)
         if user is None or user.session_epoch != epoch:
             session.pop("user_id", None)
@@ -54,12 +60,17 @@ class SessionBackend(AuthenticationBackend):
 def sign_in(request: Request, user: User) -> None:
     csrf = request.session.get("csrf")
     request.session.clear()  # a fresh session on sign-in: no fixation
-    request.session.update({"user_id": user.id, "epoch": user.session_epoch})
+    request.session.update({"user_id": user.id, "epoch": user.session_epoch, "sid": new_sid()})
     if csrf:
         request.session["csrf"] = csrf
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request, lasts: timedelta) -> None:
+    """Ends this session for good: a copy of its cookie is refused from now on, in every web
+    process. (A session from before sessions had ids has none to revoke; it ends here.)"""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        await revoke(sid, lasts)
     request.session.clear()
 
 

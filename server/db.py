@@ -24,6 +24,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.trips.models",
                     "server.risk.models",
                     "server.push.models",
+                    "server.session_store",
                 ],
                 "default_connection": "default",
                 "migrations": "server.migrations",

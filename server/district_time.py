@@ -15,5 +15,13 @@ def zone(request: Request) -> ZoneInfo:
 
 
 def clock(tz: ZoneInfo) -> Callable[[datetime], str]:
-    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST"."""
-    return lambda moment: moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST". Never
+    raises: a time at the calendar's edge (stored before times were checked) shows in UTC."""
+
+    def show(moment: datetime) -> str:
+        try:
+            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+        except (OverflowError, ValueError, AttributeError):
+            return str(moment)
+
+    return show

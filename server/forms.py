@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
+from server.edge import text_problem
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
 from server.tenancy import RecordId
@@ -60,6 +61,18 @@ Email = Annotated[Text(254), AfterValidator(_email)]
 
 class Form(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def storable(cls, data: Any) -> Any:
+        """Every field, typed text or not (an email, a password, a choice), can be stored or
+        looked up: PostgreSQL refuses a NUL outright."""
+        if isinstance(data, dict):
+            for value in data.values():
+                for one in value if isinstance(value, list) else [value]:
+                    if isinstance(one, str) and text_problem(one):
+                        raise PydanticCustomError("control_chars", "control characters")
+        return data
 
 
 class SignInForm(Form):
@@ -141,6 +154,12 @@ def from_form(model: type[M], form: FormData) -> M:
     extra = set(form.keys()) - set(model.model_fields) - {"csrf_token"}
     for name in extra:
         data[name] = form[name]
+    for name, value in data.items():  # named on its field (the model's own check can't say which)
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str) and text_problem(one):
+                error = PydanticCustomError("control_chars", "control characters")
+                detail = {"type": error, "loc": (name,), "input": ""}
+                raise ValidationError.from_exception_data(model.__name__, [detail])
     return model.model_validate(data)
 
 
@@ -174,6 +193,8 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Enter an email address like name@school.org.")
     if kind == "control_chars":
         return _("Remove the hidden control characters from this text.")
+    if kind == "date_range":
+        return _("Enter a date between 2000 and 2200.")
     if kind == "title_needed":
         return _("Give your message a title.")
     if kind in ("school_needed", "site_needed", "trip_needed"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -55,7 +56,17 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["severity_labels"] = SEVERITY_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["place_words"] = describe
+    env.tests["uuid_text"] = is_uuid_text
     return Jinja2Templates(env=env)
+
+
+def is_uuid_text(value: Any) -> bool:
+    """For templates: links are made only to ids that can be ids (a stored value can't 500)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def render(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import httpx
+
 from server import throttle
+from server.app import create_app
 from tests.conftest import PASSWORD, html
 
 
@@ -123,6 +126,26 @@ async def test_sign_in_form_itself_needs_the_token(client, org):
         "/sign-in", data={"email": org.users["staff"].email, "password": PASSWORD}
     )
     assert response.status_code == 403
+
+
+async def test_sign_out_ends_the_session_even_for_a_copy_of_its_cookie(make_client, org, app):
+    phone = make_client()
+    await phone.sign_in(org.users["driver"])
+    copied = dict(phone.http.cookies)
+    laptop = make_client()
+    await laptop.sign_in(org.users["driver"])  # the same person elsewhere stays signed in
+    assert (await phone.post("/sign-out")).status_code == 303
+    thief = make_client()
+    thief.http.cookies.update(copied)
+    assert (await thief.get("/")).status_code == 303
+    assert (await thief.get("/api/session")).json()["signed_in"] is False
+    assert (await laptop.get("/")).status_code == 200
+    # ... also in another web process: the revocation is in the shared database
+    other = create_app(app.state.settings)
+    transport = httpx.ASGITransport(app=other)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        http.cookies.update(copied)
+        assert (await http.get("/api/session")).json()["signed_in"] is False
 
 
 async def test_password_reset_ends_the_persons_other_sessions(as_role, org):

@@ -12,6 +12,7 @@ from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.schema import AlertType
+from server.contexts import AlertContext, RunContext
 from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
@@ -44,7 +45,7 @@ class ChecklistStarted(Payload):
     run_id: UUID
     checklist_id: Slug
     version: Annotated[int, Field(ge=1)]
-    context: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=60)]] = {}
+    context: RunContext = RunContext()
 
 
 @event_type("checklist.started", ChecklistStarted)
@@ -65,7 +66,7 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
             p.reject(
                 _("Checklist version %(n)s is newer than this server's.") % {"n": p.payload.version}
             )
-        elif not set(p.payload.context) <= {c.value for c in checklist.context}:
+        elif not set(p.payload.context.given()) <= {c.value for c in checklist.context}:
             p.reject(_("The run's details don't match what this checklist asks for."))
         elif p.payload.run_id in known:
             p.reject(_("This run was already started."))
@@ -79,7 +80,7 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
                     school=school,
                     checklist_id=checklist.id,
                     checklist_version=p.payload.version,
-                    context=p.payload.context,
+                    context=p.payload.context.given(),
                     started_at=p.occurred_at,
                 )
             )
@@ -159,9 +160,9 @@ async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
 
 
 class Position(Payload):
-    latitude: Annotated[float, Field(ge=-90, le=90)]
-    longitude: Annotated[float, Field(ge=-180, le=180)]
-    accuracy: Annotated[float, Field(ge=0)]
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
 
 
 class AlertRaised(Payload):
@@ -171,7 +172,7 @@ class AlertRaised(Payload):
     run_id: UUID | None = None
     checklist_id: Slug | None = None
     item_id: Slug | None = None
-    context: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=60)]] = {}
+    context: AlertContext = AlertContext()
     position: Position | None = None
 
 
@@ -192,7 +193,7 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
             for k in ("run_id", "checklist_id", "item_id")
             if (v := getattr(p.payload, k)) is not None
         }
-        where: dict[str, Any] = {"schools": names, **p.payload.context}
+        where: dict[str, Any] = {**p.payload.context.given(), "schools": names}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
         await raise_alert(

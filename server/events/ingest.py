@@ -17,12 +17,15 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.edge import EventTime, problem
 from server.events import handlers  # noqa: F401 - registers the event types
 from server.events.bulk import insert_many
-from server.events.models import ReceivedEvent
+from server.events.faults import transient
+from server.events.models import EventRetry, ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
 from server.i18n import N_
 from server.i18n import gettext as _
@@ -33,13 +36,14 @@ log = logging.getLogger("muster.events")
 
 # Reasons are shown to the person on the device, in their language (the request's locale).
 OTHER_CONTENT = N_("This event id was already used for different content.")
+RETRIES = 3  # passing faults a device may meet with one event before it is refused
 
 
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: UUID
     type: str = Field(max_length=64)
-    occurred_at: AwareDatetime
+    occurred_at: EventTime
     payload: dict[str, Any]
 
 
@@ -59,9 +63,27 @@ def _first_error(error: ValidationError) -> str:
     return f"{where}: {item['msg']}" if where else item["msg"]
 
 
+def _rejected(event_id: str, reason: str) -> dict[str, str]:
+    return {"id": event_id, "status": "rejected", "reason": reason}
+
+
 def parse(raw: Any) -> Pending | dict[str, str]:
-    """A validated event, or the rejection to answer with."""
+    """A validated event, or the rejection to answer with. Never raises: whatever a phone
+    sends, the answer is about this event alone."""
     event_id = str(raw.get("id", ""))[:64] if isinstance(raw, dict) else ""
+    if problem(event_id):
+        event_id = ""  # the id is echoed back; a NUL or half an emoji can't be
+    try:
+        return _parse(raw, event_id)
+    except Exception:  # a schema that let something odd through: refused, never a 500
+        log.exception("event %s could not be read", event_id)
+        return _rejected(event_id, _("This is not a valid event."))
+
+
+def _parse(raw: Any, event_id: str) -> Pending | dict[str, str]:
+    why = problem(raw)
+    if why:
+        return _rejected(event_id, _("This can't be saved: %(error)s") % {"error": _(why)})
     try:
         envelope = Envelope.model_validate(raw)
     except ValidationError as error:
@@ -197,7 +219,9 @@ def _within_batch(item: Pending, first: Pending) -> dict[str, str]:
 
 
 async def _one(p: Pending, sender: Sender) -> None:
-    """One event in its own transaction. A server fault leaves it for the device to resend."""
+    """One event in its own transaction. Only a passing fault (the database away, a lock
+    timeout) leaves it for the device to resend, and only a few times; anything else about
+    it is refused with a reason, so it shows under "Needs attention" instead of looping."""
     try:
         row = (await _stored([p])).get(p.event_id)
         if row is not None:
@@ -206,7 +230,26 @@ async def _one(p: Pending, sender: Sender) -> None:
             return
         async with in_transaction():
             await _apply([p], sender)
-    except Exception:
+    except Exception as error:
         log.exception("event %s could not be applied", p.event_id)
-        p.status = "retry"
-        p.reason = _("The server could not save this yet. It will be sent again.")
+        if not transient(error):
+            p.reject(_("The server can't save this event. Tell your district's Muster admin."))
+        elif await _tries(p, sender) >= RETRIES:
+            p.reject(_("The server failed to save this event %(n)s times.") % {"n": RETRIES})
+        else:
+            p.status = "retry"
+            p.reason = _("The server could not save this yet. It will be sent again.")
+
+
+async def _tries(p: Pending, sender: Sender) -> int:
+    """How often this device met a passing fault with this event, this time included. When
+    even that can't be written the database is away: the event stays the device's to resend."""
+    try:
+        key = {"event_id": p.event_id, "device_id": sender.device_id}
+        now = datetime.now(UTC)
+        if not await EventRetry.filter(**key).update(attempts=F("attempts") + 1, last_at=now):
+            await EventRetry.create(**key, attempts=1, last_at=now)
+        return (await EventRetry.get(**key)).attempts
+    except Exception:
+        log.exception("could not count the tries of event %s", p.event_id)
+        return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.models import Model
 
 from server.models import TenantModel
 
@@ -50,3 +51,18 @@ class Upload(TenantModel):
 
     class Meta:
         table = "upload"
+
+
+# An event the server failed to store for a passing fault (the database away, a lock timeout),
+# counted per device: after a few tries it is refused with its reason instead of coming back
+# forever.
+class EventRetry(Model):
+    id = fields.BigIntField(primary_key=True)
+    event_id = fields.UUIDField()
+    device_id = fields.CharField(max_length=64)
+    attempts = fields.IntField(default=0)
+    last_at = fields.DatetimeField()
+
+    class Meta:
+        table = "event_retry"
+        unique_together = (("event_id", "device_id"),)

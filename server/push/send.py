@@ -60,7 +60,7 @@ class Outcome:
 
 def _retry_after(response: aiohttp.ClientResponse) -> float | None:
     value = response.headers.get("retry-after", "")
-    return float(value) if value.isdigit() else None
+    return float(value) if value.isdecimal() else None
 
 
 async def post(

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from server.alerts import raise_alert
+from server.contexts import ReportContext
+from server.edge import EventTime
 from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
@@ -74,11 +76,11 @@ class ReportFiled(Payload):
     item: Text(1000) = ""
     activity: Text(2000, least=1)
     concern: Text(2000) = ""
-    seen_at: AwareDatetime
+    seen_at: EventTime
     position: ReportPosition | None = None
     site_id: RecordId | None = None
     photos: Annotated[list[UUID], Field(max_length=MAX_PHOTOS)] = []
-    context: Annotated[dict[Text(32), Text(120)], Field(max_length=12)] = {}
+    context: ReportContext = ReportContext()
 
     @model_validator(mode="after")
     def placed(self) -> ReportFiled:
@@ -146,7 +148,7 @@ async def _store(
     my_schools: list,
 ) -> Report:
     f: ReportFiled = p.payload
-    context = dict(f.context)
+    context = f.context.given()
     if fast:
         context["phone_clock_fast_minutes"] = str(round(fast.total_seconds() / 60))
     if f.position is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -68,7 +70,7 @@ def _failed(request: Request, email: str, next_path: str, message: str, status: 
 
 @requires_role()
 async def sign_out_action(request: Request) -> Response:
-    sign_out(request)
+    await sign_out(request, timedelta(hours=request.app.state.settings.session_hours))
     return RedirectResponse(request.url_for("sign_in"), status_code=303)
 
 

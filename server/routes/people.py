@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.auth import requires_role, signed_in_user
+from server.edge import query_text
 from server.forms import PersonForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, User
@@ -24,7 +25,7 @@ from server.tenancy import get_or_404, scoped
 @requires_role(Role.ADMIN)
 async def people_list(request: Request) -> Response:
     admin = signed_in_user(request)
-    query = request.query_params.get("q", "").strip()[:100]
+    query = query_text(request.query_params.get("q"), 100).strip()
     people = scoped(User, admin)
     if query:
         people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))

@@ -3,7 +3,6 @@ recipients see it (with "I'm safe" and "Need help")."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from starlette.routing import Route
 
 from server.alerts import Alert, AlertRecipient
 from server.auth import requires_role, signed_in_user
+from server.edge import BadBody, loads, problem
 from server.i18n import gettext as _
 from server.models import Role
 from server.push.models import PushSubscription
@@ -69,9 +69,13 @@ class EndpointIn(BaseModel):
 
 def _json(raw: bytes) -> object:
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = loads(raw)
+    except BadBody:
         raise HTTPException(400, _("Send the subscription as JSON.")) from None
+    why = problem(data)
+    if why:
+        raise HTTPException(422, _(why))
+    return data
 
 
 @requires_role()

@@ -21,6 +21,7 @@ from tortoise.queryset import QuerySet
 from server import audit
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
+from server.edge import query_day
 from server.events.models import Upload
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS
@@ -91,15 +92,8 @@ async def report_form(request: Request) -> Response:
 # --- the safety team's views -------------------------------------------------------------------
 
 
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _int(raw: str | None, limit: int = MAX_ID) -> int | None:
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= limit else None
+    return int(raw) if raw and raw.isdecimal() and 0 < int(raw) <= limit else None
 
 
 @dataclass
@@ -118,8 +112,8 @@ class Filters:
         return cls(
             school=_int(q.get("school")),
             kind=kind if kind in ReportKind._value2member_map_ else "",
-            since=_day(q.get("from")),
-            until=_day(q.get("to")),
+            since=query_day(q.get("from")),
+            until=query_day(q.get("to")),
             near=_int(q.get("near")),
             within=_int(q.get("within"), NEAR_MAX_M) or NEAR_DEFAULT_M,
         )

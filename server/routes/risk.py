@@ -165,7 +165,7 @@ async def plan_new(request: Request) -> Response:
         return await _save_plan(request, None)
     trip = request.query_params.get("trip", "")
     values: dict = {"kind": "trip" if trip else "game"}
-    if trip.isdigit() and len(trip) < 10:
+    if trip.isdecimal() and len(trip) < 10:
         found = await scoped(Trip, signed_in_user(request)).get_or_none(id=int(trip))
         if found:
             values |= {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +13,7 @@ from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
+from server.edge import query_day, query_text
 from server.i18n import current_locale
 from server.models import Role, School, User
 from server.spreadsheet import csv_response
@@ -23,25 +24,18 @@ TEAM = (Role.ADMIN, Role.SAFETY)
 PAGE_SIZE = 100
 
 
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw and raw.isdecimal() and len(raw) < 10 else None
 
 
 async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
     user = signed_in_user(request)
     q = request.query_params
     filters = {
-        "checklist": q.get("checklist", "")[:64],
+        "checklist": query_text(q.get("checklist"), 64),
         "school": _int(q.get("school")),
         "person": _int(q.get("person")),
-        "day": _day(q.get("day")),
+        "day": query_day(q.get("day")),
     }
     runs = scoped(ChecklistRun, user)
     if filters["checklist"]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
 
 from server.auth import requires_role, signed_in_user
+from server.edge import BadBody, loads, problem
 from server.events.ingest import ingest
 from server.events.models import Upload
 from server.events.registry import Sender
@@ -33,7 +33,7 @@ UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp"}
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, refused with 413 as soon as it passes ``limit``."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise HTTPException(413, _("That is too large to send"))
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -44,15 +44,18 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _batch(body: bytes) -> tuple[str, list[Any]]:
+def _batch(request: Request, body: bytes) -> tuple[str, list[Any]]:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":  # a form post can't smuggle a batch past CORS rules
+        raise HTTPException(415, _("Send the batch as application/json."))
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = loads(body)
+    except BadBody:
         raise HTTPException(400, _("The batch is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise HTTPException(400, _("Send a device_id and a list of events."))
     device_id = data.get("device_id")
-    if not isinstance(device_id, str) or not 1 <= len(device_id) <= 64:
+    if not isinstance(device_id, str) or not 1 <= len(device_id) <= 64 or problem(device_id):
         raise HTTPException(400, _("device_id must be a short text."))
     if len(data["events"]) > MAX_BATCH_EVENTS:
         raise HTTPException(413, _("At most %(n)s events in one batch.") % {"n": MAX_BATCH_EVENTS})
@@ -62,7 +65,7 @@ def _batch(body: bytes) -> tuple[str, list[Any]]:
 @requires_role()
 async def sync(request: Request) -> Response:
     user = signed_in_user(request)
-    device_id, events = _batch(await read_body(request, MAX_BATCH_BYTES))
+    device_id, events = _batch(request, await read_body(request, MAX_BATCH_BYTES))
     results = await ingest(events, Sender(user, device_id, request.app.state))
     wake_push_workers()  # committed: any alert in the batch goes out now, not at the next poll
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})

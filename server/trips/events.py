@@ -8,9 +8,10 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from server.alerts import raise_alert
+from server.edge import EventTime
 from server.events.handlers import Position
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
@@ -139,7 +140,7 @@ class StudentLost(Payload):
     lost_id: UUID
     trip_id: RecordId
     student_id: RecordId | None = None
-    last_seen_at: AwareDatetime | None = None
+    last_seen_at: EventTime | None = None
     last_seen_where: Place = ""
     position: Position | None = None
 

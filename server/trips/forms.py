@@ -7,8 +7,9 @@ from datetime import date, datetime, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, NaiveDatetime
+from pydantic import Field
 
+from server.edge import Day, LocalMoment
 from server.forms import Form, Text
 from server.i18n import gettext as _
 from server.risk.models import EventKind
@@ -24,8 +25,8 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 class TripForm(Form):
     school: RecordId
     name: Text(200)
-    starts_at: NaiveDatetime
-    ends_at: NaiveDatetime
+    starts_at: LocalMoment
+    ends_at: LocalMoment
     venue: RecordId | None = None
     destination: Text(200, min_length=0) = ""
     latitude: Latitude | None = None
@@ -124,7 +125,7 @@ class RiskPlanForm(Form):
     school: RecordId
     title: Text(200)
     kind: EventKind
-    happens_on: date | None = None
+    happens_on: Day | None = None
     trip: RecordId | None = None
     venue: RecordId | None = None
     crowd: Count | None = None

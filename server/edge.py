@@ -1,0 +1,144 @@
+"""One rule for what comes in from outside (events, JSON bodies, forms and query strings).
+
+Text is valid UTF-8 with no NUL and no lone surrogate (what a JS ``slice()`` through an emoji
+makes); numbers are finite and no larger than a double holds exactly; times lie between 2000 and
+a day ahead and are kept in UTC. A value outside is refused with a reason a person can read,
+before anything is stored: PostgreSQL refuses NUL and surrogates outright, and a year-9999 time
+breaks every page that adds an hour to it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, NaiveDatetime
+from pydantic_core import PydanticCustomError
+
+from server.i18n import N_
+
+MAX_NUMBER = 2**53  # beyond this a JSON number is no longer exact in a phone's JavaScript
+MAX_DEPTH = 32  # a batch is 4 deep, an event's payload rarely more than 3
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)  # a phone's clock may run fast; more than this is a broken clock
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2200, 12, 31)  # dates people type in forms
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+
+
+class BadBody(ValueError):
+    """A body that isn't JSON we will read; the message is for a person (mark it with N_)."""
+
+
+class _Unreadable(float):
+    """A number literal too long to be a number (4,300 digits make Python's int() refuse): kept
+    as infinity so the event holding it is refused on its own, not the batch."""
+
+
+def _int(literal: str) -> int | float:
+    return int(literal) if len(literal) <= 20 else _Unreadable("inf")
+
+
+def depth(body: bytes) -> int:
+    """How deeply the JSON in ``body`` nests, counted without parsing it (strings removed)."""
+    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    level = deepest = 0
+    for byte in brackets:
+        level += 1 if byte in b"[{" else -1
+        deepest = max(deepest, level)
+    return deepest
+
+
+def loads(body: bytes) -> Any:
+    """JSON from a request body, its depth bounded before parsing. Odd numbers and text are
+    parsed, not refused: ``problem`` refuses them per event, so one event can't fail a batch."""
+    if depth(body) > MAX_DEPTH:
+        raise BadBody(N_("The request nests too deeply."))
+    try:
+        return json.loads(body, parse_int=_int)
+    except (ValueError, RecursionError):  # JSONDecodeError and bad UTF-8 are ValueErrors
+        raise BadBody(N_("The request is not valid JSON.")) from None
+
+
+def text_problem(text: str) -> str | None:
+    if _BAD_TEXT.search(text):
+        return N_("It contains a character that can't be stored (a NUL or half an emoji).")
+    return None
+
+
+def problem(value: Any, level: int = 0) -> str | None:
+    """Why ``value`` (parsed JSON) can't be taken, in words for a person, or None."""
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_NUMBER:
+            return N_("It contains a number too large to be real.")
+        return None
+    if level >= MAX_DEPTH:
+        return N_("It nests too deeply.")
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return N_("It contains a value that isn't JSON.")
+    for item in items:
+        found = problem(item, level + 1)
+        if found:
+            return found
+    return None
+
+
+def in_window(moment: datetime, now: datetime | None = None) -> datetime:
+    """``moment`` in UTC, if it lies from 2000 to a day ahead; ValueError otherwise."""
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the calendar's end
+        raise ValueError("the time is not a real one") from None
+    if moment < EARLIEST:
+        raise ValueError("the time is before 2000")
+    if moment > (now or datetime.now(UTC)) + AHEAD:
+        raise ValueError("the time is more than a day ahead: check the phone's clock")
+    return moment
+
+
+# Every time an event carries: checked and kept in UTC.
+EventTime = Annotated[AwareDatetime, AfterValidator(in_window)]
+
+
+def day_in_range(day: date) -> date:
+    """A date typed in a form or a filter: from 2000 to 2200, so adding a day (or a time zone)
+    can't run off the calendar."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise PydanticCustomError("date_range", "the date is not between 2000 and 2200")
+    return day
+
+
+def _moment_in_range(moment: datetime) -> datetime:
+    day_in_range(moment.date())
+    return moment
+
+
+Day = Annotated[date, AfterValidator(day_in_range)]
+LocalMoment = Annotated[NaiveDatetime, AfterValidator(_moment_in_range)]  # a form's date and time
+
+
+def query_day(raw: str | None) -> date | None:
+    """A date filter from a query string; None when it is not a date we can search by."""
+    try:
+        return day_in_range(date.fromisoformat(raw)) if raw else None
+    except (ValueError, PydanticCustomError):
+        return None
+
+
+def query_text(raw: str | None, limit: int) -> str:
+    """A text filter from a query string; empty when it could never match a stored value."""
+    text = (raw or "")[:limit]
+    return "" if text_problem(text) else text
