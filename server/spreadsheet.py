@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from starlette.responses import Response
 
 
-def safe_cell(cell: Any) -> str:
-    """Stop a spreadsheet from running a field's text as a formula."""
+def safe_cell(cell: Any) -> Any:
+    """Stop a spreadsheet from running a field's text as a formula. Numbers stay numbers (a
+    longitude of -121.4865 is no formula), so only text is ever neutralised."""
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
+        return cell
     text = "" if cell is None else str(cell)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

@@ -23,6 +23,55 @@ def test_reencoding_strips_every_bit_of_metadata():
     assert clean.size == (64, 48)
 
 
+def _segments(jpeg: bytes) -> list[int]:
+    """The markers of a JPEG's segments up to the image data (SOS)."""
+    found, at = [], 2
+    while at < len(jpeg) and jpeg[at] == 0xFF:
+        marker = jpeg[at + 1]
+        found.append(marker)
+        if marker == 0xDA:  # start of scan: the pixels follow
+            break
+        at += 2 + int.from_bytes(jpeg[at + 2 : at + 4], "big")
+    return found
+
+
+def test_reencoding_keeps_no_comment_or_any_other_segment():
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(
+        out,
+        "JPEG",
+        comment=b"taken at 12 Elm St by J. Doe",
+        icc_profile=b"\0" * 200,
+        xmp=b"<x:xmpmeta>secret</x:xmpmeta>",
+        dpi=(300, 300),
+    )
+    original = out.getvalue()
+    assert 0xFE in _segments(original)  # the comment really is there
+    clean = reencode(original)
+    assert b"Elm St" not in clean and b"xmpmeta" not in clean
+    # only the JFIF header, quantisation and Huffman tables, the frame and the scan
+    assert set(_segments(clean)) <= {0xE0, 0xDB, 0xC4, 0xC0, 0xC2, 0xDA}
+    assert _segments(clean).count(0xE0) == 1
+
+
+def test_a_png_too_big_for_a_phone_is_refused_unread():
+    """6300 x 6300 (a 154 KB file) cost 1.7 s and 400 MB to decode; phones send 1600 px."""
+    with pytest.raises(ImageRejected) as raised:
+        reencode(png((6300, 6300)))
+    assert raised.value.status == 413
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    """A JPEG over the pixel limit is decoded at half scale, within it, instead of refused."""
+    out = io.BytesIO()
+    Image.new("L", (4400, 4400), 128).save(out, "JPEG")
+    assert MAX_PIXELS < 4400 * 4400
+    with Image.open(io.BytesIO(out.getvalue())) as image:
+        image.draft("RGB", (2048, 2048))
+        assert image.size == (2200, 2200)  # what the decoder holds: a quarter of the pixels
+    assert Image.open(io.BytesIO(reencode(out.getvalue()))).size == (2048, 2048)
+
+
 def test_transparent_png_becomes_a_jpeg_on_white():
     clean = Image.open(io.BytesIO(reencode(png())))
     assert clean.format == "JPEG" and clean.mode == "RGB"

@@ -389,6 +389,9 @@ async def test_exports_are_complete_and_audited(as_role, org):
     row = next(r for r in rows if r["report"] == formula["payload"]["report_id"])
     assert row["what they were doing"].startswith("'=")  # not run as a formula
     assert row["plate"] == "8xyz 123"
+    # numbers stay numbers: a negative longitude is no formula (was "'-121.4865", text)
+    assert float(row["longitude"]) == pytest.approx(CAMPUS[1])
+    assert row["longitude"].startswith("-") and float(row["latitude"]) == pytest.approx(CAMPUS[0])
     actions = await AuditLog.filter(actor_id=org.users["safety"].id).values_list(
         "action", flat=True
     )
