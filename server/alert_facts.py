@@ -13,9 +13,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.alerts import Alert
+from tortoise.functions import Count
+
+from server.alerts import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.i18n import gettext as _
+from server.i18n import ngettext
+from server.labels import ROLE_LABELS
 from server.models import Role, School, Site, SiteKind, User
 from server.reports.models import Report
 from server.reports.places import describe, nearest
@@ -59,6 +63,7 @@ class Facts:
     minutes_missing: int | None = None
     context: dict[str, str] = field(default_factory=dict)  # e.g. the bus and route of a check
     audience_site: str = ""  # the site it was sent to, when it was sent to one
+    recipients: int = 0  # how many people it went to
 
     @property
     def situation(self) -> bool:
@@ -162,6 +167,12 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
     site_names = dict(
         await Site.filter(organisation_id=org, id__in=site_ids).values_list("id", "name")
     )
+    counts = dict(
+        await AlertRecipient.filter(alert_id__in=[a.id for a in alerts])
+        .annotate(n=Count("id"))
+        .group_by("alert_id")
+        .values_list("alert_id", "n")
+    )
     sites: list[Site] | None = None
     result = {}
     for alert in alerts:
@@ -174,6 +185,7 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
             ids = _ids(audience.get("school_ids"))
             facts.schools = [school_names[i] for i in ids if i in school_names]
         facts.audience_site = site_names.get(_int(audience.get("site_id")) or 0, "")
+        facts.recipients = counts.get(alert.id, 0)
         facts.position = _position(where.get("position"))
         facts.last_seen = str(where.get("last_seen") or "")
         facts.context = {
@@ -277,3 +289,36 @@ def summary(facts: Facts, limit: int) -> str:
 
 def is_desk(user_roles: list[str] | tuple[str, ...]) -> bool:
     return any(role in user_roles for role in (r.value for r in DESK_ROLES))
+
+
+def audience_words(facts: Facts) -> str:
+    """Who it went to, in words: "Roosevelt Middle", "Lincoln (Teacher / staff)", "the
+    chaperones of Zoo day", "3 named people", "everyone in the district"."""
+    alert = facts.alert
+    audience = alert.audience if isinstance(alert.audience, dict) else {}
+    scope = audience.get("scope", "organisation")
+    if scope == "trip" and facts.trip is not None:
+        whom = _("the chaperones of %(trip)s") % {"trip": facts.trip.name}
+    elif scope == "people":
+        n = len(_ids(audience.get("user_ids")))
+        whom = ngettext("%(num)s named person", "%(num)s named people", n) % {"num": n}
+    elif scope == "site" and facts.audience_site:
+        whom = facts.audience_site
+    elif scope == "schools" and audience.get("school_ids") and facts.schools:
+        whom = ", ".join(facts.schools)
+    else:
+        whom = _("everyone in the district")
+    roles = [_(ROLE_LABELS[r]) for r in alert.notify or [] if r in ROLE_LABELS]
+    if roles and scope != "people":
+        whom = f"{whom} ({', '.join(roles)})"
+    return whom
+
+
+def counted(people: int, phones: int | None = None) -> str:
+    """ "48 people, 41 phones" (or "1 person, no phone")."""
+    text = ngettext("%(num)s person", "%(num)s people", people) % {"num": people}
+    if phones is None:
+        return text
+    if phones == 0:
+        return _("%(people)s, no phone") % {"people": text}
+    return f"{text}, " + ngettext("%(num)s phone", "%(num)s phones", phones) % {"num": phones}

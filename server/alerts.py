@@ -258,6 +258,33 @@ async def resolve_audience(
     return sorted(wanted - {exclude})
 
 
+def audience_of(
+    school_ids: list[int] | None = None,
+    site_id: int | None = None,
+    trip_id: int | None = None,
+    user_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """Who an alert went to, as kept with it (``Alert.audience``)."""
+    scope = (
+        "trip"  # a trip's own people
+        if trip_id is not None and user_ids is not None
+        else "people"
+        if user_ids is not None
+        else "site"
+        if site_id is not None
+        else "schools"
+        if school_ids is not None
+        else "trip"
+        if trip_id is not None
+        else "organisation"
+    )
+    audience: dict[str, Any] = {"scope": scope}
+    for key, value in (("school_ids", school_ids), ("site_id", site_id), ("user_ids", user_ids)):
+        if value is not None:
+            audience[key] = value
+    return audience
+
+
 async def raise_alert(
     *,
     organisation_id: int,
@@ -285,23 +312,7 @@ async def raise_alert(
     field trip it concerns; pass the trip's people as ``user_ids`` or its school. With
     ``undo_seconds`` nothing goes out until then, so the sender can take it back.
     Joins the caller's transaction when there is one."""
-    scope = (
-        "trip"  # a trip's own people
-        if trip_id is not None and user_ids is not None
-        else "people"
-        if user_ids is not None
-        else "site"
-        if site_id is not None
-        else "schools"
-        if school_ids is not None
-        else "trip"
-        if trip_id is not None
-        else "organisation"
-    )
-    audience: dict[str, Any] = {"scope": scope}
-    for key, value in (("school_ids", school_ids), ("site_id", site_id), ("user_ids", user_ids)):
-        if value is not None:
-            audience[key] = value
+    audience = audience_of(school_ids, site_id, trip_id, user_ids)
     send_after = raised_at + timedelta(seconds=undo_seconds) if undo_seconds else None
     async with in_transaction():
         alert = await Alert.create(

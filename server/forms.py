@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from server.edge import text_problem
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
-from server.tenancy import RecordId
+from server.tenancy import MAX_ID, RecordId
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -102,8 +102,11 @@ class SiteForm(Form):
 
 
 class AlertForm(Form):
-    """The composer. Who it reaches: ``scope`` picks the place (the whole organisation, one school,
-    one site) or named ``people``; ``roles`` narrows a place to those roles (none: everyone)."""
+    """The composer. Who it reaches: ``to``, one control, picks the whole organisation, one
+    school, site or trip ("school:12"), or the named ``people``; ``roles`` narrows a place to
+    those roles (none: everyone). ``scope`` with a separate id is the older shape, still taken,
+    but a place given beside a scope that doesn't use it is refused rather than ignored: a
+    school picked in its list while "everyone" stayed ticked went to the whole district."""
 
     kind: Annotated[
         str, Field(pattern="^(hold|secure|lockdown|evacuate|shelter|all-clear|medical|custom)$")
@@ -111,6 +114,7 @@ class AlertForm(Form):
     severity: Literal["emergency", "warning", "info"] | None = None
     title: Text(80, min_length=0) = ""
     message: Text(500, min_length=0, lines=True) = ""
+    to: Annotated[str, Field(pattern=r"^(organisation|people|(school|site|trip):\d{1,10})$")] = ""
     scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
     school: RecordId | None = None
     site: RecordId | None = None
@@ -124,6 +128,18 @@ class AlertForm(Form):
     def complete(self) -> AlertForm:
         if self.kind == "custom" and not self.title:
             raise PydanticCustomError("title_needed", "title needed")
+        if self.to:
+            scope, _colon, number = self.to.partition(":")
+            self.scope = scope  # type: ignore[assignment]
+            if number:
+                if not 0 < int(number) <= MAX_ID:
+                    raise PydanticCustomError("enum", "no such place")
+                if getattr(self, scope) not in (None, int(number)):
+                    raise PydanticCustomError("where_conflict", "two places")
+                setattr(self, scope, int(number))
+        given = [key for key in ("school", "site", "trip") if getattr(self, key) is not None]
+        if any(key != self.scope for key in given) or (self.people and self.scope != "people"):
+            raise PydanticCustomError("where_conflict", "two places")
         if self.scope == "school" and self.school is None:
             raise PydanticCustomError("school_needed", "school needed")
         if self.scope == "site" and self.site is None:
@@ -199,6 +215,8 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Give your message a title.")
     if kind in ("school_needed", "site_needed", "trip_needed"):
         return _("Choose where it goes.")
+    if kind == "where_conflict":
+        return _("Choose one place it goes: you picked a place that your choice does not use.")
     if kind == "people_needed":
         return _("Choose at least one person.")
     if kind == "extra_forbidden":

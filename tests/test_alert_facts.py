@@ -150,3 +150,40 @@ async def test_the_safety_leads_phone_gets_the_situation(org, as_role, service, 
     assert f"Raised by {org.users['office'].name}" in lines
     assert message["actions"] == [] and message["url"] == f"/admin/alerts/{alert_id}"
     assert datetime.fromisoformat(message["at"]) <= datetime.now(UTC)
+
+
+# -- the audience, in words, everywhere ---------------------------------------------------------
+
+
+async def test_a_school_picked_beside_everyone_is_refused_not_sent_to_the_district(org, as_role):
+    safety = await as_role("safety")
+    misfire = {"kind": "lockdown", "scope": "organisation", "school": org.school.id}
+    for url in ("/admin/alerts/new", "/admin/alerts/send"):
+        refused = await safety.post(url, {**misfire, "held": "yes"})
+        assert refused.status_code == 422
+        assert "Choose one place" in html(refused).select_one("#to-error").get_text()
+    clash = {"kind": "lockdown", "to": f"school:{org.school.id}", "site": org.site.id}
+    assert (await safety.post("/admin/alerts/new", clash)).status_code == 422
+    assert not await Alert.filter(organisation_id=org.organisation.id, kind="lockdown").exists()
+
+
+async def test_the_preview_and_the_hold_button_say_where_and_how_many(org, as_role, service):  # noqa: F811
+    staff_phone = service.device()
+    await subscribe(await as_role("staff"), staff_phone)
+    safety = await as_role("safety")
+    form = {"kind": "lockdown", "to": f"school:{org.school.id}", "roles": ["staff", "driver"]}
+    page = html(await safety.post("/admin/alerts/new", form))
+    said = f"Lockdown to {org.school.name} (Teacher / staff, Bus driver): 3 people, 1 phone"
+    assert page.select_one("#sending").get_text(strip=True) == said
+    assert page.select_one("#alert-send [data-hold] .hold-what").get_text(strip=True) == said
+    assert page.select_one('#alert-send input[name="to"]')["value"] == f"school:{org.school.id}"
+
+    everyone = html(await safety.post("/admin/alerts/new", {"kind": "hold", "to": "organisation"}))
+    said = "Hold to everyone in the district: 5 people, 1 phone"  # the sender is not told
+    assert everyone.select_one("#sending").get_text(strip=True) == said
+
+    assert (await safety.post("/admin/alerts/send", {**form, "held": "yes"})).status_code == 303
+    listed = html(await safety.get("/admin/alerts")).select_one("#alerts-list li .audience")
+    assert listed.get_text(strip=True) == (
+        f"To {org.school.name} (Teacher / staff, Bus driver): 3 people"
+    )

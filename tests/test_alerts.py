@@ -438,8 +438,8 @@ async def test_a_composed_alert_can_go_to_one_trips_chaperones(as_role, org, oth
     await org.trip.chaperones.remove(org.users["driver"])  # not on this trip
     safety = await as_role("safety")
     composer = html(await safety.get("/admin/alerts/new"))
-    offered = [o["value"] for o in composer.select("#trip option") if o["value"]]
-    assert offered == [str(org.trip.id)]  # never another organisation's trip
+    offered = [o["value"] for o in composer.select("#to option") if o["value"].startswith("trip:")]
+    assert offered == [f"trip:{org.trip.id}"]  # never another organisation's trip
     form = {"kind": "evacuate", "scope": "trip", "trip": org.trip.id}
     preview = html(await safety.post("/admin/alerts/new", form)).get_text(" ", strip=True)
     assert "It goes to 3 people." in preview  # admin, staff, office; not the sender

@@ -36,8 +36,7 @@ def compose(page: Page, live_server, message: str, drill: bool = True) -> None:
     if drill:
         page.get_by_label("This is a drill").check()
     page.get_by_label(re.compile("^Message")).fill(message)
-    page.get_by_role("radio", name="One school").check()
-    page.get_by_label("School", exact=True).select_option(label="Lincoln Elementary")
+    page.get_by_label("Who gets it").select_option(label="Lincoln Elementary")
     page.get_by_role("checkbox", name="Teacher / staff").check()
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check before sending")
