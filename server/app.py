@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 
 from server import errors
+from server.action_names import NamesMiddleware
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
 from server.checklists.library import load_all
@@ -29,6 +30,7 @@ from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
 from server.reports.geocode import run_place_namer
 from server.routes import (
+    action_names,
     alerts,
     auth,
     home,
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CSRFMiddleware, on_failure=errors.csrf_failure),
         Middleware(AuthenticationMiddleware, backend=SessionBackend()),
         Middleware(LocaleMiddleware, default=settings.default_locale),
+        Middleware(NamesMiddleware),
     ]
     app = Starlette(
         debug=False,  # never show a traceback in the browser, even in development
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *auth.routes,
             *people.routes,
             *places.routes,
+            *action_names.routes,
             *static.routes,
             *checklist_routes.routes,
             *runs.routes,

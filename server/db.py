@@ -19,6 +19,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.models",
                     "server.checklists.models",
                     "server.alerts",
+                    "server.action_names",
                     "server.events.models",
                     "server.reports.models",
                     "server.trips.models",

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
+from server.action_names import ACTIONS, MAX_NAME
 from server.edge import text_problem
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
@@ -151,6 +152,33 @@ class AlertForm(Form):
         return self
 
 
+class ActionNamesForm(Form):
+    """A district's names for its five actions: ``<action>_<language>``, e.g. ``secure_es``."""
+
+    hold_en: Text(MAX_NAME)
+    hold_es: Text(MAX_NAME)
+    secure_en: Text(MAX_NAME)
+    secure_es: Text(MAX_NAME)
+    lockdown_en: Text(MAX_NAME)
+    lockdown_es: Text(MAX_NAME)
+    evacuate_en: Text(MAX_NAME)
+    evacuate_es: Text(MAX_NAME)
+    shelter_en: Text(MAX_NAME)
+    shelter_es: Text(MAX_NAME)
+
+    def names(self) -> dict[str, dict[str, str]]:
+        return {a: {lang: getattr(self, f"{a}_{lang}") for lang in ("en", "es")} for a in ACTIONS}
+
+    @model_validator(mode="after")
+    def apart(self) -> ActionNamesForm:
+        # Two actions under one name would send people to do the wrong thing.
+        for lang in ("en", "es"):
+            said = [names[lang].casefold() for names in self.names().values()]
+            if len(set(said)) < len(said):
+                raise PydanticCustomError("names_clash", "two actions share a name")
+        return self
+
+
 class LanguageForm(Form):
     locale: Annotated[str, Field(pattern="^(en|es)$")]
     next: Annotated[str, Field(max_length=500)] = "/"
@@ -219,6 +247,8 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Choose one place it goes: you picked a place that your choice does not use.")
     if kind == "people_needed":
         return _("Choose at least one person.")
+    if kind == "names_clash":
+        return _("Each action needs a name of its own, in each language.")
     if kind == "extra_forbidden":
         return _("This form has a field it does not expect.")
     return _("This value is not valid.")

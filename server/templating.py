@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from server import i18n
+from server.action_names import KindNames, kind_name
 from server.assets import AssetRegistry
 from server.auth import current_user
 from server.csrf import csrf_token
@@ -18,7 +19,6 @@ from server.district_time import clock, zone
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
 from server.labels import (
-    ALERT_LABELS,
     CHECKIN_LABELS,
     CONTEXT_LABELS,
     EVENT_KIND_LABELS,
@@ -48,7 +48,8 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["role_labels"] = ROLE_LABELS
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["context_labels"] = CONTEXT_LABELS
-    env.globals["alert_labels"] = ALERT_LABELS
+    env.globals["alert_labels"] = KindNames()  # the district's names for its actions
+    env.globals["alert_name"] = kind_name
     env.globals["checkin_labels"] = CHECKIN_LABELS
     env.globals["status_labels"] = TRIP_STATUS_LABELS
     env.globals["plan_status_labels"] = PLAN_STATUS_LABELS

@@ -38,6 +38,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "person_edit": ("GET", lambda o: f"/admin/people/{o.users['staff'].id}"),
     "person_reset_password": ("POST", lambda o: f"/admin/people/{o.spare.id}/password"),
     "places": ("GET", lambda o: "/admin/places"),
+    "action_names": ("GET", lambda o: "/admin/actions"),
     "school_new": ("GET", lambda o: "/admin/schools/new"),
     "school_edit": ("GET", lambda o: f"/admin/schools/{o.school.id}"),
     "site_new": ("GET", lambda o: "/admin/sites/new"),

@@ -14,7 +14,7 @@ from server.alerts import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
-from tests.conftest import POSTGRES_SERVER
+from tests.conftest import POSTGRES_SERVER, html
 from tests.push_receiver import Device, PushService
 
 
@@ -339,3 +339,27 @@ async def test_a_claim_skips_the_rows_another_worker_is_claiming(org, settings):
             await Delivery.filter(claim=token).update(
                 status="pending", claim=None, claimed_until=None
             )
+
+
+async def test_a_districts_own_name_for_an_action_is_the_notifications_title(
+    as_role, org, other_org, service, worker
+):
+    admin = await as_role("admin")
+    page = html(await admin.get("/admin/actions"))
+    names = {field["name"]: field["value"] for field in page.select("input[lang]")}
+    lockout = {"secure_en": "Lockout", "secure_es": "Cierre exterior (Lockout)"}
+    assert (await admin.post("/admin/actions", {**names, **lockout})).status_code == 303
+    office = org.users["office"]
+    office.locale = "es"
+    await office.save()
+    spanish, english = service.device(), service.device()
+    await subscribe(await as_role("office"), spanish)
+    await subscribe(await as_role("staff"), english)
+    theirs = service.device()
+    await subscribe(await as_role("staff", other_org), theirs)
+    sent = await alert(org, kind="secure", notify=["office", "staff"], drill=True)
+    elsewhere = await alert(other_org, kind="secure", notify=["staff"])
+    await worker.run_until_idle([sent.id, elsewhere.id])
+    assert service.payloads(spanish)[0]["title"] == "SIMULACRO: Cierre exterior (Lockout)"
+    assert service.payloads(english)[0]["title"] == "DRILL: Lockout"
+    assert service.payloads(theirs)[0]["title"] == "Secure"  # another district, its own words

@@ -166,6 +166,13 @@ class AlertType(StrEnum):
     SILENT = "silent"
     MEDICAL = "medical"
     LOST_STUDENT = "lost-student"
+    # The five actions: a button that calls one for the sender's school, named on the button in
+    # the district's own words.
+    HOLD = "hold"
+    SECURE = "secure"
+    LOCKDOWN = "lockdown"
+    EVACUATE = "evacuate"
+    SHELTER = "shelter"
 
 
 class Action(ItemBase):

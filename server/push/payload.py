@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from server.action_names import kind_name
 from server.alert_facts import Facts, summary
 from server.alerts import Alert, kind_of
 from server.i18n import LANGUAGES, current_locale
@@ -29,7 +30,7 @@ def speaking(locale: str | None, default: str = "en") -> Iterator[None]:
 
 def name(alert: Alert) -> str:
     """What kind of alert, in words (a message's own title), without the drill mark."""
-    return alert.title if alert.kind == "custom" and alert.title else _(kind_of(alert.kind).title)
+    return alert.title if alert.kind == "custom" and alert.title else kind_name(alert.kind)
 
 
 def title(alert: Alert) -> str:

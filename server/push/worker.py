@@ -31,6 +31,7 @@ from tortoise import connections
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.action_names import load, using
 from server.alert_facts import gather_many, is_desk
 from server.alerts import PUSH_HEADERS, Alert, Severity
 from server.push.cipher import encrypt_many, warm_up
@@ -226,6 +227,8 @@ class DeliveryWorker:
         for alert in alerts.values():  # gathered per organisation: its records only
             facts |= await gather_many([alert])
         locales = {row["user_id"]: row["locale"] for row in rows}
+        # Each district's own names for its actions, once per district in the claim.
+        names = {org: await load(org) for org in {a.organisation_id for a in alerts.values()}}
         payloads: dict[tuple[Any, str | None, bool], bytes] = {}
         icons = self._icons()
         outcomes: list[tuple[dict[str, Any], Outcome]] = []
@@ -242,9 +245,10 @@ class DeliveryWorker:
             desk = is_desk(_roles(row["roles"]))
             key = (alert.id, locale, desk)
             if key not in payloads:  # one message an alert, language and side; only "user" differs
-                message = notification(
-                    alert, 0, locale, icons, self.default_locale, facts.get(alert.id), desk
-                )
+                with using(names[alert.organisation_id]):
+                    message = notification(
+                        alert, 0, locale, icons, self.default_locale, facts.get(alert.id), desk
+                    )
                 del message["user"]
                 payloads[key] = encode(message)[1:]
             payload = b'{"user":%d,' % row["user_id"] + payloads[key]

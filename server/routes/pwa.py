@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.action_names import KindNames
 from server.assets import AssetRegistry
 from server.auth import public, requires_role
 from server.checklists.present import item_texts
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.journeys import find, journey_url
-from server.labels import ALERT_LABELS, EVENT_LABELS
+from server.labels import EVENT_LABELS
 from server.settings import ROOT
 from server.templating import render
 
@@ -107,7 +108,7 @@ async def outbox(request: Request) -> Response:
         # Every checklist, not only the person's: an answer saved before a change of role is
         # still named by its words.
         "checklist_texts": item_texts(every, locale),
-        "alert_names": {kind: _(label) for kind, label in ALERT_LABELS.items()},
+        "alert_names": dict(KindNames()),
     }
     return render(request, "outbox.html", context)
 
