@@ -195,6 +195,10 @@ class Alert(TenantModel):
     send_after = fields.DatetimeField(null=True)  # the end of the composer's undo window
     cancelled_at = fields.DatetimeField(null=True)
     figures = fields.JSONField(default=dict)  # acknowledgment times, kept with the alert
+    # An alert is active until it is ended: by an "all clear" sent for it (``ends`` on the all
+    # clear names it) or, for one that asks nothing of anyone, by the safety team closing it.
+    ended_at = fields.DatetimeField(null=True, db_index=True)
+    ends = fields.UUIDField(null=True)  # on an all clear: the alert it ends
 
     class Meta:
         table = "alert"

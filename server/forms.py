@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar, get_origin
@@ -82,9 +83,21 @@ class SignInForm(Form):
     next: Annotated[str, Field(max_length=500)] = "/"
 
 
+def _phone(value: str) -> str:
+    """A number someone can dial: digits with the usual separators, an optional leading +."""
+    if value and not PHONE.fullmatch(value):
+        raise PydanticCustomError("phone", "phone")
+    return value
+
+
+PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,28}[0-9](?: ?(?:x|ext\.?) ?[0-9]{1,6})?")
+Phone = Annotated[Text(40, min_length=0), AfterValidator(_phone)]
+
+
 class PersonForm(Form):
     name: Text(200)
     email: Email
+    phone: Phone = ""
     roles: Annotated[list[Role], Field(min_length=1)]
     schools: Annotated[list[RecordId], Field(max_length=500)] = []
     active: bool = False
@@ -233,6 +246,8 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Enter a number.")
     if kind in ("enum", "literal_error", "string_pattern_mismatch"):
         return _("Choose one of the options.")
+    if kind == "phone":
+        return _("Enter a phone number like 916-555-0101 or +1 916 555 0101.")
     if kind == "email":
         return _("Enter an email address like name@school.org.")
     if kind == "control_chars":

@@ -77,6 +77,7 @@ class User(TenantModel):
     schools = fields.ManyToManyField("models.School", related_name="members", through="membership")
     active = fields.BooleanField(default=True)
     locale = fields.CharField(max_length=8, null=True)
+    phone = fields.CharField(max_length=40, default="")  # for the safety team in an emergency
     # Bumped on password reset and deactivation: every older session cookie stops working.
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

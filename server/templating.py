@@ -28,6 +28,7 @@ from server.labels import (
     SEVERITY_LABELS,
     TRIP_STATUS_LABELS,
 )
+from server.phones import dial, tel_links
 from server.reports.places import describe
 from server.settings import ROOT
 
@@ -57,6 +58,8 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["severity_labels"] = SEVERITY_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["place_words"] = describe
+    env.filters["tel_links"] = tel_links
+    env.globals["dial"] = dial
     env.tests["uuid_text"] = is_uuid_text
     return Jinja2Templates(env=env)
 

@@ -45,8 +45,11 @@ async function cachePages(urls) {
   }));
 }
 
+// A page the server marks no-store (the safety team's look at a trip's roster in an emergency)
+// is never kept on the device.
 function cacheable(response) {
-  return response && response.status === 200 && response.type === "basic" && !response.redirected;
+  return response && response.status === 200 && response.type === "basic" && !response.redirected
+    && !/no-store/.test(response.headers.get("Cache-Control") || "");
 }
 
 // The server no longer shows this page to this person (a trip's roster after its days): forget it.

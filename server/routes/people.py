@@ -56,6 +56,7 @@ async def _values(person: User) -> dict:
     return {
         "name": person.name,
         "email": person.email,
+        "phone": person.phone,
         "roles": person.roles,
         "schools": [s.id for s in person.schools],
         "active": person.active,
@@ -101,6 +102,7 @@ async def _save(request: Request, person: User | None) -> Response:
                 password_hash=hash_password(temporary),
                 name=form.name,
                 email=form.email,
+                phone=form.phone,
                 roles=[r.value for r in form.roles],
                 active=form.active,
             )
@@ -112,6 +114,7 @@ async def _save(request: Request, person: User | None) -> Response:
                 {
                     "name": form.name,
                     "email": form.email,
+                    "phone": form.phone,
                     "roles": [r.value for r in form.roles],
                     "active": form.active,
                 }

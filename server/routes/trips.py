@@ -20,7 +20,7 @@ from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.journeys import offline_urls
 from server.labels import CHECKIN_LABELS
-from server.models import Role
+from server.models import Role, User
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404
 from server.trips.board import board_rows
@@ -28,6 +28,7 @@ from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStude
 from server.trips.rules import Reached, next_checkin
 from server.trips.service import (
     chaperone_trip,
+    emergency_trip,
     keep_until,
     my_trips,
     plan_of,
@@ -140,10 +141,38 @@ async def trip_headcount(request: Request) -> Response:
     return _kept(request, trip, render(request, "trips/headcount.html", context))
 
 
+async def _emergency_roster(request: Request, user: User) -> Response:
+    """The roster for the safety team while a student of the trip is missing: the student's
+    photo and notes, the guardians' and chaperones' numbers. Every look is in the audit log;
+    once the student is found or the alert ended, a 404 like any trip not theirs."""
+    found = await emergency_trip(user, request.path_params["id"])
+    if found is None:
+        raise HTTPException(status_code=404)
+    trip, lost = found
+    await trip.fetch_related("school", "chaperones")
+    context = {
+        "trip": trip,
+        "lost": lost,
+        "tz": zone(request),
+        "students": await TripStudent.filter(trip_id=trip.id),
+        "chaperones": [c for c in trip.chaperones if c.active],
+        "emergency": True,
+    }
+    await audit.record(user, "trip.roster_viewed_in_emergency", trip, lost=str(lost.id))
+    response = render(request, "trips/roster.html", context)
+    response.headers["Cache-Control"] = "no-store"  # never kept on the desk's device
+    return response
+
+
 @requires_role()
 async def trip_roster(request: Request) -> Response:
     user = signed_in_user(request)
-    trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    try:
+        trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    except HTTPException:
+        if not user.has_role(Role.ADMIN, Role.SAFETY):
+            raise
+        return await _emergency_roster(request, user)
     context = await _trip_context(request, trip)
     context["students"] = await TripStudent.filter(trip_id=trip.id)
     await audit.record(user, "trip.roster_viewed", trip)
@@ -154,8 +183,13 @@ async def trip_roster(request: Request) -> Response:
 async def student_photo(request: Request) -> Response:
     """A student's photo: for the trip's chaperones in its window, and for admins."""
     user = signed_in_user(request)
+    emergency = None
     if user.has_role(Role.ADMIN):
         trip = await get_or_404(Trip, user, request.path_params["id"])
+    elif user.has_role(Role.SAFETY) and (
+        emergency := await emergency_trip(user, request.path_params["id"])
+    ):
+        trip = emergency[0]
     else:
         trip = await chaperone_trip(request, user, request.path_params["id"], _now())
     student_id = request.path_params["sid"]
@@ -169,6 +203,10 @@ async def student_photo(request: Request) -> Response:
     if upload is None or not (folder / str(upload.id)).is_file():
         raise HTTPException(status_code=404)
     response = FileResponse(folder / str(upload.id), media_type=upload.media_type)
+    if emergency:
+        await audit.record(user, "trip.photo_viewed_in_emergency", trip, student=student.id)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return _kept(request, trip, response)
 
 

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from server.alerts import Alert
 from server.district_time import zone
-from server.models import User
+from server.models import Role, User
 from server.risk.scoring import Bands
 from server.tenancy import MAX_ID
-from server.trips.models import CheckIn, Trip, TripPolicy, TripStop, TripStudent
+from server.trips.models import CheckIn, LostStudent, Trip, TripPolicy, TripStop, TripStudent
 from server.trips.rules import (
     Expected,
     Reached,
@@ -69,6 +70,24 @@ async def chaperone_trip(request: Request, user: User, trip_id: int, now: dateti
     ):
         raise HTTPException(status_code=404)
     return trip
+
+
+async def emergency_trip(user: User, trip_id: int) -> tuple[Trip, LostStudent] | None:
+    """The trip and its missing student, for the safety team while a student of the trip is
+    missing: reported, not yet found, and its alert not ended. Else None (the caller's 404)."""
+    if not user.has_role(Role.ADMIN, Role.SAFETY) or not 0 < trip_id <= MAX_ID:
+        return None
+    trip = await Trip.get_or_none(id=trip_id, organisation_id=user.organisation_id)
+    if trip is None:
+        return None
+    for lost in await LostStudent.filter(trip_id=trip.id, found_at__isnull=True):
+        alerts = Alert.filter(
+            organisation_id=user.organisation_id, trip_id=trip.id, kind="lost-student"
+        ).filter(cancelled_at__isnull=True)
+        ids = [a.id for a in await alerts if a.source.get("lost_id") == str(lost.id)]
+        if ids and await Alert.filter(id__in=ids, ended_at__isnull=True).count() == len(ids):
+            return trip, lost
+    return None
 
 
 def keep_until(trip: Trip, request: Request) -> datetime:
