@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_event_retry_revoked_session')]
+    dependencies = [('models', '0007_action_names')]
 
     initial = False
 
