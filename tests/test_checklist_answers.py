@@ -61,5 +61,5 @@ def test_bad_answers_are_refused_with_a_reason(sample, item_id, values):
 
 
 def test_unknown_item(sample):
-    with pytest.raises(InvalidAnswer, match="has no item 'ghost'"):
+    with pytest.raises(InvalidAnswer, match="has no such question"):
         find_item(sample, "ghost")

@@ -129,6 +129,32 @@ async def test_reasons_are_in_the_persons_language(as_role, org):
     assert results[1]["reason"].startswith("Algunos datos no son válidos")
 
 
+async def test_a_refused_answer_names_its_question_by_its_words_in_the_persons_language(
+    as_role, org
+):
+    staff = await as_role("staff")
+    org.users["staff"].locale = "es"
+    await org.users["staff"].save(update_fields=["locale"])
+    run_id = str(uuid.uuid4())
+    batch = [
+        event("checklist.started", run_id=run_id, checklist_id="bleeding-control", version=2),
+        event("checklist.answered", run_id=run_id, item_id="limb-wound", value="perhaps"),
+        event("checklist.answered", run_id=run_id, item_id="tourniquet-place", value=True),
+        event("checklist.answered", run_id=run_id, item_id="ghost", value=True),
+    ]
+    results = (await send(staff, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
+    assert results[1]["reason"] == (
+        "«¿La herida está en un brazo o una pierna y sigue sangrando mucho?»: esta respuesta "
+        "no se puede guardar: la respuesta debe ser sí o no."
+    )
+    assert results[2]["reason"].endswith("este paso es una instrucción y no lleva respuesta.")
+    assert results[3]["reason"] == (
+        "Esta respuesta no se puede guardar: esta lista de verificación no tiene esa pregunta."
+    )
+    assert not any(i in r["reason"] for r in results[1:] for i in ("limb-wound", "tourniquet"))
+
+
 async def test_another_organisations_run_is_rejected(as_role, org, other_org):
     mine = await as_role("staff", org)
     theirs = await as_role("staff", other_org)

@@ -7,34 +7,47 @@ from datetime import datetime
 from typing import Any
 
 from server.checklists.schema import ANSWERABLE, Checklist, Item, ShortText
+from server.i18n import N_
+from server.i18n import gettext as _
 
 LONG_TEXT_LIMIT = 20_000  # "never cut short" on the phone; a bound here only stops abuse
 
 
 class InvalidAnswer(ValueError):
-    """The reason is shown to the person under "needs attention"."""
+    """The reason is shown to the person under "needs attention", in their language: a message
+    marked with N_ and its values, translated by ``reason``. It never names an item or an
+    option by its id; the handler names the item by its words."""
+
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+
+    def reason(self) -> str:
+        text = _(self.message)
+        return text % self.values if self.values else text
 
 
 def find_item(checklist: Checklist, item_id: str) -> Item:
     for item in checklist.items():
         if item.id == item_id:
             return item
-    raise InvalidAnswer(f"{checklist.id} has no item {item_id!r}")
+    raise InvalidAnswer(N_("this checklist has no such question"))
 
 
 def _moment(value: Any) -> str:
     if not isinstance(value, str):
-        raise InvalidAnswer("expected a date and time")
+        raise InvalidAnswer(N_("the answer must be a date and time"))
     try:
         datetime.fromisoformat(value)
     except ValueError as error:
-        raise InvalidAnswer("expected a date and time") from error
+        raise InvalidAnswer(N_("the answer must be a date and time")) from error
     return value
 
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidAnswer("expected a number")
+        raise InvalidAnswer(N_("the answer must be a number"))
     return value
 
 
@@ -42,36 +55,40 @@ def validate_answer(item: Item, value: Any) -> Any:
     """Return the value to store, or raise InvalidAnswer. ``None`` clears an answer."""
     kind = item.kind
     if kind not in ANSWERABLE:
-        raise InvalidAnswer(f"{item.id} is an instruction and takes no answer")
+        raise InvalidAnswer(N_("this step is an instruction and takes no answer"))
     if value is None:
         return None
     if kind == "check":
         if value is not True:
-            raise InvalidAnswer("a check is either done (true) or cleared (null)")
+            raise InvalidAnswer(N_("a check is either done or not done"))
     elif kind == "yes_no":
         if not isinstance(value, bool):
-            raise InvalidAnswer("expected yes (true) or no (false)")
+            raise InvalidAnswer(N_("the answer must be yes or no"))
     elif kind in ("text", "long_text"):
         limit = item.max_length if isinstance(item, ShortText) else LONG_TEXT_LIMIT
         if not isinstance(value, str) or len(value) > limit or "\x00" in value:
-            raise InvalidAnswer(f"expected text of at most {limit} characters")
+            raise InvalidAnswer(N_("the text must be at most %(n)s characters"), n=limit)
     elif kind == "number":
         number = _number(value)
         low, high = item.min, item.max  # type: ignore[union-attr]
         if (low is not None and number < low) or (high is not None and number > high):
-            raise InvalidAnswer(f"expected a number between {low} and {high}")
+            raise InvalidAnswer(
+                N_("the number must be from %(low)s to %(high)s"),
+                low="-∞" if low is None else f"{low:g}",
+                high="∞" if high is None else f"{high:g}",
+            )
     elif kind == "headcount":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
-            raise InvalidAnswer("expected a whole number of people")
+            raise InvalidAnswer(N_("the count must be a whole number of people"))
     elif kind in ("choice", "chips"):
         options = {option.id for option in item.options}  # type: ignore[union-attr]
         chosen = value if kind == "chips" else [value]
         if not isinstance(chosen, list) or not all(
             isinstance(v, str) and v in options for v in chosen
         ):
-            raise InvalidAnswer(f"expected one of: {', '.join(sorted(options))}")
+            raise InvalidAnswer(N_("the answer must be one of the options offered"))
         if kind == "chips" and len(set(chosen)) != len(chosen):
-            raise InvalidAnswer("an option is chosen twice")
+            raise InvalidAnswer(N_("an option is chosen twice"))
     elif kind in ("timestamp", "stopwatch", "countdown"):
         _moment(value)
     elif kind == "location":
@@ -79,13 +96,13 @@ def validate_answer(item: Item, value: Any) -> Any:
     elif kind in ("photo", "action"):
         key = "upload_id" if kind == "photo" else "alert_id"
         if not isinstance(value, dict) or set(value) != {key} or not isinstance(value[key], str):
-            raise InvalidAnswer(f"expected {{{key}: ...}}")
+            raise InvalidAnswer(N_("this answer does not say what it refers to"))
     return value
 
 
 def _location(value: Any) -> None:
     if not isinstance(value, dict) or set(value) != {"latitude", "longitude", "accuracy"}:
-        raise InvalidAnswer("expected latitude, longitude and accuracy")
+        raise InvalidAnswer(N_("a position needs latitude, longitude and accuracy"))
     lat, lon, acc = (_number(value[k]) for k in ("latitude", "longitude", "accuracy"))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
-        raise InvalidAnswer("coordinates out of range")
+        raise InvalidAnswer(N_("the position is out of range"))

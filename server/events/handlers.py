@@ -11,11 +11,12 @@ from server.alerts import Alert, AlertRecipient, Response, figures, raise_alert
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
-from server.checklists.schema import AlertType
+from server.checklists.schema import AlertType, Checklist
 from server.contexts import AlertContext, RunContext
 from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
+from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.models import Role
 
@@ -108,6 +109,19 @@ async def _with_runs(batch: list[Pending], sender: Sender) -> list[tuple]:
     return found
 
 
+def _refused(checklist: Checklist, item_id: str, error: InvalidAnswer) -> str:
+    """Why an answer was refused, naming its question by its words in the person's language
+    (never its id), so they know which one to look at again."""
+    try:
+        words = find_item(checklist, item_id).text.get(current_locale.get())
+    except InvalidAnswer:
+        return _("This answer can't be saved: %(error)s.") % {"error": error.reason()}
+    return _("“%(item)s”: this answer can't be saved: %(error)s.") % {
+        "item": words,
+        "error": error.reason(),
+    }
+
+
 class ChecklistAnswered(Payload):
     run_id: UUID
     item_id: Slug
@@ -119,9 +133,10 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
     answers = []
     for p, run, checklist in await _with_runs(batch, sender):
         try:
-            value = validate_answer(find_item(checklist, p.payload.item_id), p.payload.value)
+            item = find_item(checklist, p.payload.item_id)
+            value = validate_answer(item, p.payload.value)
         except InvalidAnswer as error:
-            p.reject(_("This answer can't be saved: %(error)s.") % {"error": error})
+            p.reject(_refused(checklist, p.payload.item_id, error))
             continue
         answers.append(
             {
@@ -152,7 +167,7 @@ async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
             for skipped in p.payload.skipped:
                 find_item(checklist, skipped.item_id)
         except InvalidAnswer as error:
-            p.reject(_("This can't be saved: %(error)s.") % {"error": error})
+            p.reject(_("This can't be saved: %(error)s.") % {"error": error.reason()})
             continue
         run.completed_at = p.occurred_at
         run.skipped = [s.model_dump() for s in p.payload.skipped]
