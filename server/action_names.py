@@ -118,7 +118,8 @@ class NamesMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         who = scope.get("user") if scope["type"] == "http" else None
-        if not isinstance(who, SignedInUser):
+        # Static files name nothing: no query for each of a page's scripts and styles.
+        if not isinstance(who, SignedInUser) or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
         with using(await load(who.user.organisation_id)):
