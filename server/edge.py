@@ -21,7 +21,10 @@ from pydantic_core import PydanticCustomError
 from server.i18n import N_
 
 MAX_NUMBER = 2**53  # beyond this a JSON number is no longer exact in a phone's JavaScript
-MAX_DEPTH = 32  # a batch is 4 deep, an event's payload rarely more than 3
+MAX_DEPTH = 16  # within one event: its payload is rarely more than 3 deep
+# A whole body, checked before parsing (the parser recurses): far past any event, so an event
+# nested too deeply is refused on its own and only a body no phone makes is refused whole.
+MAX_BODY_DEPTH = 100
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=1)  # a phone's clock may run fast; more than this is a broken clock
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2200, 12, 31)  # dates people type in forms
@@ -57,7 +60,7 @@ def depth(body: bytes) -> int:
 def loads(body: bytes) -> Any:
     """JSON from a request body, its depth bounded before parsing. Odd numbers and text are
     parsed, not refused: ``problem`` refuses them per event, so one event can't fail a batch."""
-    if depth(body) > MAX_DEPTH:
+    if depth(body) > MAX_BODY_DEPTH:
         raise BadBody(N_("The request nests too deeply."))
     try:
         return json.loads(body, parse_int=_int)

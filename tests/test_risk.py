@@ -176,6 +176,23 @@ async def test_a_hazard_scored_off_the_grid_is_refused_and_marked(org, as_role):
     assert page.select_one("#description")["value"] == "Crowd at the gate"  # nothing typed is lost
 
 
+async def test_a_hazard_edited_with_an_owner_is_saved(org, as_role):
+    """Found by the fuzz suite: giving an edited hazard an owner answered 500."""
+    staff = await as_role("staff")
+    hazard = {
+        "description": "Busy road outside",
+        "likelihood": "3",
+        "impact": "4",
+        "residual_likelihood": "2",
+        "residual_impact": "2",
+        "owner": str(org.users["driver"].id),
+    }
+    response = await staff.post(f"/risk-plans/{org.plan.id}/hazards/{org.hazard.id}", hazard)
+    assert response.status_code == 303
+    await org.hazard.refresh_from_db()
+    assert org.hazard.owner_id == org.users["driver"].id
+
+
 async def test_thunder_heard_restarts_the_lightning_wait_and_an_older_one_changes_nothing(
     org, other_org, as_role
 ):

@@ -266,7 +266,8 @@ async def hazard_edit(request: Request) -> Response:
         errors = {"owner": _("Choose people from the list.")}
         return await _hazard_form(request, plan, hazard, dict(raw), errors, 422)
     data = form.model_dump()
-    await hazard.update_from_dict({**data, "owner_id": data.pop("owner")}).save()
+    owner = data.pop("owner")  # popped first: "owner" itself must not reach the model
+    await hazard.update_from_dict({**data, "owner_id": owner}).save()
     await audit.record(user, "risk_plan.hazard_saved", plan, hazard=hazard.description)
     return RedirectResponse(back, 303)
 

@@ -50,8 +50,8 @@ def _batch(request: Request, body: bytes) -> tuple[str, list[Any]]:
         raise HTTPException(415, _("Send the batch as application/json."))
     try:
         data = loads(body)
-    except BadBody:
-        raise HTTPException(400, _("The batch is not valid JSON.")) from None
+    except BadBody as error:
+        raise HTTPException(400, _(str(error))) from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise HTTPException(400, _("Send a device_id and a list of events."))
     device_id = data.get("device_id")
