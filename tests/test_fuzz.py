@@ -29,7 +29,16 @@ from hypothesis import strategies as st
 from server.alerts import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.registry import REGISTRY
-from server.forms import AlertForm, Form, LanguageForm, PersonForm, SchoolForm, SignInForm, SiteForm
+from server.forms import (
+    ActionNamesForm,
+    AlertForm,
+    Form,
+    LanguageForm,
+    PersonForm,
+    SchoolForm,
+    SignInForm,
+    SiteForm,
+)
 from server.reports.models import Report
 from server.risk.models import RiskPlan
 from server.trips.forms import (
@@ -228,7 +237,12 @@ async def _pages_stand(clients: dict, org) -> int:
     for url in urls:
         response = await team.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    admin_urls = ["/admin/places", "/admin/people", f"/admin/trips/{org.trip.id}"]
+    admin_urls = [
+        "/admin/places",
+        "/admin/people",
+        "/admin/actions",
+        f"/admin/trips/{org.trip.id}",
+    ]
     for url in admin_urls:
         assert (await admin.get(url)).status_code == 200, url
     for alert in await Alert.filter(organisation_id=oid).values_list("id", flat=True):
@@ -263,6 +277,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", f"/risk-plans/{plan}/hazards", HazardForm),
         ("safety", f"/risk-plans/{plan}/hazards/{org.hazard.id}", HazardForm),
         ("admin", f"/risk-plans/{plan}/decide", DecisionForm),
+        ("admin", "/admin/actions", ActionNamesForm),
     ]
 
 
