@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "checklist.started": N_("Checklist started"),
     "checklist.answered": N_("Checklist answer"),
     "checklist.completed": N_("Checklist finished"),
+    "checklist.discarded": N_("Checklist discarded"),
     "alert.raised": N_("Alert"),
     "report.filed": N_("Suspicious report"),
     "trip.headcount": N_("Headcount"),

@@ -87,8 +87,14 @@ class LocaleMiddleware:
         who = scope.get("user")
         person = who.user.locale if isinstance(who, SignedInUser) else None
         session_choice = scope.get("session", {}).get("locale")
-        accept = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+        headers = dict(scope["headers"])
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
         locale = i18n.choose_locale(person, session_choice, accept, self.default)
+        # The service worker keeps each page in the other language too, so a switch made with no
+        # signal still works: it asks for that copy with this header. Reading only; never saved.
+        wanted = headers.get(b"muster-locale", b"").decode("latin-1")
+        if scope.get("method") == "GET" and wanted in i18n.LANGUAGES:
+            locale = wanted
         token = i18n.current_locale.set(locale)
         try:
             await self.app(scope, receive, send)

@@ -92,6 +92,6 @@ def render(
     }
     name = fragment if fragment and wants_fragment(request) else page
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    if fragment:
-        response.headers["Vary"] = "HX-Request"
+    # A page differs by language (a kept copy in the other one, for switching offline).
+    response.headers["Vary"] = "HX-Request, Muster-Locale" if fragment else "Muster-Locale"
     return response

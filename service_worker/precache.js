@@ -1,6 +1,13 @@
 // Precache: the app shell for this VERSION, installed completely or not at all.
 const SHELL = `muster-shell-${VERSION}`;
 const PAGES = "muster-pages"; // pages kept for offline use; outlive versions, refreshed on activate
+// The same pages in the person's other languages, so switching language with no signal works.
+const OTHER_LANGUAGES = "muster-pages-languages";
+const inLanguage = (url, code) => {
+  const keyed = new URL(url, self.location.origin);
+  keyed.searchParams.set("muster-lang", code);
+  return keyed.href;
+};
 
 self.addEventListener("install", (event) => {
   // addAll fails if any file fails: a half-installed version never takes over.
@@ -32,17 +39,36 @@ async function refreshPages() {
   }
 }
 
-async function cachePages(urls) {
+async function cachePages(urls, languages = []) {
   const cache = await caches.open(PAGES);
+  const other = await caches.open(OTHER_LANGUAGES);
   await Promise.all(urls.map(async (url) => {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
       if (cacheable(response)) await cache.put(url, response);
       else if (gone(response)) await cache.delete(url);
+      for (const code of languages) {
+        const copy = await fetch(url, { credentials: "same-origin", headers: { "Muster-Locale": code } });
+        if (cacheable(copy)) await other.put(inLanguage(url, code), copy);
+        else if (gone(copy)) await other.delete(inLanguage(url, code));
+      }
     } catch (error) {
       // offline now; the page is cached when next visited
     }
   }));
+}
+
+// A language chosen on this phone that the server does not know yet: its kept copy, if any.
+async function inChosenLanguage(url) {
+  let chosen = null;
+  try {
+    chosen = await MusterOutbox.chosenLocale();
+  } catch (error) {
+    return undefined;
+  }
+  if (!chosen || !chosen.pending) return undefined;
+  const other = await caches.open(OTHER_LANGUAGES);
+  return (await other.match(inLanguage(url, chosen.code), { ignoreVary: true })) || undefined;
 }
 
 // A page the server marks no-store (the safety team's look at a trip's roster in an emergency)

@@ -10,7 +10,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method === "POST" && url.pathname === SIGN_OUT_URL) {
     // Signing out forgets the pages kept for this person: the next one on this phone sees none of
     // them offline. The outbox is left alone; nothing recorded is ever dropped.
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(OTHER_LANGUAGES)]));
     return;
   }
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
@@ -55,7 +55,8 @@ async function pageNetworkFirst(request) {
     if (response.status >= 500) return (await kept(cache, request.url)) || response;
     return response;
   } catch (error) {
-    return (await kept(cache, request.url)) || (await kept(cache, request.url, { ignoreSearch: true }))
+    return (await inChosenLanguage(request.url))
+      || (await kept(cache, request.url)) || (await kept(cache, request.url, { ignoreSearch: true }))
       || (await caches.match(OFFLINE_URL)) || Response.error();
   }
 }

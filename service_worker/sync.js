@@ -12,7 +12,9 @@ self.addEventListener("sync", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "cache-pages" && Array.isArray(data.urls)) {
-    event.waitUntil(cachePages(data.urls.filter((u) => typeof u === "string" && u.startsWith("/"))));
+    const languages = (Array.isArray(data.languages) ? data.languages : [])
+      .filter((code) => typeof code === "string" && /^[a-z]{2}$/.test(code));
+    event.waitUntil(cachePages(data.urls.filter((u) => typeof u === "string" && u.startsWith("/")), languages));
   } else if (data.type === "claim") {
     event.waitUntil(self.clients.claim()); // this worker is already the active one: no version change
   } else if (data.type === "skip-waiting") {

@@ -209,6 +209,31 @@ async def test_a_checklist_run_end_to_end(as_role, org):
     assert await ChecklistAnswer.filter(run_id=run_id).count() == 2
 
 
+async def test_a_run_discarded_on_the_phone_is_marked_so_and_never_counts_as_finished(as_role):
+    office = await as_role("office")
+    run_id, finished_id = str(uuid.uuid4()), str(uuid.uuid4())
+    started = {"checklist_id": "threat-call", "version": 1, "context": {}}
+    batch = [
+        event("checklist.started", run_id=run_id, **started),
+        event("checklist.answered", run_id=run_id, item_id="arrived-by", value="phone"),
+        event("checklist.discarded", run_id=run_id),
+        event("checklist.started", run_id=finished_id, **started),
+        event("checklist.completed", run_id=finished_id),
+        event("checklist.discarded", run_id=finished_id),  # too late: it is a record now
+        event("checklist.discarded", run_id=str(uuid.uuid4())),  # no such run
+    ]
+    results = (await send(office, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 5 + ["rejected"] * 2
+    assert "already finished" in results[5]["reason"]
+    run = await ChecklistRun.get(id=run_id)
+    assert run.discarded_at is not None and run.completed_at is None
+    finished = await ChecklistRun.get(id=finished_id)
+    assert finished.discarded_at is None and finished.completed_at is not None
+    safety = await as_role("safety")
+    shown = await safety.http.get(f"/admin/runs/{run_id}")
+    assert "Discarded: not a real one" in shown.text
+
+
 async def test_signed_out_gets_401_and_nothing_is_stored(client):
     await client.get("/sign-in")
     batch = [event()]

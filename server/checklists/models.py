@@ -21,6 +21,8 @@ class ChecklistRun(TenantModel):
     started_at = fields.DatetimeField(db_index=True)
     completed_at = fields.DatetimeField(null=True)
     skipped = fields.JSONField(default=list)
+    # Closed on purpose as not real (a misdial, a test): kept, but it is no record of a call.
+    discarded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "checklist_run"

@@ -239,6 +239,34 @@ class Section(Strict):
     items: Annotated[list[Item], Field(min_length=1)]
 
 
+class Start(Strict):
+    """How a run begins and when an unfinished one is no longer taken up again by itself."""
+
+    button: Text | None = Field(
+        None, description="The one tap that starts a run and its clocks (default: Start)."
+    )
+    again: Text | None = Field(
+        None, description="Starts a new run beside a stale one (default: Start a new one)."
+    )
+    resume: Text | None = Field(
+        None,
+        description="Offers a stale run back; %(time)s is when it started "
+        "(default: Finish or discard the one started at %(time)s).",
+    )
+    stale_after_minutes: int = Field(
+        120,
+        ge=1,
+        le=7 * 24 * 60,
+        description="An unfinished run untouched this long is offered, never resumed silently.",
+    )
+
+    @model_validator(mode="after")
+    def resume_names_the_time(self) -> Start:
+        if self.resume and not all("%(time)s" in t for t in (self.resume.en, self.resume.es)):
+            raise ValueError("start.resume must contain %(time)s in every language")
+        return self
+
+
 class Checklist(Strict):
     schema_version: Literal[1]
     id: Slug
@@ -250,6 +278,7 @@ class Checklist(Strict):
     mode: Mode
     full_screen: bool = False
     context: list[ContextField] = []
+    start: Start = Start()
     sources: Annotated[list[Source], Field(min_length=1)]
     sections: Annotated[list[Section], Field(min_length=1)]
 

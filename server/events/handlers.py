@@ -174,6 +174,20 @@ async def checklist_completed(batch: list[Pending], sender: Sender) -> None:
         await run.save(update_fields=["completed_at", "skipped"])
 
 
+class ChecklistDiscarded(Payload):
+    run_id: UUID
+
+
+@event_type("checklist.discarded", ChecklistDiscarded)
+async def checklist_discarded(batch: list[Pending], sender: Sender) -> None:
+    for p, run, _checklist in await _with_runs(batch, sender):
+        if run.completed_at is not None:
+            p.reject(_("This run was already finished; a finished run can't be discarded."))
+            continue
+        run.discarded_at = p.occurred_at
+        await run.save(update_fields=["discarded_at"])
+
+
 class Position(Payload):
     latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]

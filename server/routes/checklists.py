@@ -27,7 +27,18 @@ async def checklist_page(request: Request) -> Response:
     if checklist is None or not user.has_role(*checklist.audience):
         raise HTTPException(status_code=404)
     labels = {c.value: _(CONTEXT_LABELS[c.value]) for c in checklist.context}
-    context = {"checklist": checklist, "lang": current_locale.get(), "context_label_map": labels}
+    lang = current_locale.get()
+    start = checklist.start
+    # A checklist whose clock starts with the run (the call timer) begins with one tap, so that
+    # merely opening it records nothing and starts no clock.
+    timed = any(getattr(item, "starts_on_open", False) for item in checklist.items())
+    context = {
+        "checklist": checklist,
+        "lang": lang,
+        "context_label_map": labels,
+        "start_button": start.button.get(lang) if start.button else (_("Start") if timed else ""),
+        "start_again": start.again.get(lang) if start.again else _("Start a new one"),
+    }
     return render(request, "checklist.html", context)
 
 

@@ -100,7 +100,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(page.get_by_label("Stop")).to_have_value(  # the next stop, ready for the next tap
         page.get_by_role("option", name=re.compile("Picnic lunch")).get_attribute("value")
     )
-    expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
+    expect(page.locator("#sync-text")).to_have_text("Offline: 3 saved")
     expect(primary).to_have_text("Arrived at stop")  # lunch is next, not "Back at school"
     assert axe_violations(page) == []
 
@@ -111,7 +111,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(page.locator("#lost-form")).to_be_hidden()
     expect(page.locator("#last-checkin")).to_contain_text("River City Science Museum")
     expect(primary).to_have_text("Arrived at stop")
-    expect(page.locator("#sync-text")).to_contain_text("3 saved on this phone")
+    expect(page.locator("#sync-text")).to_have_text("Offline: 3 saved")
 
     live_server.start()
     page.locator("#send-now").click()

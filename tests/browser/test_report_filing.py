@@ -88,9 +88,11 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
     assert page.evaluate(
         "Promise.all([MusterOutbox.draft('report'), MusterOutbox.draft('report-photos')])"
     ) == [None, None]
-    # One report with its photo: one thing saved, its photo named beside it.
-    expect(page.locator("#sync-text")).to_have_text(
-        re.compile("1 saved on this phone, with 1 photo$"), timeout=15000
+    # One report with its photo: one thing saved (the header's short line), its photo named
+    # beside it in the longer sentence.
+    expect(page.locator("#sync-text")).to_have_text("Offline: 1 saved", timeout=15000)
+    expect(page.locator("#sync-text")).to_have_attribute(
+        "title", re.compile("1 saved on this phone, with 1 photo$")
     )
     page.goto(f"{live_server.url}/outbox")
     waiting = page.locator(".row-summary", has_text="Followed the bus from stop 4 to stop 7")
@@ -139,6 +141,9 @@ def test_a_vehicle_report_filed_offline_arrives_once_with_a_clean_photo(
 def test_with_location_denied_a_picked_site_stands_in(page: Page, live_server):
     sign_in(page, live_server, "staff@demo.muster.test")
     open_form_from_home(page)
+    # Never asked on load: the person taps for it (and here the browser says no).
+    expect(page.locator("#report-position")).to_have_text("")
+    page.get_by_role("button", name="Use my location").click()
     expect(page.locator("#report-position")).to_have_text(re.compile("Location is off"))
     expect(page.locator("#r-site option").first).to_have_text("Choose a place")  # not "my position"
     page.get_by_label("A person", exact=True).check()

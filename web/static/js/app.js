@@ -1,6 +1,7 @@
 // Page start-up: the service worker, the sync loop and its status, the menu.
 import "./sw-register.js";
 import "./sync-status.js";
+import "./language.js";
 
 // The sticky header must not cover what a jump or focus brings into view (a countdown just
 // started, "#lost" from the headcount, a form's list of errors): scrolling stops below it,

@@ -84,6 +84,12 @@
     tx(["meta"], "readonly", async ({ meta: store }) => (await req(store.get(draftKey(name))))?.value);
   const dropDraft = (name) =>
     tx(["meta"], "readwrite", ({ meta: store }) => { store.delete(draftKey(name)); });
+  // The language chosen on this phone, until the server has it too (chosen with no signal): the
+  // service worker serves kept pages in it. {code, pending}.
+  const chooseLocale = (code, pending) =>
+    tx(["meta"], "readwrite", ({ meta: store }) => { store.put({ key: "locale", value: { code, pending } }); });
+  const chosenLocale = () =>
+    tx(["meta"], "readonly", async ({ meta: store }) => (await req(store.get("locale")))?.value || null);
   const changed = () => scope.dispatchEvent && scope.dispatchEvent(new Event("outbox-changed"));
 
   // Who is recording on this page: events carry it, so on a shared phone each person's events
@@ -122,8 +128,13 @@
     const [items, waitingFiles] = await Promise.all([outbox(), files()]);
     const rejected = items.filter((e) => e.state === "rejected").length;
     const events = items.length - rejected;
+    // Alerts still on the phone (waiting or refused), and since when: the header puts an unsent
+    // alert above everything else, because nobody has been told yet.
+    const alerts = items.filter((e) => e.type === "alert.raised");
+    const alertSince = alerts.length ? alerts.map((e) => e.occurred_at).sort()[0] : null;
     // pending: anything still to send; events and photos apart, so the header can name them.
-    return { pending: events + waitingFiles.length, events, photos: waitingFiles.length, rejected };
+    return { pending: events + waitingFiles.length, events, photos: waitingFiles.length, rejected,
+      alerts: alerts.length, alertSince };
   }
 
   // Apply the server's answers: accepted and duplicate leave the outbox; rejected stay, with why.
@@ -190,12 +201,22 @@
   class SignInNeeded extends Error {}
   class Unreachable extends Error {}
 
-  async function call(url, options) {
+  // Every request has a deadline: a server that accepts the connection and never answers (a weak
+  // signal, a frozen proxy) must read as unreachable within seconds, not hang "Sending…" for a
+  // minute. The session check is the reachability test, so it is the shortest.
+  const TIMEOUT_MS = { check: 4000, upload: 30000, sync: 20000 };
+
+  async function call(url, options, timeoutMs) {
     let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      response = await fetch(url, { credentials: "same-origin", cache: "no-store", ...options });
+      response = await fetch(url, { credentials: "same-origin", cache: "no-store", ...options,
+        signal: controller.signal });
     } catch (error) {
-      throw new Unreachable(String(error));
+      throw new Unreachable(controller.signal.aborted ? `no answer in ${timeoutMs / 1000} s` : String(error));
+    } finally {
+      clearTimeout(timer);
     }
     if (response.status === 401) throw new SignInNeeded();
     if (response.status >= 500 || response.status === 429) throw new Unreachable(`HTTP ${response.status}`);
@@ -205,12 +226,13 @@
   // One pass: ask the server who we are (a real request, not navigator.onLine), send waiting
   // files, then events in recording order. Throws Unreachable or SignInNeeded; never drops data.
   async function syncOnce() {
-    const session = await (await call("/api/session")).json();
+    const session = await (await call("/api/session", {}, TIMEOUT_MS.check)).json();
     if (!session.signed_in) throw new SignInNeeded();
     const headers = { "X-CSRF-Token": session.csrf };
     for (const file of await files()) {
       const response = await call(`/api/uploads/${file.id}`,
-        { method: "PUT", body: file.blob, headers: { ...headers, "Content-Type": file.type } });
+        { method: "PUT", body: file.blob, headers: { ...headers, "Content-Type": file.type } },
+        TIMEOUT_MS.upload);
       if (response.ok || [400, 409, 413, 415].includes(response.status)) {
         // Stored (or refused for good: the event that references it says so on the server).
         await tx(["files"], "readwrite", ({ files: f }) => f.delete(file.id));
@@ -223,7 +245,7 @@
     for (const batch of batches(waiting)) {
       const response = await call("/api/sync", { method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
-        body: JSON.stringify({ device_id: device, events: batch }) });
+        body: JSON.stringify({ device_id: device, events: batch }) }, TIMEOUT_MS.sync);
       if (response.status === 413 && batch.length === 1) {
         // Too large for the server however often it is sent: it needs attention, the rest go on.
         const { error } = await response.json().catch(() => ({}));
@@ -246,6 +268,6 @@
   }
 
   scope.MusterOutbox = { setRecorder, record, saveFile, outbox, journal, counts, discard, resend, settle,
-    syncOnce: syncExclusive, deviceId, keepDraft, draft, dropDraft, SignInNeeded, Unreachable, batches,
+    syncOnce: syncExclusive, deviceId, keepDraft, draft, dropDraft, chooseLocale, chosenLocale, SignInNeeded, Unreachable, batches,
     DB_NAME };
 })(self);

@@ -117,3 +117,5 @@ document.getElementById("note-form").addEventListener("submit", async (event) =>
 });
 window.addEventListener("outbox-changed", render);
 render();
+// The header's own "Send now" gives way to the status on the narrowest phones: this one is always here.
+document.getElementById("outbox-send").addEventListener("click", syncNow);

@@ -270,7 +270,23 @@ async function init() {
   form.addEventListener("input", saveDraft);
   form.addEventListener("submit", save);
   $("#adjust-pin").addEventListener("click", showMap);
-  locate();
+  askOrLocate();
+}
+
+// Location is asked for only when the person taps for it, never on load (a prompt nobody asked
+// for); where it was already allowed, it is found at once.
+async function askOrLocate() {
+  const button = $("#use-position");
+  button.addEventListener("click", () => { button.hidden = true; locate(); });
+  try {
+    const { state } = await navigator.permissions.query({ name: "geolocation" });
+    if (state === "granted") { locate(); return; }
+    if (state === "denied") { noPosition(); return; }
+  } catch (error) {
+    // no Permissions API: offer the button
+  }
+  button.hidden = !navigator.geolocation;
+  if (!navigator.geolocation) noPosition();
 }
 
 init();

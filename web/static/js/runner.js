@@ -2,10 +2,10 @@
 // Every answer is an outbox event; the screen is always rebuilt from those events.
 
 import { holdToConfirm } from "./hold-button.js";
-import { journal, record, saveFile } from "./journal.js";
+import { draft, dropDraft, journal, keepDraft, record, saveFile } from "./journal.js";
 import { shrink } from "./photo.js";
 import { here } from "./position.js";
-import { formatDuration, foldRun, isAnswered, isShown, missingCritical, runsOf } from "./run-state.js";
+import { formatDuration, isAnswered, isShown, isStale, missingCritical, runsOf, stepTotal } from "./run-state.js";
 import { syncNow } from "./sync-status.js";
 
 const root = document.getElementById("runner");
@@ -31,28 +31,78 @@ const items = $$(".run-item").map((el) => ({
 const ANSWERABLE = new Set(["check", "yes_no", "text", "long_text", "number", "choice", "chips",
   "timestamp", "headcount", "location", "photo", "action"]);
 const readDo = msg.mode === "read-do";
-let run = null;
+let run = null; // a run not yet recorded has no id: the first answer records it
 let step = 0;
+const blankRun = () => ({ id: null, context: {}, startedAt: null, answers: new Map(), completed: null });
+const DRAFT = `run-text-${msg.checklist}`; // typed text, kept as typed (outbox-core.js drafts)
 
+// The run to take up: the newest one, if it is still open. An older open run was passed over for
+// a new one ("New call") on purpose, and is not offered again.
 async function load() {
-  const runs = runsOf(await journal(), msg.checklist);
-  return runs.find((candidate) => !candidate.completed) || null;
+  const [newest] = runsOf(await journal(), msg.checklist);
+  return newest && !newest.completed && !newest.discarded ? newest : null;
 }
 
-async function start(context) {
+async function begin(context) {
   const runId = crypto.randomUUID();
   await record("checklist.started", { run_id: runId, checklist_id: msg.checklist,
     version: Number(msg.version), context });
+  const answers = run ? run.answers : new Map();
   run = await load();
+  for (const [id, given] of answers) if (!run.answers.has(id)) run.answers.set(id, given);
+}
+
+async function start(context) {
+  await begin(context);
   step = 0;
   show();
 }
 
+// Writes one after another: the first answer of a run records the run itself before it.
+let recording = Promise.resolve();
+function ensureRun() {
+  recording = recording.then(() => (run.id ? null : begin({})));
+  return recording;
+}
+
 async function answer(item, value) {
-  const event = await record("checklist.answered", { run_id: run.id, item_id: item.id, value });
-  run.answers.set(item.id, { value, at: event.occurred_at });
-  $(".answer-status", item.el).textContent = msg.msgSaved;
+  recording = recording.then(async () => {
+    if (!run.id) await begin({});
+    const event = await record("checklist.answered", { run_id: run.id, item_id: item.id, value });
+    run.answers.set(item.id, { value, at: event.occurred_at });
+  });
+  await recording;
+  if (item.kind !== "action") $(".answer-status", item.el).textContent = msg.msgSaved;
   render();
+}
+
+// Typed answers: every keystroke is kept on the phone as a draft at once, and the answer is
+// recorded once it settles (the field is left, the page is left, or reloaded), so the server
+// gets one event per answer while nothing typed is ever lost.
+let typed = {};
+async function keepTyped(item, value) {
+  typed[item.id] = value;
+  await keepDraft(DRAFT, { run: run.id, texts: typed }).catch(() => {});
+}
+
+async function settleTyped(item, value) {
+  delete typed[item.id];
+  await keepDraft(DRAFT, { run: run.id, texts: typed }).catch(() => {});
+  const given = run.answers.get(item.id);
+  if ((given ? given.value : "") !== value) await answer(item, value);
+}
+
+async function restoreTyped() {
+  const kept = await draft(DRAFT).catch(() => null);
+  if (!kept || (kept.run && kept.run !== run.id)) return;
+  for (const [id, value] of Object.entries(kept.texts || {})) {
+    const item = items.find((candidate) => candidate.id === id);
+    const input = item && $(".answer-input", item.el);
+    if (!input) continue;
+    input.value = value;
+    typed[id] = value;
+    await settleTyped(item, value); // a reload is a settled moment: what was typed is recorded
+  }
 }
 
 function shownItems() {
@@ -100,7 +150,7 @@ function paintStep(shown) {
   if (root.classList.contains("summary")) return;
   const steps = items.filter((item) => shown.has(item.id));
   step = Math.min(step, steps.length);
-  localStorage.setItem(`muster.step.${run.id}`, String(step));
+  if (run.id) localStorage.setItem(`muster.step.${run.id}`, String(step));
   steps.forEach((item, index) => { item.el.hidden = index !== step; });
   for (const section of $$(".run-section")) {
     section.hidden = !$$(".run-item", section).some((el) => !el.hidden);
@@ -116,7 +166,8 @@ function paintProgress(shown) {
   const bar = $("#runner-progress");
   const label = $("#runner-progress-label");
   if (readDo) {
-    const total = items.filter((item) => shown.has(item.id)).length;
+    // Counted over the longest way still open, so the total never jumps up mid-way.
+    const total = Math.max(stepTotal(items, run.answers), items.filter((item) => shown.has(item.id)).length);
     bar.max = total;
     bar.value = Math.min(step + 1, total);
     label.textContent = fill(msg.msgStep, { n: Math.min(step + 1, total), total });
@@ -138,6 +189,7 @@ function pinClocks() {
     const clock = $(".clock", item.el);
     const running = clock.dataset.onOpen === "true" || run.answers.get(clock.dataset.since || item.id);
     item.el.classList.toggle("pinned", Boolean(running));
+    if (running && !readDo) item.el.hidden = true; // one clock on screen: the pinned one
     if (!running) continue;
     const line = document.createElement("p");
     const copy = Object.assign(document.createElement("output"), { className: "clock" });
@@ -150,7 +202,7 @@ function pinClocks() {
 // Clocks are computed from stored moments, so they keep running across reloads.
 function tick() {
   if (!run) return;
-  const now = Date.now();
+  const now = run.completed ? Date.parse(run.completed.at) : Date.now(); // stopped when finished
   for (const item of items) {
     const clock = $(".clock", item.el);
     if (!clock) continue;
@@ -198,7 +250,13 @@ function wire() {
       });
     }
     const input = $(".answer-input", item.el);
-    if (input && input.type !== "file") {
+    if (input && (item.kind === "text" || item.kind === "long_text")) {
+      input.addEventListener("input", () => {
+        keepTyped(item, input.value);
+        $(".answer-status", item.el).textContent = msg.msgTyped;
+      });
+      input.addEventListener("change", () => settleTyped(item, input.value));
+    } else if (input && input.type !== "file") {
       input.addEventListener("change", () => answer(item, inputValue(item, input)));
     }
     if (input && input.type === "file") {
@@ -233,6 +291,9 @@ function wire() {
   $("#step-back").addEventListener("click", () => { step = Math.max(0, step - 1); render(); });
   $("#step-next").addEventListener("click", () => { step += 1; render(); });
   $("#run-complete").addEventListener("click", complete);
+  $("#run-discard").addEventListener("click", discard);
+  // Leaving the page (closing the tab, switching app) settles what is being typed.
+  window.addEventListener("pagehide", () => document.activeElement?.blur?.());
 }
 
 function inputValue(item, input) {
@@ -272,6 +333,7 @@ async function notePosition() {
 }
 
 async function raiseAlert(item, button) {
+  await ensureRun();
   const alertId = crypto.randomUUID();
   const event = await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
     notify: button.dataset.notify.split(","), run_id: run.id, checklist_id: msg.checklist,
@@ -286,6 +348,16 @@ function markRaised(item) {
   if (item.relabel) item.relabel(msg.msgHoldAgain);
 }
 
+// What the hold did, on the button itself: "Alert raised, sending" → "Alert sent", or
+// "NOT SENT: call 911".
+function holdState(item, state) {
+  const line = $(".hold-state", item.el);
+  if (!line) return;
+  line.textContent = { sending: msg.msgStateSending, sent: msg.msgStateSent,
+    "not-sent": msg.msgStateNotSent }[state] || "";
+  $("[data-hold]", item.el).dataset.state = state;
+}
+
 // An alert is only help once it has left the phone. Until the server has it, say so plainly and
 // large ("NOT SENT: call 911"), and keep trying every few seconds instead of the usual back-off.
 const GRACE_MS = 3000;
@@ -296,6 +368,7 @@ function watchAlert(item, eventId, since) {
   const status = $(".answer-status", item.el);
   item.el.dataset.delivery = "waiting";
   status.textContent = msg.msgSending;
+  holdState(item, "sending");
   let retry = null;
   const check = async () => {
     const waiting = (await self.MusterOutbox.outbox()).find((event) => event.id === eventId);
@@ -303,6 +376,7 @@ function watchAlert(item, eventId, since) {
       item.el.dataset.delivery = "sent";
       box.hidden = true;
       status.textContent = msg.msgDelivered;
+      holdState(item, "sent");
       clearInterval(retry);
       window.removeEventListener("outbox-changed", check);
       return;
@@ -311,6 +385,7 @@ function watchAlert(item, eventId, since) {
       box.hidden = false;
       $(".not-sent-reason", item.el).textContent = waiting.reason || "";
       status.textContent = msg.msgSent;
+      holdState(item, "not-sent");
     }
   };
   window.addEventListener("outbox-changed", check);
@@ -321,6 +396,7 @@ function watchAlert(item, eventId, since) {
 
 // After a reload: alerts of this run still on the phone are watched again.
 async function watchUnsent() {
+  if (!run.id) return;
   const raised = (await journal()).filter((event) => event.type === "alert.raised"
     && event.payload.run_id === run.id);
   for (const event of raised) {
@@ -331,11 +407,14 @@ async function watchUnsent() {
     else {
       item.el.dataset.delivery = "sent";
       $(".answer-status", item.el).textContent = msg.msgDelivered;
+      holdState(item, "sent");
     }
   }
 }
 
 async function complete() {
+  document.activeElement?.blur?.();
+  await ensureRun();
   const missing = missingCritical(items, run.answers);
   const box = $("#critical-missing");
   const reasons = $$("input[data-reason-for]", box);
@@ -357,19 +436,96 @@ async function complete() {
   const empty = reasons.find((input) => !input.value.trim());
   if (empty) { empty.focus(); return; }
   await record("checklist.completed", { run_id: run.id, skipped });
+  await dropDraft(DRAFT).catch(() => {});
   localStorage.removeItem(`muster.step.${run.id}`);
   location.assign(`${location.pathname}?done=${run.id}`);
 }
 
+// Discard: a run that was not real (a misdial, a test) is closed on purpose, and said so on the
+// server too; a second tap confirms, since nothing brings it back.
+async function discard() {
+  const button = $("#run-discard");
+  if (!button.dataset.confirm) {
+    button.dataset.confirm = "true";
+    button.textContent = msg.msgDiscardConfirm;
+    return;
+  }
+  if (run.id) await record("checklist.discarded", { run_id: run.id });
+  await dropDraft(DRAFT).catch(() => {});
+  localStorage.removeItem(`muster.step.${run.id}`);
+  location.assign(location.pathname);
+}
+
 function show() {
+  root.classList.remove("starting");
   $("#run-context")?.setAttribute("hidden", "");
+  $("#run-start").hidden = true;
   $("#run-body").hidden = false;
   $("#run-finish").hidden = false;
+  $("#run-discard").hidden = !run.id;
   $("#step-nav").hidden = !readDo;
-  step = Number(localStorage.getItem(`muster.step.${run.id}`)) || 0;
+  const bar = $("#finish-bar");
+  if (bar) bar.hidden = false;
+  step = run.id ? Number(localStorage.getItem(`muster.step.${run.id}`)) || 0 : step;
   showContext();
   render();
+  restoreTyped();
   root.dataset.ready = "true"; // the run is on screen (tests wait for this)
+}
+
+const clockTime = (iso) => new Date(iso).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+
+// The start screen. A stale run (untouched for longer than this checklist allows) is offered
+// back beside a new one, never taken up silently; a checklist with a clock starts with one tap.
+function offer(stale) {
+  const newButton = $("#run-new");
+  const resume = $("#run-resume");
+  $("#run-body").hidden = true;
+  $("#run-finish").hidden = true;
+  $("#run-start").hidden = false;
+  root.classList.add("starting");
+  if (stale) {
+    const time = clockTime(stale.startedAt);
+    resume.textContent = fill(msg.msgResume, { time });
+    resume.hidden = false;
+    resume.onclick = () => { run = stale; show(); watchUnsent(); };
+  } else {
+    newButton.textContent = msg.msgBegin;
+  }
+  newButton.onclick = () => {
+    $("#run-start").hidden = true;
+    fresh(true);
+  };
+  root.dataset.ready = "true";
+}
+
+// A run not started yet: details first where the checklist asks for them; a clocked checklist
+// (or one tap on "New call") starts at once; any other shows its steps, and the first answer
+// records the run.
+function fresh(tapped) {
+  run = blankRun();
+  if (msg.context) {
+    const form = $("#run-context");
+    // A link may name the run's details (the trip page gives its trip): filled in, still editable.
+    for (const [key, value] of new URLSearchParams(location.search)) {
+      const input = form.elements[key];
+      if (input instanceof HTMLInputElement && !input.value) input.value = value.slice(0, 60);
+    }
+    form.hidden = false;
+    $("#run-body").hidden = true;
+    $("#run-finish").hidden = true;
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      start(Object.fromEntries(new FormData(form)));
+    };
+    root.dataset.ready = "true";
+  } else if (msg.msgBegin && !tapped) {
+    offer(null);
+  } else if (msg.msgBegin) {
+    start({});
+  } else {
+    show();
+  }
 }
 
 // "Bus number: 42 · Route: North 3", so the person sees which run this is.
@@ -390,7 +546,12 @@ function summary(finished) {
   $("#run-finish").hidden = true;
   $("#step-nav").hidden = true;
   $("#run-done").hidden = false;
+  $("#run-start").hidden = true;
   $("#run-done-when").textContent = new Date(run.completed.at).toLocaleString();
+  const finishedAt = $("#run-finished-at");
+  finishedAt.textContent = fill(msg.msgFinishedAt,
+    { time: clockTime(run.completed.at) });
+  finishedAt.hidden = false;
   for (const { item_id: id, reason } of run.completed.skipped) {
     const status = $(`#item-${CSS.escape(id)} .answer-status`);
     if (status) status.textContent = `${msg.msgSkipped} ${reason}`;
@@ -413,23 +574,10 @@ async function main() {
     if (finished) { summary(finished); watchUnsent(); setInterval(tick, 1000); return; }
   }
   wire();
-  run = await load();
-  if (run) { show(); watchUnsent(); }
-  else if (msg.context) {
-    const form = $("#run-context");
-    // A link may name the run's details (the trip page gives its trip): filled in, still editable.
-    for (const [key, value] of new URLSearchParams(location.search)) {
-      const input = form.elements[key];
-      if (input instanceof HTMLInputElement && !input.value) input.value = value.slice(0, 60);
-    }
-    form.hidden = false;
-    $("#run-body").hidden = true;
-    $("#run-finish").hidden = true;
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      start(Object.fromEntries(new FormData(form)));
-    });
-  } else { await start({}); }
+  const open = await load();
+  if (open && !isStale(open, Number(msg.staleMinutes), Date.now())) { run = open; show(); watchUnsent(); }
+  else if (open) offer(open);
+  else fresh(false);
   setInterval(tick, 1000);
 }
 

@@ -26,7 +26,8 @@ async function register() {
   // A page whose document arrived just after the worker activated and claimed the open pages
   // (a navigation under way during the first install) is left without a controller: ask again.
   if (!navigator.serviceWorker.controller) ready.active.postMessage({ type: "claim" });
-  if (pages.length) ready.active.postMessage({ type: "cache-pages", urls: pages });
+  const languages = JSON.parse(document.body.dataset.otherLanguages || "[]");
+  if (pages.length) ready.active.postMessage({ type: "cache-pages", urls: pages, languages });
 }
 
 // Install: Chrome's prompt only when offered, iOS Safari a short hint; "Not now" is remembered.

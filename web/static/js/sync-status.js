@@ -7,6 +7,7 @@ const outbox = self.MusterOutbox;
 if (document.body.dataset.userId) outbox.setRecorder(Number(document.body.dataset.userId));
 const box = document.getElementById("sync-status");
 const text = document.getElementById("sync-text");
+const words = document.getElementById("sync-words");
 const sendNow = document.getElementById("send-now");
 const msg = box.dataset;
 const fill = (template, n) => template.replace("%(n)s", n);
@@ -31,6 +32,7 @@ export async function syncNow() {
     askBackgroundSync();
   } finally {
     state.sending = false;
+    sessionStorage.setItem(REACHABLE_KEY, state.reachable ? "yes" : "no");
     await refresh();
     schedule();
   }
@@ -39,6 +41,7 @@ export async function syncNow() {
 function schedule() {
   clearTimeout(timer);
   const waiting = state.counts && state.counts.pending > 0;
+  // Unreachable with nothing waiting is checked again too: "Offline" must not outlive the outage.
   if (state.signIn || (state.reachable && !waiting)) return;
   const backoff = Math.min(CAP_MS, BASE_MS * 2 ** Math.min(state.failures, 10));
   const delay = state.reachable ? RETRY_MS : backoff * (0.75 + Math.random() * 0.5);
@@ -60,28 +63,51 @@ export async function refresh() {
   return state.counts;
 }
 
+// The last thing the loop learned about the server, kept for this tab: a reload with no signal
+// says "Offline" at once instead of "All sent" until the first check fails.
+const REACHABLE_KEY = "muster.reachable";
+state.reachable = sessionStorage.getItem(REACHABLE_KEY) !== "no";
+const ALERT_GRACE_MS = 3000; // an alert normally leaves within this; after it, "Alert not sent"
+
+/** The header's one line: [state, words, the longer sentence for its tooltip]. Most urgent first. */
+export function headline(counts, s, now = Date.now()) {
+  const { pending, events, photos, rejected, alerts, alertSince } = counts;
+  let saved = "";
+  if (events) {
+    saved = events === 1 ? msg.savedOne : fill(msg.savedMany, events);
+    // A report with a photo is one thing saved, not two: photos are named beside what they belong to.
+    if (photos) saved += photos === 1 ? msg.withPhoto : fill(msg.withPhotos, photos);
+  } else if (photos) {
+    saved = photos === 1 ? msg.photoOne : fill(msg.photoMany, photos);
+  }
+  const overdue = alertSince && now - Date.parse(alertSince) > ALERT_GRACE_MS;
+  if (alerts && (!s.reachable || s.signIn || overdue)) return ["alert", msg.alertNotSent, saved];
+  if (s.signIn && pending) return ["attention", msg.signIn, saved];
+  if (rejected) {
+    return ["attention", rejected === 1 ? msg.attentionOne : fill(msg.attentionMany, rejected), saved];
+  }
+  if (!s.reachable) {
+    return pending ? ["offline", fill(msg.offlineShort, events || photos), `${msg.offline} ${saved}`]
+      : ["offline", msg.offlineAlone, msg.offlineAlone];
+  }
+  if (s.sending && pending) return ["sending", msg.sending, saved];
+  if (pending) return ["waiting", events ? (events === 1 ? msg.savedOne : fill(msg.savedMany, events)) : saved, saved];
+  return ["ok", msg.allSent, msg.allSent];
+}
+
+let alertTimer = null;
 function paint() {
   if (!state.counts) return;
-  const { pending, events, photos, rejected } = state.counts;
-  const parts = [];
-  // A report with a photo is one thing saved, not two: photos are named beside what they belong to.
-  if (events) {
-    let saved = events === 1 ? msg.savedOne : fill(msg.savedMany, events);
-    if (photos) saved += photos === 1 ? msg.withPhoto : fill(msg.withPhotos, photos);
-    parts.push(saved);
-  } else if (photos) {
-    parts.push(photos === 1 ? msg.photoOne : fill(msg.photoMany, photos));
-  }
-  if (rejected) parts.push(rejected === 1 ? msg.attentionOne : fill(msg.attentionMany, rejected));
-  let line = parts.length ? parts.join(" · ") : msg.allSent;
-  if (state.sending && pending) line = `${msg.sending} ${line}`;
-  else if (!state.reachable && pending) line = `${msg.offline} ${line}`;
-  else if (state.signIn && pending) line = `${line}. ${msg.signIn}`;
-  text.textContent = line;
+  const { pending } = state.counts;
+  const [name, line, detail] = headline(state.counts, state);
+  if (words.textContent !== line) words.textContent = line;
+  text.title = detail;
+  box.dataset.state = name;
   text.href = state.signIn && pending ? `${msg.signInUrl}?next=${encodeURIComponent(location.pathname)}` : msg.outboxUrl;
-  box.classList.toggle("waiting", pending > 0);
-  box.classList.toggle("attention", rejected > 0);
   sendNow.hidden = !pending || state.sending || state.signIn;
+  // An alert still waiting turns into "Alert not sent" when its grace ends, even with no new event.
+  clearTimeout(alertTimer);
+  if (state.counts.alerts && name !== "alert") alertTimer = setTimeout(paint, ALERT_GRACE_MS);
 }
 
 // Signing out with unsent events warns first and offers to send them.
