@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_action_names')]
+    dependencies = [('models', '0008_phone_alert_end')]
 
     initial = False
 
