@@ -409,3 +409,33 @@ def figures(alert: Alert, first_answers: list[datetime]) -> dict[str, Any]:
         "median_s": round(statistics.median(times), 1),
         "p90_s": round(times[rank], 1),
     }
+
+
+async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert | None:
+    """End ``alert`` with an all clear tied to it (``ends``), sent to the same people it went
+    to, a drill's as a drill. Returns the all clear, or None when it had already ended (by
+    another tap or another person): an alert is ended once."""
+    audience = alert.audience if isinstance(alert.audience, dict) else {}
+    people = None
+    if audience.get("scope") in ("people", "trip"):
+        people = await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True)
+    async with in_transaction():
+        won = await Alert.filter(id=alert.id, ended_at__isnull=True).update(ended_at=now)
+        if not won:
+            return None
+        clear = await raise_alert(
+            organisation_id=alert.organisation_id,
+            raised_by_id=by_id,
+            kind="all-clear",
+            notify=list(alert.notify or []),
+            raised_at=now,
+            drill=alert.drill,
+            source={"composer": True, "ends": str(alert.id)},
+            school_ids=audience.get("school_ids") if people is None else None,
+            site_id=audience.get("site_id") if people is None else None,
+            trip_id=alert.trip_id,
+            user_ids=sorted(set(people)) if people is not None else None,
+        )
+        clear.ends = alert.id
+        await clear.save(update_fields=["ends"])
+    return clear

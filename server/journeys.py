@@ -69,6 +69,13 @@ JOURNEYS = [
         route="report_form",
     ),
     Journey(
+        "desk",
+        N_("Active now"),
+        N_("Alerts not ended, trips out, reports near a campus today"),
+        (Role.SAFETY, Role.ADMIN),
+        route="desk",
+    ),
+    Journey(
         "alerts",
         N_("Live alerts"),
         N_("Who has answered, who needs help"),

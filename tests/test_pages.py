@@ -17,7 +17,7 @@ EXPECTED_HOME = {
     "driver": {"bleeding-control", "bus-pre-route", "bus-post-route", "report"},
     "office": {"threat-call", "bleeding-control", "report"},
     "staff": {"bleeding-control", "field-trip", "report"},
-    "safety": {"bleeding-control", "report", "alerts", "reports-map", "drills"},
+    "safety": {"bleeding-control", "report", "desk", "alerts", "reports-map", "drills"},
 }
 
 

@@ -22,6 +22,7 @@ from server.alerts import (
     AlertRecipient,
     Severity,
     audience_of,
+    end_with_all_clear,
     kind_of,
     queue_deliveries,
     raise_alert,
@@ -276,6 +277,12 @@ async def live_context(alert: Alert) -> dict[str, Any]:
             found = nearest((r.position["latitude"], r.position["longitude"]), sites)
             if found is not None:
                 places[r.id] = describe(found.distance_m, found.bearing, found.site.name)
+    ended_by = await Alert.filter(ends=alert.id).prefetch_related("raised_by").first()
+    ends = (
+        await Alert.get_or_none(id=alert.ends, organisation_id=alert.organisation_id)
+        if alert.ends
+        else None
+    )
     # People it reaches by no phone at all: the sender must tell them another way.
     reached = set(await Delivery.filter(alert_id=alert.id).values_list("user_id", flat=True))
     return {
@@ -291,6 +298,9 @@ async def live_context(alert: Alert) -> dict[str, Any]:
         "phoneless": [r for r in rows if r.user_id not in reached and r.response is None],
         "deliveries": counts,
         "undo_left": max(0, round(undo_left)),
+        "ended_by": ended_by,
+        "ends": ends,
+        "ends_title": title(ends) if ends else "",
     }
 
 
@@ -302,6 +312,7 @@ async def alert_live(request: Request) -> Response:
         **await live_context(alert),
         **facts,
         "on_live_page": True,
+        "whom": audience_words(facts["facts"]),
         "live_flash": request.session.pop("flash", None),
     }
     response = render(request, "admin/alert_live.html", context, fragment="admin/_alert_live.html")
@@ -354,6 +365,30 @@ async def alert_resend(request: Request) -> Response:
     return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
 
 
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alert_end(request: Request) -> Response:
+    """End an alert that went out with an all clear tied to it, to the same people."""
+    alert = await _alert_or_404(request)
+    user = signed_in_user(request)
+    now = datetime.now(UTC)
+    form = await request.form()
+    if alert.kind == "all-clear" or alert.cancelled_at is not None:
+        request.session["flash"] = _("There is nothing to end: this alert was not sent.")
+    elif alert.send_after is not None and now < alert.send_after:
+        request.session["flash"] = _("It has not gone out yet: undo it instead.")
+    elif form.get("held") != "yes":  # the press-and-hold button, as for any alert sent
+        request.session["flash"] = _("Nothing was sent. Press and hold the button for 2 seconds.")
+    else:
+        clear = await end_with_all_clear(alert, user.id, now)
+        if clear is None:
+            request.session["flash"] = _("This alert had already ended.")
+        else:
+            wake()
+            await audit.record(user, "alert.ended", alert, all_clear=str(clear.id))
+            request.session["flash"] = _("Ended. The all clear went to the same people.")
+    return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
+
+
 routes = [
     Route("/admin/alerts", alerts_list, name="alerts"),
     Route("/admin/alerts/new", alert_new, methods=["GET", "POST"], name="alert_new"),
@@ -361,4 +396,5 @@ routes = [
     Route("/admin/alerts/{id:str}", alert_live, name="alert_live"),
     Route("/admin/alerts/{id:str}/undo", alert_undo, methods=["POST"], name="alert_undo"),
     Route("/admin/alerts/{id:str}/resend", alert_resend, methods=["POST"], name="alert_resend"),
+    Route("/admin/alerts/{id:str}/end", alert_end, methods=["POST"], name="alert_end"),
 ]
