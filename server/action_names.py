@@ -118,8 +118,9 @@ class NamesMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         who = scope.get("user") if scope["type"] == "http" else None
-        # Static files name nothing: no query for each of a page's scripts and styles.
-        if not isinstance(who, SignedInUser) or scope["path"].startswith("/static/"):
+        # Static files and the JSON APIs (sync, uploads, session) name nothing: no query for
+        # each of a page's scripts and styles, nor for every batch a phone sends.
+        if not isinstance(who, SignedInUser) or scope["path"].startswith(("/static/", "/api/")):
             await self.app(scope, receive, send)
             return
         with using(await load(who.user.organisation_id)):

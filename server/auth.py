@@ -15,6 +15,7 @@ from starlette.authentication import AuthCredentials, AuthenticationBackend, Bas
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
+from tortoise.expressions import Subquery
 
 from server.models import Role, User
 from server.session_store import RevokedSession, new_sid, revoke
@@ -47,10 +48,14 @@ class SessionBackend(AuthenticationBackend):
         if user_id is None:
             return None
         sid = session.get("sid")
-        if isinstance(sid, str) and await RevokedSession.exists(sid=sid):  # signed out
+        people = User.filter(id=user_id, active=True)
+        if isinstance(sid, str):  # one query: the person, and whether this session was ended
+            ended = RevokedSession.filter(sid=sid).values("sid")
+            people = people.annotate(ended=Subquery(ended))
+        user = await people.first()
+        if user is not None and getattr(user, "ended", None) is not None:  # signed out
             session.clear()
             return None
-        user = await User.get_or_none(id=user_id, active=True)
         if user is None or user.session_epoch != epoch:
             session.pop("user_id", None)
             return None
