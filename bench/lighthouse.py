@@ -79,7 +79,7 @@ def session(url: str, person: str) -> tuple[str, httpx.Client]:
 
 
 def trip_path(http: httpx.Client) -> str:
-    found = re.search(r'href="(/trips/\d+)"', http.get("/trips").text)
+    found = re.search(r"(/trips/\d+)\b", http.get("/").text)  # kept offline for its chaperone
     if not found:
         raise RuntimeError("the demo has no trip for staff@ today")
     return found[1]

@@ -1,5 +1,7 @@
 // The home screen's "Get safety alerts on this phone" card: shown until this phone has alerts on,
 // or the person says "Not now" (then asked again after a week).
+import { showNotice } from "./notices.js";
+
 const card = document.getElementById("push-optin");
 const KEY = "muster.push-optin";
 const WEEK_MS = 7 * 86400000;
@@ -11,7 +13,7 @@ async function main() {
   const registration = await navigator.serviceWorker.ready;
   const subscribed = registration.pushManager && await registration.pushManager.getSubscription();
   if (subscribed) return;
-  card.hidden = false;
+  showNotice(card);
   document.getElementById("push-optin-dismiss").addEventListener("click", () => {
     localStorage.setItem(KEY, String(Date.now()));
     card.hidden = true;

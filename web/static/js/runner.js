@@ -581,4 +581,5 @@ async function main() {
   setInterval(tick, 1000);
 }
 
-main();
+// Whatever happens, the page is never left hidden (the CSS waits for data-ready).
+main().finally(() => { root.dataset.ready ||= "true"; });

@@ -1,13 +1,15 @@
 // Installs the service worker, tells it which pages this person needs offline, offers updates
 // when a new version has installed completely, and offers installing the app (politely).
 
+import { showNotice } from "./notices.js";
+
 const banner = document.getElementById("update-ready");
 
 async function register() {
   if (!("serviceWorker" in navigator)) return;
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
   const offer = (worker) => {
-    banner.hidden = false;
+    showNotice(banner);
     document.getElementById("update-now").onclick = () => worker.postMessage({ type: "skip-waiting" });
   };
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
@@ -43,13 +45,13 @@ function installHint() {
   const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) && !/crios|fxios/i.test(navigator.userAgent);
   if (ios) {
     document.getElementById("install-ios").hidden = false;
-    hint.hidden = false;
+    showNotice(hint);
   }
   window.addEventListener("beforeinstallprompt", (event) => {
     event.preventDefault();
     const button = document.getElementById("install-app");
     button.hidden = false;
-    hint.hidden = false;
+    showNotice(hint);
     button.onclick = async () => {
       event.prompt();
       await event.userChoice;
