@@ -28,6 +28,7 @@ from server.trips.models import LostStudent, Trip, TripStudent
 # The checklist items whose answer is what a caller (or a note, a rumour) said, word for word.
 WORDS_ITEMS = {"threat-call": "exact-words"}
 DESK_ROLES = (Role.ADMIN, Role.SAFETY)
+AT_CAMPUS_METRES = 300  # a phone this close to a campus is taken to be at that school
 # What an alert's ``where`` may say that the facts show in their own way; anything else is the
 # context of the checklist it came from (a bus, a route) and is shown as it is.
 KNOWN_WHERE = {
@@ -174,6 +175,7 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
         .values_list("alert_id", "n")
     )
     sites: list[Site] | None = None
+    school_of: dict[int, str] = {}
     result = {}
     for alert in alerts:
         facts = Facts(alert, raised_by=getattr(people.get(alert.raised_by_id), "name", ""))
@@ -219,6 +221,7 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
         elif facts.position is not None:
             if sites is None:
                 sites = await Site.filter(organisation_id=org)
+                school_of = dict(await School.filter(organisation_id=org).values_list("id", "name"))
             point = (facts.position["latitude"], facts.position["longitude"])
             # A trip is described from its destination's nearest site; anything else from the
             # nearest campus, the place people know.
@@ -227,6 +230,11 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
             )
             if near is not None:
                 facts.place = Place(near.site.name, near.distance_m, near.bearing)
+            # A phone at a campus says which school, whatever schools its person belongs to.
+            campus = nearest(point, sites, SiteKind.CAMPUS)
+            at_campus = campus and campus.distance_m <= AT_CAMPUS_METRES
+            if at_campus and campus.site.school_id in school_of:
+                facts.schools = [school_of[campus.site.school_id]]
         result[alert.id] = facts
     return result
 

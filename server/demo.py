@@ -20,12 +20,13 @@ class DemoPerson:
     name: str
     email: str
     roles: tuple[Role, ...]
+    phone: str = ""
 
 
 DEMO_PEOPLE = [
     DemoPerson("Ada Admin", "admin@demo.muster.test", (Role.ADMIN, Role.SAFETY)),
     DemoPerson("Sam Safety", "safety@demo.muster.test", (Role.SAFETY,)),
-    DemoPerson("Tess Teacher", "staff@demo.muster.test", (Role.STAFF,)),
+    DemoPerson("Tess Teacher", "staff@demo.muster.test", (Role.STAFF,), "916-555-0150"),
     DemoPerson("Dan Driver", "driver@demo.muster.test", (Role.DRIVER,)),
     DemoPerson("Olga Office", "office@demo.muster.test", (Role.OFFICE,)),
 ]
@@ -81,6 +82,7 @@ async def seed_demo() -> list[DemoPerson] | None:
                 email=person.email,
                 password_hash=password_hash,
                 roles=[r.value for r in person.roles],
+                phone=person.phone,
             )
             await user.schools.add(*schools)
             users.append(user)

@@ -67,6 +67,7 @@ async def lost_student(org, chaperone) -> tuple[str, str]:
 
 
 async def test_the_facts_of_a_silent_alert_from_the_call_script(org, as_role):
+    await org.users["office"].schools.add(org.other_school)  # in two schools, at this one
     run_id, alert_id = await threat_call(await as_role("office"))
     facts = await gather(await Alert.get(id=alert_id))
     assert facts.schools == [org.school.name]

@@ -53,6 +53,9 @@ def poll(page: Page, script: str, within_s: float = 15):
         page.wait_for_timeout(100)
 
 
+TWO_LINES = "Drill: lock your doors\nStay away from the gym"
+
+
 def alert_id(live_server, message: str) -> str:
     rows = query(live_server, f"select cast(id as text) from alert where message = '{message}'")
     assert len(rows) == 1, rows
@@ -132,11 +135,18 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     lead = browser.new_context(**PHONE)
     lead_page = lead.new_page()
     sign_in(lead_page, live_server, "safety@demo.muster.test")
-    compose(lead_page, live_server, "Drill: lock your doors")
+    # Two lines, as a textarea sends them (CR LF), and the preview names the school and counts.
+    compose(lead_page, live_server, TWO_LINES)
+    expect(lead_page.locator("#sending")).to_have_text(
+        "DRILL: Lockdown to Lincoln Elementary (Teacher / staff): 1 person, 1 phone"
+    )
+    expect(lead_page.locator("#alert-send [data-hold] .hold-what")).to_have_text(
+        "DRILL: Lockdown to Lincoln Elementary (Teacher / staff): 1 person, 1 phone"
+    )
     hold(lead_page, lead_page.locator("#alert-send [data-hold]"))
     expect(lead_page.locator("#alert-live")).to_be_visible(timeout=15000)
     expect(lead_page.locator(".count-waiting strong")).to_have_text("1")  # the teacher
-    the_alert = alert_id(live_server, "Drill: lock your doors")
+    the_alert = alert_id(live_server, TWO_LINES)
 
     # After the undo window, the server's own delivery worker sends it to the phone's service.
     deadline = time.monotonic() + 30
@@ -172,7 +182,7 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
         {
             "title": "DRILL: Lockdown",
             "body": "This is a drill. Lock the door, lights off, everyone out of sight and silent."
-            " Open for no one.\nMessage: Drill: lock your doors"
+            " Open for no one.\nMessage: Drill: lock your doors\nStay away from the gym"
             "\nLincoln Elementary\nRaised by Sam Safety",
             "tag": f"alert-{the_alert}",
             "actions": ["I'm safe", "Need help"],
