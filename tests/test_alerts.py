@@ -506,3 +506,26 @@ async def test_a_message_is_added_to_the_instructions_on_every_page_in_the_reade
     assert live.select_one(".alert-message").get_text(strip=True) == (
         "Message: Intruder near the gym"
     )
+
+
+async def test_a_resend_says_how_many_it_reached(as_role, org):
+    alert = await team_alert(
+        org, kind="hold", notify=["staff", "office"], raised_at=datetime.now(UTC)
+    )
+    safety = await as_role("safety")
+    await safety.post(f"/admin/alerts/{alert.id}/resend", {})
+    flash = html(await safety.get(f"/admin/alerts/{alert.id}")).select_one(".flash").get_text()
+    assert flash.startswith("Nobody was reached: none of the 3 people")  # staff, office, spare
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=org.users["office"],
+        endpoint="https://push.example.com/office-resend",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+    await safety.post(f"/admin/alerts/{alert.id}/resend", {})
+    flash = html(await safety.get(f"/admin/alerts/{alert.id}")).select_one(".flash").get_text()
+    assert flash == (
+        "Sent again: 1 of the 3 people who have not answered have a phone with alerts on"
+        " (1 in all); 2 have none: tell them another way."
+    )

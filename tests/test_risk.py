@@ -222,3 +222,23 @@ async def test_thunder_heard_restarts_the_lightning_wait_and_an_older_one_change
         assert result == {**result, "status": "rejected"}
         assert result["reason"] == "This risk plan is not known here."
     assert (await RiskPlan.get(id=org.plan.id)).last_thunder_at == now - timedelta(minutes=10)
+
+
+async def test_an_admin_cannot_approve_her_own_plan(org, as_role):
+    from server.risk.models import RiskPlan as Plan
+
+    await Plan.filter(id=org.plan.id).update(author_id=org.users["admin"].id)
+    admin = await as_role("admin")
+    plan_url = f"/risk-plans/{org.plan.id}"
+    assert (await admin.post(f"{plan_url}/submit", {})).status_code == 303
+    page = html(await admin.get(plan_url))
+    assert page.select_one("#own-plan") and not page.select('button[value="approve"]')
+    refused = await admin.post(f"{plan_url}/decide", {"decision": "approve"})
+    assert refused.status_code == 303
+    assert (await Plan.get(id=org.plan.id)).status == PlanStatus.SUBMITTED
+    flash = html(await admin.get(plan_url)).select_one(".flash").get_text()
+    assert "Another admin must approve" in flash
+    # She may still send it back to herself to change it.
+    back = {"decision": "send_back", "reason": "Add the bus times"}
+    assert (await admin.post(f"{plan_url}/decide", back)).status_code == 303
+    assert (await Plan.get(id=org.plan.id)).status == PlanStatus.RETURNED

@@ -359,9 +359,29 @@ async def alert_resend(request: Request) -> Response:
         )
         phones = await queue_deliveries(alert, list(waiting), due_at=datetime.now(UTC))
         wake()
-        request.session["flash"] = _(
-            "Sent again to %(people)s people who have not answered (%(phones)s phones)."
-        ) % {"people": len(waiting), "phones": phones}
+        reached = (
+            await PushSubscription.filter(user_id__in=list(waiting))
+            .distinct()
+            .values_list("user_id", flat=True)
+        )
+        # Say plainly who a resend can't reach: people with no phone that takes alerts.
+        unreachable = len(set(waiting) - set(reached))
+        if phones == 0:
+            request.session["flash"] = _(
+                "Nobody was reached: none of the %(people)s people who have not answered has a"
+                " phone with alerts on. Tell them another way."
+            ) % {"people": len(waiting)}
+        else:
+            request.session["flash"] = _(
+                "Sent again: %(reached)s of the %(people)s people who have not answered have a"
+                " phone with alerts on (%(phones)s in all); %(none)s have none: tell them"
+                " another way."
+            ) % {
+                "phones": phones,
+                "reached": len(set(reached)),
+                "people": len(waiting),
+                "none": unreachable,
+            }
     return RedirectResponse(request.url_for("alert_live", id=str(alert.id)), status_code=303)
 
 

@@ -303,6 +303,10 @@ async def plan_decide(request: Request) -> Response:
     except ValidationError:
         request.session["flash"] = _("Choose to approve the plan or send it back.")
         return back
+    if form.decision == "approve" and plan.author_id == admin.id:
+        # Oversight needs a second person: the author can't approve their own plan.
+        request.session["flash"] = _("Another admin must approve a plan you wrote.")
+        return back
     if form.decision == "send_back" and not form.reason:
         request.session["flash"] = _("Say what needs changing when you send a plan back.")
         return back
