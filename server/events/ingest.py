@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 from server.edge import EventTime, problem
 from server.events import handlers  # noqa: F401 - registers the event types
 from server.events.bulk import insert_many
+from server.events.clock import skew_of
 from server.events.faults import transient
 from server.events.models import EventRetry, ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
@@ -182,9 +183,17 @@ async def _in_one_transaction(pending: list[Pending], sender: Sender) -> bool:
     return True
 
 
-async def ingest(raw_events: list[Any], sender: Sender) -> list[dict[str, str]]:
+async def ingest(
+    raw_events: list[Any], sender: Sender, sent_at: datetime | None = None
+) -> list[dict[str, str]]:
+    """``sent_at``: when the phone sent the batch, by its own clock; every time in the batch is
+    put on the server's clock with it (``server/events/clock.py``)."""
     parsed = [parse(raw) for raw in raw_events]
     pending = [p for p in parsed if isinstance(p, Pending)]
+    now = datetime.now(UTC)
+    skew = skew_of(sent_at, [p.occurred_at for p in pending], now)
+    for p in pending:
+        p.set_clock(skew, now)
     first_of_id: dict[UUID, Pending] = {}
     for p in pending:
         first_of_id.setdefault(p.event_id, p)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from server.events.clock import occurred, on_server_clock
 from server.models import User
 
 
@@ -35,6 +36,18 @@ class Pending:
     digest: str
     status: str = "accepted"  # or "duplicate", "rejected", "retry" (a server fault: send again)
     reason: str | None = None
+    skew: timedelta = timedelta(0)  # how far the phone's clock is ahead of the server's
+    received_at: datetime | None = None
+
+    def set_clock(self, skew: timedelta, now: datetime) -> None:
+        """Put ``occurred_at`` on the server's clock (``server/events/clock.py``); once."""
+        if self.received_at is None:
+            self.skew, self.received_at = skew, now
+            self.occurred_at = occurred(self.occurred_at, skew, now)
+
+    def on_server_clock(self, moment: datetime) -> datetime:
+        """A time from this event's payload (a phone's time), on the server's clock."""
+        return on_server_clock(moment, self.skew)
 
     @property
     def rejected(self) -> bool:

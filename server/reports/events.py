@@ -1,13 +1,14 @@
 """``report.filed``: a report made on a phone, perhaps hours before it had signal.
 
 The handler checks what a schema can't (the site and photos belong to the sender's district, the
-time is not in the future), places the report against the district's sites, links it to reports
-probably about the same thing, and raises an alert when it is close to a campus.
+time seen is not after the report was made), puts it on the server's clock, places the report
+against the district's sites, links it to reports probably about the same thing, and raises an
+alert when it is close to a campus.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,7 +28,7 @@ from server.settings import Settings
 from server.tenancy import RecordId
 
 MAX_PHOTOS = 4
-FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
+FUTURE_SLACK = timedelta(minutes=10)  # a time seen typed later than now: a mistake to fix
 
 
 def Text(limit: int, least: int = 0) -> Any:  # reads as a type in the models below
@@ -105,13 +106,12 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
         await Upload.filter(id__in=photo_ids).exclude(user_id=user.id).values_list("id", flat=True)
     )
     my_schools = await user.schools.all()
-    now = datetime.now(UTC)
     for p in batch:
         f: ReportFiled = p.payload
-        seen_at, fast = on_our_clock(f.seen_at, p.occurred_at, now)
+        seen_at = p.on_server_clock(f.seen_at)  # the phone's clock may be off
         if f.report_id in known:
             p.reject(_("This report was already filed."))
-        elif seen_at > now + FUTURE_SLACK:
+        elif seen_at > p.occurred_at + FUTURE_SLACK:
             p.reject(_("The time seen is in the future. Check the phone's clock."))
         elif f.site_id is not None and f.site_id not in by_id:
             p.reject(_("That site is not one of your district's."))
@@ -119,7 +119,7 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("A photo on this report belongs to someone else."))
         else:
             known.add(f.report_id)
-            report = await _store(p, seen_at, fast, user, by_id, sites, my_schools)
+            report = await _store(p, seen_at, user, by_id, sites, my_schools)
             matches = await correlate.find_related(
                 report, settings.correlate_metres, settings.correlate_hours
             )
@@ -127,21 +127,9 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
             await _alert_if_near_campus(report, sites, settings, user)
 
 
-def on_our_clock(
-    seen_at: datetime, occurred_at: datetime, now: datetime
-) -> tuple[datetime, timedelta]:
-    """A phone whose clock runs fast files reports "in the future", and a refused report could
-    only be thrown away: its times are moved back by how far its clock is ahead of ours."""
-    fast = occurred_at - now
-    if seen_at <= now + FUTURE_SLACK or fast <= FUTURE_SLACK:
-        return seen_at, timedelta(0)
-    return seen_at - fast, fast
-
-
 async def _store(
     p: Pending,
     seen_at: datetime,
-    fast: timedelta,
     user: Any,
     by_id: dict,
     sites: list[Site],
@@ -149,8 +137,8 @@ async def _store(
 ) -> Report:
     f: ReportFiled = p.payload
     context = f.context.given()
-    if fast:
-        context["phone_clock_fast_minutes"] = str(round(fast.total_seconds() / 60))
+    if abs(p.skew) >= timedelta(minutes=1):  # kept so a reader knows the times were moved
+        context["phone_clock_fast_minutes"] = str(round(p.skew.total_seconds() / 60))
     if f.position is not None:
         lat, lon, accuracy = f.position.latitude, f.position.longitude, f.position.accuracy
         source = PositionSource.PIN if f.position.moved else PositionSource.DEVICE

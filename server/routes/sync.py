@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -17,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from server.auth import requires_role, signed_in_user
 from server.edge import BadBody, loads, problem
+from server.edge import in_window
 from server.events.ingest import ingest
 from server.events.models import Upload
 from server.events.registry import Sender
@@ -44,7 +46,23 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _batch(request: Request, body: bytes) -> tuple[str, list[Any]]:
+def _sent_at(raw: Any) -> datetime | None:
+    """When the phone sent the batch, by its clock (absent from pages older than it)."""
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw) if isinstance(raw, str) and len(raw) < 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise HTTPException(400, _("sent_at must be a time with its zone: 2026-12-01T10:00:00Z."))
+    try:
+        return in_window(moment)
+    except ValueError:  # a clock past all reason: each event is judged by its own time instead
+        return None
+
+
+def _batch(request: Request, body: bytes) -> tuple[str, list[Any], datetime | None]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":  # a form post can't smuggle a batch past CORS rules
         raise HTTPException(415, _("Send the batch as application/json."))
@@ -59,14 +77,14 @@ def _batch(request: Request, body: bytes) -> tuple[str, list[Any]]:
         raise HTTPException(400, _("device_id must be a short text."))
     if len(data["events"]) > MAX_BATCH_EVENTS:
         raise HTTPException(413, _("At most %(n)s events in one batch.") % {"n": MAX_BATCH_EVENTS})
-    return device_id, data["events"]
+    return device_id, data["events"], _sent_at(data.get("sent_at"))
 
 
 @requires_role()
 async def sync(request: Request) -> Response:
     user = signed_in_user(request)
-    device_id, events = _batch(request, await read_body(request, MAX_BATCH_BYTES))
-    results = await ingest(events, Sender(user, device_id, request.app.state))
+    device_id, events, sent_at = _batch(request, await read_body(request, MAX_BATCH_BYTES))
+    results = await ingest(events, Sender(user, device_id, request.app.state), sent_at)
     wake_push_workers()  # committed: any alert in the batch goes out now, not at the next poll
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
 

@@ -245,7 +245,9 @@
     for (const batch of batches(waiting)) {
       const response = await call("/api/sync", { method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
-        body: JSON.stringify({ device_id: device, events: batch }) }, TIMEOUT_MS.sync);
+        // sent_at: this phone's clock now, so the server can put every time on its own clock
+        body: JSON.stringify({ device_id: device, sent_at: new Date().toISOString(), events: batch }) },
+        TIMEOUT_MS.sync);
       if (response.status === 413 && batch.length === 1) {
         // Too large for the server however often it is sent: it needs attention, the rest go on.
         const { error } = await response.json().catch(() => ({}));
