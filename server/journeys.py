@@ -119,9 +119,10 @@ def offline_urls(request: Request, roles: list[str]) -> list[str]:
     """The pages a person with these roles needs with no signal; the service worker keeps them."""
     urls = ["/", request.url_for("outbox").path]
     urls += [journey_url(request, journey) for journey in journeys_for(roles)]
-    urls += [
-        request.url_for("checklist", id=journey.checklist).path
-        for journey in journeys_for(roles)
-        if journey.checklist and request.app.state.checklists.get(journey.checklist)
-    ]
+    library = request.app.state.checklists
+    for journey in journeys_for(roles):
+        if journey.checklist and library.get(journey.checklist):
+            page = request.url_for("checklist", id=journey.checklist).path
+            # and the earlier versions kept for runs still in progress on a phone
+            urls += [page, *(f"{page}?v={v}" for v in library.older(journey.checklist))]
     return list(dict.fromkeys(urls))

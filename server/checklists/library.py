@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -14,6 +14,9 @@ from server.settings import ROOT
 
 CHECKLIST_DIR = ROOT / "checklists"
 SCHEMA_PATH = CHECKLIST_DIR / "schema.json"
+# Earlier versions, kept while runs started on them may still be in progress on a phone:
+# ``kept/<id>.v<version>.yaml``. A run finishes on the version it started.
+KEPT_DIR = "kept"
 
 
 class ChecklistError(Exception):
@@ -23,9 +26,25 @@ class ChecklistError(Exception):
 @dataclass(frozen=True)
 class Library:
     checklists: dict[str, Checklist]
+    kept: dict[tuple[str, int], Checklist] = field(default_factory=dict)
 
-    def get(self, checklist_id: str) -> Checklist | None:
-        return self.checklists.get(checklist_id)
+    def get(self, checklist_id: str, version: int | None = None) -> Checklist | None:
+        """The current checklist, or the version a run started on when that one is kept (a run
+        from before any was kept reads the current one)."""
+        current = self.checklists.get(checklist_id)
+        if current is None or version is None or version == current.version:
+            return current
+        return self.kept.get((checklist_id, version), current)
+
+    def has_version(self, checklist_id: str, version: int) -> bool:
+        current = self.checklists.get(checklist_id)
+        return bool(current) and (
+            version == current.version or (checklist_id, version) in self.kept
+        )
+
+    def older(self, checklist_id: str) -> list[int]:
+        """The kept versions of a checklist, oldest first."""
+        return sorted(v for (cid, v) in self.kept if cid == checklist_id)
 
     def for_roles(self, roles: list[str]) -> list[Checklist]:
         return [c for c in self.checklists.values() if any(r in roles for r in c.audience)]
@@ -44,7 +63,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts)
 
 
-def load_file(path: Path) -> Checklist:
+def load_file(path: Path, expected: str | None = None) -> Checklist:
     name = path.relative_to(path.parent.parent) if path.parent.parent.exists() else path
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -57,8 +76,19 @@ def load_file(path: Path) -> Checklist:
         where = _path(first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         raise ChecklistError(f"{name}: {where + ': ' if where else ''}{message}") from error
-    if checklist.id != path.stem:
-        raise ChecklistError(f"{name}: id: {checklist.id!r} must equal the file name {path.stem!r}")
+    stem = expected or path.stem
+    if checklist.id != stem:
+        raise ChecklistError(f"{name}: id: {checklist.id!r} must equal the file name {stem!r}")
+    return checklist
+
+
+def load_kept(path: Path) -> Checklist:
+    """An earlier version: ``kept/<id>.v<version>.yaml`` must hold that id and version."""
+    checklist = load_file(path, expected=path.name.rsplit(".v", 1)[0].removesuffix(".yaml"))
+    if path.stem != f"{checklist.id}.v{checklist.version}":
+        raise ChecklistError(
+            f"{path.name}: a kept version must be named {checklist.id}.v{checklist.version}.yaml"
+        )
     return checklist
 
 
@@ -67,7 +97,16 @@ def load_all(directory: Path = CHECKLIST_DIR) -> Library:
     for path in sorted(directory.glob("*.yaml")):
         checklist = load_file(path)
         checklists[checklist.id] = checklist
-    return Library(checklists)
+    kept = {}
+    for path in sorted((directory / KEPT_DIR).glob("*.yaml")):
+        old = load_kept(path)
+        current = checklists.get(old.id)
+        if current is None or old.version >= current.version:
+            raise ChecklistError(
+                f"{KEPT_DIR}/{path.name}: kept versions are of a current checklist, and older"
+            )
+        kept[(old.id, old.version)] = old
+    return Library(checklists, kept)
 
 
 def json_schema() -> str:

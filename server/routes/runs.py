@@ -73,7 +73,7 @@ async def run_detail(request: Request) -> Response:
     run = await get_by_uuid_or_404(ChecklistRun, user, request.path_params["id"])
     await run.fetch_related("user", "school", "answers")
     library: Library = request.app.state.checklists
-    checklist = library.get(run.checklist_id)
+    checklist = library.get(run.checklist_id, run.checklist_version)
     lang = current_locale.get()
     answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
     reasons = {s["item_id"]: s["reason"] for s in run.skipped}
@@ -111,7 +111,7 @@ async def runs_csv(request: Request) -> Response:
     table = []
     for run in found:
         await run.fetch_related("answers")
-        checklist = library.get(run.checklist_id)
+        checklist = library.get(run.checklist_id, run.checklist_version)
         answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
         reasons = {s["item_id"]: s["reason"] for s in run.skipped}
         for row in rows(checklist, answers, lang) if checklist else []:
