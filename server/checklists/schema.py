@@ -184,12 +184,27 @@ class Action(ItemBase):
     alert: AlertType | None = Field(None, description="The alert raised; not for report buttons.")
     notify: list[Role] = Field([], description="The roles the alert goes to.")
     report: bool = Field(False, description="Opens the report form instead of raising an alert.")
+    lost_student: bool = Field(
+        False,
+        description="Opens the trip's missing-student screen (one alert and one police "
+        "countdown, shared with the trip page) instead of raising an alert here.",
+    )
+    photo: bool = Field(
+        True,
+        description="false: the report form it opens asks for no photo, and says why (a "
+        "suspicious item: no phone near it).",
+    )
 
     @model_validator(mode="after")
     def alert_or_report(self) -> Action:
-        if self.report and (self.alert or self.notify):
-            raise ValueError("a report button raises no alert: drop alert and notify")
-        if not self.report and (self.alert is None or not self.notify):
+        opens = self.report or self.lost_student
+        if self.report and self.lost_student:
+            raise ValueError("a button opens the report form or the missing-student screen")
+        if opens and (self.alert or self.notify):
+            raise ValueError("a button that opens a screen raises no alert: drop alert and notify")
+        if not self.photo and not self.report:
+            raise ValueError("photo: false is for report buttons")
+        if not opens and (self.alert is None or not self.notify):
             raise ValueError("an alert button needs alert and notify")
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.models import Role
 
+TIMES = ("timestamp", "stopwatch", "countdown")  # answers that are moments
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
@@ -101,7 +103,8 @@ async def _with_runs(batch: list[Pending], sender: Sender) -> list[tuple]:
     found = []
     for p in batch:
         run = by_id.get(p.payload.run_id)
-        checklist = library.get(run.checklist_id) if run else None
+        # A run finishes on the version it started, even after the checklist changed.
+        checklist = library.get(run.checklist_id, run.checklist_version) if run else None
         if run is None or checklist is None:
             p.reject(_("This belongs to a checklist run this server doesn't know."))
         else:
@@ -138,6 +141,9 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
         except InvalidAnswer as error:
             p.reject(_refused(checklist, p.payload.item_id, error))
             continue
+        if item.kind in TIMES and value is not None:  # a moment by the phone's clock
+            moment = datetime.fromisoformat(value)
+            value = p.on_server_clock(moment).isoformat() if moment.tzinfo else value
         answers.append(
             {
                 "run_id": run.id,

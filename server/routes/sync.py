@@ -17,8 +17,7 @@ from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
 
 from server.auth import requires_role, signed_in_user
-from server.edge import BadBody, loads, problem
-from server.edge import in_window
+from server.edge import BadBody, in_window, loads, problem
 from server.events.ingest import ingest
 from server.events.models import Upload
 from server.events.registry import Sender

@@ -33,8 +33,12 @@ def test_bleeding_control_keeps_the_tourniquet_time_across_a_reload(page: Page, 
     expect(page.locator(".run-item:visible")).to_have_count(1)
     assert axe_violations(page) == []
 
-    _next_until(page, "limb-wound")
-    page.locator("#item-limb-wound").get_by_role("button", name="Yes").click()
+    _next_until(page, "wound-place")
+    page.locator("#item-wound-place").get_by_role("radio", name="An arm or a leg").click()
+    _next_until(page, "have-tourniquet")
+    page.locator("#item-have-tourniquet").get_by_role("button", name="Yes").click()
+    _next_until(page, "tourniquet-on")
+    page.locator("#item-tourniquet-on").get_by_role("button", name="Yes").click()
     _next_until(page, "tourniquet-time")
     page.locator("#item-tourniquet-time").get_by_role("button", name="Now").click()
     time_field = page.locator("#item-tourniquet-time input")
@@ -57,8 +61,8 @@ def test_bleeding_control_keeps_the_tourniquet_time_across_a_reload(page: Page, 
 def test_finishing_asks_for_a_reason_when_a_critical_step_is_open(page: Page, live_server):
     sign_in(page, live_server, "staff@demo.muster.test")
     page.goto(f"{live_server.url}/checklists/bleeding-control")
-    _next_until(page, "limb-wound")
-    page.locator("#item-limb-wound").get_by_role("button", name="No").click()
+    _next_until(page, "wound-place")
+    page.locator("#item-wound-place").get_by_role("radio", name="Somewhere else").click()
     for _ in range(20):
         if page.locator("#run-complete").is_visible():
             break
@@ -66,7 +70,7 @@ def test_finishing_asks_for_a_reason_when_a_critical_step_is_open(page: Page, li
     page.locator("#run-complete").click()
     missing = page.locator("#critical-missing")
     expect(missing).to_be_visible()
-    # Calling 911 was never ticked; the tourniquet steps are hidden because the answer was No.
+    # Calling 911 was never ticked; the tourniquet steps are hidden: the wound is not on a limb.
     expect(missing.locator("label")).to_have_count(1)
     expect(missing.locator("label")).to_contain_text("Call 911")
     missing.locator("input").fill("A colleague called from the office")
@@ -75,6 +79,25 @@ def test_finishing_asks_for_a_reason_when_a_critical_step_is_open(page: Page, li
     expect(page.locator("#item-call-911 .answer-status")).to_contain_text(
         "A colleague called from the office"
     )
+
+
+def test_bleeding_control_without_a_tourniquet_says_press_and_never_raise_the_legs(
+    page: Page, live_server
+):
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/bleeding-control")
+    _next_until(page, "wound-place")
+    page.locator("#item-wound-place").get_by_role("radio", name="An arm or a leg").click()
+    _next_until(page, "have-tourniquet")
+    page.locator("#item-have-tourniquet").get_by_role("button", name="No").click()
+    _next_until(page, "no-tourniquet-press")
+    expect(page.locator("#item-no-tourniquet-press")).to_contain_text("keep pressing hard")
+    _next_until(page, "improvised-tourniquet")
+    expect(page.locator("#item-improvised-tourniquet")).to_contain_text("Only then")
+    expect(page.locator("#item-improvised-tourniquet")).to_contain_text("go back to pressing hard")
+    assert axe_violations(page) == []
+    _next_until(page, "shock-lie-flat")
+    expect(page.locator("#item-shock-lie-flat")).to_contain_text("Do not raise their legs.")
 
 
 def test_spanish_bleeding_control(browser, live_server):

@@ -254,6 +254,10 @@ async function init() {
     const radio = form.querySelector(`input[name=kind][value="${CSS.escape(preset)}"]`);
     if (radio) radio.checked = true;
   }
+  if (params.get("no_photo") === "1") { // opened near a suspicious item: no phone goes near it
+    $("#report-photos-field").hidden = true;
+    $("#no-photo").hidden = false;
+  }
   const from = context();
   if (SHOWN_CONTEXT.some((key) => from[key])) {
     const shown = $("#report-context");

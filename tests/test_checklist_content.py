@@ -1,0 +1,136 @@
+"""What the checklists must never say, and what they must: content that would lead a person wrong
+under stress (content brief sections 2, 3 and 5), checked in English and Spanish."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from server.checklists.library import load_all
+
+LIBRARY = load_all()
+CURRENT = list(LIBRARY.checklists.values())
+
+
+def strings(checklist, locale: str) -> list[str]:
+    """Every string a person reads in this checklist, in one language, lower case."""
+    parts = [checklist.title.get(locale), checklist.summary.get(locale)]
+    for section in checklist.sections:
+        parts += [section.title.get(locale), section.note.get(locale) if section.note else ""]
+        for item in section.items:
+            parts += [item.text.get(locale), item.detail.get(locale) if item.detail else ""]
+            parts += [o.label.get(locale) for o in getattr(item, "options", [])]
+    return [part.lower() for part in parts if part]
+
+
+def words(checklist, locale: str) -> str:
+    return " | ".join(strings(checklist, locale))
+
+
+def says(checklist, locale: str, pattern: str) -> str | None:
+    """The first string that matches, checked string by string (not across two items)."""
+    return next((s for s in strings(checklist, locale) if re.search(pattern, s)), None)
+
+
+NEVER = {
+    "en": {
+        "a wait of 30 minutes": r"30[- ]minute|30 minutes|thirty minutes",
+        "raising the legs": r"(?<!not )(?<!n't )\b(raise|lift|elevate)\w* (their |the )?legs",
+        "packing the chest": r"(?<!never )\bpack\w*[^.]*(chest|belly)|(chest|belly)[^.]*\bpack",
+    },
+    "es": {
+        "a wait of 30 minutes": r"30 minutos|treinta minutos",
+        "raising the legs": r"(?<!no le )(?<!no )\b(levante|eleve) (sus |las )?piernas",
+        "packing the chest": r"(?<!no )\b(rellene|tapone)[^.]*(pecho|vientre)",
+    },
+}
+
+
+@pytest.mark.parametrize("checklist", CURRENT, ids=lambda c: c.id)
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_no_checklist_waits_30_minutes_raises_the_legs_or_packs_the_chest(checklist, locale):
+    for what, pattern in NEVER[locale].items():
+        found = says(checklist, locale, pattern)
+        assert found is None, f"{checklist.id} ({locale}) says {what}: {found!r}"
+
+
+def test_the_content_test_catches_what_it_is_for():
+    """The patterns match the wrong advice the old versions gave (kept for runs in progress)."""
+    old_bleeding = LIBRARY.kept[("bleeding-control", 1)]
+    assert says(old_bleeding, "en", NEVER["en"]["raising the legs"])
+    assert says(old_bleeding, "es", NEVER["es"]["raising the legs"])
+    old_trip = LIBRARY.kept[("field-trip-departure", 2)]
+    assert says(old_trip, "en", NEVER["en"]["a wait of 30 minutes"])
+    assert says(old_trip, "es", NEVER["es"]["a wait of 30 minutes"])
+    assert re.search(NEVER["en"]["packing the chest"], "pack the wound in the chest")
+    assert re.search(NEVER["es"]["packing the chest"], "rellene la herida del pecho")
+    assert not re.search(NEVER["en"]["raising the legs"], "do not raise their legs.")
+
+
+MUST = {
+    "en": {
+        "the 100-yard distance": r"100 yards \(300 feet\)",
+        "no phone or radio near it": r"phone or radio",
+        "the fire-alarm rule": r"do not pull (the|a) fire alarm",
+        "don't touch, move or cover": r"touch[^|]*move[^|]*cover",
+    },
+    "es": {
+        "the 100-yard distance": r"100 yardas \(300 pies",
+        "no phone or radio near it": r"teléfono ni (su )?radio",
+        "the fire-alarm rule": r"no active la alarma de incendios",
+        "don't touch, move or cover": r"toque[^|]*mueva[^|]*tape",
+    },
+}
+
+
+@pytest.mark.parametrize("checklist_id", ["threat-call", "bus-pre-route"])
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_the_call_script_and_the_bus_check_keep_distance_and_never_pull_the_alarm(
+    checklist_id, locale
+):
+    text = words(LIBRARY.get(checklist_id), locale)
+    for what, pattern in MUST[locale].items():
+        assert re.search(pattern, text), f"{checklist_id} ({locale}) lacks {what}"
+
+
+def test_the_bus_check_report_asks_for_no_photo():
+    checklist = LIBRARY.get("bus-pre-route")
+    [report] = [i for i in checklist.items() if i.kind == "action" and i.report]
+    assert report.photo is False
+    assert "photo" in report.detail.en.lower() and "fotos" in report.detail.es.lower()
+
+
+def test_the_call_scripts_do_not_rules_come_after_the_call_before_anything_else():
+    checklist = LIBRARY.get("threat-call")
+    after = next(s for s in checklist.sections if s.id == "after")
+    ids = [i.id for i in after.items]
+    assert ids.index("after-no-fire-alarm") < ids.index("write-now")
+    assert ids.index("report-now") < ids.index("after-no-fire-alarm")
+
+
+def test_bleeding_control_has_a_path_without_a_tourniquet():
+    checklist = LIBRARY.get("bleeding-control")
+    by_id = {i.id: i for i in checklist.items()}
+    no_tourniquet = [
+        i
+        for i in checklist.items()
+        if i.show_if and i.show_if.item == "have-tourniquet" and i.show_if.equals is False
+    ]
+    assert {"no-tourniquet-press", "improvised-tourniquet"} <= {i.id for i in no_tourniquet}
+    assert "keep pressing" in by_id["no-tourniquet-press"].text.en.lower()
+    # packing only where the brief allows: limbs and where a limb meets the body
+    assert by_id["pack-limb-junction"].show_if.equals == "neck-armpit-groin"
+    assert "never" in by_id["chest-belly-cover"].text.en.lower()
+
+
+def test_the_lost_student_branch_calls_911_at_once_when_in_danger_and_never_waits_past_ten():
+    checklist = LIBRARY.get("field-trip-departure")
+    text = words(checklist, "en")
+    assert "call 911 now" in text
+    for sign in ("very young", "medical needs", "seen with someone", "water or traffic"):
+        assert sign in text
+    assert "never wait more than 10 minutes" in text
+    assert "never send a student to search" in text and "security" in text
+    [screen] = [i for i in checklist.items() if i.kind == "action" and i.lost_student]
+    assert screen.alert is None  # the trip's missing-student screen raises the one alert
