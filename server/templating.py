@@ -29,6 +29,7 @@ from server.labels import (
     TRIP_STATUS_LABELS,
 )
 from server.phones import dial, tel_links
+from server.push.payload import name as alert_heading
 from server.reports.places import describe
 from server.settings import ROOT
 
@@ -51,6 +52,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["context_labels"] = CONTEXT_LABELS
     env.globals["alert_labels"] = KindNames()  # the district's names for its actions
     env.globals["alert_name"] = kind_name
+    env.globals["alert_heading"] = alert_heading  # what an alert is, as every surface says it
     env.globals["checkin_labels"] = CHECKIN_LABELS
     env.globals["status_labels"] = TRIP_STATUS_LABELS
     env.globals["plan_status_labels"] = PLAN_STATUS_LABELS

@@ -54,6 +54,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "report_photo": ("GET", lambda o: f"/reports/{o.report.id}/photos/{o.report.photos[0]}"),
     "my_trips": ("GET", lambda o: "/trips"),
     "trip": ("GET", lambda o: f"/trips/{o.trip.id}"),
+    "trip_lost": ("GET", lambda o: f"/trips/{o.trip.id}/lost"),
     "trip_headcount": ("GET", lambda o: f"/trips/{o.trip.id}/headcount"),
     "trip_roster": ("GET", lambda o: f"/trips/{o.trip.id}/roster"),
     "student_photo": ("GET", lambda o: f"/trips/{o.trip.id}/students/{o.student.id}/photo"),

@@ -55,7 +55,7 @@ async def _trip(org, *, start=T0, hours=6, stops=(), chaperones=("staff",)) -> T
 
 async def _alerts(trip: Trip, kind: str) -> list[Alert]:
     alerts = await Alert.filter(organisation_id=trip.organisation_id, kind=kind)
-    return [a for a in alerts if a.source.get("trip_id") == trip.id]
+    return [a for a in alerts if a.trip_id == trip.id]
 
 
 async def _checkin(trip: Trip, org, kind: CheckInKind, at: datetime, stop=None) -> None:

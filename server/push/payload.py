@@ -29,8 +29,28 @@ def speaking(locale: str | None, default: str = "en") -> Iterator[None]:
 
 
 def name(alert: Alert) -> str:
-    """What kind of alert, in words (a message's own title), without the drill mark."""
-    return alert.title if alert.kind == "custom" and alert.title else kind_name(alert.kind)
+    """What kind of alert, in words (a message's own title), without the drill mark. A missing
+    student's later alerts say what they are: the escalation is not the first alert again."""
+    if alert.kind == "custom" and alert.title:
+        return alert.title
+    stage = alert.source.get("stage") if isinstance(alert.source, dict) else None
+    student = alert.where.get("student") if isinstance(alert.where, dict) else ""
+    if alert.kind == "lost-student" and stage == "countdown-ended":
+        return _("Not found after %(n)s minutes: call the police now") % {
+            "n": alert.source.get("minutes", "?")
+        }
+    if stage == "found":
+        return _("Found: %(name)s") % {"name": student} if student else _("Student found")
+    return kind_name(alert.kind)
+
+
+def _standard(alert: Alert) -> str:
+    stage = alert.source.get("stage") if isinstance(alert.source, dict) else None
+    if alert.kind == "lost-student" and stage == "countdown-ended":
+        return _("Still missing. Make sure the police have been called (911), then keep looking.")
+    if stage == "found":
+        return _("The missing student is found and safe with staff. Stop searching.")
+    return _(kind_of(alert.kind).what)
 
 
 def title(alert: Alert) -> str:
@@ -40,7 +60,7 @@ def title(alert: Alert) -> str:
 
 def instructions(alert: Alert) -> str:
     """What its kind asks of people, in the reader's language; a drill says so first."""
-    text = _(kind_of(alert.kind).what)
+    text = _standard(alert)
     if alert.drill:
         text = _("This is a drill.") + " " + text
     return text

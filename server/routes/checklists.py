@@ -6,6 +6,8 @@ lives on the device as outbox events, and ``web/static/js/runner.js`` drives it.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,17 +15,22 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
+from server.checklists.schema import ContextField
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.labels import CONTEXT_LABELS
 from server.templating import render
+from server.trips.service import my_trips
 
 
 @requires_role()
 async def checklist_page(request: Request) -> Response:
     user = signed_in_user(request)
     library: Library = request.app.state.checklists
-    checklist = library.get(request.path_params["id"])
+    # ?v=<n>: the version a run in progress on this phone started on (runner.js asks for it).
+    wanted = request.query_params.get("v", "")
+    version = int(wanted) if wanted.isdigit() and len(wanted) < 6 else None
+    checklist = library.get(request.path_params["id"], version)
     if checklist is None or not user.has_role(*checklist.audience):
         raise HTTPException(status_code=404)
     labels = {c.value: _(CONTEXT_LABELS[c.value]) for c in checklist.context}
@@ -32,8 +39,16 @@ async def checklist_page(request: Request) -> Response:
     # A checklist whose clock starts with the run (the call timer) begins with one tap, so that
     # merely opening it records nothing and starts no clock.
     timed = any(getattr(item, "starts_on_open", False) for item in checklist.items())
+    # A trip checklist leads to the trip's missing-student screen: the person's trips now.
+    trips = (
+        await my_trips(request, user, datetime.now(UTC))
+        if ContextField.TRIP in checklist.context
+        else []
+    )
     context = {
         "checklist": checklist,
+        "latest_version": library.get(checklist.id).version,
+        "trips": trips,
         "lang": lang,
         "context_label_map": labels,
         "start_button": start.button.get(lang) if start.button else (_("Start") if timed else ""),

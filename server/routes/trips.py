@@ -32,12 +32,12 @@ from server.trips.service import (
     keep_until,
     my_trips,
     plan_of,
+    policy_for,
     standing_of,
     trip_urls,
 )
 
 DEPARTURE_CHECKLIST = "field-trip-departure"
-MISSING_SECTIONS = ("missing-now", "missing-help")
 KEEP_UNTIL = "Muster-Keep-Until"  # the service worker drops its copy of the page after this
 
 
@@ -81,35 +81,36 @@ async def trips_mine(request: Request) -> Response:
     return render(request, "trips/mine.html", context)
 
 
+async def _open_lost(trip: Trip) -> list[dict]:
+    """The students being searched for, as the phone's screens read them (a report joined to an
+    earlier one of the same student is that one)."""
+    open_lost = await LostStudent.filter(
+        trip_id=trip.id, found_at__isnull=True, same_as_id__isnull=True
+    )
+    return [
+        {
+            "lost_id": str(lost.id),
+            "student_id": lost.student_id,
+            "started_at": lost.started_at.isoformat(),
+            "ends_at": lost.ends_at.isoformat(),
+            "last_seen_at": lost.last_seen_at.isoformat() if lost.last_seen_at else None,
+            "last_seen_where": lost.last_seen_where,
+            "description": lost.description,
+        }
+        for lost in open_lost
+    ]
+
+
 @requires_role()
 async def trip_page(request: Request) -> Response:
     user = signed_in_user(request)
     trip = await chaperone_trip(request, user, request.path_params["id"], _now())
     context = await _trip_context(request, trip)
     library: Library = request.app.state.checklists
-    checklist = library.get(DEPARTURE_CHECKLIST)
-    steps = [
-        item
-        for section in (checklist.sections if checklist else [])
-        if section.id in MISSING_SECTIONS
-        for item in section.items
-    ]
-    open_lost = await LostStudent.filter(trip_id=trip.id, found_at__isnull=True)
     last = await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first()  # newest
     context |= {
-        "lang": current_locale.get(),
-        "missing_steps": steps,
-        "checklist": checklist,
-        "lost_json": [
-            {
-                "lost_id": str(lost.id),
-                "student_id": lost.student_id,
-                "started_at": lost.started_at.isoformat(),
-                "last_seen_at": lost.last_seen_at.isoformat() if lost.last_seen_at else None,
-                "last_seen_where": lost.last_seen_where,
-            }
-            for lost in open_lost
-        ],
+        "checklist": library.get(DEPARTURE_CHECKLIST),
+        "lost_json": await _open_lost(trip),
         "checkin_names": {kind: _(label) for kind, label in CHECKIN_LABELS.items()},
         "last_checkin": last,
         "next_checkin": next_checkin(
@@ -120,6 +121,49 @@ async def trip_page(request: Request) -> Response:
         "next_stop_id": (await standing_of(trip, _now(), 0)).awaited_stop_id,
     }
     return _kept(request, trip, render(request, "trips/trip.html", context))
+
+
+@requires_role()
+async def trip_lost(request: Request) -> Response:
+    """The missing-student screen: what to do at once, the report that alerts school, the
+    countdown to "call the police now" (the school's setting), then "Call 911" full-screen with
+    the student's photo and description; "Found" in two taps. The trip page and the departure
+    checklist both lead here."""
+    user = signed_in_user(request)
+    trip = await chaperone_trip(request, user, request.path_params["id"], _now())
+    context = await _trip_context(request, trip)
+    library: Library = request.app.state.checklists
+    checklist = library.get(DEPARTURE_CHECKLIST)
+    sections = {s.id: s for s in checklist.sections} if checklist else {}
+    steps = {
+        key: [item for item in sections[section].items if item.kind in ("check", "instruction")]
+        if section in sections
+        else []
+        for key, section in (("now", "missing-now"), ("then", "missing-help"))
+    }
+    roster = await TripStudent.filter(trip_id=trip.id)
+    policy = await policy_for(trip.school_id)
+    context |= {
+        "lang": current_locale.get(),
+        "steps": steps,
+        "checklist": checklist,
+        "minutes": policy.police_call_minutes,
+        "lost_json": await _open_lost(trip),
+        # For "Call 911 now": what the police will ask about the student, kept on the phone.
+        "roster_json": {
+            s.id: {
+                "name": s.name,
+                "grade": s.grade,
+                "photo": request.url_for("student_photo", id=trip.id, sid=s.id).path
+                if s.photo_id
+                else "",
+                "medical": " ".join(filter(None, [s.medical, s.allergies])),
+            }
+            for s in roster
+        },
+    }
+    await audit.record(user, "trip.lost_screen_viewed", trip)
+    return _kept(request, trip, render(request, "trips/lost.html", context))
 
 
 @requires_role()
@@ -213,13 +257,15 @@ async def student_photo(request: Request) -> Response:
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def trips_board(request: Request) -> Response:
     user = signed_in_user(request)
-    context = {"rows": await board_rows(user, _now()), "tz": zone(request)}
+    now = _now()
+    context = {"rows": await board_rows(user, now), "tz": zone(request), "now": now}
     return render(request, "trips/board.html", context, fragment="trips/_board.html")
 
 
 routes = [
     Route("/trips", trips_mine, name="my_trips"),
     Route("/trips/{id:int}", trip_page, name="trip"),
+    Route("/trips/{id:int}/lost", trip_lost, name="trip_lost"),
     Route("/trips/{id:int}/headcount", trip_headcount, name="trip_headcount"),
     Route("/trips/{id:int}/roster", trip_roster, name="trip_roster"),
     Route("/trips/{id:int}/students/{sid:int}/photo", student_photo, name="student_photo"),

@@ -62,7 +62,11 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
         .filter(starts_at__lte=now + SHOWN_BEFORE, ends_at__gte=now - timedelta(days=2))
         .prefetch_related("school")
     )
-    recent = await scoped(Alert, user).filter(raised_at__gte=now - timedelta(days=3)).limit(500)
+    recent = await (
+        scoped(Alert, user)
+        .filter(raised_at__gte=now - timedelta(days=3), trip_id__in=[t.id for t in trips])
+        .limit(500)
+    )
     rows = []
     for trip in trips:
         policy = await policy_for(trip.school_id)
@@ -73,9 +77,9 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
         last_count = counts[0] if counts else None
         complete = next((count for count in counts if count.complete), None)
         names = dict(await TripStudent.filter(trip_id=trip.id).values_list("id", "name"))
-        lost = await LostStudent.filter(trip_id=trip.id, found_at__isnull=True).prefetch_related(
-            "student", "user"
-        )
+        lost = await LostStudent.filter(
+            trip_id=trip.id, found_at__isnull=True, same_as_id__isnull=True
+        ).prefetch_related("student", "user")
         last_checkin = (
             await CheckIn.filter(trip_id=trip.id).prefetch_related("stop", "user").first()
         )
@@ -90,7 +94,7 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
                     names.get(i, "?") for i in (last_count.missing if last_count else [])
                 ],
                 lost=list(lost),
-                alerts=[a for a in recent if a.source.get("trip_id") == trip.id],
+                alerts=[a for a in recent if a.trip_id == trip.id],  # as the composer writes it
                 checkin_where=where_from_destination(
                     trip, last_checkin.position if last_checkin else None
                 ),

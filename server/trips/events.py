@@ -3,24 +3,20 @@ them. Only the trip's chaperones may record them; the ids are made on the phone.
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
-from server.alerts import raise_alert
 from server.edge import EventTime
 from server.events.handlers import Position
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
 from server.risk.models import PLAN_ROLES, RiskPlan
 from server.tenancy import RecordId
+from server.trips.lost import found, report_lost
 from server.trips.models import CheckIn, CheckInKind, Headcount, LostStudent, Trip, TripStudent
-from server.trips.watch import NOTIFY, trip_source, trip_where
 
-COUNTDOWN = timedelta(minutes=30)
 Place = Annotated[str, Field(max_length=200)]
 
 
@@ -142,11 +138,8 @@ class StudentLost(Payload):
     student_id: RecordId | None = None
     last_seen_at: EventTime | None = None
     last_seen_where: Place = ""
+    description: Annotated[str, Field(max_length=500)] = ""  # what they wear, how they look
     position: Position | None = None
-
-
-def start_alert_id(lost_id: UUID) -> UUID:
-    return uuid.uuid5(lost_id, "countdown-started")
 
 
 @event_type("trip.student_lost", StudentLost)
@@ -169,34 +162,16 @@ async def student_lost(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("This student is not on the trip's roster."))
             continue
         known.add(lost.lost_id)
-        trip = trips[lost.trip_id]
-        await LostStudent.create(
-            id=lost.lost_id,
-            trip_id=trip.id,
-            student_id=student.id if student else None,
+        await report_lost(
+            lost_id=lost.lost_id,
+            trip=trips[lost.trip_id],
+            student=student,
             user_id=sender.user.id,
-            started_at=p.occurred_at,
-            last_seen_at=lost.last_seen_at,
+            at=p.occurred_at,
+            last_seen_at=p.on_server_clock(lost.last_seen_at) if lost.last_seen_at else None,
             last_seen_where=lost.last_seen_where,
+            description=lost.description.strip(),
             position=_position(lost.position),
-            ends_at=p.occurred_at + COUNTDOWN,
-        )
-        where = trip_where(trip, student=student.name if student else "")
-        if lost.last_seen_where:
-            where["last_seen"] = lost.last_seen_where
-        if lost.position:
-            where["position"] = lost.position.model_dump()
-        await raise_alert(
-            alert_id=start_alert_id(lost.lost_id),
-            organisation_id=sender.user.organisation_id,
-            raised_by_id=sender.user.id,
-            kind="lost-student",
-            notify=NOTIFY,
-            school_ids=[trip.school_id],
-            trip_id=trip.id,
-            raised_at=p.occurred_at,
-            source=trip_source(trip, lost_id=str(lost.lost_id), stage="countdown-started"),
-            where=where,
         )
 
 
@@ -211,16 +186,11 @@ async def student_found(batch: list[Pending], sender: Sender) -> None:
     for p in batch:
         if p.rejected:
             continue
-        updated = await LostStudent.filter(
-            id=p.payload.lost_id, trip_id=p.payload.trip_id, found_at__isnull=True
-        ).update(found_at=p.occurred_at)
-        if (
-            not updated
-            and not await LostStudent.filter(
-                id=p.payload.lost_id, trip_id=p.payload.trip_id
-            ).exists()
-        ):
+        lost = await LostStudent.get_or_none(id=p.payload.lost_id, trip_id=p.payload.trip_id)
+        if lost is None:
             p.reject(_("This missing student was never reported on this trip."))
+        else:
+            await found(lost, sender.user.id, p.occurred_at)  # found before: nothing more to do
 
 
 class ThunderHeard(Payload):

@@ -108,6 +108,8 @@ class StudentForm(Form):
 class PolicyForm(Form):
     students_per_adult: Annotated[int, Field(ge=1, le=100)]
     grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    # ten at most: a school may shorten the wait for the police, never lengthen it
+    police_call_minutes: Annotated[int, Field(ge=1, le=10)] = 10
     plan_required: bool = False
     band_low: Annotated[int, Field(ge=1, le=24)]
     band_medium: Annotated[int, Field(ge=1, le=24)]

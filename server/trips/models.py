@@ -26,6 +26,12 @@ class TripPolicy(TenantModel):
     school = fields.OneToOneField("models.School", related_name="trip_policy")
     students_per_adult = fields.IntField(default=10)
     grace_minutes = fields.IntField(default=30)  # how late a check-in may be before "overdue"
+    # A missing student: minutes from the report to "call the police now". Ten at most (the Code
+    # Adam practice venues follow; no police waiting period for a missing child): a school may
+    # shorten it, never lengthen it.
+    police_call_minutes = fields.IntField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     plan_required = fields.BooleanField(default=True)  # an approved risk plan before departure
     # Upper scores of Low, Medium and High; anything above is Extreme.
     band_low = fields.IntField(default=4)
@@ -142,8 +148,10 @@ class CheckIn(TenantModel):
         ordering = ["-at"]
 
 
-# The lost-student branch: last seen when and where, a 30-minute countdown, an alert at its start
-# and another at its end unless the student is found first.
+# A missing student: last seen when and where, a countdown to calling the police (the school's
+# setting), an alert at its start, another at its end unless the student is found first, and a
+# follow-up to the same people when they are found. The same student reported again from another
+# phone while the first report is open is kept as ``same_as`` it: no second alert or countdown.
 class LostStudent(TenantModel):
     org_path = "trip__organisation_id"
 
@@ -156,7 +164,11 @@ class LostStudent(TenantModel):
     started_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)
     last_seen_where = fields.CharField(max_length=200, default="")
+    description = fields.CharField(max_length=500, default="")  # what they wear, how they look
     position = fields.JSONField(null=True)
+    same_as = fields.ForeignKeyField(
+        "models.LostStudent", related_name="reported_again", null=True, on_delete=fields.CASCADE
+    )
     ends_at = fields.DatetimeField(db_index=True)  # when the countdown runs out
     end_alerted_at = fields.DatetimeField(null=True)  # set once, by whichever process gets there
     found_at = fields.DatetimeField(null=True)

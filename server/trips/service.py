@@ -109,7 +109,8 @@ async def my_trips(request: Request, user: User, now: datetime) -> list[Trip]:
 async def trip_urls(request: Request, trip: Trip) -> list[str]:
     """The trip's pages and its students' photos: what a chaperone's phone keeps."""
     pages = [
-        request.url_for(name, id=trip.id).path for name in ("trip", "trip_headcount", "trip_roster")
+        request.url_for(name, id=trip.id).path
+        for name in ("trip", "trip_lost", "trip_headcount", "trip_roster")
     ]
     with_photo = TripStudent.filter(trip_id=trip.id, photo_id__isnull=False)
     photos = [

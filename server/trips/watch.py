@@ -1,5 +1,5 @@
 """The periodic work inside every web process: late check-ins raise "trip-overdue" and lost-student
-countdowns that ran out raise their second alert.
+countdowns that ran out raise their escalation (``server/trips/lost.py``).
 
 Each alert is raised once, however many processes run this at the same moment: an overdue alert
 goes with a row whose unique key (trip, late check-in) only one process can insert, and a
@@ -10,28 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.alerts import Alert, raise_alert
-from server.trips.models import CheckIn, LostStudent, Trip, TripOverdue
+from server.trips.lost import NOTIFY, escalate_due, trip_source, trip_where
+from server.trips.models import CheckIn, Trip, TripOverdue
 from server.trips.service import policy_for, standing_of
 
 log = logging.getLogger("muster.trips")
-NOTIFY = ["safety", "admin"]
 LOOK_BACK = timedelta(days=2)  # a trip not back two days after its end is someone's paperwork
-
-
-def trip_where(trip: Trip, **extra: object) -> dict:
-    """What an alert says about where: the trip's school and name (shown on the alerts list)."""
-    return {"schools": [trip.school.name], "trip": trip.name, **extra}
-
-
-def trip_source(trip: Trip, **extra: object) -> dict:
-    return {"trip_id": trip.id, "school_id": trip.school_id, **extra}
 
 
 async def _last_position(trip: Trip) -> dict | None:
@@ -78,48 +68,10 @@ async def check_overdue(now: datetime) -> list[Alert]:
     return raised
 
 
-def end_alert_id(lost_id: uuid.UUID) -> uuid.UUID:
-    return uuid.uuid5(lost_id, "countdown-ended")
-
-
-async def check_countdowns(now: datetime) -> list[Alert]:
-    raised = []
-    due = await LostStudent.filter(
-        ends_at__lte=now, end_alerted_at__isnull=True, found_at__isnull=True
-    ).prefetch_related("trip__school", "student")
-    for lost in due:
-        async with in_transaction():
-            won = await LostStudent.filter(id=lost.id, end_alerted_at__isnull=True).update(
-                end_alerted_at=now
-            )
-            if not won:
-                continue
-            trip = lost.trip
-            raised.append(
-                await raise_alert(
-                    alert_id=end_alert_id(lost.id),
-                    organisation_id=trip.organisation_id,
-                    raised_by_id=lost.user_id,
-                    kind="lost-student",
-                    notify=NOTIFY,
-                    school_ids=[trip.school_id],
-                    trip_id=trip.id,
-                    raised_at=now,
-                    source=trip_source(trip, lost_id=str(lost.id), stage="countdown-ended"),
-                    where=trip_where(
-                        trip,
-                        student=lost.student.name if lost.student else "",
-                        minutes_missing=str(int((now - lost.started_at).total_seconds() // 60)),
-                    ),
-                )
-            )
-    return raised
-
-
 async def check_trips(now: datetime | None = None) -> list[Alert]:
     """One pass of both rules; returns the alerts this pass raised."""
     now = now or datetime.now(UTC)
-    return [*await check_overdue(now), *await check_countdowns(now)]
+    return [*await check_overdue(now), *await escalate_due(now)]
 
 
 async def watch_trips(interval: float) -> None:

@@ -32,7 +32,9 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     trip_id = int(page.locator("#trip").get_attribute("data-trip"))
     assert axe_violations(page) == []
     base = f"/trips/{trip_id}"
-    wait_for_offline_cache(page, minimum=1, paths=(base, f"{base}/headcount", f"{base}/roster"))
+    wait_for_offline_cache(
+        page, minimum=1, paths=(base, f"{base}/lost", f"{base}/headcount", f"{base}/roster")
+    )
 
     page.get_by_role("link", name="Roster", exact=True).click()
     allergy = page.locator(".roster details", has_text="Ana Ruiz")
@@ -61,18 +63,21 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     )
 
     page.get_by_role("link", name="Someone is missing: start the steps").click()
-    page.locator("#trip[data-ready]").wait_for()
+    page.locator("#lost-screen[data-ready]").wait_for()  # the missing-student screen, offline
+    expect(page.locator(".now-steps")).to_contain_text(
+        "May the student be in danger? Call 911 now."
+    )
     page.get_by_label("Who is missing?").select_option(label="Ben Cho")
     page.get_by_label("Last seen where?").fill("By the gift shop")
-    page.get_by_role("button", name="Start the 30-minute countdown and alert school").click()
+    page.get_by_role("button", name="Alert school and start the 10-minute countdown").click()
     lost = page.locator("#lost-list .lost-item")
     expect(lost).to_have_count(1)
     expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
-    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(9:[0-5]\d|10:00)$"))
     expect(lost.locator(".lost-sent")).to_contain_text("Not sent yet: school does not know.")
     lost.get_by_role("button", name="Found: stop the countdown").click()  # a slip of the thumb
     expect(lost.get_by_role("button")).to_have_text("Tap again if Ben Cho is with you now")
-    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
+    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(9:[0-5]\d|10:00)$"))
     # No time was given: the report's own time is never passed off as when she was last seen.
     expect(lost.get_by_text("Last seen time not noted, By the gift shop")).to_be_visible()
     # Scrolled to the countdown, and not under the sticky header: the name is what is on top.
@@ -84,13 +89,17 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
             return box.top >= 0 && name.contains(onTop);
         }"""
     )
-    expect(page.locator("#lost-steps")).to_have_attribute("open", "")  # the steps, open
     expect(page.locator("#lost-form")).to_be_hidden()  # no second red button to tap by mistake
     page.get_by_role("button", name="Another student is missing").click()
     expect(page.get_by_label("Who is missing?")).to_have_value(
         page.get_by_role("option", name="Cara Diaz").get_attribute("value")
     )  # the headcount's other missing student, not the first name on the list
+    expect(page.get_by_role("option", name="Ben Cho")).to_be_disabled()  # already searched for
+    assert axe_violations(page) == []
 
+    page.get_by_role("link", name="Trip", exact=True).click()
+    page.locator("#trip[data-ready]").wait_for()
+    expect(page.locator("#lost-link")).to_have_text("A student is missing: open the countdown")
     primary = page.locator("[data-checkin].primary")  # the one check-in that stands out
     expect(primary).to_have_text("Departed")  # nothing checked in yet
     page.get_by_label("Stop").select_option(index=0)  # the museum, the first stop
@@ -106,9 +115,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
 
     page.reload()  # still no server: the page from the phone, its state from the outbox
     page.locator("#trip[data-ready]").wait_for()
-    expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
-    expect(lost.locator(".clock")).to_have_text(re.compile(r"^(29:[0-5]\d|30:00)$"))
-    expect(page.locator("#lost-form")).to_be_hidden()
+    expect(page.locator("#lost-link")).to_have_text("A student is missing: open the countdown")
     expect(page.locator("#last-checkin")).to_contain_text("River City Science Museum")
     expect(primary).to_have_text("Arrived at stop")
     expect(page.locator("#sync-text")).to_have_text("Offline: 3 saved")
@@ -116,8 +123,11 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     live_server.start()
     page.locator("#send-now").click()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
-    expect(lost.locator(".lost-sent")).to_have_text("School has this report and has been alerted.")
     expect(checkin).to_have_text(re.compile("^Last check-in: Arrived at stop"))  # sent
+    page.locator("#lost-link").click()
+    page.locator("#lost-screen[data-ready]").wait_for()
+    expect(lost.locator(".lost-name")).to_have_text("Ben Cho")
+    expect(lost.locator(".lost-sent")).to_have_text("School has this report and has been alerted.")
     where = f"trip_id = {trip_id}"
     assert _count(live_server, f"select count(*) from trip_headcount where {where}") == 1
     assert _count(live_server, f"select count(*) from trip_lost_student where {where}") == 1

@@ -229,6 +229,7 @@ function reportFrom(link) {
   url.search = "";
   const params = { from: $("h1").textContent.trim(), checklist: msg.checklist, ...(run ? run.context : {}) };
   if (run) params.run = run.id;
+  if (link.hasAttribute("data-no-photo")) params.no_photo = "1"; // near a suspicious item
   for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
   link.href = url.href;
 }
@@ -468,6 +469,7 @@ function show() {
   if (bar) bar.hidden = false;
   step = run.id ? Number(localStorage.getItem(`muster.step.${run.id}`)) || 0 : step;
   showContext();
+  pickTrip();
   render();
   restoreTyped();
   root.dataset.ready = "true"; // the run is on screen (tests wait for this)
@@ -528,6 +530,13 @@ function fresh(tapped) {
   }
 }
 
+// The missing-student button leads to this run's trip when the phone has several trips on.
+function pickTrip() {
+  const links = $$("a[data-lost-student]");
+  const mine = links.filter((link) => link.dataset.tripName === run.context.trip);
+  if (mine.length) for (const link of links) link.hidden = !mine.includes(link);
+}
+
 // "Bus number: 42 · Route: North 3", so the person sees which run this is.
 function showContext() {
   const labels = JSON.parse(msg.contextLabels || "{}");
@@ -573,8 +582,20 @@ async function main() {
     const finished = runsOf(await journal(), msg.checklist).find((r) => r.id === done && r.completed);
     if (finished) { summary(finished); watchUnsent(); setInterval(tick, 1000); return; }
   }
-  wire();
   const open = await load();
+  // A run finishes on the version it started: if the checklist changed since, open that version
+  // (the server keeps it). Asked once: offline, a page without it runs here on the same item ids.
+  const params = new URLSearchParams(location.search);
+  if (open && open.version && open.version !== Number(msg.version) && !params.has("v")) {
+    params.set("v", open.version);
+    location.replace(`${location.pathname}?${params}`);
+    return;
+  }
+  if (!open && msg.latest !== msg.version) { // a kept version is only for finishing a run
+    location.replace(location.pathname);
+    return;
+  }
+  wire();
   if (open && !isStale(open, Number(msg.staleMinutes), Date.now())) { run = open; show(); watchUnsent(); }
   else if (open) offer(open);
   else fresh(false);

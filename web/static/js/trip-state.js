@@ -9,23 +9,34 @@ export function tripEvents(events, tripId) {
 }
 
 /** Students reported missing and not found yet. ``fromServer``: [{lost_id, student_id,
- *  started_at, last_seen_at, last_seen_where}]. ``sent``: whether the school has the report
- *  (the server listed it, or the phone's copy was accepted). */
+ *  started_at, last_seen_at, last_seen_where, description}]. ``sent``: whether the school has the
+ *  report (the server listed it, or the phone's copy was accepted). A student reported twice (two
+ *  phones, or the server's copy and this phone's) is one search: the earliest report stands. */
 export function openLost(fromServer, events) {
   const lost = new Map(fromServer.map((l) => [l.lost_id, { ...l, sent: true }]));
-  const found = new Set();
+  const found = [];
   for (const e of events) {
     const p = e.payload;
     if (e.type === "trip.student_lost") {
       lost.set(p.lost_id, { lost_id: p.lost_id, student_id: p.student_id ?? null, started_at: e.occurred_at,
         last_seen_at: p.last_seen_at ?? null, last_seen_where: p.last_seen_where || "",
-        sent: Boolean(e.sent) || lost.has(p.lost_id) });
+        description: p.description || "", sent: Boolean(e.sent) || lost.has(p.lost_id) });
     } else if (e.type === "trip.student_found") {
-      found.add(p.lost_id);
+      found.push({ lost_id: p.lost_id, at: e.occurred_at });
     }
   }
-  return [...lost.values()].filter((l) => !found.has(l.lost_id))
+  // Found closes that report and every report of the same student made before it.
+  const closed = (l) => found.some((f) => f.lost_id === l.lost_id || (l.student_id !== null
+    && lost.get(f.lost_id)?.student_id === l.student_id && l.started_at <= f.at));
+  const open = [...lost.values()].filter((l) => !closed(l))
     .sort((a, b) => a.started_at.localeCompare(b.started_at));
+  const seen = new Set();
+  return open.filter((l) => {
+    if (l.student_id === null) return true;
+    if (seen.has(l.student_id)) return false;
+    seen.add(l.student_id);
+    return true;
+  });
 }
 
 /** The newest event of a type, or null. */
