@@ -197,7 +197,22 @@ def test_cli_check_passes_on_the_shipped_files():
 
 def test_report_buttons_raise_no_alert_and_alert_buttons_name_one(tmp_path):
     both = item("r", "action", report=True, alert="silent", notify=["admin"])
-    assert "report button raises no alert" in _error(tmp_path, checklist(sections=_section(both)))
+    assert "opens a screen raises no alert" in _error(tmp_path, checklist(sections=_section(both)))
     bare = item("a", "action")
     assert "needs alert and notify" in _error(tmp_path, checklist(sections=_section(bare)))
     load_file(write(tmp_path, checklist(sections=_section(item("r", "action", report=True)))))
+
+
+def test_a_lost_student_button_opens_the_trips_screen_and_photo_false_is_for_reports(tmp_path):
+    lost = item("l", "action", lost_student=True)
+    load_file(write(tmp_path, checklist(sections=_section(lost))))
+    both = item("l", "action", lost_student=True, report=True)
+    assert "report form or the missing-student screen" in _error(
+        tmp_path, checklist(sections=_section(both))
+    )
+    alerting = item("l", "action", lost_student=True, alert="lost-student", notify=["admin"])
+    assert "raises no alert" in _error(tmp_path, checklist(sections=_section(alerting)))
+    no_photo = item("a", "action", alert="silent", notify=["admin"], photo=False)
+    assert "photo: false is for report buttons" in _error(
+        tmp_path, checklist(sections=_section(no_photo))
+    )

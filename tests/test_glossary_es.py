@@ -115,5 +115,7 @@ def test_bleeding_control_spanish_keeps_what_the_english_says():
     # "just above the first one": never read as stacking one tourniquet on the other.
     second = _item("bleeding-control", "tourniquet-leave")["detail"]["es"]
     assert "encima del primero" not in second and "arriba del primero" in second
-    # "push gauze ... deep into it": the depth is not dropped.
-    assert "bien adentro" in _item("bleeding-control", "pack-wound")["text"]["es"]
+    # "push gauze ... deep into it": the depth is not dropped (limb and junctional wounds, and
+    # the deep wound of the no-tourniquet path).
+    assert "bien adentro" in _item("bleeding-control", "pack-limb-junction")["text"]["es"]
+    assert "bien adentro" in _item("bleeding-control", "no-tourniquet-press")["detail"]["es"]
