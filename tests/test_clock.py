@@ -75,6 +75,14 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
             payload,
             lambda e: _at(ChecklistRun, "completed_at", id=run["run_id"]),
         )
+    if kind == "checklist.discarded":
+        run = _run(org)
+        payload = {"run_id": run["run_id"]}
+        return (
+            [("checklist.started", run)],
+            payload,
+            lambda e: _at(ChecklistRun, "discarded_at", id=run["run_id"]),
+        )
     if kind == "alert.raised":
         alert = str(uuid.uuid4())
         payload = {"alert_id": alert, "kind": "medical", "notify": ["safety"]}
@@ -130,6 +138,7 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
 def test_every_event_type_has_a_clock_case():
     cases = {
         "note.recorded", "checklist.started", "checklist.answered", "checklist.completed",
+        "checklist.discarded",
         "alert.raised", "alert.acknowledged", "report.filed", "trip.headcount", "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard",
     }  # fmt: skip
