@@ -517,3 +517,47 @@ async def test_a_dead_geocoder_never_costs_a_report(as_role):
     report = await Report.get(id=e["payload"]["report_id"])
     assert report.place_name == "" and report.place_checked
     assert make_geocoder("ftp://nope") is None
+
+
+async def test_search_finds_a_plate_typed_two_ways_a_name_and_words(as_role, org):
+    staff = await as_role("staff")
+    await file(staff, filed(vehicle={"plate": "7ABC-123"}, activity="Circling the car park"))
+    safety = await as_role("safety")
+
+    def found(page) -> list[str]:
+        return [a.get_text(" ", strip=True) for a in html(page).select("#reports-list h2 a")]
+
+    for typed in ("7abc 123", "7ABC123", "7 abc-123"):
+        shown = found(await safety.get("/reports", params={"q": typed}))
+        assert shown and all("7ABC-123" in text or "7ABC123" in text for text in shown), typed
+    assert found(await safety.get("/reports", params={"q": "car park"})) == ["A vehicle · 7ABC-123"]
+    by_name = found(await safety.get("/reports", params={"q": org.users["driver"].name}))
+    assert by_name == ["A vehicle · 7ABC123"]  # the fixture's report, filed by the driver
+    assert found(await safety.get("/reports", params={"q": "nothing like it"})) == []
+
+
+async def test_exports_follow_the_filters_on_screen_and_the_districts_clock(app, as_role, org):
+    staff = await as_role("staff")
+    la = ZoneInfo("America/Los_Angeles")
+    evening = datetime.now(la).replace(hour=18, minute=5, second=0, microsecond=0) - timedelta(
+        days=1
+    )
+    late = filed(vehicle={"plate": "LATE 1"}, activity="Late", seen_at=evening.isoformat())
+    await file(staff, late, filed(activity="Another one entirely"))
+    safety = await as_role("safety")
+    with configured(app, timezone="America/Los_Angeles"):
+        # The filters applied through htmx: the export links come back with the list.
+        swapped = await safety.get(
+            "/reports", params={"q": "late 1"}, headers={"HX-Request": "true"}
+        )
+        links = html(swapped).select_one("#report-exports[hx-swap-oob]")
+        csv_url = links.select_one('a[href*="/reports.csv"]')["href"]
+        assert "q=late+1" in csv_url
+        geo_url = links.select_one('a[href*="/reports.geojson"]')["href"]
+        exported = await safety.get(csv_url)
+        geo = (await safety.get(geo_url)).json()
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [r["report"] for r in rows] == [late["payload"]["report_id"]]
+    assert rows[0]["seen at"] == evening.isoformat()  # 18:05 -08:00 (or -07:00), not UTC
+    assert [f["id"] for f in geo["features"]] == [late["payload"]["report_id"]]
+    assert geo["features"][0]["properties"]["seen_at"] == evening.isoformat()

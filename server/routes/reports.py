@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,12 +21,13 @@ from tortoise.queryset import QuerySet
 from server import audit
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
-from server.edge import query_day
+from server.edge import query_day, query_text
 from server.events.models import Upload
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS
 from server.middleware import content_security_policy
 from server.models import Role, School, Site
+from server.reports import correlate
 from server.reports.geo import distance_m, search_box
 from server.reports.models import Report, ReportKind, ReportLink
 from server.reports.places import describe
@@ -104,6 +105,7 @@ class Filters:
     until: date | None
     near: int | None  # a site id
     within: int
+    search: str = ""  # a plate however typed, a reporter's name, or words in the report
 
     @classmethod
     def read(cls, request: Request) -> Filters:
@@ -116,6 +118,7 @@ class Filters:
             until=query_day(q.get("to")),
             near=_int(q.get("near")),
             within=_int(q.get("within"), NEAR_MAX_M) or NEAR_DEFAULT_M,
+            search=query_text(q.get("q"), 100) or "",
         )
 
     def query_string(self) -> str:
@@ -126,8 +129,9 @@ class Filters:
             "to": self.until.isoformat() if self.until else "",
             "near": self.near or "",
             "within": self.within if self.near else "",
+            "q": self.search,
         }
-        return "&".join(f"{k}={v}" for k, v in pairs.items() if v != "")
+        return urlencode({k: v for k, v in pairs.items() if v != ""})
 
 
 async def _filtered(request: Request, limit: int) -> tuple[list[Report], Filters]:
@@ -139,6 +143,16 @@ async def _filtered(request: Request, limit: int) -> tuple[list[Report], Filters
         reports = reports.filter(school_id=f.school)
     if f.kind:
         reports = reports.filter(kind=f.kind)
+    if f.search:
+        words = (
+            Q(activity__icontains=f.search)
+            | Q(concern__icontains=f.search)
+            | Q(item__icontains=f.search)
+            | Q(place_name__icontains=f.search)
+            | Q(reported_by__name__icontains=f.search)
+        )
+        key = correlate.plate_key(f.search)  # "7abc 123" finds "7ABC-123"
+        reports = reports.filter(words | Q(plate_key=key) if key else words)
     if f.since:
         start = datetime.combine(f.since, time.min, tzinfo=tz).astimezone(UTC)
         reports = reports.filter(seen_at__gte=start)
@@ -257,6 +271,7 @@ def _description(parts: dict[str, str]) -> str:
 async def reports_geojson(request: Request) -> Response:
     user = signed_in_user(request)
     found, _filters = await _filtered(request, EXPORT_MAX)
+    tz = zone(request)
     features = [
         {
             "type": "Feature",
@@ -265,7 +280,7 @@ async def reports_geojson(request: Request) -> Response:
             "properties": {
                 "kind": r.kind.value,
                 "kind_label": _(REPORT_KIND_LABELS[r.kind.value]),
-                "seen_at": r.seen_at.isoformat(),
+                "seen_at": r.seen_at.astimezone(tz).isoformat(),
                 "place": place_text(r),
                 "accuracy_m": r.accuracy,
                 "school": r.school.name if r.school else None,
@@ -288,6 +303,7 @@ async def reports_geojson(request: Request) -> Response:
 async def reports_csv(request: Request) -> Response:
     user = signed_in_user(request)
     found, _filters = await _filtered(request, EXPORT_MAX)
+    tz = zone(request)
     header = [
         "report",
         "seen at",
@@ -310,7 +326,7 @@ async def reports_csv(request: Request) -> Response:
     rows = [
         [
             r.id,
-            r.seen_at.isoformat(),
+            r.seen_at.astimezone(tz).isoformat(),  # the district's clock, with its offset
             r.kind.value,
             r.school.name if r.school else "",
             place_text(r),
