@@ -113,6 +113,10 @@ def cmd_push_send(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     use_demo_defaults()
+    try:
+        load_settings().check()  # before migrating or seeding: one clear message, no traceback
+    except SettingsError as error:
+        sys.exit(f"error: {error}")
     cmd_migrate(args)
     cmd_seed_demo(args)
     print(f"Muster is at http://{args.host}:{args.port}")

@@ -163,6 +163,20 @@ def check_vapid_key(value: str) -> str:
     return value
 
 
+def check_timezone(value: str) -> str:
+    """A zone the tz database knows: every page, trip window and day filter reads it."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            "MUSTER_TIMEZONE must be a time zone name from the tz database, e.g. "
+            f"America/Los_Angeles or Europe/Madrid (it is {value!r})."
+        ) from None
+    return value
+
+
 def use_demo_defaults() -> None:
     """For ``python -m server run`` (the try-it command): a demo push contact when none is set."""
     os.environ.setdefault("MUSTER_VAPID_CONTACT", DEMO_VAPID_CONTACT)
@@ -194,6 +208,7 @@ class Settings:
 
     def check(self) -> None:
         """What the app needs before it serves; raises SettingsError naming the setting."""
+        check_timezone(self.timezone)
         check_vapid_contact(self.vapid_contact)
         check_vapid_key(self.vapid_private_key)
 

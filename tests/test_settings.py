@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from server.settings import DOCUMENTED
+import pytest
+
+from server.app import create_app
+from server.settings import DOCUMENTED, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,3 +52,26 @@ def test_workers_starting_together_agree_on_one_secret_key(tmp_path, monkeypatch
     assert len(keys) == 1
     assert (tmp_path / "secret_key").read_text() == keys.pop()
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../etc/passwd", "", "PST8PDT "])
+def test_a_bad_timezone_stops_start_up_with_one_clear_message(tmp_path, monkeypatch, zone):
+    monkeypatch.setenv("MUSTER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MUSTER_TIMEZONE", zone)
+    monkeypatch.setenv("MUSTER_VAPID_CONTACT", "mailto:safety@district.example")
+    with pytest.raises(SettingsError, match="MUSTER_TIMEZONE"):
+        create_app(load_settings())
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'db.sqlite3'}"}
+    for command in (["serve", "--port", "1"], ["run", "--port", "1"]):
+        started = subprocess.run(
+            [sys.executable, "-m", "server", *command],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert started.returncode != 0
+        assert started.stderr.startswith("error: MUSTER_TIMEZONE must be a time zone name")
+        assert "Traceback" not in started.stderr
+        assert not (tmp_path / "db.sqlite3").exists()  # stopped before touching the database
