@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +13,7 @@ from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
+from server.district_time import zone
 from server.edge import query_day, query_text
 from server.i18n import current_locale
 from server.models import Role, School, User
@@ -45,7 +46,10 @@ async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
     if filters["person"]:
         runs = runs.filter(user_id=filters["person"])
     if filters["day"]:
-        start = datetime.combine(filters["day"], time.min).astimezone()
+        # the district's day (MUSTER_TIMEZONE), not the server's: a run at 23:30 in Sacramento
+        # is on that evening's day, whatever zone the machine runs in
+        # (in UTC: the database compares stored UTC times as they are)
+        start = datetime.combine(filters["day"], time.min, tzinfo=zone(request)).astimezone(UTC)
         runs = runs.filter(started_at__gte=start, started_at__lt=start + timedelta(days=1))
     found = await runs.prefetch_related("user", "school").limit(PAGE_SIZE)
     return found, filters
