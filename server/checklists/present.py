@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from server.checklists.schema import Checklist, Item
 from server.i18n import gettext as _
 
 
-def present(item: Item, value: Any, locale: str) -> str:
+def present(item: Item, value: Any, locale: str, tz: tzinfo | None = None) -> str:
+    """An answer in words; times on the district's clock ``tz`` (the phone sends UTC)."""
     if value is None:
         return ""
     kind = item.kind
@@ -21,7 +22,10 @@ def present(item: Item, value: Any, locale: str) -> str:
         labels = {o.id: o.label.get(locale) for o in item.options}  # type: ignore[union-attr]
         return ", ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value]))
     if kind in ("timestamp", "stopwatch", "countdown"):
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+        moment = datetime.fromisoformat(value)
+        if tz is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(tz)
+        return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
     if kind == "location":
         return _("%(lat)s, %(lon)s (within %(acc)s m)") % {
             "lat": f"{value['latitude']:.5f}",
@@ -37,7 +41,9 @@ def present(item: Item, value: Any, locale: str) -> str:
     return str(value)
 
 
-def rows(checklist: Checklist, answers: dict[str, Any], locale: str) -> list[dict[str, Any]]:
+def rows(
+    checklist: Checklist, answers: dict[str, Any], locale: str, tz: tzinfo | None = None
+) -> list[dict[str, Any]]:
     """Every item in order, with its answer (blank when none), for the run page and the CSV."""
     result = []
     for section in checklist.sections:
@@ -48,7 +54,7 @@ def rows(checklist: Checklist, answers: dict[str, Any], locale: str) -> list[dic
                     "section": section.title.get(locale),
                     "item": item,
                     "text": item.text.get(locale),
-                    "answer": present(item, value, locale),
+                    "answer": present(item, value, locale, tz),
                     "answered": value is not None,
                 }
             )

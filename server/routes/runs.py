@@ -85,7 +85,7 @@ async def run_detail(request: Request) -> Response:
     context = {
         "run": run,
         "checklist": checklist,
-        "rows": rows(checklist, answers, lang) if checklist else [],
+        "rows": rows(checklist, answers, lang, zone(request)) if checklist else [],
         "reasons": reasons,
         "lang": lang,
     }
@@ -112,13 +112,14 @@ async def runs_csv(request: Request) -> Response:
         "answer",
         "reason not done",
     ]
+    tz = zone(request)
     table = []
     for run in found:
         await run.fetch_related("answers")
         checklist = library.get(run.checklist_id, run.checklist_version)
         answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
         reasons = {s["item_id"]: s["reason"] for s in run.skipped}
-        for row in rows(checklist, answers, lang) if checklist else []:
+        for row in rows(checklist, answers, lang, tz) if checklist else []:
             table.append(
                 [
                     run.id,
@@ -126,8 +127,8 @@ async def runs_csv(request: Request) -> Response:
                     run.checklist_version,
                     run.user.name,
                     run.school.name if run.school else "",
-                    run.started_at.isoformat(),
-                    run.completed_at.isoformat() if run.completed_at else "",
+                    run.started_at.astimezone(tz).isoformat(),
+                    run.completed_at.astimezone(tz).isoformat() if run.completed_at else "",
                     row["section"],
                     row["item"].id,
                     row["text"],
