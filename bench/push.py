@@ -97,6 +97,7 @@ async def setup(origin: str, count: int):
             "active": True,
             "locale": None,
             "session_epoch": 0,
+            "phone": "",
             "created_at": now,
         }
         for n in range(count)
