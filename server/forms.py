@@ -113,6 +113,7 @@ class SiteForm(Form):
     school: RecordId | None = None
     latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    far_ok: bool = False  # "save anyway", after the warning that it is far from every other site
 
 
 class AlertForm(Form):

@@ -103,12 +103,29 @@ async def test_create_school_and_site_with_coordinates(as_role, org):
     assert response.status_code == 303
     site = await Site.get(name="Jefferson stadium")
     assert (site.latitude, site.longitude, site.school_id) == (38.601, -121.44, school.id)
-    depot = await admin.post(
-        "/admin/sites/new",
-        {"name": "North depot", "kind": "depot", "school": "", "latitude": "0", "longitude": "0"},
-    )
+    far = {"name": "North depot", "kind": "depot", "school": "", "latitude": "0", "longitude": "0"}
+    warned = await admin.post("/admin/sites/new", far)  # far from every other site: asked first
+    assert warned.status_code == 422 and not await Site.filter(name="North depot").exists()
+    depot = await admin.post("/admin/sites/new", {**far, "far_ok": "yes"})
     assert depot.status_code == 303
     assert (await Site.get(name="North depot")).school_id is None
+
+
+async def test_a_site_far_from_the_districts_others_is_questioned(as_role, org):
+    admin = await as_role("admin")
+    slip = {
+        "name": "Roosevelt annex",
+        "kind": "campus",
+        "latitude": "38.5641",
+        "longitude": "121.471",
+    }
+    warned = html(await admin.post("/admin/sites/new", slip))  # +121: China, for a -121 district
+    message = warned.select_one("#longitude-error").get_text()
+    assert "km from the district's nearest other site" in message and "minus sign" in message
+    assert warned.select_one('input[name="far_ok"]') is not None
+    assert not await Site.filter(name="Roosevelt annex").exists()
+    fixed = await admin.post("/admin/sites/new", {**slip, "longitude": "-121.471"})
+    assert fixed.status_code == 303  # 1 km from the campus: no question
 
 
 BAD_SITES = [

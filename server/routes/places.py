@@ -12,8 +12,11 @@ from server.auth import requires_role, signed_in_user
 from server.forms import SchoolForm, SiteForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Role, School, Site, SiteKind
+from server.reports.geo import distance_m
 from server.templating import render
 from server.tenancy import get_or_404, scoped
+
+FAR_METRES = 100_000  # farther than this from every other site of the district: ask first
 
 
 @requires_role(Role.ADMIN)
@@ -89,6 +92,21 @@ async def _save_site(request: Request, site: Site | None) -> Response:
     if form.school is not None and not await scoped(School, admin).filter(id=form.school).exists():
         errors = {"school": _("Choose a school from the list.")}
         return await _site_form(request, site, form.model_dump(mode="json"), errors, 422)
+    others = [s for s in await scoped(Site, admin) if site is None or s.id != site.id]
+    if others and not form.far_ok:
+        point = (form.latitude, form.longitude)
+        closest = min(distance_m((s.latitude, s.longitude), point) for s in others)
+        if closest > FAR_METRES:
+            # A sign slip (+121 for -121) puts a campus on another continent: say so first.
+            errors = {
+                "longitude": _(
+                    "This point is %(km)s km from the district's nearest other site. Check the"
+                    " latitude and longitude (a missing minus sign?), or save anyway."
+                )
+                % {"km": f"{closest / 1000:,.0f}"}
+            }
+            values = {**form.model_dump(mode="json"), "far": True}
+            return await _site_form(request, site, values, errors, 422)
     fields = {
         "name": form.name,
         "kind": form.kind,
