@@ -281,3 +281,58 @@ def test_spanish_chosen_offline_renders_spanish_offline(page: Page, live_server)
     live_server.start()  # back online: the choice reaches the person's settings
     page.locator("details.menu summary").click()
     expect(page.get_by_role("button", name="English")).to_be_visible()
+
+
+def test_the_step_count_never_jumps_up_mid_way(page: Page, live_server):
+    """Bleeding control said "Step 1 of 9", then "Step 8 of 15" once a branch opened."""
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/bleeding-control")
+    page.locator("#runner[data-ready]").wait_for()
+    label = page.locator("#runner-progress-label")
+    totals = []
+    for _ in range(20):
+        found = re.fullmatch(r"Step (\d+) of (\d+)", label.text_content())
+        assert found, label.text_content()
+        totals.append(int(found[2]))
+        if page.locator("#item-limb-wound").is_visible():
+            page.locator("#item-limb-wound").get_by_role("button", name="No").click()
+        if page.locator("#run-complete").is_visible():
+            break
+        page.locator("#step-next").click()
+    assert totals == sorted(totals, reverse=True), totals  # only ever down, as branches close
+    assert totals[-1] < totals[0]  # "No" closed the tourniquet steps
+    # Nothing is recorded by opening or paging through: the first answer made the run.
+    started = """async () => (await MusterOutbox.journal())
+        .filter((e) => e.type === "checklist.started").length"""
+    assert page.evaluate(started) == 1
+
+
+SHIFTS = """window.__shift = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            if (!entry.hadRecentInput) window.__shift += entry.value;
+        }
+    }).observe({ type: "layout-shift", buffered: true });"""
+
+
+@pytest.mark.parametrize(
+    ("person", "path"),
+    [
+        ("office", "/checklists/threat-call"),
+        ("driver", "/checklists/bus-pre-route"),
+        ("driver", "/checklists/bleeding-control"),
+        ("staff", "/reports/new"),
+    ],
+)
+def test_no_field_page_moves_after_first_paint(browser, live_server, person, path):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, f"{person}@demo.muster.test")
+    page.add_init_script(SHIFTS)
+    # A phone's slower processor: the page's script lands well after the first paint.
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.goto(f"{live_server.url}{path}")
+    page.locator("#runner[data-ready], #report-form").first.wait_for()
+    page.wait_for_timeout(500)  # a frame or two for any shift to be reported
+    assert page.evaluate("window.__shift") == 0
+    context.close()
