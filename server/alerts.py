@@ -118,6 +118,36 @@ KINDS: dict[str, AlertKind] = {
             Severity.EMERGENCY,
         ),
         AlertKind(
+            "panic",
+            N_("Emergency: help needed"),
+            N_("Someone needs help where they are now. Go or send help, and call them."),
+            "#880e4f",
+            "icons/alert-panic.png",
+            (900, 150, 900, 150, 900),
+            Severity.EMERGENCY,
+            composable=False,
+        ),
+        AlertKind(
+            "bus-child",
+            N_("Child found on a bus"),
+            N_("A driver found a child on the bus after the route. Call the driver and send help."),
+            "#4a148c",
+            "icons/alert-bus-child.png",
+            (500, 150, 500, 150, 150),
+            Severity.EMERGENCY,
+            composable=False,
+        ),
+        AlertKind(
+            "bus-item",
+            N_("Suspicious item on a bus"),
+            N_("A driver found an item that doesn't belong on the bus. Keep everyone away."),
+            "#3e2723",
+            "icons/alert-bus-item.png",
+            (250, 100, 250, 100, 700),
+            Severity.EMERGENCY,
+            composable=False,
+        ),
+        AlertKind(
             "silent",
             N_("Silent alert"),
             N_("Someone is in danger and can't speak freely. Act without alerting them."),
@@ -188,6 +218,7 @@ class Alert(TenantModel):
     audience = fields.JSONField(default=dict)
     trip_id = fields.IntField(null=True, db_index=True)  # the field trip it concerns
     drill = fields.BooleanField(default=False)
+    practice = fields.BooleanField(default=False)  # from a practice run: reaches nobody
     source = fields.JSONField(default=dict)  # e.g. the checklist run and item it came from
     where = fields.JSONField(default=dict)  # schools of the sender, context, position if known
     raised_at = fields.DatetimeField(db_index=True)
@@ -308,6 +339,7 @@ async def raise_alert(
     title: str = "",
     message: str = "",
     undo_seconds: int = 0,
+    practice: bool = False,
 ) -> Alert:
     """The one way an alert comes into being, whoever raises it.
 
@@ -315,7 +347,10 @@ async def raise_alert(
     ``site_id``, else within the organisation (see ``resolve_audience``). ``trip_id`` records the
     field trip it concerns; pass the trip's people as ``user_ids`` or its school. With
     ``undo_seconds`` nothing goes out until then, so the sender can take it back.
+    A practice alert is recorded and reaches nobody.
     Joins the caller's transaction when there is one."""
+    if practice:
+        user_ids, school_ids, site_id = [], None, None
     audience = audience_of(school_ids, site_id, trip_id, user_ids)
     send_after = raised_at + timedelta(seconds=undo_seconds) if undo_seconds else None
     async with in_transaction():
@@ -331,6 +366,7 @@ async def raise_alert(
             audience=audience,
             trip_id=trip_id,
             drill=drill,
+            practice=practice,
             source=source or {},
             where=where or {},
             raised_at=raised_at,
@@ -361,6 +397,20 @@ async def raise_alert(
         )
         await queue_deliveries(alert, people, due_at=send_after or raised_at)
     return alert
+
+
+async def cancel_alert(alert: Alert, at: datetime) -> bool:
+    """Undo an alert within its undo time: nothing goes out. False when it was too late."""
+    from server.push.models import Delivery, DeliveryStatus
+
+    if alert.send_after is None or at >= alert.send_after:
+        return False
+    alert.cancelled_at = at
+    await alert.save(update_fields=["cancelled_at"])
+    await Delivery.filter(alert_id=alert.id, status=DeliveryStatus.PENDING.value).update(
+        status=DeliveryStatus.CANCELLED.value
+    )
+    return True
 
 
 async def queue_deliveries(alert: Alert, people: list[int], due_at: datetime) -> int:

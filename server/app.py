@@ -31,9 +31,11 @@ from server.push.worker import DeliveryWorker
 from server.reports.geocode import run_place_namer
 from server.routes import (
     action_names,
+    actions,
     alerts,
     auth,
     desk,
+    district,
     home,
     people,
     places,
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=False,  # never show a traceback in the browser, even in development
         routes=[
             *home.routes,
+            *actions.routes,
+            *district.routes,
             *auth.routes,
             *people.routes,
             *places.routes,

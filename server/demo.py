@@ -29,6 +29,7 @@ DEMO_PEOPLE = [
     DemoPerson("Tess Teacher", "staff@demo.muster.test", (Role.STAFF,), "916-555-0150"),
     DemoPerson("Dan Driver", "driver@demo.muster.test", (Role.DRIVER,)),
     DemoPerson("Olga Office", "office@demo.muster.test", (Role.OFFICE,)),
+    DemoPerson("Dina Dispatch", "dispatch@demo.muster.test", (Role.DISPATCH,)),
 ]
 
 # (school, [(kind, name, latitude, longitude)]) — invented places around Sacramento, California.

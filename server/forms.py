@@ -77,6 +77,14 @@ class Form(BaseModel):
         return data
 
 
+class DistrictForm(Form):
+    """Who, besides admins and the safety team, may call the five actions and open the call
+    script (none ticked: only those two)."""
+
+    action_roles: Annotated[list[Role], Field(max_length=len(Role))] = []
+    call_script_roles: Annotated[list[Role], Field(max_length=len(Role))] = []
+
+
 class SignInForm(Form):
     email: Annotated[str, Field(max_length=254)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from server.alert_rules import allowed_roles
 from server.i18n import N_
-from server.models import Role
+from server.models import Role, User
 
 EVERYONE = tuple(Role)
 
@@ -21,16 +22,27 @@ class Journey:
     urgent: bool = False
     checklist: str | None = None  # the checklist this journey runs, once its file exists
     route: str | None = None  # else the page that is the journey
+    setting: str | None = None  # a district setting that narrows ``roles`` (alert_rules)
 
 
 JOURNEYS = [
     Journey(
+        "call-action",
+        N_("Call an action"),
+        N_("Lockdown, evacuate, shelter, secure or hold"),
+        EVERYONE,
+        urgent=True,
+        route="call_action",
+        setting="action_roles",
+    ),
+    Journey(
         "threat-call",
         N_("Threatening call"),
         N_("Script for a caller on the line now"),
-        (Role.OFFICE,),
+        EVERYONE,  # whoever picks up a phone may take the call
         urgent=True,
         checklist="threat-call",
+        setting="call_script_roles",
     ),
     Journey(
         "bleeding-control",
@@ -95,8 +107,22 @@ JOURNEYS = [
 ]
 
 
-def journeys_for(roles: list[str]) -> list[Journey]:
-    return [j for j in JOURNEYS if any(role in roles for role in j.roles)]
+def may_take(user: User, journey: Journey) -> bool:
+    """The person holds one of its roles, and the district's setting (if any) lets them."""
+    if not user.has_role(*journey.roles):
+        return False
+    return journey.setting is None or user.has_role(
+        *allowed_roles(user.organisation, journey.setting)
+    )
+
+
+def journeys_for(user: User) -> list[Journey]:
+    return [j for j in JOURNEYS if may_take(user, j)]
+
+
+def checklist_allowed(user: User, checklist_id: str) -> bool:
+    """False when a journey runs this checklist and the person may not take it."""
+    return all(may_take(user, j) for j in JOURNEYS if j.checklist == checklist_id)
 
 
 def journey_url(request: Request, journey: Journey) -> str:
@@ -115,12 +141,12 @@ def find(key: str) -> Journey | None:
     return next((j for j in JOURNEYS if j.key == key), None)
 
 
-def offline_urls(request: Request, roles: list[str]) -> list[str]:
-    """The pages a person with these roles needs with no signal; the service worker keeps them."""
+def offline_urls(request: Request, user: User) -> list[str]:
+    """The pages this person needs with no signal; the service worker keeps them."""
     urls = ["/", request.url_for("outbox").path]
-    urls += [journey_url(request, journey) for journey in journeys_for(roles)]
+    urls += [journey_url(request, journey) for journey in journeys_for(user)]
     library = request.app.state.checklists
-    for journey in journeys_for(roles):
+    for journey in journeys_for(user):
         if journey.checklist and library.get(journey.checklist):
             page = request.url_for("checklist", id=journey.checklist).path
             # and the earlier versions kept for runs still in progress on a phone

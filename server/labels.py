@@ -11,6 +11,7 @@ ROLE_LABELS = {
     "staff": N_("Teacher / staff"),
     "driver": N_("Bus driver"),
     "office": N_("Front office"),
+    "dispatch": N_("Transport dispatch"),
 }
 
 KIND_LABELS = {
@@ -42,6 +43,7 @@ EVENT_LABELS = {
     "trip.student_found": N_("Student found"),
     "risk.thunder_heard": N_("Thunder heard"),
     "alert.acknowledged": N_("Answer to an alert"),
+    "alert.undone": N_("Alert undone"),
 }
 
 # Each alert kind's title (its icon, colour and vibration are in server.alerts.KINDS).

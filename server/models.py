@@ -15,6 +15,7 @@ class Role(StrEnum):
     STAFF = "staff"
     DRIVER = "driver"
     OFFICE = "office"
+    DISPATCH = "dispatch"  # transport dispatch at the bus depot: bus alerts reach them
 
 
 class SiteKind(StrEnum):
@@ -34,6 +35,10 @@ class TenantModel(Model):
 class Organisation(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)
+    # District settings, each a list of roles; empty (null) is every role. Admins and the
+    # safety team may always do both.
+    action_roles = fields.JSONField(null=True)  # may call hold, secure, lockdown, ...
+    call_script_roles = fields.JSONField(null=True)  # may open the threatening-call script
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

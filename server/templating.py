@@ -88,7 +88,7 @@ def render(
     user = current_user(request)
     context = {
         "user": user,
-        "offline_urls": offline_urls(request, user.roles) if user else [],
+        "offline_urls": offline_urls(request, user) if user else [],
         "when": clock(zone(request)),  # every stored time, shown on the district's clock
         # A fragment may carry out-of-band parts (links that must follow the swapped filters).
         "as_fragment": bool(fragment and wants_fragment(request)),

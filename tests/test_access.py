@@ -18,6 +18,8 @@ from tests.conftest import Org
 # route name -> (method, url in the given organisation)
 ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "home": ("GET", lambda o: "/"),
+    "call_action": ("GET", lambda o: "/actions"),
+    "district_settings": ("GET", lambda o: "/admin/district"),
     "journey": ("GET", lambda o: "/journeys/bleeding-control"),
     "sign_out": ("POST", lambda o: "/sign-out"),
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),

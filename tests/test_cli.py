@@ -42,7 +42,7 @@ def test_migrate_seed_and_create_admin(tmp_path):
     assert db.execute("select count(*) from school").fetchone()[0] == 2
     kinds = {row[0] for row in db.execute("select kind from site")}
     assert kinds == {"campus", "depot", "venue"}
-    assert db.execute("select count(*) from user").fetchone()[0] == 5
+    assert db.execute("select count(*) from user").fetchone()[0] == 6  # one per role
 
     made = _run(
         tmp_path,

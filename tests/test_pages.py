@@ -13,11 +13,14 @@ from server.app import create_app
 from server.journeys import JOURNEYS
 from tests.conftest import html
 
+# Everyone may call an action and take a threatening call (until the district narrows it).
+EVERYONE = {"call-action", "threat-call", "bleeding-control", "report"}
 EXPECTED_HOME = {
-    "driver": {"bleeding-control", "bus-pre-route", "bus-post-route", "report"},
-    "office": {"threat-call", "bleeding-control", "report"},
-    "staff": {"bleeding-control", "field-trip", "report"},
-    "safety": {"bleeding-control", "report", "desk", "alerts", "reports-map", "drills"},
+    "driver": EVERYONE | {"bus-pre-route", "bus-post-route"},
+    "office": EVERYONE,
+    "staff": EVERYONE | {"field-trip"},
+    "safety": EVERYONE | {"desk", "alerts", "reports-map", "drills"},
+    "dispatch": EVERYONE,
 }
 
 
@@ -26,8 +29,10 @@ async def test_home_shows_the_roles_journeys(role, as_role):
     page = html(await (await as_role(role)).get("/"))
     keys = {a["data-journey"] for a in page.select(".journeys a")}
     assert keys == EXPECTED_HOME[role]
-    if role == "office":  # the call script comes first for the front office
-        assert page.select(".journeys a")[0]["data-journey"] == "threat-call"
+    # Emergencies first: the panic button, then calling an action and the call script.
+    assert page.select_one("main [data-hold]")["data-alert"] == "panic"
+    first = [a["data-journey"] for a in page.select(".journeys a")[:2]]
+    assert first == ["call-action", "threat-call"]
 
 
 async def test_a_person_with_several_roles_sees_each_once(as_role, org):
@@ -44,7 +49,7 @@ async def test_a_person_with_several_roles_sees_each_once(as_role, org):
 
 async def test_a_journey_not_for_your_role_is_not_found(as_role):
     driver = await as_role("driver")
-    assert (await driver.get("/journeys/threat-call")).status_code == 404
+    assert (await driver.get("/journeys/field-trip")).status_code == 404
     assert (await driver.get("/journeys/no-such-thing")).status_code == 404
     to_checklist = await driver.get("/journeys/bus-pre-route")
     assert to_checklist.status_code == 303

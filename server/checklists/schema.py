@@ -173,6 +173,8 @@ class AlertType(StrEnum):
     LOCKDOWN = "lockdown"
     EVACUATE = "evacuate"
     SHELTER = "shelter"
+    BUS_CHILD = "bus-child"
+    BUS_ITEM = "bus-item"
 
 
 class Action(ItemBase):

@@ -8,18 +8,29 @@ from uuid import UUID
 
 from pydantic import Field
 
-from server.alerts import Alert, AlertRecipient, Response, figures, raise_alert
+from server.action_names import kind_name
+from server.alert_rules import RULES, UNDO_SECONDS, FieldKind, may_raise, notify_for
+from server.alerts import (
+    Alert,
+    AlertRecipient,
+    Response,
+    cancel_alert,
+    figures,
+    raise_alert,
+)
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
-from server.checklists.schema import AlertType, Checklist
+from server.checklists.schema import Checklist
 from server.contexts import AlertContext, RunContext
 from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
-from server.i18n import current_locale
+from server.i18n import N_, current_locale
 from server.i18n import gettext as _
-from server.models import Role
+from server.models import Organisation, Role, School, Site, SiteKind
+from server.reports.places import nearest
+from server.tenancy import RecordId
 
 TIMES = ("timestamp", "stopwatch", "countdown")  # answers that are moments
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
@@ -49,6 +60,7 @@ class ChecklistStarted(Payload):
     checklist_id: Slug
     version: Annotated[int, Field(ge=1)]
     context: RunContext = RunContext()
+    practice: bool = False  # one person rehearsing: its alerts reach nobody, it counts nowhere
 
 
 @event_type("checklist.started", ChecklistStarted)
@@ -85,6 +97,7 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
                     checklist_version=p.payload.version,
                     context=p.payload.context.given(),
                     started_at=p.occurred_at,
+                    practice=p.payload.practice,
                 )
             )
     await ChecklistRun.bulk_create(runs)
@@ -202,48 +215,125 @@ class Position(Payload):
 
 class AlertRaised(Payload):
     alert_id: UUID
-    kind: AlertType
-    notify: Annotated[list[Role], Field(min_length=1, max_length=5)]
+    kind: FieldKind
+    # The roles a checklist's button names; most kinds' audience is the server's (alert_rules).
+    notify: Annotated[list[Role], Field(max_length=len(Role))] = []
     run_id: UUID | None = None
     checklist_id: Slug | None = None
     item_id: Slug | None = None
     context: AlertContext = AlertContext()
     position: Position | None = None
+    school_id: RecordId | None = None  # one of the sender's schools (an action for that school)
+    practice: bool = False  # rehearsing: recorded, and reaches nobody
+
+
+async def _field_scope(
+    p: Pending, sender: Sender, schools: list[School], sites: list[Site]
+) -> tuple[list[int] | None, dict[str, Any]]:
+    """The schools a field alert is for, and where it was raised in words the pages show.
+
+    The sender's schools (or the one they chose of them), plus, for kinds that say so, the school
+    of the campus nearest to where the phone is. None: a person of no school, no campus near."""
+    ids = [school.id for school in schools]
+    if p.payload.school_id is not None:
+        ids = [p.payload.school_id]
+    where: dict[str, Any] = {}
+    position = p.payload.position
+    if position and sites:
+        found = nearest((position.latitude, position.longitude), sites, SiteKind.CAMPUS)
+        if found is not None:
+            where = {
+                "site": found.site.name,
+                "distance_m": round(found.distance_m),
+                "bearing": found.bearing,
+            }
+            rule = RULES[p.payload.kind]
+            if rule.nearest_campus and found.site.school_id is not None:
+                ids = sorted({*ids, found.site.school_id})
+    return ids or None, where
+
+
+NOT_ALLOWED = N_("You may not send this alert (%(kind)s). If anyone is in danger, call 911.")
 
 
 @event_type("alert.raised", AlertRaised)
 async def alert_raised(batch: list[Pending], sender: Sender) -> None:
+    """An alert from the field: allowed by ``alert_rules`` for this person and kind, held
+    UNDO_SECONDS for the sender's undo, practice (from a practice run too) reaching nobody."""
+    user = sender.user
     known = set(
         await Alert.filter(id__in=[p.payload.alert_id for p in batch]).values_list("id", flat=True)
     )
-    schools = await sender.user.schools.all()
+    organisation = await Organisation.get(id=user.organisation_id)
+    schools = await user.schools.all()
     names = [school.name for school in schools]
+    sites = await Site.filter(organisation_id=user.organisation_id)
+    run_ids = [p.payload.run_id for p in batch if p.payload.run_id]
+    practice_runs = set(
+        await ChecklistRun.filter(id__in=run_ids, user_id=user.id, practice=True).values_list(
+            "id", flat=True
+        )
+    )
     for p in batch:
+        kind = p.payload.kind
         if p.payload.alert_id in known:
             p.reject(_("This alert was already raised."))
             continue
+        if not may_raise(user, organisation, kind):
+            p.reject(_(NOT_ALLOWED) % {"kind": kind_name(kind)})
+            continue
+        if p.payload.school_id is not None and p.payload.school_id not in {s.id for s in schools}:
+            p.reject(_("You can call an action only for a school you belong to."))
+            continue
         known.add(p.payload.alert_id)
+        practice = p.payload.practice or p.payload.run_id in practice_runs
         source = {
             k: str(v)
             for k in ("run_id", "checklist_id", "item_id")
             if (v := getattr(p.payload, k)) is not None
         }
-        where: dict[str, Any] = {**p.payload.context.given(), "schools": names}
+        school_ids, place = await _field_scope(p, sender, schools, sites)
+        where: dict[str, Any] = {**p.payload.context.given(), "schools": names, **place}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
         await raise_alert(
             alert_id=p.payload.alert_id,
-            organisation_id=sender.user.organisation_id,
-            raised_by_id=sender.user.id,
-            kind=p.payload.kind.value,
-            notify=[r.value for r in p.payload.notify],
+            organisation_id=user.organisation_id,
+            raised_by_id=user.id,
+            kind=kind,
+            notify=notify_for(kind, [r.value for r in p.payload.notify]),
             source=source,
             where=where,
             raised_at=p.occurred_at,
-            # The sender's schools (with the district staff who cover every school); a person
-            # of no school raises it for the whole organisation.
-            school_ids=[school.id for school in schools] or None,
+            school_ids=school_ids,
+            practice=practice,
+            undo_seconds=UNDO_SECONDS,
         )
+
+
+class AlertUndone(Payload):
+    alert_id: UUID
+
+
+@event_type("alert.undone", AlertUndone)
+async def alert_undone(batch: list[Pending], sender: Sender) -> None:
+    """The sender took a field alert back within its undo time: nobody is alerted. Undone later
+    (the phone lets it only within those seconds), it has gone out: refused, and the reason says
+    so, so the phone shows it under "Needs attention"."""
+    mine = {
+        alert.id: alert
+        for alert in await Alert.filter(
+            id__in=[p.payload.alert_id for p in batch],
+            organisation_id=sender.user.organisation_id,
+            raised_by_id=sender.user.id,
+        )
+    }
+    for p in batch:
+        alert = mine.get(p.payload.alert_id)
+        if alert is None:
+            p.reject(_("This alert was not raised by you."))
+        elif alert.cancelled_at is None and not await cancel_alert(alert, p.occurred_at):
+            p.reject(_("Too late to undo: the alert has gone out. Tell the safety team."))
 
 
 class AlertAcknowledged(Payload):

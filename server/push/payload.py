@@ -54,7 +54,9 @@ def _standard(alert: Alert) -> str:
 
 
 def title(alert: Alert) -> str:
-    """The title every surface shows: a drill says so first, always."""
+    """The title every surface shows: a drill or a practice says so first, always."""
+    if alert.practice:
+        return _("PRACTICE: %(title)s") % {"title": name(alert)}
     return _("DRILL: %(title)s") % {"title": name(alert)} if alert.drill else name(alert)
 
 
@@ -63,6 +65,8 @@ def instructions(alert: Alert) -> str:
     text = _standard(alert)
     if alert.drill:
         text = _("This is a drill.") + " " + text
+    if alert.practice:
+        text = _("This is practice. Nobody else was alerted.") + " " + text
     return text
 
 

@@ -72,7 +72,10 @@ async def facts_context(request: Request, alert: Alert) -> tuple[dict[str, Any],
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def alerts_list(request: Request) -> Response:
     user = signed_in_user(request)
-    alerts = await scoped(Alert, user).prefetch_related("raised_by").limit(LATEST)
+    # Practice alerts reached nobody and count nowhere: not on the live list.
+    alerts = (
+        await scoped(Alert, user).filter(practice=False).prefetch_related("raised_by").limit(LATEST)
+    )
     context = {
         "alerts": alerts,
         "facts": await gather_many(list(alerts)),

@@ -18,6 +18,7 @@ from server.checklists.library import Library
 from server.checklists.schema import ContextField
 from server.i18n import current_locale
 from server.i18n import gettext as _
+from server.journeys import checklist_allowed
 from server.labels import CONTEXT_LABELS
 from server.templating import render
 from server.trips.service import my_trips
@@ -31,7 +32,8 @@ async def checklist_page(request: Request) -> Response:
     wanted = request.query_params.get("v", "")
     version = int(wanted) if wanted.isdigit() and len(wanted) < 6 else None
     checklist = library.get(request.path_params["id"], version)
-    if checklist is None or not user.has_role(*checklist.audience):
+    allowed = checklist is not None and user.has_role(*checklist.audience)
+    if not allowed or not checklist_allowed(user, checklist.id):
         raise HTTPException(status_code=404)
     labels = {c.value: _(CONTEXT_LABELS[c.value]) for c in checklist.context}
     lang = current_locale.get()

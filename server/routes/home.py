@@ -12,7 +12,7 @@ from starlette.routing import Route
 from server.alerts import AlertRecipient
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
-from server.journeys import find, journey_url, journeys_for, offline_urls
+from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
 from server.push.payload import name
 from server.templating import render
 from server.trips.service import offline_trip_urls
@@ -44,12 +44,12 @@ async def my_alerts(user_id: int, now: datetime) -> list[dict]:
 async def home(request: Request) -> Response:
     user = signed_in_user(request)
     now = datetime.now(UTC)
-    journeys = [(j, journey_url(request, j)) for j in journeys_for(user.roles)]
+    journeys = [(j, journey_url(request, j)) for j in journeys_for(user)]
     # The pages of the trips this person chaperones, kept on the phone while the trip is on.
     trips = await offline_trip_urls(request, user, now)
     context = {
         "journeys": journeys,
-        "offline_urls": [*offline_urls(request, user.roles), *trips],
+        "offline_urls": [*offline_urls(request, user), *trips],
         "alerts": await my_alerts(user.id, now),
     }
     return render(request, "home.html", context)
@@ -59,7 +59,7 @@ async def home(request: Request) -> Response:
 async def journey(request: Request) -> Response:
     user = signed_in_user(request)
     found = find(request.path_params["key"])
-    if found is None or not user.has_role(*found.roles):
+    if found is None or not may_take(user, found):
         raise HTTPException(status_code=404)
     url = journey_url(request, found)
     if url != request.url.path:  # its checklist exists: that is the journey

@@ -38,7 +38,7 @@ async def _filtered(request: Request) -> tuple[list[ChecklistRun], dict]:
         "person": _int(q.get("person")),
         "day": query_day(q.get("day")),
     }
-    runs = scoped(ChecklistRun, user)
+    runs = scoped(ChecklistRun, user).filter(practice=False)  # practice counts nowhere
     if filters["checklist"]:
         runs = runs.filter(checklist_id=filters["checklist"])
     if filters["school"]:

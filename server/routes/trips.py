@@ -60,7 +60,7 @@ async def _trip_context(request: Request, trip: Trip) -> dict:
         "tz": zone(request),
         "students": students,
         "stops": await trip.stops.all(),
-        "offline_urls": [*offline_urls(request, user.roles), *await trip_urls(request, trip)],
+        "offline_urls": [*offline_urls(request, user), *await trip_urls(request, trip)],
     }
 
 
@@ -76,7 +76,7 @@ async def trips_mine(request: Request) -> Response:
         else None,
         "trips": trips,
         "tz": zone(request),
-        "offline_urls": [*offline_urls(request, user.roles), *urls],
+        "offline_urls": [*offline_urls(request, user), *urls],
     }
     return render(request, "trips/mine.html", context)
 

@@ -64,7 +64,11 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
     )
     recent = await (
         scoped(Alert, user)
-        .filter(raised_at__gte=now - timedelta(days=3), trip_id__in=[t.id for t in trips])
+        .filter(
+            raised_at__gte=now - timedelta(days=3),
+            trip_id__in=[t.id for t in trips],
+            practice=False,
+        )
         .limit(500)
     )
     rows = []

@@ -41,7 +41,10 @@ function summary(event) {
 function row(event) {
   const node = rowTemplate.content.firstElementChild.cloneNode(true);
   node.dataset.event = event.id;
-  node.querySelector(".row-title").textContent = labels[event.type] || event.type;
+  const title = labels[event.type] || event.type;
+  // Practice says so here too (a practice run's own answers are rehearsal as well).
+  const practice = event.payload && event.payload.practice;
+  node.querySelector(".row-title").textContent = practice ? `${page.dataset.msgPractice} ${title}` : title;
   node.querySelector(".row-when").textContent = new Date(event.occurred_at)
     .toLocaleString(document.documentElement.lang);  // the person's language, not the browser's
   node.querySelector(".row-summary").textContent = summary(event);

@@ -4,13 +4,15 @@
 /** Fold the events of one run (oldest first) into its state. */
 export function foldRun(events) {
   const run = { id: null, checklist: null, version: null, context: {}, startedAt: null,
-                touchedAt: null, answers: new Map(), completed: null, discarded: null };
+                touchedAt: null, answers: new Map(), completed: null, discarded: null,
+                practice: false };
   for (const event of events) {
     const p = event.payload;
     if (!run.touchedAt || event.occurred_at > run.touchedAt) run.touchedAt = event.occurred_at;
     if (event.type === "checklist.started") {
       Object.assign(run, { id: p.run_id, checklist: p.checklist_id, version: p.version,
-                           context: p.context || {}, startedAt: event.occurred_at });
+                           context: p.context || {}, startedAt: event.occurred_at,
+                           practice: Boolean(p.practice) });
     } else if (event.type === "checklist.answered") {
       run.answers.set(p.item_id, { value: p.value, at: event.occurred_at });
     } else if (event.type === "checklist.completed") {

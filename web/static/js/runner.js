@@ -1,12 +1,10 @@
 // The checklist runner: turns the server-rendered checklist into a live run on the device.
 // Every answer is an outbox event; the screen is always rebuilt from those events.
 
-import { holdToConfirm } from "./hold-button.js";
+import { holdToRaise, rewatchAll } from "./field-alert.js";
 import { draft, dropDraft, journal, keepDraft, record, saveFile } from "./journal.js";
 import { shrink } from "./photo.js";
-import { here } from "./position.js";
 import { formatDuration, isAnswered, isShown, isStale, missingCritical, runsOf, stepTotal } from "./run-state.js";
-import { syncNow } from "./sync-status.js";
 
 const root = document.getElementById("runner");
 const $ = (selector, scope = root) => scope.querySelector(selector);
@@ -31,22 +29,26 @@ const items = $$(".run-item").map((el) => ({
 const ANSWERABLE = new Set(["check", "yes_no", "text", "long_text", "number", "choice", "chips",
   "timestamp", "headcount", "location", "photo", "action"]);
 const readDo = msg.mode === "read-do";
+// "?practice=1": one person rehearsing. Its run is marked practice from its first event, so a
+// reload keeps the banner, and its alerts reach nobody (the server makes sure of it too).
+const practising = new URLSearchParams(location.search).has("practice");
 let run = null; // a run not yet recorded has no id: the first answer records it
 let step = 0;
-const blankRun = () => ({ id: null, context: {}, startedAt: null, answers: new Map(), completed: null });
+const blankRun = () => ({ id: null, context: {}, startedAt: null, answers: new Map(), completed: null,
+  practice: practising });
 const DRAFT = `run-text-${msg.checklist}`; // typed text, kept as typed (outbox-core.js drafts)
 
 // The run to take up: the newest one, if it is still open. An older open run was passed over for
 // a new one ("New call") on purpose, and is not offered again.
 async function load() {
-  const [newest] = runsOf(await journal(), msg.checklist);
+  const [newest] = runsOf(await journal(), msg.checklist).filter((r) => r.practice === practising);
   return newest && !newest.completed && !newest.discarded ? newest : null;
 }
 
 async function begin(context) {
   const runId = crypto.randomUUID();
   await record("checklist.started", { run_id: runId, checklist_id: msg.checklist,
-    version: Number(msg.version), context });
+    version: Number(msg.version), context, ...(practising && { practice: true }) });
   const answers = run ? run.answers : new Map();
   run = await load();
   for (const [id, given] of answers) if (!run.answers.has(id)) run.answers.set(id, given);
@@ -284,9 +286,18 @@ function wire() {
     $("[data-locate]", item.el)?.addEventListener("click", () => locate(item));
     const hold = $("[data-hold]", item.el);
     if (hold) {
-      notePosition(); // now, and again as a hold starts: ready when the hold ends, if allowed
-      hold.addEventListener("pointerdown", notePosition);
-      item.relabel = holdToConfirm(hold, () => raiseAlert(item, hold), msg.msgHold);
+      item.relabel = holdToRaise(hold, {
+        payload: async () => {
+          await ensureRun();
+          return { kind: hold.dataset.alert, notify: hold.dataset.notify.split(","), run_id: run.id,
+            checklist_id: msg.checklist, item_id: item.id, context: run.context,
+            ...(run.practice && { practice: true }) };
+        },
+        status: $("[data-alert-status]", item.el),
+        msg,
+        onRaised: (alertId) => answer(item, { alert_id: alertId }),
+        onState: (state) => holdState(item, run.practice && state === "sent" ? "" : state),
+      });
     }
   }
   $("#step-back").addEventListener("click", () => { step = Math.max(0, step - 1); render(); });
@@ -321,34 +332,6 @@ function locate(item) {
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
 
-// Where the phone is, for an alert, and only if the person allowed it before: a permission prompt
-// must never pop up in the middle of a press-and-hold during a call. An alert never waits for it.
-let lastPosition = null;
-async function notePosition() {
-  try {
-    const { state } = await navigator.permissions.query({ name: "geolocation" });
-    if (state === "granted") lastPosition = (await here(3000)) || lastPosition;
-  } catch (error) {
-    // no Permissions API: the alert goes without a position
-  }
-}
-
-async function raiseAlert(item, button) {
-  await ensureRun();
-  const alertId = crypto.randomUUID();
-  const event = await record("alert.raised", { alert_id: alertId, kind: button.dataset.alert,
-    notify: button.dataset.notify.split(","), run_id: run.id, checklist_id: msg.checklist,
-    item_id: item.id, context: run.context, ...(lastPosition && { position: lastPosition }) });
-  markRaised(item);
-  watchAlert(item, event.id, Date.now());
-  await answer(item, { alert_id: alertId });
-}
-
-// Once an alert is raised the button says so: another hold sends another alert, on purpose.
-function markRaised(item) {
-  if (item.relabel) item.relabel(msg.msgHoldAgain);
-}
-
 // What the hold did, on the button itself: "Alert raised, sending" → "Alert sent", or
 // "NOT SENT: call 911".
 function holdState(item, state) {
@@ -359,87 +342,29 @@ function holdState(item, state) {
   $("[data-hold]", item.el).dataset.state = state;
 }
 
-// An alert is only help once it has left the phone. Until the server has it, say so plainly and
-// large ("NOT SENT: call 911"), and keep trying every few seconds instead of the usual back-off.
-const GRACE_MS = 3000;
-const RETRY_MS = 5000;
-
-function watchAlert(item, eventId, since) {
-  const box = $(".not-sent", item.el);
-  const status = $(".answer-status", item.el);
-  item.el.dataset.delivery = "waiting";
-  status.textContent = msg.msgSending;
-  holdState(item, "sending");
-  let retry = null;
-  const check = async () => {
-    const waiting = (await self.MusterOutbox.outbox()).find((event) => event.id === eventId);
-    if (!waiting) {
-      item.el.dataset.delivery = "sent";
-      box.hidden = true;
-      status.textContent = msg.msgDelivered;
-      holdState(item, "sent");
-      clearInterval(retry);
-      window.removeEventListener("outbox-changed", check);
-      return;
-    }
-    if (waiting.state === "rejected" || Date.now() - since > GRACE_MS) {
-      box.hidden = false;
-      $(".not-sent-reason", item.el).textContent = waiting.reason || "";
-      status.textContent = msg.msgSent;
-      holdState(item, "not-sent");
-    }
-  };
-  window.addEventListener("outbox-changed", check);
-  retry = setInterval(() => { syncNow(); check(); }, RETRY_MS);
-  setTimeout(check, GRACE_MS + 100);
-  check();
-}
-
-// After a reload: alerts of this run still on the phone are watched again.
+// After a reload: alerts of this run still on the phone are shown again (undone, sent, or
+// watched until they are).
 async function watchUnsent() {
   if (!run.id) return;
-  const raised = (await journal()).filter((event) => event.type === "alert.raised"
+  const events = await journal();
+  const raised = events.filter((event) => event.type === "alert.raised"
     && event.payload.run_id === run.id);
-  for (const event of raised) {
-    const item = items.find((candidate) => candidate.id === event.payload.item_id);
-    if (!item) continue;
-    markRaised(item);
-    if (!event.sent) watchAlert(item, event.id, Date.parse(event.occurred_at));
-    else {
-      item.el.dataset.delivery = "sent";
-      $(".answer-status", item.el).textContent = msg.msgDelivered;
-      holdState(item, "sent");
-    }
-  }
+  const itemOf = (event) => items.find((candidate) => candidate.id === event.payload.item_id);
+  rewatchAll(events, raised, (event) => itemOf(event) && $("[data-alert-status]", itemOf(event).el),
+    msg, (event) => itemOf(event).relabel?.(msg.msgHoldAgain),
+    (event, state) => holdState(itemOf(event), state));
 }
 
-async function complete() {
-  document.activeElement?.blur?.();
-  await ensureRun();
-  const missing = missingCritical(items, run.answers);
-  const box = $("#critical-missing");
-  const reasons = $$("input[data-reason-for]", box);
-  if (missing.length && reasons.length !== missing.length) {
-    box.replaceChildren(Object.assign(document.createElement("p"), { textContent: msg.msgCritical }));
-    for (const item of missing) {
-      const label = Object.assign(document.createElement("label"), { textContent: $(".item-label", item.el).textContent });
-      const input = Object.assign(document.createElement("input"), { required: true, maxLength: 500 });
-      input.dataset.reasonFor = item.id;
-      input.id = `reason-${item.id}`;
-      label.htmlFor = input.id;
-      box.append(label, input);
-    }
-    box.hidden = false;
-    box.querySelector("input").focus();
-    return;
+// A practice run says so on every screen, in its own colour; a report button files nothing.
+function showPractice() {
+  const on = Boolean(run ? run.practice : practising);
+  document.body.classList.toggle("practice", on);
+  $("#practice-banner").hidden = !on;
+  $("#practice-offer").hidden = on;
+  for (const link of $$("a[data-report]")) {
+    link.hidden = on;
+    link.nextElementSibling?.toggleAttribute("hidden", !on);
   }
-  const skipped = reasons.map((input) => ({ item_id: input.dataset.reasonFor, reason: input.value.trim() }));
-  const empty = reasons.find((input) => !input.value.trim());
-  if (empty) { empty.focus(); return; }
-  await record("checklist.completed", { run_id: run.id, skipped });
-  await dropDraft(DRAFT).catch(() => {});
-  localStorage.removeItem(`muster.step.${run.id}`);
-  location.assign(`${location.pathname}?done=${run.id}`);
 }
 
 // Discard: a run that was not real (a misdial, a test) is closed on purpose, and said so on the
@@ -470,6 +395,7 @@ function show() {
   step = run.id ? Number(localStorage.getItem(`muster.step.${run.id}`)) || 0 : step;
   showContext();
   pickTrip();
+  showPractice();
   render();
   restoreTyped();
   root.dataset.ready = "true"; // the run is on screen (tests wait for this)
@@ -567,6 +493,7 @@ function summary(finished) {
   }
   $("#run-print").addEventListener("click", () => window.print());
   showContext();
+  showPractice();
   render();
   root.dataset.ready = "true";
   for (const item of items) {
@@ -596,6 +523,7 @@ async function main() {
     return;
   }
   wire();
+  showPractice();
   if (open && !isStale(open, Number(msg.staleMinutes), Date.now())) { run = open; show(); watchUnsent(); }
   else if (open) offer(open);
   else fresh(false);
