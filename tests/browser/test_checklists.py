@@ -129,9 +129,11 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     wait_for_offline_cache(page)
     live_server.stop()  # the whole call happens with no server
     page.reload()
-    first = page.locator(".journeys a").first
-    expect(first).to_have_text(re.compile("Threatening call"))
-    first.click()  # one tap from the office home
+    # One tap from the office home, right after the panic button and "Call an action".
+    call = page.locator('.journeys a[data-journey="threat-call"]')
+    expect(call).to_have_text(re.compile("Threatening call"))
+    assert page.locator(".journeys a").nth(1).get_attribute("data-journey") == "threat-call"
+    call.click()
     # Opening records nothing; one tap starts the call and its timer.
     page.get_by_role("button", name="A call is on the line").click()
     page.locator("#runner[data-ready]").wait_for()
@@ -162,7 +164,11 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     page.mouse.down()
     page.wait_for_timeout(2300)
     page.mouse.up()
-    expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert raised")
+    # 5 seconds to undo (let go here), then the alert is on its way.
+    expect(_item(page, "silent-alert").locator("[data-undo]")).to_be_visible()
+    expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text(
+        "Alert raised", timeout=15000
+    )
     expect(alert).to_contain_text("Hold only to send another alert")  # a second is on purpose
     # No signal: said plainly and large, while it keeps trying.
     not_sent = _item(page, "silent-alert").locator(".not-sent")
