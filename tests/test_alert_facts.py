@@ -180,7 +180,7 @@ async def test_the_preview_and_the_hold_button_say_where_and_how_many(org, as_ro
     assert page.select_one('#alert-send input[name="to"]')["value"] == f"school:{org.school.id}"
 
     everyone = html(await safety.post("/admin/alerts/new", {"kind": "hold", "to": "organisation"}))
-    said = "Hold to everyone in the district: 5 people, 1 phone"  # the sender is not told
+    said = "Hold to everyone in the district: 6 people, 1 phone"  # the sender is not told
     assert everyone.select_one("#sending").get_text(strip=True) == said
 
     assert (await safety.post("/admin/alerts/send", {**form, "held": "yes"})).status_code == 303
