@@ -161,14 +161,14 @@ def test_bleeding_control_sends_help_to_me_and_can_undo(browser, live_server):
     expect(item).to_be_visible()
     expect(item.locator(".item-label")).to_have_text("Send help to me")
     send = item.locator("[data-hold]")
-    expect(send).to_have_text("Press and hold to send")
+    expect(send).to_have_text("Press and hold to send: Medical emergency")
     before = len(alerts_by(live_server, "driver@demo.muster.test", "medical"))
 
     hold(page, send)
     expect(item.get_by_role("button", name="Undo")).to_be_visible()
     item.get_by_role("button", name="Undo").click()
     expect(item.locator(".answer-status")).to_have_text("Undone. Nobody was alerted.")
-    expect(send).to_have_text("Press and hold to send")  # nothing went: as before
+    expect(send).to_have_text("Press and hold to send: Medical emergency")  # as before
     deadline = time.monotonic() + 20
     rows = alerts_by(live_server, "driver@demo.muster.test", "medical")
     while (len(rows) == before or rows[-1][2] is None) and time.monotonic() < deadline:
