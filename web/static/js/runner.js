@@ -367,6 +367,35 @@ function showPractice() {
   }
 }
 
+async function complete() {
+  document.activeElement?.blur?.();
+  await ensureRun();
+  const missing = missingCritical(items, run.answers);
+  const box = $("#critical-missing");
+  const reasons = $$("input[data-reason-for]", box);
+  if (missing.length && reasons.length !== missing.length) {
+    box.replaceChildren(Object.assign(document.createElement("p"), { textContent: msg.msgCritical }));
+    for (const item of missing) {
+      const label = Object.assign(document.createElement("label"), { textContent: $(".item-label", item.el).textContent });
+      const input = Object.assign(document.createElement("input"), { required: true, maxLength: 500 });
+      input.dataset.reasonFor = item.id;
+      input.id = `reason-${item.id}`;
+      label.htmlFor = input.id;
+      box.append(label, input);
+    }
+    box.hidden = false;
+    box.querySelector("input").focus();
+    return;
+  }
+  const skipped = reasons.map((input) => ({ item_id: input.dataset.reasonFor, reason: input.value.trim() }));
+  const empty = reasons.find((input) => !input.value.trim());
+  if (empty) { empty.focus(); return; }
+  await record("checklist.completed", { run_id: run.id, skipped });
+  await dropDraft(DRAFT).catch(() => {});
+  localStorage.removeItem(`muster.step.${run.id}`);
+  location.assign(`${location.pathname}?done=${run.id}`);
+}
+
 // Discard: a run that was not real (a misdial, a test) is closed on purpose, and said so on the
 // server too; a second tap confirms, since nothing brings it back.
 async function discard() {
