@@ -117,7 +117,7 @@ async function sentChanged() {
 function showCallNow(item) {
   const student = roster[item.student_id] || {};
   document.getElementById("call-now-name").textContent = nameOf(item);
-  document.getElementById("call-now-grade").textContent = student.grade || "";
+  document.getElementById("call-now-grade").textContent = student.grade ? fill(msg.msgGrade, { g: student.grade }) : "";
   document.getElementById("call-now-description").textContent = item.description || "";
   document.getElementById("call-now-seen").textContent = fill(msg.msgLastSeen,
     { when: item.last_seen_at ? clockTime(item.last_seen_at) : msg.msgNoTime, where: item.last_seen_where || "—" });
