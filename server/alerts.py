@@ -40,7 +40,9 @@ class AlertKind:
     key: str
     title: str  # marked with N_, translated where shown
     what: str  # what it asks of people, in our own words
-    colour: str  # the notification's and the page's colour for this kind
+    # The kind's colour everywhere: the page's CSS and the icons are drawn from it by
+    # web/draw_icons.py (white text on it keeps 4.5:1 contrast); a test holds them to it.
+    colour: str
     icon: str  # static file
     vibrate: tuple[int, ...]  # ms on, off, on...: a pattern a person learns to feel apart
     severity: Severity
@@ -82,7 +84,7 @@ KINDS: dict[str, AlertKind] = {
             "evacuate",
             N_("Evacuate"),
             N_("Leave the building now for the meeting place you are told. Bring your roster."),
-            "#d35400",
+            "#a84300",
             "icons/alert-evacuate.png",
             (1000, 300, 1000),
             Severity.EMERGENCY,
@@ -94,7 +96,7 @@ KINDS: dict[str, AlertKind] = {
                 "Take cover from the hazard you are told "
                 "(tornado or storm, polluted air or chemicals, earthquake)."
             ),
-            "#00796b",
+            "#00695c",
             "icons/alert-shelter.png",
             (200, 100, 200, 100, 800),
             Severity.EMERGENCY,
@@ -112,7 +114,7 @@ KINDS: dict[str, AlertKind] = {
             "medical",
             N_("Medical emergency"),
             N_("Someone needs urgent medical help. Trained staff, go or call."),
-            "#c2185b",
+            "#ad1457",
             "icons/alert-medical.png",
             (400, 100, 400, 100, 400),
             Severity.EMERGENCY,
@@ -161,7 +163,7 @@ KINDS: dict[str, AlertKind] = {
             "suspicious-report",
             N_("Suspicious report near a school"),
             N_("Someone reported a suspicious person or vehicle near a campus."),
-            "#f9a825",
+            "#7a5200",
             "icons/alert-suspicious-report.png",
             (250, 250, 250),
             Severity.WARNING,
@@ -171,7 +173,7 @@ KINDS: dict[str, AlertKind] = {
             "trip-overdue",
             N_("Trip overdue"),
             N_("A field trip has not checked in on time."),
-            "#ef6c00",
+            "#a84300",
             "icons/alert-trip-overdue.png",
             (500, 500, 500),
             Severity.WARNING,
@@ -181,7 +183,7 @@ KINDS: dict[str, AlertKind] = {
             "lost-student",
             N_("Missing student"),
             N_("A student is missing. Look around you and report what you know."),
-            "#d50000",
+            "#b00020",
             "icons/alert-lost-student.png",
             (800, 200, 800, 200, 800),
             Severity.EMERGENCY,

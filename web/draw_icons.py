@@ -37,22 +37,37 @@ def draw(size: int, safe: float) -> Image.Image:
     return image.resize((size, size), Image.LANCZOS)
 
 
-# Alert kinds: a disc in the kind's colour with a white mark of its own, so two alerts differ in
-# shape as well as colour (colours match server/alerts.py KINDS).
-ALERTS = {
-    "hold": ("#6a3d9a", "pause"),
-    "secure": ("#1f5fbf", "lock-open"),
-    "lockdown": ("#b3001b", "lock"),
-    "evacuate": ("#d35400", "arrow"),
-    "shelter": ("#00796b", "roof"),
-    "all-clear": ("#2e7d32", "check"),
-    "medical": ("#c2185b", "cross"),
-    "silent": ("#212121", "mute"),
-    "suspicious-report": ("#f9a825", "bang"),
-    "trip-overdue": ("#ef6c00", "clock"),
-    "lost-student": ("#d50000", "search"),
-    "custom": ("#455a64", "dots"),
+# Alert kinds: a disc in the kind's colour (server/alerts.py KINDS, the one place colours live)
+# with a white mark of its own, so two alerts differ in shape as well as colour.
+MARKS = {
+    "hold": "pause",
+    "secure": "lock-open",
+    "lockdown": "lock",
+    "evacuate": "arrow",
+    "shelter": "roof",
+    "all-clear": "check",
+    "medical": "cross",
+    "silent": "mute",
+    "suspicious-report": "bang",
+    "trip-overdue": "clock",
+    "lost-student": "search",
+    "custom": "dots",
 }
+CSS = Path(__file__).parent / "static" / "css" / "app.css"
+CSS_START = "/* Alert kinds' colours: from server/alerts.py KINDS, by web/draw_icons.py. */\n"
+CSS_END = "/* End of the alert kinds' colours. */\n"
+
+
+def kinds_css(kinds: dict) -> str:
+    rules = "".join(f".kind-{key} {{ --kind: {kind.colour}; }}\n" for key, kind in kinds.items())
+    return CSS_START + rules + CSS_END
+
+
+def write_css(kinds: dict) -> None:
+    text = CSS.read_text()
+    before, rest = text.split(CSS_START, 1)
+    after = rest.split(CSS_END, 1)[1]
+    CSS.write_text(before + kinds_css(kinds) + after)
 
 
 def draw_alert(colour: str, mark: str, size: int = 96) -> Image.Image:
@@ -111,9 +126,15 @@ def draw_alert(colour: str, mark: str, size: int = 96) -> Image.Image:
 
 
 if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from server.alerts import KINDS
+
     OUT.mkdir(parents=True, exist_ok=True)
-    for key, (colour, mark) in ALERTS.items():
-        draw_alert(colour, mark).save(OUT / f"alert-{key}.png", optimize=True)
+    for key, mark in MARKS.items():
+        draw_alert(KINDS[key].colour, mark).save(OUT / f"alert-{key}.png", optimize=True)
+    write_css(KINDS)
     for size in (32, 180, 192, 512):
         draw(size, 0.86).save(OUT / f"icon-{size}.png", optimize=True)
     draw(512, 0.62).save(OUT / "maskable-512.png", optimize=True)
