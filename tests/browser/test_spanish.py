@@ -207,5 +207,6 @@ def test_a_district_renames_secure_and_every_surface_follows(
     speak_spanish(office)
     office.goto(f"{live_server.url}/checklists/threat-call")
     expect(button).to_have_text("Mantenga presionado para enviar: Cierre exterior (Lockout)")
+    office.get_by_role("button", name="Hay una llamada en la línea").click()  # the start screen
     button.scroll_into_view_if_needed()
     office.screenshot(path=f"{SHOTS}/call-script-es.png")
