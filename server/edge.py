@@ -101,10 +101,7 @@ def problem(value: Any, level: int = 0) -> str | None:
 
 def in_window(moment: datetime, now: datetime | None = None) -> datetime:
     """``moment`` in UTC, if it lies from 2000 to a day ahead; ValueError otherwise."""
-    try:
-        moment = moment.astimezone(UTC)
-    except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the calendar's end
-        raise ValueError("the time is not a real one") from None
+    moment = real_time(moment)
     if moment < EARLIEST:
         raise ValueError("the time is before 2000")
     if moment > (now or datetime.now(UTC)) + AHEAD:
@@ -112,8 +109,23 @@ def in_window(moment: datetime, now: datetime | None = None) -> datetime:
     return moment
 
 
-# Every time an event carries: checked and kept in UTC.
-EventTime = Annotated[AwareDatetime, AfterValidator(in_window)]
+def real_time(moment: datetime) -> datetime:
+    """``moment`` in UTC, if it is a time a clock can show, however wrong (a phone whose clock
+    reset to 1980, or runs a week fast); ValueError otherwise. The window (``in_window``) is
+    checked once the phone's clock is corrected (``server/events/clock.py``)."""
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the calendar's end
+        raise ValueError("the time is not a real one") from None
+    if not CLOCKS_FROM <= moment <= CLOCKS_TO:
+        raise ValueError("the time is not a real one")
+    return moment
+
+
+# A phone's clock may be very wrong and still tell its skew; a time outside these is no clock's.
+CLOCKS_FROM, CLOCKS_TO = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+# Every time an event carries: a real time, kept in UTC; in the window after skew correction.
+EventTime = Annotated[AwareDatetime, AfterValidator(real_time)]
 
 
 def day_in_range(day: date) -> date:

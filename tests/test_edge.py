@@ -20,9 +20,12 @@ from tests.test_sync import event
 PAGES_OF_THE_TEAM = ["/", "/admin/alerts", "/reports", "/admin/runs", "/admin/runs.csv"]
 
 
-async def send(client, batch: list, device: str = "phone-1"):
+async def send(client, batch: list, device: str = "phone-1", sent_at: str | None = None):
     """As a phone sends: JSON with non-ASCII escaped, so half an emoji travels as ``\\ud83d``."""
-    body = json.dumps({"device_id": device, "events": batch}).encode()
+    batch_body = {"device_id": device, "events": batch}
+    if sent_at:
+        batch_body["sent_at"] = sent_at
+    body = json.dumps(batch_body).encode()
     return await post_raw(client, "/api/sync", body)
 
 
@@ -143,11 +146,28 @@ async def test_times_outside_the_window_are_refused(as_role, moment):
 
 
 async def test_a_time_more_than_a_day_ahead_is_refused(as_role):
-    staff = await as_role("staff")
-    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    soon = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
-    assert await statuses(staff, [{**event(), "occurred_at": ahead}]) == ["rejected"]
-    assert await statuses(staff, [{**event(), "occurred_at": soon}]) == ["accepted"]
+    """By a phone whose clock is right (its ``sent_at`` agrees with ours). An event's own time
+    is never later than its arrival (server/events/clock.py); a time in its payload is refused."""
+    driver = await as_role("driver")
+    now = datetime.now(UTC)
+    ahead = filed(seen_at=(now + timedelta(days=2)).isoformat())
+    soon = filed(seen_at=(now + timedelta(minutes=5)).isoformat())
+    results = await statuses(driver, [ahead, soon], sent_at=now.isoformat())
+    assert results == ["rejected", "accepted"]
+
+
+@pytest.mark.parametrize("off", [timedelta(days=7), -timedelta(days=365 * 40)])
+async def test_a_phone_clock_days_off_loses_nothing(as_role, off):
+    """The window is checked after the skew correction: a phone a week fast, or reset to 1986,
+    still has its reports stored, at the right time."""
+    driver = await as_role("driver")
+    now = datetime.now(UTC)
+    phone_now = now + off
+    report = filed(seen_at=(phone_now - timedelta(minutes=5)).isoformat())
+    report["occurred_at"] = phone_now.isoformat()
+    assert await statuses(driver, [report], sent_at=phone_now.isoformat()) == ["accepted"]
+    stored = await Report.get(id=report["payload"]["report_id"])
+    assert abs(stored.seen_at - (now - timedelta(minutes=5))) < timedelta(minutes=1)
 
 
 async def test_a_lost_students_last_seen_time_is_checked(as_role, org):

@@ -9,6 +9,7 @@ transaction, so one bad event never blocks the others.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from server.edge import EventTime, problem
+from server.edge import EventTime, in_window, problem
 from server.events import handlers  # noqa: F401 - registers the event types
 from server.events.bulk import insert_many
 from server.events.clock import skew_of
@@ -119,6 +120,32 @@ def _parse(raw: Any, event_id: str) -> Pending | dict[str, str]:
     )
 
 
+def _out_of_window(p: Pending, now: datetime) -> Pending | dict[str, str]:
+    """The event, or its rejection when a time in it, on the server's clock, is before 2000 or
+    more than a day ahead (its clock corrected first: a phone a week fast loses nothing)."""
+    try:
+        in_window(p.occurred_at, now)
+        for name in _time_fields(type(p.payload)):
+            moment = getattr(p.payload, name)
+            if moment is not None:
+                in_window(p.on_server_clock(moment), now)
+    except ValueError as error:
+        return _rejected(
+            str(p.event_id), _("Some details are not valid (%(error)s).") % {"error": error}
+        )
+    return p
+
+
+@functools.cache
+def _time_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The payload's fields that hold a time (``EventTime``)."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if "datetime" in str(field.annotation).lower()
+    )
+
+
 def _answer(pending: Pending) -> dict[str, str]:
     answer = {"id": str(pending.event_id), "status": pending.status}
     if pending.reason:
@@ -194,6 +221,8 @@ async def ingest(
     skew = skew_of(sent_at, [p.occurred_at for p in pending], now)
     for p in pending:
         p.set_clock(skew, now)
+    parsed = [_out_of_window(p, now) if isinstance(p, Pending) else p for p in parsed]
+    pending = [p for p in parsed if isinstance(p, Pending)]
     first_of_id: dict[UUID, Pending] = {}
     for p in pending:
         first_of_id.setdefault(p.event_id, p)
