@@ -173,7 +173,7 @@ KINDS: dict[str, AlertKind] = {
             "trip-overdue",
             N_("Trip overdue"),
             N_("A field trip has not checked in on time."),
-            "#a84300",
+            "#6d4c41",
             "icons/alert-trip-overdue.png",
             (500, 500, 500),
             Severity.WARNING,
