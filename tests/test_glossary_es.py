@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import yaml
 from babel.messages.pofile import read_po
 
+from server.action_names import DEFAULTS
 from server.checklists.library import CHECKLIST_DIR
 from server.i18n import LOCALE_DIR
 
@@ -60,6 +61,8 @@ def checklist_strings() -> Iterator[tuple[str, str, str]]:
 def spanish_strings() -> Iterator[tuple[str, str, str]]:
     yield from catalogue_strings()
     yield from checklist_strings()
+    for action, names in DEFAULTS.items():  # the five actions' default names, kept in code
+        yield f"action_names.DEFAULTS[{action!r}]", names["en"], names["es"]
 
 
 def test_spanish_never_uses_a_word_the_glossary_rules_out():
@@ -119,3 +122,9 @@ def test_bleeding_control_spanish_keeps_what_the_english_says():
     # the deep wound of the no-tourniquet path).
     assert "bien adentro" in _item("bleeding-control", "pack-limb-junction")["text"]["es"]
     assert "bien adentro" in _item("bleeding-control", "no-tourniquet-press")["detail"]["es"]
+
+
+def test_the_five_actions_are_named_spanish_then_the_english_term():
+    # As staff hear them on the PA: "Cierre de emergencia (Lockdown)".
+    for names in DEFAULTS.values():
+        assert names["es"].endswith(f"({names['en']})"), names
