@@ -140,6 +140,7 @@ def main() -> None:
                     continue
                 cookie, http = session(url, person)
                 path = path or trip_path(http)
+                http.get(path)  # warm: the first request after start compiles its templates
                 runs = [audit(binary, url + path, cookie) for _ in range(args.runs)]
                 for key in (*CATEGORIES, "layout-shift"):
                     value = statistics.median(run[key] for run in runs)
