@@ -16,6 +16,8 @@ from tests.browser.axe import axe_violations
 from tests.browser.conftest import PHONE, query, sign_in
 from tests.browser.test_push_alerts import hold
 
+pytestmark = pytest.mark.browser
+
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
 SHOTS = Path("/tmp/muster-desk-shots")
