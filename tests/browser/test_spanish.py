@@ -52,6 +52,14 @@ def test_the_outbox_names_checklist_answers_by_their_spanish_words(
     sign_in(page, live_server, spanish_teacher)
     speak_spanish(page)
     wait_for_offline_cache(page, paths=("/outbox",))
+    # The copy kept at sign-in was English; the page load after the switch keeps it again.
+    kept_in_spanish = """async () => {
+        const kept = await (await caches.open("muster-pages")).match("/outbox");
+        return !!kept && (await kept.text()).includes('<html lang="es"');
+    }"""
+    deadline = time.monotonic() + 20
+    while not page.evaluate(kept_in_spanish) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     live_server.stop()  # no signal: the answers wait on the phone
     page.goto(f"{live_server.url}/outbox")
     page.evaluate("""async () => {
