@@ -64,7 +64,7 @@ def test_a_kept_version_must_be_older_and_named_for_its_version(tmp_path):
     folder = tmp_path / "checklists"
     shutil.copytree(CHECKLIST_DIR, folder)
     library = load_all(folder)
-    assert library.older("bleeding-control") == [1, 2]
+    assert library.older("bleeding-control") == [1, 2, 3]
     assert library.get("bleeding-control", 1).version == 1
     assert library.get("bleeding-control", 7).version == library.get("bleeding-control").version
     (folder / "kept" / "bleeding-control.v1.yaml").rename(

@@ -87,6 +87,11 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
         alert = str(uuid.uuid4())
         payload = {"alert_id": alert, "kind": "medical", "notify": ["safety"]}
         return [], payload, lambda e: _at(Alert, "raised_at", id=alert)
+    if kind == "alert.undone":  # taken back at once, within its 5 seconds
+        alert = str(uuid.uuid4())
+        raised = {"alert_id": alert, "kind": "medical"}
+        payload = {"alert_id": alert}
+        return [("alert.raised", raised)], payload, lambda e: _at(Alert, "cancelled_at", id=alert)
     if kind == "alert.acknowledged":
         alert = await _alert_for(org, org.users["staff"])
         payload = {"alert_id": str(alert.id), "response": "safe"}
@@ -139,7 +144,8 @@ def test_every_event_type_has_a_clock_case():
     cases = {
         "note.recorded", "checklist.started", "checklist.answered", "checklist.completed",
         "checklist.discarded",
-        "alert.raised", "alert.acknowledged", "report.filed", "trip.headcount", "trip.checkin",
+        "alert.raised", "alert.undone", "alert.acknowledged", "report.filed", "trip.headcount",
+        "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard",
     }  # fmt: skip
     assert set(REGISTRY) == cases, "a new event type needs its case in _case() above"

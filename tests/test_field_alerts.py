@@ -161,7 +161,8 @@ async def test_the_panic_button_reaches_the_team_of_ones_schools_and_the_nearest
     alert = await Alert.get(id=alert_id)
     assert alert.audience["school_ids"] == sorted([org.school.id, org.other_school.id])
     assert await recipients(alert_id) == ids(org, "admin", "safety")  # not the staff asked for
-    assert alert.severity == "emergency" and alert.where["site"] == org.site.name
+    assert alert.severity == "emergency"
+    assert (await gather(alert)).place_words() == f"300 m N of {org.site.name}"
     # With no position: the team of the sender's own school only.
     answer, alert_id = await raise_(staff, "panic")
     assert (await Alert.get(id=alert_id)).audience["school_ids"] == [org.other_school.id]

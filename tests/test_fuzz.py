@@ -32,6 +32,7 @@ from server.events.registry import REGISTRY
 from server.forms import (
     ActionNamesForm,
     AlertForm,
+    DistrictForm,
     Form,
     LanguageForm,
     PersonForm,
@@ -278,6 +279,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", f"/risk-plans/{plan}/hazards/{org.hazard.id}", HazardForm),
         ("admin", f"/risk-plans/{plan}/decide", DecisionForm),
         ("admin", "/admin/actions", ActionNamesForm),
+        ("admin", "/admin/district", DistrictForm),
     ]
 
 

@@ -6,6 +6,7 @@ import json
 import re
 from io import BytesIO
 
+from server.models import Organisation
 from server.routes.pwa import service_worker_source
 from tests.conftest import html
 
@@ -90,12 +91,20 @@ async def test_the_offline_page_is_public_and_has_no_personal_data(client):
     assert page.select_one("main a.button")["href"] == "/"
 
 
-async def test_each_person_keeps_the_pages_their_roles_need(as_role):
+async def test_each_person_keeps_the_pages_their_roles_need(as_role, org):
     driver = html(await (await as_role("driver")).http.get("/"))
     pages = json.loads(driver.select_one("body")["data-offline-pages"])
     assert pages[:2] == ["/", "/outbox"]
     assert "/checklists/bus-pre-route" in pages and "/checklists/bleeding-control" in pages
-    assert "/checklists/threat-call" not in pages  # the office's script, not the driver's
+    assert "/checklists/bus-post-route" in pages and "/actions" in pages
+    # Whoever picks up a phone may take a threatening call: the script is kept for everyone,
+    # and for no one the district leaves out.
+    assert "/checklists/threat-call" in pages
+    await Organisation.filter(id=org.organisation.id).update(call_script_roles=["office"])
+    driver = html(await (await as_role("driver")).http.get("/"))
+    assert "/checklists/threat-call" not in json.loads(
+        driver.select_one("body")["data-offline-pages"]
+    )
     office = html(await (await as_role("office")).http.get("/"))
     assert "/checklists/threat-call" in json.loads(office.select_one("body")["data-offline-pages"])
 

@@ -227,30 +227,20 @@ class AlertRaised(Payload):
     practice: bool = False  # rehearsing: recorded, and reaches nobody
 
 
-async def _field_scope(
-    p: Pending, sender: Sender, schools: list[School], sites: list[Site]
-) -> tuple[list[int] | None, dict[str, Any]]:
-    """The schools a field alert is for, and where it was raised in words the pages show.
-
-    The sender's schools (or the one they chose of them), plus, for kinds that say so, the school
-    of the campus nearest to where the phone is. None: a person of no school, no campus near."""
+async def _field_scope(p: Pending, schools: list[School], sites: list[Site]) -> list[int] | None:
+    """The schools a field alert is for: the sender's schools (or the one they chose of them),
+    plus, for kinds that say so, the school of the campus nearest to where the phone is. None: a
+    person of no school, and no campus near. (Where it was raised, in words, is the alert facts'
+    work, from the position.)"""
     ids = [school.id for school in schools]
     if p.payload.school_id is not None:
         ids = [p.payload.school_id]
-    where: dict[str, Any] = {}
     position = p.payload.position
-    if position and sites:
+    if position and sites and RULES[p.payload.kind].nearest_campus:
         found = nearest((position.latitude, position.longitude), sites, SiteKind.CAMPUS)
-        if found is not None:
-            where = {
-                "site": found.site.name,
-                "distance_m": round(found.distance_m),
-                "bearing": found.bearing,
-            }
-            rule = RULES[p.payload.kind]
-            if rule.nearest_campus and found.site.school_id is not None:
-                ids = sorted({*ids, found.site.school_id})
-    return ids or None, where
+        if found is not None and found.site.school_id is not None:
+            ids = sorted({*ids, found.site.school_id})
+    return ids or None
 
 
 NOT_ALLOWED = N_("You may not send this alert (%(kind)s). If anyone is in danger, call 911.")
@@ -292,8 +282,8 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
             for k in ("run_id", "checklist_id", "item_id")
             if (v := getattr(p.payload, k)) is not None
         }
-        school_ids, place = await _field_scope(p, sender, schools, sites)
-        where: dict[str, Any] = {**p.payload.context.given(), "schools": names, **place}
+        school_ids = await _field_scope(p, schools, sites)
+        where: dict[str, Any] = {**p.payload.context.given(), "schools": names}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
         await raise_alert(
