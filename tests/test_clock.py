@@ -92,6 +92,14 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
         raised = {"alert_id": alert, "kind": "medical"}
         payload = {"alert_id": alert}
         return [("alert.raised", raised)], payload, lambda e: _at(Alert, "cancelled_at", id=alert)
+    if kind == "alert.undone":
+        alert = str(uuid.uuid4())
+        raised = {"alert_id": alert, "kind": "medical", "notify": ["safety"]}
+        return (
+            [("alert.raised", raised)],
+            {"alert_id": alert},
+            lambda e: _at(Alert, "cancelled_at", id=alert),
+        )
     if kind == "alert.acknowledged":
         alert = await _alert_for(org, org.users["staff"])
         payload = {"alert_id": str(alert.id), "response": "safe"}
@@ -143,8 +151,8 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
 def test_every_event_type_has_a_clock_case():
     cases = {
         "note.recorded", "checklist.started", "checklist.answered", "checklist.completed",
-        "checklist.discarded",
-        "alert.raised", "alert.undone", "alert.acknowledged", "report.filed", "trip.headcount",
+        "checklist.discarded", "alert.undone",
+        "alert.raised", "alert.acknowledged", "report.filed", "trip.headcount",
         "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard",
     }  # fmt: skip
