@@ -320,6 +320,9 @@ def test_on_a_shared_phone_each_persons_events_go_out_under_their_own_name(page:
     page.get_by_text("Menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign out anyway").click()  # warned, and chose to go
+    # As a person would: the next sign-in starts once the sign-out has answered (signing in over a
+    # sign-out still in flight let its late answer clear the new session's cookie).
+    page.wait_for_url("**/sign-in")
 
     sign_in(page, live_server, "driver@demo.muster.test")
     page.context.unroute("**/api/sync")
@@ -330,6 +333,7 @@ def test_on_a_shared_phone_each_persons_events_go_out_under_their_own_name(page:
     page.get_by_text("Menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign out anyway").click()
+    page.wait_for_url("**/sign-in")
     sign_in(page, live_server, "staff@demo.muster.test")
     expect(status(page)).to_have_text("All sent", timeout=15000)
     rows = query(
