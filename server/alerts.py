@@ -220,7 +220,8 @@ class Alert(TenantModel):
     audience = fields.JSONField(default=dict)
     trip_id = fields.IntField(null=True, db_index=True)  # the field trip it concerns
     drill = fields.BooleanField(default=False)
-    practice = fields.BooleanField(default=False)  # from a practice run: reaches nobody
+    # From a practice run: reaches nobody.
+    practice = fields.BooleanField(default=False, db_default=False)
     source = fields.JSONField(default=dict)  # e.g. the checklist run and item it came from
     where = fields.JSONField(default=dict)  # schools of the sender, context, position if known
     raised_at = fields.DatetimeField(db_index=True)

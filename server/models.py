@@ -82,7 +82,9 @@ class User(TenantModel):
     schools = fields.ManyToManyField("models.School", related_name="members", through="membership")
     active = fields.BooleanField(default=True)
     locale = fields.CharField(max_length=8, null=True)
-    phone = fields.CharField(max_length=40, default="")  # for the safety team in an emergency
+    # For the safety team in an emergency. Every column added to a table that has rows gets a
+    # database default too, so an upgrade can fill the rows already there.
+    phone = fields.CharField(max_length=40, default="", db_default="")
     # Bumped on password reset and deactivation: every older session cookie stops working.
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -23,7 +23,8 @@ class ChecklistRun(TenantModel):
     skipped = fields.JSONField(default=list)
     # Closed on purpose as not real (a misdial, a test): kept, but it is no record of a call.
     discarded_at = fields.DatetimeField(null=True)
-    practice = fields.BooleanField(default=False)  # one person rehearsing: counts in no figure
+    # One person rehearsing: counts in no figure.
+    practice = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "checklist_run"

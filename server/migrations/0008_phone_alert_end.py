@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='phone',
-            field=fields.CharField(default='', max_length=40),
+            field=fields.CharField(default='', db_default='', max_length=40),
         ),
     ]

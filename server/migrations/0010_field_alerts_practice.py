@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Alert',
             name='practice',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='ChecklistRun',
             name='practice',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='Organisation',

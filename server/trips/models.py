@@ -30,7 +30,7 @@ class TripPolicy(TenantModel):
     # Adam practice venues follow; no police waiting period for a missing child): a school may
     # shorten it, never lengthen it.
     police_call_minutes = fields.IntField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        default=10, db_default=10, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     plan_required = fields.BooleanField(default=True)  # an approved risk plan before departure
     # Upper scores of Low, Medium and High; anything above is Extreme.
@@ -164,7 +164,8 @@ class LostStudent(TenantModel):
     started_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)
     last_seen_where = fields.CharField(max_length=200, default="")
-    description = fields.CharField(max_length=500, default="")  # what they wear, how they look
+    # What they wear, how they look.
+    description = fields.CharField(max_length=500, default="", db_default="")
     position = fields.JSONField(null=True)
     same_as = fields.ForeignKeyField(
         "models.LostStudent", related_name="reported_again", null=True, on_delete=fields.CASCADE

@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_push_alerts')]
+    dependencies = [('models', '0010_field_alerts_practice')]
 
     initial = False
 
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='LostStudent',
             name='description',
-            field=fields.CharField(default='', max_length=500),
+            field=fields.CharField(default='', db_default='', max_length=500),
         ),
         ops.AddField(
             model_name='LostStudent',
@@ -22,6 +22,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='TripPolicy',
             name='police_call_minutes',
-            field=fields.IntField(default=10),
+            field=fields.IntField(default=10, db_default=10),
         ),
     ]
