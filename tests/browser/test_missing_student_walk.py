@@ -238,3 +238,28 @@ def test_the_countdown_is_the_schools_setting_and_ends_on_call_911_full_screen(
     finally:
         police_minutes(10)
         desk.close()
+
+
+def test_practising_the_departure_checklist_never_opens_the_missing_student_screen(
+    browser, live_server
+):
+    """The missing-student screen alerts school and starts the police clock: practice hides it."""
+    page = browser.new_context(**PHONE).new_page()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/field-trip-departure?practice=1")
+    page.locator("#runner[data-ready]").wait_for()
+    expect(page.locator("#practice-banner")).to_be_visible()
+    page.locator("#run-context").get_by_label("Trip").fill("Science museum")
+    page.locator("#run-context button[type=submit]").click()
+    page.locator("#item-student-missing").get_by_role("button", name="Yes").click()
+    item = page.locator("#item-missing-open-screen")
+    expect(item).to_be_visible()
+    links = item.locator("a[data-lost-student]")
+    assert links.count() >= 1  # the demo chaperone has a trip: the real screen is there, hidden
+    for link in links.all():
+        expect(link).to_be_hidden()
+    expect(item.locator("[data-practice-note]")).to_have_text(
+        "In practice, no one is alerted. In a real case this opens the missing-student screen: "
+        "it alerts school and starts the police countdown."
+    )
+    page.screenshot(path=f"{SHOTS}-practice.png", full_page=True)

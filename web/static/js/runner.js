@@ -365,6 +365,10 @@ function showPractice() {
     link.hidden = on;
     link.nextElementSibling?.toggleAttribute("hidden", !on);
   }
+  // The missing-student screen raises a real alert and a police countdown: never from practice.
+  for (const link of $$("a[data-lost-student]")) link.hidden = on;
+  for (const note of $$("[data-practice-note]")) note.hidden = !on;
+  if (!on && run) pickTrip();
 }
 
 async function complete() {
@@ -487,6 +491,7 @@ function fresh(tapped) {
 
 // The missing-student button leads to this run's trip when the phone has several trips on.
 function pickTrip() {
+  if (run.practice) return; // showPractice keeps them all hidden
   const links = $$("a[data-lost-student]");
   const mine = links.filter((link) => link.dataset.tripName === run.context.trip);
   if (mine.length) for (const link of links) link.hidden = !mine.includes(link);
