@@ -82,21 +82,53 @@ async function answer(item, value) {
 // recorded once it settles (the field is left, the page is left, or reloaded), so the server
 // gets one event per answer while nothing typed is ever lost.
 let typed = {};
+// A reload at once can outrun the last IndexedDB write (it commits after the keystroke), so this
+// tab's sessionStorage, written before the keystroke's handler returns, holds the newest text too;
+// IndexedDB still covers a closed tab or a browser restart. The newer of the two is restored.
+const MIRROR = `muster.typed.${msg.checklist}`;
 async function keepTyped(item, value) {
   typed[item.id] = value;
-  await keepDraft(DRAFT, { run: run.id, texts: typed }).catch(() => {});
+  await keepDrafts();
 }
 
+async function keepDrafts() {
+  const kept = { run: run.id, texts: typed, at: Date.now() };
+  try {
+    sessionStorage.setItem(MIRROR, JSON.stringify(kept));
+  } catch {
+    // storage off or full: IndexedDB below still keeps it
+  }
+  await keepDraft(DRAFT, kept).catch(() => {});
+}
+
+function dropDrafts() {
+  sessionStorage.removeItem(MIRROR);
+  return dropDraft(DRAFT).catch(() => {});
+}
+
+// The draft goes only once the answer is recorded: a reload blurs the field, and its "change"
+// must not drop the text before the answer is safe (the page may be gone before it is).
 async function settleTyped(item, value) {
-  delete typed[item.id];
-  await keepDraft(DRAFT, { run: run.id, texts: typed }).catch(() => {});
   const given = run.answers.get(item.id);
   if ((given ? given.value : "") !== value) await answer(item, value);
+  if (typed[item.id] === value) delete typed[item.id];
+  await keepDrafts();
+}
+
+function mirrored() {
+  try {
+    return JSON.parse(sessionStorage.getItem(MIRROR) || "null");
+  } catch {
+    return null;
+  }
 }
 
 async function restoreTyped() {
-  const kept = await draft(DRAFT).catch(() => null);
-  if (!kept || (kept.run && kept.run !== run.id)) return;
+  const drafts = [await draft(DRAFT).catch(() => null), mirrored()]
+    .filter((kept) => kept && (!kept.run || kept.run === run.id))
+    .sort((a, b) => (b.at || 0) - (a.at || 0));
+  const kept = drafts[0];
+  if (!kept) return;
   for (const [id, value] of Object.entries(kept.texts || {})) {
     const item = items.find((candidate) => candidate.id === id);
     const input = item && $(".answer-input", item.el);
@@ -395,7 +427,7 @@ async function complete() {
   const empty = reasons.find((input) => !input.value.trim());
   if (empty) { empty.focus(); return; }
   await record("checklist.completed", { run_id: run.id, skipped });
-  await dropDraft(DRAFT).catch(() => {});
+  await dropDrafts();
   localStorage.removeItem(`muster.step.${run.id}`);
   location.assign(`${location.pathname}?done=${run.id}`);
 }
@@ -410,7 +442,7 @@ async function discard() {
     return;
   }
   if (run.id) await record("checklist.discarded", { run_id: run.id });
-  await dropDraft(DRAFT).catch(() => {});
+  await dropDrafts();
   localStorage.removeItem(`muster.step.${run.id}`);
   location.assign(location.pathname);
 }
