@@ -55,7 +55,7 @@ class SessionBackend(AuthenticationBackend):
             people = people.annotate(ended=Subquery(ended))
         user = await people.first()
         if user is not None and getattr(user, "ended", None) is not None:  # signed out
-            session.clear()
+            _forget_person(session)
             return None
         if user is None or user.session_epoch != epoch:
             session.pop("user_id", None)
@@ -77,7 +77,15 @@ async def sign_out(request: Request, lasts: timedelta) -> None:
     sid = request.session.get("sid")
     if isinstance(sid, str):
         await revoke(sid, lasts)
-    request.session.clear()
+    _forget_person(request.session)
+
+
+def _forget_person(session: dict[str, Any]) -> None:
+    """Drop who was signed in, keeping the browser's CSRF token: a request still in flight from
+    before the sign-out answers with its cookie after the sign-in page's, and a new token there
+    would make the next sign-in fail (sign_in keeps the token for the same reason)."""
+    for key in ("user_id", "epoch", "sid"):
+        session.pop(key, None)
 
 
 def current_user(request: Request) -> User | None:

@@ -254,8 +254,12 @@ def test_nothing_moves_on_home_after_the_notices_appear(browser, live_server):
     page.wait_for_timeout(500)  # a frame or two for any shift to be reported
     assert page.evaluate("window.__shift") == 0
     # Emergencies first: the first thing under the greeting is the urgent journey.
-    first = page.locator("main a, main button").first
-    expect(first).to_have_text(re.compile("Threatening call"))
+    # (the panic button, then the journeys: the call script before anything that isn't urgent)
+    first = page.locator("main a:visible, main button:visible").first
+    expect(first).to_have_text(re.compile("Emergency: I need help here"))
+    journeys = page.locator("main .journeys a:visible, main nav a:visible")
+    if journeys.count():
+        expect(journeys.first).to_have_text(re.compile("Call an action|Threatening call"))
     context.close()
 
 
@@ -294,8 +298,9 @@ def test_the_step_count_never_jumps_up_mid_way(page: Page, live_server):
         found = re.fullmatch(r"Step (\d+) of (\d+)", label.text_content())
         assert found, label.text_content()
         totals.append(int(found[2]))
-        if page.locator("#item-limb-wound").is_visible():
-            page.locator("#item-limb-wound").get_by_role("button", name="No").click()
+        wound = page.locator("#item-wound-place")
+        if wound.is_visible():  # the chest: every tourniquet step closes
+            wound.get_by_text("Chest or belly").click()
         if page.locator("#run-complete").is_visible():
             break
         page.locator("#step-next").click()

@@ -13,12 +13,24 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.conftest import (
+    PHONE,
+    end_open_searches,
+    query,
+    sign_in,
+    wait_for_offline_cache,
+)
 from tests.push_receiver import PushService
 
 pytestmark = pytest.mark.browser
 MUSEUM = {"latitude": 38.5844, "longitude": -121.5051, "accuracy": 15}
 SHOTS = "/tmp/muster-lost-student"
+
+
+@pytest.fixture(autouse=True)
+def no_search_on(live_server):
+    """Each walk starts with no search on (an open one puts the form behind a button)."""
+    end_open_searches(live_server)
 
 
 def _trip_id(server) -> int:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in
+from tests.browser.conftest import PHONE, end_open_searches, query, sign_in
 from tests.browser.test_push_alerts import hold
 
 pytestmark = pytest.mark.browser
@@ -143,6 +143,7 @@ def test_a_silent_alert_opens_on_the_desk_and_an_all_clear_ends_it(browser, live
 
 
 def test_the_lead_opens_the_missing_students_roster_and_calls_a_guardian(browser, live_server):
+    end_open_searches(live_server)  # the roster is open while any search is on: only this one
     teacher = browser.new_context(**PHONE)
     phone = teacher.new_page()
     sign_in(phone, live_server, "staff@demo.muster.test")
