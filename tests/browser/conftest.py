@@ -194,7 +194,7 @@ def query(server: LiveServer, sql: str) -> list[tuple]:
 def end_open_searches(server: LiveServer) -> None:
     """No student is being searched for: browser tests share the demo trip, and an open search
     changes what the missing-student screen and the emergency roster show."""
-    query(server, "update lost_student set found_at = started_at where found_at is null")
+    query(server, "update trip_lost_student set found_at = started_at where found_at is null")
 
 
 def wait_for_offline_cache(

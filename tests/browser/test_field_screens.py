@@ -152,6 +152,12 @@ def test_a_frozen_server_reads_offline_within_seconds_and_an_alert_says_not_sent
     page.get_by_role("button", name="A call is on the line").click()
     page.locator("#runner[data-ready]").wait_for()
     expect(page.locator("#sync-status")).to_have_attribute("data-state", "ok", timeout=20000)
+    # The run's start has reached the server (the header read "ok" before it was even recorded).
+    deadline = time.monotonic() + 20
+    while page.evaluate("async () => (await MusterOutbox.outbox()).length") and (
+        time.monotonic() < deadline
+    ):
+        page.wait_for_timeout(200)
 
     live_server.stop()
     frozen = FrozenServer(live_server.port)
