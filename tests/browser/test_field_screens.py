@@ -320,9 +320,20 @@ def test_the_step_count_never_jumps_up_mid_way(page: Page, live_server):
 
 
 SHIFTS = """window.__shift = 0;
+    window.__moved = [];
     new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) {
-            if (!entry.hadRecentInput) window.__shift += entry.value;
+            if (entry.hadRecentInput) continue;
+            window.__shift += entry.value;
+            for (const source of entry.sources || []) {
+                const node = source.node;
+                window.__moved.push({
+                    node: node ? (node.id || node.className || node.nodeName) : "?",
+                    text: node && node.textContent ? node.textContent.trim().slice(0, 60) : "",
+                    from: JSON.stringify(source.previousRect),
+                    to: JSON.stringify(source.currentRect),
+                });
+            }
         }
     }).observe({ type: "layout-shift", buffered: true });"""
 
@@ -346,5 +357,6 @@ def test_no_field_page_moves_after_first_paint(browser, live_server, person, pat
     page.goto(f"{live_server.url}{path}")
     page.locator("#runner[data-ready], #report-form").first.wait_for()
     page.wait_for_timeout(500)  # a frame or two for any shift to be reported
-    assert page.evaluate("window.__shift") == 0
+    # What moved, named, so a failure says where to look.
+    assert page.evaluate("window.__shift") == 0, page.evaluate("window.__moved")
     context.close()
