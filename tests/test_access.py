@@ -25,6 +25,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
     "runs": ("GET", lambda o: "/admin/runs"),
     "alerts": ("GET", lambda o: "/admin/alerts"),
+    "alerts_csv": ("GET", lambda o: "/admin/alerts.csv"),
     "alert_new": ("GET", lambda o: "/admin/alerts/new"),
     "alert_send": ("POST", lambda o: "/admin/alerts/send"),
     "alert_live": ("GET", lambda o: f"/admin/alerts/{o.alert.id}"),

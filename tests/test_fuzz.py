@@ -358,13 +358,16 @@ async def test_every_form(as_role, make_client, org, other_org, capsys):
 
 # -- query-string filters ------------------------------------------------------------------------
 
+LISTED = ["q", "sort", "page", "from", "to"]  # every desk list's (server/listing.py)
 FILTERS = [
-    ("safety", "/reports", ["school", "kind", "from", "to", "near", "within"]),
-    ("safety", "/reports.csv", ["school", "kind", "from", "to", "near", "within"]),
-    ("safety", "/reports.geojson", ["school", "kind", "from", "to", "near", "within"]),
+    ("safety", "/reports", [*LISTED, "school", "kind", "near", "within"]),
+    ("safety", "/reports.csv", [*LISTED, "school", "kind", "near", "within"]),
+    ("safety", "/reports.geojson", [*LISTED, "school", "kind", "near", "within"]),
     ("safety", "/reports/map", ["focus"]),
-    ("safety", "/admin/runs", ["checklist", "school", "person", "day"]),
-    ("safety", "/admin/runs.csv", ["checklist", "school", "person", "day"]),
+    ("safety", "/admin/runs", [*LISTED, "checklist", "school", "person", "day", "state"]),
+    ("safety", "/admin/runs.csv", [*LISTED, "checklist", "school", "person", "day", "state"]),
+    ("safety", "/admin/alerts", [*LISTED, "kind", "state"]),
+    ("safety", "/admin/alerts.csv", [*LISTED, "kind", "state"]),
     ("admin", "/admin/people", ["q"]),
     ("safety", "/admin/alerts/new", ["kind"]),
     ("safety", "/risk-plans/new", ["trip"]),

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
-from server import audit
+from server import alert_list, audit
 from server.alert_facts import Facts, audience_words, counted, gather, gather_many, is_desk
 from server.alerts import (
     KINDS,
@@ -29,20 +29,23 @@ from server.alerts import (
     resolve_audience,
 )
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.forms import AlertForm, from_form, messages
 from server.i18n import gettext as _
+from server.listing import export_of, page_of
 from server.models import Role, School, Site, User
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import added_message, instructions, title
+from server.push.payload import name as alert_heading
 from server.push.worker import wake
 from server.reports.places import describe, nearest
 from server.routes.reports import map_config, map_headers, sites_json
 from server.settings import Settings
+from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
 from server.trips.models import Trip
 
-LATEST = 100
 UNDO_SECONDS = 5
 TRIPS_AROUND = timedelta(hours=24)  # the composer offers the trips on within a day of now
 
@@ -72,17 +75,68 @@ async def facts_context(request: Request, alert: Alert) -> tuple[dict[str, Any],
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def alerts_list(request: Request) -> Response:
     user = signed_in_user(request)
-    # Practice alerts reached nobody and count nowhere: not on the live list.
-    alerts = (
-        await scoped(Alert, user).filter(practice=False).prefetch_related("raised_by").limit(LATEST)
-    )
+    filters = alert_list.read(request.query_params)
+    found = alert_list.found(user, filters, zone(request), datetime.now(UTC))
+    page = await page_of(found, filters, "raised_by")
     context = {
-        "alerts": alerts,
-        "facts": await gather_many(list(alerts)),
+        "alerts": page.items,
+        "page": page,
+        "filters": filters,
+        "kinds": list(KINDS.values()),
+        "facts": await gather_many(page.items),
         "audience_words": audience_words,
         "counted": counted,
     }
     return render(request, "admin/alerts.html", context, fragment="admin/_alerts_list.html")
+
+
+@requires_role(Role.ADMIN, Role.SAFETY)
+async def alerts_csv(request: Request) -> Response:
+    """The alerts the filters on screen find, on the district's clock."""
+    user = signed_in_user(request)
+    filters = alert_list.read(request.query_params)
+    tz = zone(request)
+    found = await export_of(alert_list.found(user, filters, tz, datetime.now(UTC)), "raised_by")
+    facts = await gather_many(found)
+
+    def at(moment: datetime | None) -> str:
+        return moment.astimezone(tz).isoformat() if moment else ""
+
+    header = [
+        "alert",
+        "raised at",
+        "kind",
+        "title",
+        "drill",
+        "raised by",
+        "to",
+        "schools",
+        "where",
+        "message",
+        "undone at",
+        "ended at",
+    ]
+    rows = [
+        [
+            a.id,
+            at(a.raised_at),
+            a.kind,
+            alert_heading(a),
+            "yes" if a.drill else "",
+            a.raised_by.name,
+            audience_words(facts[a.id]),
+            ", ".join(facts[a.id].schools),
+            facts[a.id].place_words(),
+            a.message,
+            at(a.cancelled_at),
+            at(a.ended_at),
+        ]
+        for a in found
+    ]
+    await audit.record(
+        user, "alerts.exported", user, count=len(found), filters=filters.query_string()
+    )
+    return csv_response("alerts.csv", header, rows)
 
 
 async def _composer(
@@ -414,6 +468,7 @@ async def alert_end(request: Request) -> Response:
 
 routes = [
     Route("/admin/alerts", alerts_list, name="alerts"),
+    Route("/admin/alerts.csv", alerts_csv, name="alerts_csv"),
     Route("/admin/alerts/new", alert_new, methods=["GET", "POST"], name="alert_new"),
     Route("/admin/alerts/send", alert_send, methods=["POST"], name="alert_send"),
     Route("/admin/alerts/{id:str}", alert_live, name="alert_live"),

@@ -4,43 +4,33 @@ detail, photos and exports. Viewing a report and exporting are written to the au
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
-from operator import or_
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from server import audit
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
-from server.edge import query_day, query_text
 from server.events.models import Upload
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS
+from server.listing import Listing, export_of, page_of
 from server.middleware import content_security_policy
 from server.models import Role, School, Site
-from server.reports import correlate
-from server.reports.geo import distance_m, search_box
-from server.reports.models import Report, ReportKind, ReportLink
+from server.reports import queries
+from server.reports.models import Report, ReportLink
 from server.reports.places import describe
 from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render
-from server.tenancy import MAX_ID, get_by_uuid_or_404, scoped
+from server.tenancy import get_by_uuid_or_404, scoped
 
 TEAM = (Role.ADMIN, Role.SAFETY)
-PAGE_SIZE = 100
-EXPORT_MAX = 10_000
-NEAR_DEFAULT_M = 1000
-NEAR_MAX_M = 50_000
 
 
 def tile_origin(template: str) -> str | None:
@@ -93,83 +83,9 @@ async def report_form(request: Request) -> Response:
 # --- the safety team's views -------------------------------------------------------------------
 
 
-def _int(raw: str | None, limit: int = MAX_ID) -> int | None:
-    return int(raw) if raw and raw.isdecimal() and 0 < int(raw) <= limit else None
-
-
-@dataclass
-class Filters:
-    school: int | None
-    kind: str
-    since: date | None
-    until: date | None
-    near: int | None  # a site id
-    within: int
-    search: str = ""  # a plate however typed, a reporter's name, or words in the report
-
-    @classmethod
-    def read(cls, request: Request) -> Filters:
-        q = request.query_params
-        kind = q.get("kind", "")
-        return cls(
-            school=_int(q.get("school")),
-            kind=kind if kind in ReportKind._value2member_map_ else "",
-            since=query_day(q.get("from")),
-            until=query_day(q.get("to")),
-            near=_int(q.get("near")),
-            within=_int(q.get("within"), NEAR_MAX_M) or NEAR_DEFAULT_M,
-            search=query_text(q.get("q"), 100) or "",
-        )
-
-    def query_string(self) -> str:
-        pairs = {
-            "school": self.school or "",
-            "kind": self.kind,
-            "from": self.since.isoformat() if self.since else "",
-            "to": self.until.isoformat() if self.until else "",
-            "near": self.near or "",
-            "within": self.within if self.near else "",
-            "q": self.search,
-        }
-        return urlencode({k: v for k, v in pairs.items() if v != ""})
-
-
-async def _filtered(request: Request, limit: int) -> tuple[list[Report], Filters]:
-    user = signed_in_user(request)
-    f = Filters.read(request)
-    tz = zone(request)
-    reports: QuerySet[Report] = scoped(Report, user)
-    if f.school:
-        reports = reports.filter(school_id=f.school)
-    if f.kind:
-        reports = reports.filter(kind=f.kind)
-    if f.search:
-        words = (
-            Q(activity__icontains=f.search)
-            | Q(concern__icontains=f.search)
-            | Q(item__icontains=f.search)
-            | Q(place_name__icontains=f.search)
-            | Q(reported_by__name__icontains=f.search)
-        )
-        key = correlate.plate_key(f.search)  # "7abc 123" finds "7ABC-123"
-        reports = reports.filter(words | Q(plate_key=key) if key else words)
-    if f.since:
-        start = datetime.combine(f.since, time.min, tzinfo=tz).astimezone(UTC)
-        reports = reports.filter(seen_at__gte=start)
-    if f.until:
-        end = datetime.combine(f.until + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
-        reports = reports.filter(seen_at__lt=end)
-    site = await scoped(Site, user).get_or_none(id=f.near) if f.near else None
-    if site is not None:
-        centre = (site.latitude, site.longitude)
-        box = search_box(centre, f.within)
-        lon_q = reduce(or_, [Q(longitude__gte=w, longitude__lte=e) for w, e in box.lon_ranges])
-        reports = reports.filter(Q(latitude__gte=box.lat_min, latitude__lte=box.lat_max) & lon_q)
-    found = await reports.prefetch_related("reported_by", "nearest_site", "school").limit(limit)
-    if site is not None:
-        centre = (site.latitude, site.longitude)
-        found = [r for r in found if distance_m(centre, (r.latitude, r.longitude)) <= f.within]
-    return found, f
+async def _found(request: Request) -> tuple[QuerySet[Report], Listing]:
+    listing = queries.read(request.query_params)
+    return await queries.found(signed_in_user(request), listing, zone(request)), listing
 
 
 def place_text(report: Report) -> str:
@@ -181,18 +97,19 @@ def place_text(report: Report) -> str:
 @requires_role(*TEAM)
 async def reports_list(request: Request) -> Response:
     user = signed_in_user(request)
-    found, filters = await _filtered(request, PAGE_SIZE)
+    reports, filters = await _found(request)
+    page = await page_of(reports, filters, "reported_by", "nearest_site", "school")
     await audit.record(
-        user, "reports.listed", user, filters=filters.query_string(), count=len(found)
+        user, "reports.listed", user, filters=filters.query_string(), count=page.total
     )
     context = {
-        "reports": found,
+        "reports": page.items,
+        "page": page,
         "filters": filters,
         "schools": await scoped(School, user),
         "sites": await scoped(Site, user),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
-        "page_size": PAGE_SIZE,
     }
     return render(request, "reports/list.html", context, fragment="reports/_list.html")
 
@@ -247,7 +164,7 @@ async def report_photo(request: Request) -> Response:
 async def reports_map(request: Request) -> Response:
     user = signed_in_user(request)
     settings: Settings = request.app.state.settings
-    filters = Filters.read(request)
+    filters = queries.read(request.query_params)
     sites = await scoped(Site, user)
     context = {
         "filters": filters,
@@ -270,7 +187,8 @@ def _description(parts: dict[str, str]) -> str:
 @requires_role(*TEAM)
 async def reports_geojson(request: Request) -> Response:
     user = signed_in_user(request)
-    found, _filters = await _filtered(request, EXPORT_MAX)
+    reports, filters = await _found(request)
+    found = await export_of(reports, "reported_by", "nearest_site", "school")
     tz = zone(request)
     features = [
         {
@@ -291,7 +209,14 @@ async def reports_geojson(request: Request) -> Response:
         }
         for r in found
     ]
-    await audit.record(user, "reports.exported", user, format="geojson", count=len(found))
+    await audit.record(
+        user,
+        "reports.exported",
+        user,
+        format="geojson",
+        count=len(found),
+        filters=filters.query_string(),
+    )
     return JSONResponse(
         {"type": "FeatureCollection", "features": features},
         media_type="application/geo+json",
@@ -302,7 +227,8 @@ async def reports_geojson(request: Request) -> Response:
 @requires_role(*TEAM)
 async def reports_csv(request: Request) -> Response:
     user = signed_in_user(request)
-    found, _filters = await _filtered(request, EXPORT_MAX)
+    reports, filters = await _found(request)
+    found = await export_of(reports, "reported_by", "nearest_site", "school")
     tz = zone(request)
     header = [
         "report",
@@ -345,7 +271,14 @@ async def reports_csv(request: Request) -> Response:
         ]
         for r in found
     ]
-    await audit.record(user, "reports.exported", user, format="csv", count=len(found))
+    await audit.record(
+        user,
+        "reports.exported",
+        user,
+        format="csv",
+        count=len(found),
+        filters=filters.query_string(),
+    )
     return csv_response("reports.csv", header, rows)
 
 
