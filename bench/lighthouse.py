@@ -85,9 +85,9 @@ def trip_path(http: httpx.Client) -> str:
     return found[1]
 
 
-def audit(binary: Path, url: str, cookie: str) -> dict[str, float]:
+def audit(binary: Path, url: str, cookie: str, keep: Path | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
-        report = Path(out) / "report.json"
+        report = keep or Path(out) / "report.json"
         subprocess.run(
             [
                 str(binary),
@@ -123,6 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", help="audit only this page name")
+    parser.add_argument("--reports", type=Path, help="keep each Lighthouse report in this folder")
     args = parser.parse_args()
     binary = lighthouse()
     with tempfile.TemporaryDirectory() as data:
@@ -141,7 +142,17 @@ def main() -> None:
                 cookie, http = session(url, person)
                 path = path or trip_path(http)
                 http.get(path)  # warm: the first request after start compiles its templates
-                runs = [audit(binary, url + path, cookie) for _ in range(args.runs)]
+                if args.reports:
+                    args.reports.mkdir(parents=True, exist_ok=True)
+                runs = [
+                    audit(
+                        binary,
+                        url + path,
+                        cookie,
+                        args.reports and args.reports / f"{name}-{n}.json",
+                    )
+                    for n in range(args.runs)
+                ]
                 for key in (*CATEGORIES, "layout-shift"):
                     value = statistics.median(run[key] for run in runs)
                     print(f"{name}.{key}: {value:g}", flush=True)
