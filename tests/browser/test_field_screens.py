@@ -319,11 +319,25 @@ def test_the_step_count_never_jumps_up_mid_way(page: Page, live_server):
     assert page.evaluate(started) == 1
 
 
+# Every shift counts, hadRecentInput or not: nothing is pressed on the page, yet Chromium marks the
+# shifts of its first half second as after input, and Lighthouse counts those (bleeding control's
+# practice link, drawn by the script, moved the list 40 px: 0.031 there, 0 here).
+# The browser offers the install at once (it did under Lighthouse: the notice then rose a whole
+# screen when the call script's start screen replaced its hidden list).
 SHIFTS = """window.__shift = 0;
     window.__moved = [];
+    const listen = window.addEventListener;
+    window.addEventListener = function (type, handler, ...rest) {
+        if (type === "beforeinstallprompt") {
+            const offer = new Event("beforeinstallprompt", { cancelable: true });
+            offer.prompt = () => {};
+            offer.userChoice = new Promise(() => {});
+            queueMicrotask(() => handler(offer));
+        }
+        return listen.call(this, type, handler, ...rest);
+    };
     new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) {
-            if (entry.hadRecentInput) continue;
             window.__shift += entry.value;
             for (const source of entry.sources || []) {
                 const node = source.node;
