@@ -422,6 +422,7 @@ async def queue_deliveries(alert: Alert, people: list[int], due_at: datetime) ->
     from tortoise import connections
 
     from server.push.models import Delivery, DeliveryStatus
+    from server.push.worker import note_queued
 
     if not people:
         return 0
@@ -445,6 +446,8 @@ async def queue_deliveries(alert: Alert, people: list[int], due_at: datetime) ->
         """,
         values,
     )
+    if count:
+        note_queued()
     return len(count)
 
 

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
+import orjson
 from pydantic import AfterValidator, AwareDatetime, NaiveDatetime
 from pydantic_core import PydanticCustomError
 
@@ -62,6 +63,10 @@ def loads(body: bytes) -> Any:
     parsed, not refused: ``problem`` refuses them per event, so one event can't fail a batch."""
     if depth(body) > MAX_BODY_DEPTH:
         raise BadBody(N_("The request nests too deeply."))
+    try:  # orjson first: several times faster, and what nearly every body is
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass  # a lone surrogate, NaN or 1e309 in one event: read it slowly, judge it per event
     try:
         return json.loads(body, parse_int=_int)
     except (ValueError, RecursionError):  # JSONDecodeError and bad UTF-8 are ValueErrors

@@ -13,11 +13,13 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -50,13 +52,24 @@ class Envelope(BaseModel):
 
 
 def _digest(envelope: Envelope) -> str:
-    canonical = json.dumps(
-        [envelope.type, envelope.occurred_at.isoformat(), envelope.payload],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(
+        canonical([envelope.type, envelope.occurred_at.isoformat(), envelope.payload])
+    ).hexdigest()
+
+
+# Where orjson writes a number differently from the standard library (an exponent, or a tiny
+# float written out in full); in a string it only costs the slow path.
+_NOT_LIKE_STDLIB = re.compile(rb"\d[eE][-+]?\d|0\.0000")
+
+
+def canonical(value: Any) -> bytes:
+    """Sorted, compact JSON in UTF-8, byte for byte what ``json.dumps(sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)`` writes, so the digests of events stored before
+    stay the same; orjson writes it about ten times faster, and nearly always identically."""
+    fast = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    if not _NOT_LIKE_STDLIB.search(fast):
+        return fast
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _first_error(error: ValidationError) -> str:

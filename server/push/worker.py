@@ -22,7 +22,8 @@ import random
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -78,6 +79,31 @@ def wake() -> None:
     """Tell this process's workers that new deliveries are waiting (after a commit)."""
     for worker in _running:
         worker.wake()
+
+
+# Whether the request in hand wrote delivery rows. A sync batch of notes and answers must not
+# wake the workers: on SQLite their claim is a write of its own, one more commit per batch.
+_queued: ContextVar[list[bool] | None] = ContextVar("deliveries_queued", default=None)
+
+
+def note_queued() -> None:
+    """Called where delivery rows are written."""
+    marks = _queued.get()
+    if marks is not None:
+        marks.append(True)
+
+
+@contextlib.asynccontextmanager
+async def wake_if_queued() -> AsyncIterator[None]:
+    """Around work that commits: wakes the workers afterwards if it queued any delivery."""
+    marks: list[bool] = []
+    token = _queued.set(marks)
+    try:
+        yield
+    finally:
+        _queued.reset(token)
+    if marks:
+        wake()
 
 
 def _now() -> datetime:

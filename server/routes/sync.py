@@ -23,7 +23,7 @@ from server.events.models import Upload
 from server.events.registry import Sender
 from server.i18n import gettext as _
 from server.images import ImageRejected, reencode
-from server.push.worker import wake as wake_push_workers
+from server.push.worker import wake_if_queued as wake_push_workers_if_queued
 
 MAX_BATCH_EVENTS = 100
 MAX_BATCH_BYTES = 1_000_000
@@ -83,8 +83,9 @@ def _batch(request: Request, body: bytes) -> tuple[str, list[Any], datetime | No
 async def sync(request: Request) -> Response:
     user = signed_in_user(request)
     device_id, events, sent_at = _batch(request, await read_body(request, MAX_BATCH_BYTES))
-    results = await ingest(events, Sender(user, device_id, request.app.state), sent_at)
-    wake_push_workers()  # committed: any alert in the batch goes out now, not at the next poll
+    # Committed: any alert in the batch goes out now, not at the next poll.
+    async with wake_push_workers_if_queued():
+        results = await ingest(events, Sender(user, device_id, request.app.state), sent_at)
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
 
 
