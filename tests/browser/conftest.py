@@ -24,6 +24,7 @@ import pytest
 
 from server.demo import DEMO_PASSWORD
 from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db
+from tests.push_receiver import Device, PushService
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -239,3 +240,25 @@ def _cache_state(page) -> dict:
                      kept, missing_now: answers };
         }"""
     )
+
+
+_POST_JSON = """async ([path, body]) => {
+    const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+    return (await fetch(path, {method: "POST", body: JSON.stringify(body),
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}})).status;
+}"""
+
+
+def subscribe(page, server: LiveServer) -> tuple[PushService, Device]:
+    """The signed-in person's phone subscribed to a local push service that checks each
+    message's VAPID signature and decrypts it. Stop the service and ``unsubscribe`` after."""
+    page.goto(f"{server.url}/alerts/setup")
+    service = PushService(vapid_public_key=page.locator("#push-setup").get_attribute("data-key"))
+    device = service.start().device()
+    assert page.evaluate(_POST_JSON, ["/api/push/subscriptions", device.subscription()]) == 201
+    return service, device
+
+
+def unsubscribe(page, device: Device) -> None:
+    """Later tests' alerts must not go to a push service that is gone."""
+    page.evaluate(_POST_JSON, ["/api/push/subscriptions/delete", {"endpoint": device.endpoint}])

@@ -8,47 +8,21 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.conftest import (
+    PHONE,
+    query,
+    sign_in,
+    subscribe,
+    unsubscribe,
+    wait_for_offline_cache,
+)
 from tests.browser.test_push_alerts import hold
-from tests.push_receiver import PushService
 
 pytestmark = pytest.mark.browser
 AT_LINCOLN = {"latitude": 38.5789, "longitude": -121.4865, "accuracy": 12}  # 300 m N of it
-
-
-def subscribe(page: Page, live_server) -> tuple[PushService, object]:
-    """This person's phone subscribed to a local push service (that checks and decrypts)."""
-    page.goto(f"{live_server.url}/alerts/setup")
-    service = PushService(vapid_public_key=page.locator("#push-setup").get_attribute("data-key"))
-    service.start()
-    device = service.device()
-    status = page.evaluate(
-        """async (subscription) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            return (await fetch("/api/push/subscriptions", {method: "POST", body:
-                JSON.stringify(subscription), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}})).status;
-        }""",
-        device.subscription(),
-    )
-    assert status == 201
-    return service, device
-
-
-def unsubscribe(page: Page, endpoint: str) -> None:
-    """Later tests' alerts must not go to a push service that is gone."""
-    page.evaluate(
-        """async (endpoint) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            await fetch("/api/push/subscriptions/delete", {method: "POST", body:
-                JSON.stringify({endpoint}), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}});
-        }""",
-        endpoint,
-    )
 
 
 def alerts_by(live_server, email: str, kind: str) -> list[tuple]:
@@ -144,7 +118,7 @@ def test_panic_and_a_lockdown_called_offline_reach_the_safety_lead_once(browser,
     )[0][0]
     lincoln = query(live_server, "select id from school where name = 'Lincoln Elementary'")
     assert f'"school_ids":[{lincoln[0][0]}]' in school.replace(" ", "")
-    unsubscribe(lead_page, device.endpoint)
+    unsubscribe(lead_page, device)
     lead.close()
     phone.close()
 

@@ -18,6 +18,8 @@ from tests.browser.conftest import (
     end_open_searches,
     query,
     sign_in,
+    subscribe,
+    unsubscribe,
     wait_for_offline_cache,
 )
 from tests.push_receiver import PushService
@@ -42,33 +44,6 @@ def _lost_alerts(server, trip_id: int) -> int:
     return query(server, sql)[0][0]
 
 
-def _subscribe(page, service: PushService):
-    device = service.device()
-    status = page.evaluate(
-        """async (subscription) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            return (await fetch("/api/push/subscriptions", {method: "POST", body:
-                JSON.stringify(subscription), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}})).status;
-        }""",
-        device.subscription(),
-    )
-    assert status == 201
-    return device
-
-
-def _unsubscribe(page, device) -> None:
-    page.evaluate(
-        """async (endpoint) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            await fetch("/api/push/subscriptions/delete", {method: "POST", body:
-                JSON.stringify({endpoint}), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}});
-        }""",
-        device.endpoint,
-    )
-
-
 def _titles(service: PushService, device, within_s: float, until: str) -> list[str]:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
@@ -89,10 +64,7 @@ def test_trip_page_and_checklist_raise_one_alert_and_found_reaches_its_recipient
     lead = browser.new_context(**PHONE)
     lead_page = lead.new_page()
     sign_in(lead_page, live_server, "safety@demo.muster.test")
-    lead_page.goto(f"{live_server.url}/alerts/setup")
-    key = lead_page.locator("#push-setup").get_attribute("data-key")
-    service = PushService(vapid_public_key=key).start()
-    device = _subscribe(lead_page, service)
+    service, device = subscribe(lead_page, live_server)
 
     # The teacher at the museum: the trip page, then no signal.
     phone = browser.new_context(**PHONE, permissions=["geolocation"], geolocation=MUSEUM)
@@ -179,7 +151,7 @@ def test_trip_page_and_checklist_raise_one_alert_and_found_reaches_its_recipient
     titles = _titles(service, device, 30, "Found: Dev Patel")
     assert "Found: Dev Patel" in titles, titles
     assert service.refused == []
-    _unsubscribe(lead_page, device)
+    unsubscribe(lead_page, device)
     service.stop()
     for context in (lead, phone, other):
         context.close()

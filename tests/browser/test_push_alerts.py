@@ -13,8 +13,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
-from tests.push_receiver import PushService
+from tests.browser.conftest import (
+    PHONE,
+    query,
+    sign_in,
+    subscribe,
+    wait_for_offline_cache,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -116,20 +121,7 @@ def test_a_pushed_alert_is_shown_and_answered_offline_then_synced(browser, live_
     sign_in(page, live_server, "staff@demo.muster.test")
     wait_for_offline_cache(page)
     user_id = int(page.locator("body").get_attribute("data-user-id"))
-    page.goto(f"{live_server.url}/alerts/setup")
-    service = PushService(vapid_public_key=page.locator("#push-setup").get_attribute("data-key"))
-    service.start()
-    device = service.device()
-    subscribed = page.evaluate(
-        """async (subscription) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            return (await fetch("/api/push/subscriptions", {method: "POST", body:
-                JSON.stringify(subscription), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}})).status;
-        }""",
-        device.subscription(),
-    )
-    assert subscribed == 201
+    service, device = subscribe(page, live_server)
 
     # The safety lead sends a drill lockdown to Lincoln's teachers and watches the live page.
     lead = browser.new_context(**PHONE)

@@ -11,9 +11,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.conftest import (
+    PHONE,
+    query,
+    sign_in,
+    subscribe,
+    wait_for_offline_cache,
+)
 from tests.browser.test_push_alerts import alert_id, compose, hold, poll
-from tests.push_receiver import PushService
 
 pytestmark = pytest.mark.browser
 SHOTS = "/tmp/muster-shots"
@@ -96,20 +101,7 @@ def test_a_lockdown_with_an_english_message_reaches_a_spanish_teacher_in_spanish
     sign_in(page, live_server, spanish_teacher)
     speak_spanish(page)
     wait_for_offline_cache(page)
-    page.goto(f"{live_server.url}/alerts/setup")
-    service = PushService(vapid_public_key=page.locator("#push-setup").get_attribute("data-key"))
-    service.start()
-    device = service.device()
-    subscribed = page.evaluate(
-        """async (subscription) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            return (await fetch("/api/push/subscriptions", {method: "POST", body:
-                JSON.stringify(subscription), headers: {"Content-Type": "application/json",
-                "X-CSRF-Token": csrf}})).status;
-        }""",
-        device.subscription(),
-    )
-    assert subscribed == 201
+    service, device = subscribe(page, live_server)
     try:
         # The safety lead types the message in English, as they usually do.
         lead = browser.new_context(**PHONE)
