@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -139,6 +140,55 @@ def test_a_module_imported_by_two_others_is_one_url(app):
             assert posixpath.normpath(resolved) == assets.url(imported), (name, target)
             seen += 1
     assert seen > 10  # the pages' modules really do import each other
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
+INCLUDES = re.compile(r"""{%-?\s*(?:include|import|from)\s+["']([^"']+)["']""")
+
+
+def _with_includes(name: str, seen: set[str]) -> set[str]:
+    if name not in seen and (TEMPLATES / name).exists():
+        seen.add(name)
+        for included in INCLUDES.findall((TEMPLATES / name).read_text()):
+            _with_includes(included, seen)
+    return seen
+
+
+def test_every_page_with_hx_attributes_loads_htmx():
+    """base.html loads htmx only for a page that sets uses_htmx: a page (with what it includes)
+    that has hx- attributes and forgot would quietly fall back to plain links and forms."""
+    pages = [
+        p for p in TEMPLATES.rglob("*.html") if not p.name.startswith("_") and p.name != "base.html"
+    ]
+    using = set()
+    for page in pages:
+        name = str(page.relative_to(TEMPLATES))
+        if any(" hx-" in (TEMPLATES / n).read_text() for n in _with_includes(name, set())):
+            using.add(name)
+            assert "{% set uses_htmx = true %}" in page.read_text(), name
+    assert {"admin/desk.html", "reports/list.html"} <= using
+
+
+async def test_field_pages_load_no_htmx(as_role, app):
+    htmx = app.state.assets.url("vendor/htmx.js")
+    driver = await as_role("driver")
+    for url in ("/", "/checklists/threat-call", "/checklists/bus-pre-route", "/reports/new"):
+        assert htmx not in [s.get("src") for s in html(await driver.get(url)).select("script")]
+    desk = html(await (await as_role("safety")).get("/admin/now"))
+    assert htmx in [s.get("src") for s in desk.select("script")]
+
+
+async def test_a_pages_modules_are_all_asked_for_at_once(as_role, app):
+    """Each module a page runs, however deeply imported, is preloaded from the page itself."""
+    url = app.state.assets.url
+    page = html(await (await as_role("office")).get("/checklists/threat-call"))
+    preloaded = {link["href"] for link in page.select('link[rel="modulepreload"]')}
+    scripts = {s["src"] for s in page.select('script[type="module"]')}
+    assert scripts == {url("js/app.js"), url("js/runner.js")}
+    # runner.js -> field-alert.js -> hold-button.js; app.js -> sw-register.js -> notices.js
+    deep = ("js/field-alert.js", "js/hold-button.js", "js/sw-register.js", "js/notices.js")
+    assert {url(name) for name in deep} <= preloaded
+    assert not preloaded & scripts
 
 
 async def test_pages_are_compressed(as_role):
