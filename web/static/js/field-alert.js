@@ -9,11 +9,11 @@ import { holdToConfirm } from "./hold-button.js";
 import { record } from "./journal.js";
 import { here } from "./position.js";
 import { syncNow } from "./sync-status.js";
+import { fill } from "./text.js";
 
 export const UNDO_MS = 5000;
 const GRACE_MS = 3000;
 const RETRY_MS = 5000;
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
 // Where the phone is, for an alert, and only if the person allowed it before: a permission prompt
 // must never pop up in the middle of a press-and-hold. An alert never waits for it.

@@ -5,11 +5,11 @@
 import { draft, dropDraft, journal, keepDraft, record } from "./journal.js";
 import { here } from "./position.js";
 import { latest, missingFrom, tripEvents } from "./trip-state.js";
+import { fill } from "./text.js";
 
 const root = document.getElementById("headcount");
 const msg = root.dataset;
 const tripId = Number(msg.trip);
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const buttons = [...root.querySelectorAll("button.student")];
 const roster = buttons.map((b) => Number(b.dataset.student));
 const nameOf = new Map(buttons.map((b) => [Number(b.dataset.student), b.textContent.trim()]));

@@ -6,6 +6,7 @@ import { journal, record } from "./journal.js";
 import { here } from "./position.js";
 import { formatDuration } from "./run-state.js";
 import { latest, openLost, secondsLeft, tripEvents } from "./trip-state.js";
+import { fill } from "./text.js";
 
 const root = document.getElementById("lost-screen");
 const msg = root.dataset;
@@ -13,7 +14,6 @@ const tripId = Number(msg.trip);
 const total = Number(msg.countdown);
 const fromServer = JSON.parse(msg.lost);
 const roster = JSON.parse(msg.roster);
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const studentSelect = document.getElementById("lost-student");
 const clockTime = (iso) => new Date(iso).toTimeString().slice(0, 5);
 const lostForm = document.getElementById("lost-form");

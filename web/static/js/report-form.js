@@ -4,11 +4,11 @@
 import { draft, dropDraft, keepDraft, record, saveFile } from "./journal.js";
 import { baseMap, fit, loadLeaflet } from "./map.js";
 import { shrink } from "./photo.js";
+import { fill } from "./text.js";
 
 const form = document.getElementById("report-form");
 const msg = form.dataset;
 const $ = (selector) => document.querySelector(selector);
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const DRAFT = "report"; // typing and photos kept per person on the phone (outbox-core.js)
 const MAX_PHOTOS = 4;
 const FUTURE_SLACK_MS = 5 * 60 * 1000;

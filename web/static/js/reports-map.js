@@ -1,10 +1,10 @@
 // The safety team's map: reports (from the GeoJSON export, with the page's filters) over the sites.
 
 import { baseMap, fit, loadLeaflet } from "./map.js";
+import { fill } from "./text.js";
 
 const el = document.getElementById("reports-map");
 const msg = el.dataset;
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
 // The site closest to a point (flat-earth is enough to choose one), so the view shows each report
 // with the school or site it is described from ("280 m NW of ...").

@@ -5,11 +5,11 @@ import { holdToRaise, rewatchAll } from "./field-alert.js";
 import { draft, dropDraft, journal, keepDraft, record, saveFile } from "./journal.js";
 import { shrink } from "./photo.js";
 import { formatDuration, isAnswered, isShown, isStale, missingCritical, runsOf, stepTotal } from "./run-state.js";
+import { fill } from "./text.js";
 
 const root = document.getElementById("runner");
 const $ = (selector, scope = root) => scope.querySelector(selector);
 const $$ = (selector, scope = root) => [...scope.querySelectorAll(selector)];
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 const msg = root.dataset;
 
 const items = $$(".run-item").map((el) => ({

@@ -3,6 +3,9 @@
 // on the "Send now" button, on the service worker's word, and on a timer that backs off
 // (capped at 5 minutes) while the server can't be reached.
 
+import { nextTry } from "./backoff.js";
+import { fill } from "./text.js";
+
 const outbox = self.MusterOutbox;
 if (document.body.dataset.userId) outbox.setRecorder(Number(document.body.dataset.userId));
 const box = document.getElementById("sync-status");
@@ -10,10 +13,6 @@ const text = document.getElementById("sync-text");
 const words = document.getElementById("sync-words");
 const sendNow = document.getElementById("send-now");
 const msg = box.dataset;
-const fill = (template, n) => template.replace("%(n)s", n);
-const BASE_MS = 2000;
-const CAP_MS = 5 * 60 * 1000;
-const RETRY_MS = 30 * 1000;
 
 const state = { reachable: true, signIn: false, sending: false, failures: 0, counts: null };
 let timer = null;
@@ -40,12 +39,8 @@ export async function syncNow() {
 
 function schedule() {
   clearTimeout(timer);
-  const waiting = state.counts && state.counts.pending > 0;
-  // Unreachable with nothing waiting is checked again too: "Offline" must not outlive the outage.
-  if (state.signIn || (state.reachable && !waiting)) return;
-  const backoff = Math.min(CAP_MS, BASE_MS * 2 ** Math.min(state.failures, 10));
-  const delay = state.reachable ? RETRY_MS : backoff * (0.75 + Math.random() * 0.5);
-  timer = setTimeout(syncNow, delay);
+  const delay = nextTry({ ...state, waiting: Boolean(state.counts && state.counts.pending > 0) });
+  if (delay !== null) timer = setTimeout(syncNow, delay);
 }
 
 async function askBackgroundSync() {
@@ -74,24 +69,24 @@ export function headline(counts, s, now = Date.now()) {
   const { pending, events, photos, rejected, alerts, alertSince } = counts;
   let saved = "";
   if (events) {
-    saved = events === 1 ? msg.savedOne : fill(msg.savedMany, events);
+    saved = events === 1 ? msg.savedOne : fill(msg.savedMany, { n: events });
     // A report with a photo is one thing saved, not two: photos are named beside what they belong to.
-    if (photos) saved += photos === 1 ? msg.withPhoto : fill(msg.withPhotos, photos);
+    if (photos) saved += photos === 1 ? msg.withPhoto : fill(msg.withPhotos, { n: photos });
   } else if (photos) {
-    saved = photos === 1 ? msg.photoOne : fill(msg.photoMany, photos);
+    saved = photos === 1 ? msg.photoOne : fill(msg.photoMany, { n: photos });
   }
   const overdue = alertSince && now - Date.parse(alertSince) > ALERT_GRACE_MS;
   if (alerts && (!s.reachable || s.signIn || overdue)) return ["alert", msg.alertNotSent, saved];
   if (s.signIn && pending) return ["attention", msg.signIn, saved];
   if (rejected) {
-    return ["attention", rejected === 1 ? msg.attentionOne : fill(msg.attentionMany, rejected), saved];
+    return ["attention", rejected === 1 ? msg.attentionOne : fill(msg.attentionMany, { n: rejected }), saved];
   }
   if (!s.reachable) {
-    return pending ? ["offline", fill(msg.offlineShort, events || photos), `${msg.offline} ${saved}`]
+    return pending ? ["offline", fill(msg.offlineShort, { n: events || photos }), `${msg.offline} ${saved}`]
       : ["offline", msg.offlineAlone, msg.offlineAlone];
   }
   if (s.sending && pending) return ["sending", msg.sending, saved];
-  if (pending) return ["waiting", events ? (events === 1 ? msg.savedOne : fill(msg.savedMany, events)) : saved, saved];
+  if (pending) return ["waiting", events ? (events === 1 ? msg.savedOne : fill(msg.savedMany, { n: events })) : saved, saved];
   return ["ok", msg.allSent, msg.allSent];
 }
 
@@ -119,14 +114,14 @@ function guardSignOut() {
     event.preventDefault();
     const { pending, rejected } = await refresh();
     if (!pending && !rejected) { form.submit(); return; }
-    document.getElementById("sign-out-warning-text").textContent = fill(msg.unsent, pending + rejected);
+    document.getElementById("sign-out-warning-text").textContent = fill(msg.unsent, { n: pending + rejected });
     document.getElementById("sign-out-warning").hidden = false;
   });
   document.getElementById("sign-out-send").addEventListener("click", async () => {
     await syncNow();
     const { pending, rejected } = state.counts;
     if (!pending && !rejected) form.submit();
-    else document.getElementById("sign-out-warning-text").textContent = fill(msg.unsent, pending + rejected);
+    else document.getElementById("sign-out-warning-text").textContent = fill(msg.unsent, { n: pending + rejected });
   });
 }
 

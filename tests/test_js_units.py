@@ -1,0 +1,20 @@
+"""The phone's pure JavaScript modules, unit-tested with Node's own runner (tests/js/), as part of
+the one test command. Node comes with npm, which set-up already needs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from server.settings import ROOT
+
+
+def test_the_javascript_unit_tests_pass():
+    node = shutil.which("node")
+    assert node, "node is needed (it comes with npm, which set-up runs)"
+    result = subprocess.run(
+        [node, "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    summary = [line for line in result.stdout.splitlines() if line.startswith(("# pass", "# fail"))]
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert summary and summary[0] != "# pass 0", summary  # tests ran
