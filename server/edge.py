@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import orjson
-from pydantic import AfterValidator, AwareDatetime, NaiveDatetime
+from pydantic import AfterValidator, AwareDatetime, Field, NaiveDatetime
 from pydantic_core import PydanticCustomError
 
 from server.i18n import N_
@@ -162,3 +162,9 @@ def query_text(raw: str | None, limit: int) -> str:
     """A text filter from a query string; empty when it could never match a stored value."""
     text = (raw or "")[:limit]
     return "" if text_problem(text) else text
+
+
+# Places and counts, as forms and events take them: finite, on the earth, not absurd.
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
 from server.action_names import ACTIONS, MAX_NAME
-from server.edge import text_problem
+from server.edge import Latitude, Longitude, text_problem
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
 from server.tenancy import MAX_ID, RecordId
@@ -119,8 +119,8 @@ class SiteForm(Form):
     name: Text(200)
     kind: SiteKind
     school: RecordId | None = None
-    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    latitude: Latitude
+    longitude: Longitude
     far_ok: bool = False  # "save anyway", after the warning that it is far from every other site
 
 

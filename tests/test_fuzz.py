@@ -41,15 +41,9 @@ from server.forms import (
     SiteForm,
 )
 from server.reports.models import Report
+from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
-from server.trips.forms import (
-    DecisionForm,
-    HazardForm,
-    PolicyForm,
-    RiskPlanForm,
-    StudentForm,
-    TripForm,
-)
+from server.trips.forms import PolicyForm, StudentForm, TripForm
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.fuzz import FromSchema, hostile, moments, mutated, raw_json
 

@@ -23,6 +23,7 @@ from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.schema import Checklist
 from server.contexts import AlertContext, RunContext
+from server.edge import Latitude, Longitude
 from server.events.bulk import insert_many
 from server.events.models import Note
 from server.events.registry import Payload, Pending, Sender, event_type
@@ -208,8 +209,8 @@ async def checklist_discarded(batch: list[Pending], sender: Sender) -> None:
 
 
 class Position(Payload):
-    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    latitude: Latitude
+    longitude: Longitude
     accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
 
 

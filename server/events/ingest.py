@@ -34,6 +34,7 @@ from server.events.registry import REGISTRY, Pending, Sender
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.reports import events as report_events  # noqa: F401 - registers report.filed
+from server.risk import events as risk_events  # noqa: F401 - registers risk.thunder_heard
 from server.trips import events as trip_events  # noqa: F401 - registers the trip event types
 
 log = logging.getLogger("muster.events")

@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from server.alerts import raise_alert
 from server.contexts import ReportContext
-from server.edge import EventTime
+from server.edge import EventTime, Latitude, Longitude
 from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
@@ -63,8 +63,8 @@ class VehicleDescription(Payload):
 
 
 class ReportPosition(Payload):
-    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    latitude: Latitude
+    longitude: Longitude
     accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
     moved: bool = False  # the person dragged the pin
 

@@ -1,25 +1,19 @@
-"""Forms for trips, rosters, school trip rules and risk plans; messages come from server.forms."""
+"""Forms for trips, rosters and school trip rules; messages come from server.forms."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from server.edge import Day, LocalMoment
+from server.edge import Latitude, LocalMoment, Longitude
 from server.forms import Form, Text
 from server.i18n import gettext as _
-from server.risk.models import EventKind
 from server.risk.scoring import Bands
 from server.tenancy import RecordId
-
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Level = Annotated[int, Field(ge=1, le=5)]
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class TripForm(Form):
@@ -121,35 +115,3 @@ class PolicyForm(Form):
         except ValueError:
             return _("Each band's top score must be higher than the one before it.")
         return None
-
-
-class RiskPlanForm(Form):
-    school: RecordId
-    title: Text(200)
-    kind: EventKind
-    happens_on: Day | None = None
-    trip: RecordId | None = None
-    venue: RecordId | None = None
-    crowd: Count | None = None
-    staff_count: Count | None = None
-    medical_cover: Text(500, min_length=0) = ""
-    hospital: Text(200, min_length=0) = ""
-    hospital_latitude: Latitude | None = None
-    hospital_longitude: Longitude | None = None
-    rally_point: Text(500, min_length=0) = ""
-    weather_plan: Text(4000, min_length=0, lines=True) = ""
-
-
-class HazardForm(Form):
-    description: Text(300)
-    likelihood: Level
-    impact: Level
-    mitigation: Text(2000, min_length=0, lines=True) = ""
-    owner: RecordId | None = None
-    residual_likelihood: Level
-    residual_impact: Level
-
-
-class DecisionForm(Form):
-    decision: Literal["approve", "send_back"]
-    reason: Text(2000, min_length=0, lines=True) = ""
