@@ -4,13 +4,15 @@ approval workflow's permissions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from server.risk.models import Hazard, PlanStatus, RiskPlan
 from server.risk.scoring import Band, Bands, heat_map, score
+from server.trips.models import Trip
 from server.trips.service import policy_for
-from tests.conftest import html
+from tests.conftest import configured, html
 from tests.test_sync import event, send
 
 
@@ -242,3 +244,16 @@ async def test_an_admin_cannot_approve_her_own_plan(org, as_role):
     back = {"decision": "send_back", "reason": "Add the bus times"}
     assert (await admin.post(f"{plan_url}/decide", back)).status_code == 303
     assert (await Plan.get(id=org.plan.id)).status == PlanStatus.RETURNED
+
+
+async def test_a_plan_for_an_evening_trip_is_dated_the_trip_s_day_in_the_district(
+    app, org, as_role
+):
+    evening = datetime(2026, 12, 4, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # Dec 5 UTC
+    await Trip.filter(id=org.trip.id).update(
+        starts_at=evening.astimezone(UTC), ends_at=(evening + timedelta(hours=2)).astimezone(UTC)
+    )
+    staff = await as_role("staff")
+    with configured(app, timezone="America/Los_Angeles"):
+        page = html(await staff.get("/risk-plans/new", params={"trip": org.trip.id}))
+    assert page.select_one("[name=happens_on]")["value"] == "2026-12-04"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
 
@@ -88,8 +89,9 @@ async def form_choices(user: User) -> dict[str, Any]:
     }
 
 
-async def new_plan_values(user: User, trip_param: str) -> dict[str, Any]:
-    """A new plan's form: a game by default, or filled from the trip it is for."""
+async def new_plan_values(user: User, trip_param: str, tz: ZoneInfo) -> dict[str, Any]:
+    """A new plan's form: a game by default, or filled from the trip it is for (its day in
+    the district's time: an evening trip's UTC day is already the next)."""
     values: dict[str, Any] = {"kind": "trip" if trip_param else "game"}
     if trip_param.isdecimal() and len(trip_param) < 10:
         found = await scoped(Trip, user).get_or_none(id=int(trip_param))
@@ -99,7 +101,7 @@ async def new_plan_values(user: User, trip_param: str) -> dict[str, Any]:
                 "school": found.school_id,
                 "title": found.name,
                 "venue": found.venue_id,
-                "happens_on": found.starts_at.date().isoformat(),
+                "happens_on": found.starts_at.astimezone(tz).date().isoformat(),
             }
     return values
 

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.forms import from_form, messages
 from server.i18n import gettext as _
 from server.models import Role
@@ -75,7 +76,7 @@ async def plan_new(request: Request) -> Response:
     if request.method == "POST":
         return await _save_plan(request, None)
     trip = request.query_params.get("trip", "")
-    values = await queries.new_plan_values(signed_in_user(request), trip)
+    values = await queries.new_plan_values(signed_in_user(request), trip, zone(request))
     return await _plan_form(request, None, values, {})
 
 
