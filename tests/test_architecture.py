@@ -1,0 +1,142 @@
+"""The layers hold (design.md, "Areas: one shape for each"): routes parse, call an area's service
+and render; they write nothing to the database and import no other route; area packages know no
+web framework; every module of event types is listed where events are taken in.
+
+Where older code breaks a rule, it is named below with how often. The numbers may only fall:
+moving the code into its service makes a test fail until its line here is lowered or removed,
+and new code that breaks a rule fails at once."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = ROOT / "server"
+ROUTES = SERVER / "routes"
+AREAS = ("checklists", "events", "push", "reports", "risk", "trips")
+
+WRITES = {"create", "save", "delete", "bulk_create", "bulk_update", "get_or_create"}
+WRITES |= {"update_or_create", "update_from_dict"}
+QUERIES = {"filter", "exclude", "all", "select_for_update"}  # .update() after one of these
+
+# Older route modules that still write: to move into their areas' services (issue 15).
+ROUTE_WRITES = {
+    "alerts.py": 2,
+    "auth.py": 1,
+    "district.py": 1,
+    "people.py": 5,
+    "places.py": 5,
+    "push.py": 3,
+    "sync.py": 1,
+    "trip_admin.py": 16,
+}
+ROUTE_IMPORTS = {  # route -> the other routes it still imports
+    "alerts.py": {"reports"},
+    "push.py": {"alerts", "sync"},
+    "trip_admin.py": {"reports"},
+}
+AREA_WEB_IMPORTS = {"trips/service.py"}  # takes a Request, raises HTTPException
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def database_writes(path: Path) -> list[int]:
+    """Lines of ``path`` that write to the database through the ORM or open a transaction."""
+    return [
+        node.lineno
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Call) and _writes(node.func)
+    ]
+
+
+def _writes(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id == "in_transaction"
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "update":  # a queryset's, not a dict's
+        return _after_query(func.value)
+    return func.attr == "in_transaction" or func.attr in WRITES
+
+
+def _after_query(node: ast.expr) -> bool:
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in QUERIES:
+            return True
+        node = node.func.value
+    return False
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_routes_write_nothing_to_the_database():
+    counts = {}
+    for path in sorted(ROUTES.glob("*.py")):
+        writes = database_writes(path)
+        if writes or path.name in ROUTE_WRITES:
+            counts[path.name] = len(writes)
+    assert counts == ROUTE_WRITES, (
+        "a route module writes to the database (move it into its area's service), "
+        "or one that did no longer does (lower its number in ROUTE_WRITES)"
+    )
+
+
+def test_no_route_imports_another_route():
+    found = {}
+    for path in sorted(ROUTES.glob("*.py")):
+        others = {
+            module.split(".")[2]
+            for module in imported_modules(path)
+            if module.startswith("server.routes.") and module.count(".") >= 2
+        } - {path.stem}
+        others = {name for name in others if (ROUTES / f"{name}.py").exists()}
+        if others:
+            found[path.name] = others
+    assert found == ROUTE_IMPORTS
+
+
+def test_area_packages_know_no_web_framework():
+    found = set()
+    for area in AREAS:
+        for path in sorted((SERVER / area).rglob("*.py")):
+            if any(m.split(".")[0] == "starlette" for m in imported_modules(path)):
+                found.add(str(path.relative_to(SERVER)))
+    assert found == AREA_WEB_IMPORTS
+
+
+def test_every_module_of_event_types_is_listed_where_events_come_in():
+    defining = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in SERVER.rglob("*.py")
+        if "@event_type(" in path.read_text(encoding="utf-8")
+    }
+    listed = imported_modules(SERVER / "events" / "ingest.py")
+    assert defining, "no event types found: the check itself is broken"
+    assert defining <= listed, defining - listed
+
+
+def test_the_checks_see_what_they_look_for(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from server.routes.reports import x\n"
+        "async def f(user):\n"
+        "    await Report.filter(id=1).update(status='closed')\n"
+        "    await Report.create(title='x')\n"
+        "    async with in_transaction():\n"
+        "        pass\n"
+        "    values.update(a=1)\n"
+    )
+    assert database_writes(planted) == [3, 4, 5]
+    assert "server.routes.reports" in imported_modules(planted)
