@@ -32,7 +32,7 @@ ROUTE_WRITES = {
 }
 ROUTE_IMPORTS = {  # route -> the other routes it still imports
     "alerts.py": {"reports"},
-    "push.py": {"alerts", "sync"},
+    "push.py": {"alerts"},
     "trip_admin.py": {"reports"},
 }
 AREA_WEB_IMPORTS = {"trips/service.py"}  # takes a Request, raises HTTPException

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from server.alerts import Alert, AlertRecipient
 from server.auth import requires_role, signed_in_user
+from server.bodies import read_body
 from server.edge import BadBody, loads, problem
 from server.i18n import gettext as _
 from server.models import Role
@@ -21,7 +22,6 @@ from server.push.models import PushSubscription
 from server.push.payload import added_message, instructions, title
 from server.push.vapid import b64url_decode
 from server.routes.alerts import facts_context
-from server.routes.sync import read_body
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404
 

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
 
 from server.auth import requires_role, signed_in_user
+from server.bodies import read_body
 from server.edge import BadBody, loads, problem, real_time
 from server.events.ingest import ingest
 from server.events.models import Upload
@@ -29,20 +30,6 @@ MAX_BATCH_EVENTS = 100
 MAX_BATCH_BYTES = 1_000_000
 MAX_UPLOAD_BYTES = 10_000_000
 UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp"}
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit``."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdecimal() and int(declared) > limit:
-        raise HTTPException(413, _("That is too large to send"))
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, _("That is too large to send"))
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _sent_at(raw: Any) -> datetime | None:
