@@ -8,22 +8,14 @@ Our JavaScript modules import each other by relative URL (``./sync-status.js``),
 importer's hash: so they all carry one hash, made from every one of them. With a hash each, a module
 imported from two others would load twice under two URLs (two sync loops), and a changed module
 could be fetched under an importer's old, immutable URL.
-
-A page loads a module with ``module_tags``: the script, and a ``modulepreload`` link for each module
-it imports, however deep, so the browser fetches them all at once instead of one level of imports
-per round trip (runner.js, then field-alert.js, then hold-button.js: three on a slow network).
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
-import posixpath
-import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from markupsafe import Markup, escape
 
 from server.settings import ROOT
 
@@ -39,8 +31,6 @@ VENDOR_FILES = {
 }
 
 MODULES = "js/"  # one hash for all of these (see above)
-# A static import of one of our modules: `import x from "./y.js"`, `import "./y.js"`, `export from`.
-IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"'`;]*["'](\./[^"']+)["']""", re.M)
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
@@ -57,7 +47,6 @@ class AssetRegistry:
     def __init__(self, reload: bool = False) -> None:
         self.reload = reload
         self._assets = self._scan()
-        self._imports: dict[str, list[str]] = {}
 
     def _scan(self) -> dict[str, Asset]:
         files = {
@@ -94,31 +83,3 @@ class AssetRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._assets)
-
-    def imports(self, name: str) -> list[str]:
-        """Every module ``name`` imports, directly or through others, each once."""
-        if name in self._imports and not self.reload:
-            return self._imports[name]
-        found: list[str] = []
-        todo = [name]
-        while todo:
-            importer = todo.pop()
-            asset = self.get(importer)
-            if asset is None:
-                continue
-            for target in IMPORT.findall(asset.path.read_text(encoding="utf-8")):
-                imported = posixpath.normpath(posixpath.join(posixpath.dirname(importer), target))
-                if imported not in found and imported != name:
-                    found.append(imported)
-                    todo.append(imported)
-        self._imports[name] = found
-        return found
-
-    def module_tags(self, name: str) -> Markup:
-        """A module script for a page, with its imports preloaded (see the module docstring)."""
-        links = [
-            f'<link rel="modulepreload" href="{escape(self.url(imported))}">'
-            for imported in self.imports(name)
-        ]
-        script = f'<script src="{escape(self.url(name))}" type="module"></script>'
-        return Markup("\n".join([*links, script]))

@@ -45,7 +45,6 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals["static"] = assets.url
-    env.globals["module"] = assets.module_tags  # a page's module, its imports preloaded
     env.globals["csrf_token"] = csrf_token
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["role_labels"] = ROLE_LABELS
