@@ -22,13 +22,12 @@ from server.i18n import ngettext
 from server.labels import ROLE_LABELS
 from server.models import Role, School, Site, SiteKind, User
 from server.reports.models import Report
-from server.reports.places import describe, nearest
+from server.reports.places import AT_CAMPUS_METRES, describe, nearest
 from server.trips.models import LostStudent, Trip, TripStudent
 
 # The checklist items whose answer is what a caller (or a note, a rumour) said, word for word.
 WORDS_ITEMS = {"threat-call": "exact-words"}
 DESK_ROLES = (Role.ADMIN, Role.SAFETY)
-AT_CAMPUS_METRES = 300  # a phone this close to a campus is taken to be at that school
 # What an alert's ``where`` may say that the facts show in their own way; anything else is the
 # context of the checklist it came from (a bus, a route) and is shown as it is.
 KNOWN_WHERE = {

@@ -15,6 +15,7 @@ from server.action_names import ACTIONS, MAX_NAME
 from server.edge import Latitude, Longitude, text_problem
 from server.i18n import gettext as _
 from server.models import Role, SiteKind
+from server.reports.models import ReportStatus
 from server.tenancy import MAX_ID, RecordId
 
 M = TypeVar("M", bound=BaseModel)
@@ -122,6 +123,23 @@ class SiteForm(Form):
     latitude: Latitude
     longitude: Longitude
     far_ok: bool = False  # "save anyway", after the warning that it is far from every other site
+
+
+class FollowUpForm(Form):
+    """A report's follow-up, on its page: where it stands, who has it, notes, the police case,
+    and its school (the team may correct the one worked out from the phone)."""
+
+    status: ReportStatus
+    owner: RecordId | None = None
+    notes: Text(5000, min_length=0, lines=True) = ""
+    case_number: Text(60, min_length=0) = ""
+    school: RecordId | None = None
+
+
+class RecordSchoolForm(Form):
+    """A field record's school, corrected by the team (empty: no school)."""
+
+    school: RecordId | None = None
 
 
 class AlertForm(Form):

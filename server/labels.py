@@ -63,6 +63,12 @@ REPORT_KIND_LABELS = {
     "behaviour": N_("Something someone did"),
 }
 
+REPORT_STATUS_LABELS = {
+    "new": N_("New"),
+    "reviewing": N_("Reviewing"),
+    "closed": N_("Closed"),
+}
+
 CHECKIN_LABELS = {
     "departed": N_("Departed"),
     "arrived": N_("Arrived at stop"),

@@ -26,6 +26,8 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "runs": ("GET", lambda o: "/admin/runs"),
     "alerts": ("GET", lambda o: "/admin/alerts"),
     "alerts_csv": ("GET", lambda o: "/admin/alerts.csv"),
+    "report_follow_up": ("POST", lambda o: f"/reports/{o.report.id}/follow-up"),
+    "run_school": ("POST", lambda o: f"/admin/runs/{o.run.id}/school"),
     "alert_new": ("GET", lambda o: "/admin/alerts/new"),
     "alert_send": ("POST", lambda o: "/admin/alerts/send"),
     "alert_live": ("GET", lambda o: f"/admin/alerts/{o.alert.id}"),

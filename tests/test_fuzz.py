@@ -33,9 +33,11 @@ from server.forms import (
     ActionNamesForm,
     AlertForm,
     DistrictForm,
+    FollowUpForm,
     Form,
     LanguageForm,
     PersonForm,
+    RecordSchoolForm,
     SchoolForm,
     SignInForm,
     SiteForm,
@@ -274,6 +276,8 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("admin", f"/risk-plans/{plan}/decide", DecisionForm),
         ("admin", "/admin/actions", ActionNamesForm),
         ("admin", "/admin/district", DistrictForm),
+        ("safety", f"/reports/{org.report.id}/follow-up", FollowUpForm),
+        ("safety", f"/admin/runs/{org.run.id}/school", RecordSchoolForm),
     ]
 
 

@@ -368,7 +368,7 @@ async def test_a_long_list_is_paged_and_sorted_never_cut_short(as_role, org):
     )
 
     def shown(page) -> list[str]:
-        return [p.get_text() for p in page.select("#reports-list li.report-card p:nth-of-type(2)")]
+        return [p.get_text() for p in page.select("#reports-list li.report-card p.report-activity")]
 
     first = html(await safety.get("/reports", params={"kind": "item"}))
     assert shown(first)[:2] == ["Bag number 0", "Bag number 1"]
@@ -583,3 +583,5 @@ async def test_exports_follow_the_filters_on_screen_and_the_districts_clock(app,
     assert rows[0]["seen at"] == evening.isoformat()  # 18:05 -08:00 (or -07:00), not UTC
     assert [f["id"] for f in geo["features"]] == [late["payload"]["report_id"]]
     assert geo["features"][0]["properties"]["seen_at"] == evening.isoformat()
+    # the map's popup text: the district's clock, whatever zone the browser is in
+    assert geo["features"][0]["properties"]["seen"] == evening.strftime("%Y-%m-%d %H:%M %Z")

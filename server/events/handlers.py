@@ -30,7 +30,7 @@ from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import N_, current_locale
 from server.i18n import gettext as _
 from server.models import Organisation, Role, School, Site, SiteKind
-from server.reports.places import nearest
+from server.reports.places import campus_school, field_school, nearest
 from server.tenancy import RecordId
 
 TIMES = ("timestamp", "stopwatch", "countdown")  # answers that are moments
@@ -56,12 +56,19 @@ async def note_recorded(batch: list[Pending], sender: Sender) -> None:
     await insert_many(Note, rows)
 
 
+class Position(Payload):
+    latitude: Latitude
+    longitude: Longitude
+    accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+
+
 class ChecklistStarted(Payload):
     run_id: UUID
     checklist_id: Slug
     version: Annotated[int, Field(ge=1)]
     context: RunContext = RunContext()
     practice: bool = False  # one person rehearsing: its alerts reach nobody, it counts nowhere
+    position: Position | None = None  # where the phone was, if it knew: the run's school
 
 
 @event_type("checklist.started", ChecklistStarted)
@@ -72,7 +79,8 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
             "id", flat=True
         )
     )
-    school = await sender.user.schools.all().first()
+    schools = await sender.user.schools.all().order_by("id").values_list("id", flat=True)
+    sites = await Site.filter(organisation_id=sender.user.organisation_id)
     runs = []
     for p in batch:
         checklist = library.get(p.payload.checklist_id)
@@ -93,7 +101,7 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
                     id=p.payload.run_id,
                     organisation_id=sender.user.organisation_id,
                     user=sender.user,
-                    school=school,
+                    school_id=field_school(_point(p.payload.position), sites, list(schools)),
                     checklist_id=checklist.id,
                     checklist_version=p.payload.version,
                     context=p.payload.context.given(),
@@ -102,6 +110,24 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
                 )
             )
     await ChecklistRun.bulk_create(runs)
+
+
+def _point(position: Position | None) -> tuple[float, float] | None:
+    return (position.latitude, position.longitude) if position else None
+
+
+async def _place_runs(organisation_id: int, points: dict[UUID, tuple[float, float]]) -> None:
+    """A run's school follows the campus its phone is seen at later (a location answer, an
+    alert raised from it with a position); a position away from every campus changes nothing."""
+    if not points:
+        return
+    sites = await Site.filter(organisation_id=organisation_id)
+    for run_id, point in points.items():
+        school_id = campus_school(point, sites)
+        if school_id is not None:
+            await ChecklistRun.filter(id=run_id, organisation_id=organisation_id).update(
+                school_id=school_id
+            )
 
 
 async def _with_runs(batch: list[Pending], sender: Sender) -> list[tuple]:
@@ -148,6 +174,7 @@ class ChecklistAnswered(Payload):
 @event_type("checklist.answered", ChecklistAnswered)
 async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
     answers = []
+    seen_at: dict[UUID, tuple[float, float]] = {}
     for p, run, checklist in await _with_runs(batch, sender):
         try:
             item = find_item(checklist, p.payload.item_id)
@@ -158,6 +185,8 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
         if item.kind in TIMES and value is not None:  # a moment by the phone's clock
             moment = datetime.fromisoformat(value)
             value = p.on_server_clock(moment).isoformat() if moment.tzinfo else value
+        if item.kind == "location" and value:
+            seen_at[run.id] = (value["latitude"], value["longitude"])
         answers.append(
             {
                 "run_id": run.id,
@@ -168,6 +197,7 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
             }
         )
     await insert_many(ChecklistAnswer, answers)
+    await _place_runs(sender.user.organisation_id, seen_at)
 
 
 class Skipped(Payload):
@@ -206,12 +236,6 @@ async def checklist_discarded(batch: list[Pending], sender: Sender) -> None:
             continue
         run.discarded_at = p.occurred_at
         await run.save(update_fields=["discarded_at"])
-
-
-class Position(Payload):
-    latitude: Latitude
-    longitude: Longitude
-    accuracy: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
 
 
 class AlertRaised(Payload):
@@ -260,11 +284,9 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
     names = [school.name for school in schools]
     sites = await Site.filter(organisation_id=user.organisation_id)
     run_ids = [p.payload.run_id for p in batch if p.payload.run_id]
-    practice_runs = set(
-        await ChecklistRun.filter(id__in=run_ids, user_id=user.id, practice=True).values_list(
-            "id", flat=True
-        )
-    )
+    own = ChecklistRun.filter(id__in=run_ids, user_id=user.id)
+    own_runs = set(await own.values_list("id", flat=True))
+    practice_runs = set(await own.filter(practice=True).values_list("id", flat=True))
     for p in batch:
         kind = p.payload.kind
         if p.payload.alert_id in known:
@@ -287,6 +309,10 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
         where: dict[str, Any] = {**p.payload.context.given(), "schools": names}
         if p.payload.position:
             where["position"] = p.payload.position.model_dump()
+            if p.payload.run_id in own_runs:
+                await _place_runs(
+                    user.organisation_id, {p.payload.run_id: _point(p.payload.position)}
+                )
         await raise_alert(
             alert_id=p.payload.alert_id,
             organisation_id=user.organisation_id,

@@ -23,7 +23,7 @@ from server.i18n import gettext as _
 from server.models import Role, Site, SiteKind
 from server.reports import correlate
 from server.reports.models import PositionSource, Report, ReportKind
-from server.reports.places import nearest
+from server.reports.places import field_school, nearest
 from server.settings import Settings
 from server.tenancy import RecordId
 
@@ -105,7 +105,7 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
     foreign = set(  # a phone sends its own photos: anyone else's (a roster's, say) is refused
         await Upload.filter(id__in=photo_ids).exclude(user_id=user.id).values_list("id", flat=True)
     )
-    my_schools = await user.schools.all()
+    my_schools = await user.schools.all().order_by("id")
     for p in batch:
         f: ReportFiled = p.payload
         seen_at = p.on_server_clock(f.seen_at)  # the phone's clock may be off
@@ -146,9 +146,8 @@ async def _store(
         site = by_id[f.site_id]
         lat, lon, accuracy, source = site.latitude, site.longitude, None, PositionSource.SITE
     near = nearest((lat, lon), sites)
-    school = near.site.school if near and near.site.school else None
-    if school is None and len(my_schools) == 1:
-        school = my_schools[0]
+    # the campus it was at (the phone's position, or the campus picked), else their school
+    school_id = field_school((lat, lon), sites, [s.id for s in my_schools])
     vehicle = f.vehicle.model_dump() if f.vehicle else {}
     return await Report.create(
         id=f.report_id,
@@ -169,7 +168,7 @@ async def _store(
         nearest_site=near.site if near else None,
         distance_m=near.distance_m if near else None,
         bearing=near.bearing if near else "",
-        school=school,
+        school_id=school_id,
         photos=[str(photo) for photo in f.photos],
         context=context,
     )

@@ -23,6 +23,12 @@ class PositionSource(StrEnum):
     SITE = "site"  # location unavailable: the person picked a site
 
 
+class ReportStatus(StrEnum):
+    NEW = "new"
+    REVIEWING = "reviewing"
+    CLOSED = "closed"
+
+
 # One report. ``person`` and ``vehicle`` hold the structured descriptions as given; ``plate_key``
 # is the plate normalised for matching. The nearest site, distance and bearing are worked out when
 # the report arrives, so lists and exports never recompute them.
@@ -55,6 +61,16 @@ class Report(TenantModel):
     photos = fields.JSONField(default=list)  # upload ids, in the order taken
     context = fields.JSONField(default=dict)  # e.g. the checklist run and bus it was filed from
     received_at = fields.DatetimeField(auto_now_add=True)
+    # The safety team's follow-up: where it stands, who has it, what was done, the police case.
+    # Changed only through server/reports/follow_up.py, which audits every change.
+    status = fields.CharEnumField(
+        ReportStatus, max_length=16, default=ReportStatus.NEW, db_default="new", db_index=True
+    )
+    owner = fields.ForeignKeyField(
+        "models.User", related_name="reports_owned", null=True, on_delete=fields.SET_NULL
+    )
+    notes = fields.TextField(default="", db_default="")
+    case_number = fields.CharField(max_length=60, default="", db_default="")
 
     class Meta:
         table = "report"

@@ -9,6 +9,7 @@ from server.models import Site, SiteKind
 from server.reports.geo import Point, compass_point, distance_m
 
 AT_SITE_METRES = 30  # closer than this, the report is "at" the site
+AT_CAMPUS_METRES = 300  # a phone this close to a campus is taken to be at that school
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,20 @@ def describe(metres: float | None, bearing: str, site_name: str) -> str:
 def seen_from(origin: Point, point: Point, origin_name: str) -> str:
     """ "120 m NE of River City Science Museum": a point described from a named place."""
     return describe(distance_m(origin, point), compass_point(origin, point), origin_name)
+
+
+def campus_school(point: Point, sites: list[Site]) -> int | None:
+    """The school whose campus ``point`` is at (within AT_CAMPUS_METRES), if any."""
+    campus = nearest(point, sites, SiteKind.CAMPUS)
+    if campus is None or campus.distance_m > AT_CAMPUS_METRES:
+        return None
+    return campus.site.school_id
+
+
+def field_school(point: Point | None, sites: list[Site], person_schools: list[int]) -> int | None:
+    """The school of a record made in the field: the campus the phone was at, whatever schools
+    its person belongs to (a call taken at Roosevelt by someone in Lincoln and Roosevelt is
+    Roosevelt's); else the person's school (the first, for someone in several: the team can
+    correct it on the record's page)."""
+    at = campus_school(point, sites) if point is not None else None
+    return at or (person_schools[0] if person_schools else None)

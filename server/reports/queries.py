@@ -13,7 +13,7 @@ from server.i18n import N_
 from server.listing import Listing, Sort, Spec
 from server.models import Site, User
 from server.reports.geo import distance_m, search_box
-from server.reports.models import Report, ReportKind
+from server.reports.models import Report, ReportKind, ReportStatus
 from server.tenancy import MAX_ID, scoped
 
 NEAR_DEFAULT_M = 1000
@@ -34,6 +34,7 @@ SPEC = Spec(
         "newest": Sort(N_("Newest first"), ("-seen_at",)),
         "oldest": Sort(N_("Oldest first"), ("seen_at",)),
         "kind": Sort(N_("What was seen"), ("kind", "-seen_at")),
+        "status": Sort(N_("Follow-up"), ("status", "-seen_at")),
     },
     text_fields=(
         "activity",
@@ -41,12 +42,17 @@ SPEC = Spec(
         "item",
         "place_name",
         "reported_by__name",
+        "case_number",
+        "notes",
+        "owner__name",
     ),
     json_fields=("person", "vehicle"),  # a description, a colour, a make
     plate_field="plate_key",
     school_field="school_id",
     extra={
         "kind": _choice(set(ReportKind._value2member_map_)),
+        "status": _choice(set(ReportStatus._value2member_map_)),
+        "owner": _number(MAX_ID),
         "near": _number(MAX_ID),
         "within": _number(NEAR_MAX_M),
     },
@@ -66,6 +72,10 @@ async def found(user: User, listing: Listing, tz: ZoneInfo) -> QuerySet[Report]:
     reports = listing.apply(scoped(Report, user), tz)
     if kind := listing.extra.get("kind"):
         reports = reports.filter(kind=kind)
+    if status := listing.extra.get("status"):
+        reports = reports.filter(status=status)
+    if owner := listing.extra.get("owner"):
+        reports = reports.filter(owner_id=owner)
     near = listing.extra.get("near")
     site = await scoped(Site, user).get_or_none(id=near) if near else None
     if site is None:

@@ -7,22 +7,24 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
 from server import audit
 from server.auth import requires_role, signed_in_user
-from server.district_time import zone
+from server.district_time import clock, zone
 from server.events.models import Upload
+from server.forms import FollowUpForm, from_form, messages
 from server.i18n import gettext as _
-from server.labels import REPORT_KIND_LABELS
+from server.labels import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
 from server.listing import Listing, export_of, page_of
 from server.middleware import content_security_policy
 from server.models import Role, School, Site
-from server.reports import queries
+from server.reports import follow_up, queries
 from server.reports.models import Report, ReportLink
 from server.reports.places import describe
 from server.settings import Settings
@@ -98,7 +100,7 @@ def place_text(report: Report) -> str:
 async def reports_list(request: Request) -> Response:
     user = signed_in_user(request)
     reports, filters = await _found(request)
-    page = await page_of(reports, filters, "reported_by", "nearest_site", "school")
+    page = await page_of(reports, filters, "reported_by", "nearest_site", "school", "owner")
     await audit.record(
         user, "reports.listed", user, filters=filters.query_string(), count=page.total
     )
@@ -109,6 +111,8 @@ async def reports_list(request: Request) -> Response:
         "schools": await scoped(School, user),
         "sites": await scoped(Site, user),
         "kinds": REPORT_KIND_LABELS,
+        "statuses": REPORT_STATUS_LABELS,
+        "owners": await follow_up.owners(user),
         "place_text": place_text,
     }
     return render(request, "reports/list.html", context, fragment="reports/_list.html")
@@ -122,7 +126,19 @@ async def _report_or_404(request: Request) -> Report:
 async def report_detail(request: Request) -> Response:
     user = signed_in_user(request)
     report = await _report_or_404(request)
-    await report.fetch_related("reported_by", "nearest_site", "school")
+    await audit.record(user, "report.viewed", report)
+    return await _detail(request, report)
+
+
+async def _detail(
+    request: Request,
+    report: Report,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    values: dict[str, str] | None = None,
+) -> Response:
+    user = signed_in_user(request)
+    await report.fetch_related("reported_by", "nearest_site", "school", "owner")
     links = (
         await ReportLink.filter(report_id=report.id)
         .prefetch_related("other", "other__nearest_site")
@@ -131,7 +147,6 @@ async def report_detail(request: Request) -> Response:
     photos = await Upload.filter(
         organisation_id=user.organisation_id, id__in=report.photos
     ).values_list("id", flat=True)
-    await audit.record(user, "report.viewed", report)
     context = {
         "report": report,
         "place": place_text(report),
@@ -140,8 +155,33 @@ async def report_detail(request: Request) -> Response:
         "missing_photos": len(report.photos) - len(photos),
         "kinds": REPORT_KIND_LABELS,
         "place_text": place_text,
+        "statuses": REPORT_STATUS_LABELS,
+        "owners": await follow_up.owners(user),
+        "schools": await scoped(School, user),
+        "errors": errors or {},
+        "values": values or {},  # as typed, when the form comes back to be fixed
+        "flash": request.session.pop("flash", None),
     }
-    return render(request, "reports/detail.html", context)
+    return render(request, "reports/detail.html", context, status_code=status)
+
+
+@requires_role(*TEAM)
+async def report_follow_up(request: Request) -> Response:
+    """The follow-up form on the report's page: saved, audited, back to the page."""
+    user = signed_in_user(request)
+    report = await _report_or_404(request)
+    form = await request.form()
+    typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        data = from_form(FollowUpForm, form)
+        changes = await follow_up.update(user, report, data)
+    except ValidationError as error:
+        return await _detail(request, report, messages(error), 422, typed)
+    except follow_up.Refused as refused:
+        refusal = {refused.field: _("Choose one of the options.")}
+        return await _detail(request, report, refusal, 422, typed)
+    request.session["flash"] = _("Follow-up saved.") if changes else _("Nothing changed.")
+    return RedirectResponse(request.url_for("report_detail", id=str(report.id)), status_code=303)
 
 
 @requires_role(*TEAM)
@@ -173,6 +213,8 @@ async def reports_map(request: Request) -> Response:
         "sites_json": sites_json(sites),
         "map": map_config(settings),
         "kinds": REPORT_KIND_LABELS,
+        "statuses": REPORT_STATUS_LABELS,
+        "owners": await follow_up.owners(user),
         "focus": request.query_params.get("focus", "")[:36],
     }
     response = render(request, "reports/map.html", context)
@@ -188,8 +230,9 @@ def _description(parts: dict[str, str]) -> str:
 async def reports_geojson(request: Request) -> Response:
     user = signed_in_user(request)
     reports, filters = await _found(request)
-    found = await export_of(reports, "reported_by", "nearest_site", "school")
+    found = await export_of(reports, "reported_by", "nearest_site", "school", "owner")
     tz = zone(request)
+    shown = clock(tz)
     features = [
         {
             "type": "Feature",
@@ -199,11 +242,14 @@ async def reports_geojson(request: Request) -> Response:
                 "kind": r.kind.value,
                 "kind_label": _(REPORT_KIND_LABELS[r.kind.value]),
                 "seen_at": r.seen_at.astimezone(tz).isoformat(),
+                "seen": shown(r.seen_at),  # as the district reads it: the map's popups
                 "place": place_text(r),
                 "accuracy_m": r.accuracy,
                 "school": r.school.name if r.school else None,
                 "activity": r.activity,
                 "plate": r.vehicle.get("plate", ""),
+                "status": r.status.value,
+                "case_number": r.case_number,
                 "url": request.url_for("report_detail", id=str(r.id)).path,
             },
         }
@@ -228,7 +274,7 @@ async def reports_geojson(request: Request) -> Response:
 async def reports_csv(request: Request) -> Response:
     user = signed_in_user(request)
     reports, filters = await _found(request)
-    found = await export_of(reports, "reported_by", "nearest_site", "school")
+    found = await export_of(reports, "reported_by", "nearest_site", "school", "owner")
     tz = zone(request)
     header = [
         "report",
@@ -248,6 +294,10 @@ async def reports_csv(request: Request) -> Response:
         "item",
         "reported by",
         "photos",
+        "follow-up",
+        "owner",
+        "police case number",
+        "notes",
     ]
     rows = [
         [
@@ -268,6 +318,10 @@ async def reports_csv(request: Request) -> Response:
             r.item,
             r.reported_by.name,
             len(r.photos),
+            r.status.value,
+            r.owner.name if r.owner else "",
+            r.case_number,
+            r.notes,
         ]
         for r in found
     ]
@@ -290,4 +344,7 @@ routes = [
     Route("/reports.csv", reports_csv, name="reports_csv"),
     Route("/reports/{id:str}", report_detail, name="report_detail"),
     Route("/reports/{id:str}/photos/{photo:str}", report_photo, name="report_photo"),
+    Route(
+        "/reports/{id:str}/follow-up", report_follow_up, methods=["POST"], name="report_follow_up"
+    ),
 ]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
 from server import audit
 from server.auth import requires_role, signed_in_user
-from server.checklists import queries
+from server.checklists import queries, service
 from server.checklists.library import Library
 from server.checklists.models import ChecklistRun
 from server.checklists.present import rows
 from server.district_time import zone
+from server.forms import RecordSchoolForm, from_form, messages
 from server.i18n import current_locale
+from server.i18n import gettext as _
 from server.listing import Listing, export_of, page_of
 from server.models import Role, School, User
 from server.spreadsheet import csv_response
@@ -53,21 +56,46 @@ async def runs_list(request: Request) -> Response:
 async def run_detail(request: Request) -> Response:
     user = signed_in_user(request)
     run = await get_by_uuid_or_404(ChecklistRun, user, request.path_params["id"])
+    await audit.record(user, "run.viewed", run)
+    return await _detail(request, run)
+
+
+@requires_role(*TEAM)
+async def run_school(request: Request) -> Response:
+    """The run's school, corrected by the team on the run's page."""
+    user = signed_in_user(request)
+    run = await get_by_uuid_or_404(ChecklistRun, user, request.path_params["id"])
+    try:
+        data = from_form(RecordSchoolForm, await request.form())
+    except ValidationError as error:
+        return await _detail(request, run, messages(error), 422)
+    if not await service.set_school(user, run, data.school):
+        return await _detail(request, run, {"school": _("Choose one of the options.")}, 422)
+    request.session["flash"] = _("Saved.")
+    return RedirectResponse(request.url_for("run_detail", id=str(run.id)), status_code=303)
+
+
+async def _detail(
+    request: Request, run: ChecklistRun, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    user = signed_in_user(request)
     await run.fetch_related("user", "school", "answers")
     library: Library = request.app.state.checklists
     checklist = library.get(run.checklist_id, run.checklist_version)
     lang = current_locale.get()
     answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
     reasons = {s["item_id"]: s["reason"] for s in run.skipped}
-    await audit.record(user, "run.viewed", run)
     context = {
         "run": run,
+        "schools": await scoped(School, user),
+        "errors": errors or {},
+        "flash": request.session.pop("flash", None),
         "checklist": checklist,
         "rows": rows(checklist, answers, lang, zone(request)) if checklist else [],
         "reasons": reasons,
         "lang": lang,
     }
-    return render(request, "admin/run.html", context)
+    return render(request, "admin/run.html", context, status_code=status)
 
 
 @requires_role(*TEAM)
@@ -124,4 +152,5 @@ routes = [
     Route("/admin/runs", runs_list, name="runs"),
     Route("/admin/runs.csv", runs_csv, name="runs_csv"),
     Route("/admin/runs/{id:str}", run_detail, name="run_detail"),
+    Route("/admin/runs/{id:str}/school", run_school, methods=["POST"], name="run_school"),
 ]

@@ -27,7 +27,7 @@ async function main() {
     const popup = document.createElement("div");
     const title = Object.assign(document.createElement("strong"), { textContent: p.kind_label });
     const place = Object.assign(document.createElement("p"), { textContent: p.place });
-    const when = Object.assign(document.createElement("p"), { textContent: new Date(p.seen_at).toLocaleString() });
+    const when = Object.assign(document.createElement("p"), { textContent: p.seen });  // the district's clock, not the browser's zone
     const open = Object.assign(document.createElement("a"), { href: p.url, textContent: msg.msgOpen });
     popup.append(title, place, when, open);
     const marker = L.circleMarker([lat, lon], { radius: 10, className: `report-marker kind-${p.kind}` })
