@@ -33,6 +33,14 @@ from server.push.payload import name as alert_heading
 from server.reports.places import describe
 from server.settings import ROOT
 
+DESK_PATHS = ("/admin", "/reports", "/risk-plans")  # the safety team's and admins' pages
+FIELD_PATHS = ("/reports/new",)  # the report form is a phone's, whoever opens it
+
+
+def desk_page(path: str) -> bool:
+    """A page read at a desk: it uses a laptop's width (and still fits 320 px)."""
+    return path.startswith(DESK_PATHS) and not path.startswith(FIELD_PATHS)
+
 
 def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env = Environment(
@@ -46,6 +54,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals["static"] = assets.url
     env.globals["csrf_token"] = csrf_token
+    env.globals["desk_page"] = desk_page
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["role_labels"] = ROLE_LABELS
     env.globals["kind_labels"] = KIND_LABELS

@@ -23,7 +23,7 @@ from server.labels import CHECKIN_LABELS
 from server.models import Role, User
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404
-from server.trips.board import board_rows
+from server.trips.board import board_rows, planned_trips
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
 from server.trips.rules import Reached, next_checkin
 from server.trips.service import (
@@ -258,7 +258,12 @@ async def student_photo(request: Request) -> Response:
 async def trips_board(request: Request) -> Response:
     user = signed_in_user(request)
     now = _now()
-    context = {"rows": await board_rows(user, now), "tz": zone(request), "now": now}
+    context = {
+        "rows": await board_rows(user, now),
+        "planned": await planned_trips(user, now),
+        "tz": zone(request),
+        "now": now,
+    }
     return render(request, "trips/board.html", context, fragment="trips/_board.html")
 
 

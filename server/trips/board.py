@@ -106,3 +106,19 @@ async def board_rows(user: User, now: datetime) -> list[Row]:
         )
     rows.sort(key=lambda r: (not r.red, r.trip.starts_at))
     return rows
+
+
+PLANNED_SHOWN = 100  # the next this many; the board says how many more there are
+
+
+@dataclass
+class Planned:
+    trips: list[Trip]  # with their school, chaperones and risk plan
+    total: int
+
+
+async def planned_trips(user: User, now: datetime) -> Planned:
+    """Trips not yet on the board: leaving later than SHOWN_BEFORE from now, soonest first."""
+    later = scoped(Trip, user).filter(starts_at__gt=now + SHOWN_BEFORE).order_by("starts_at", "id")
+    trips = await later.limit(PLANNED_SHOWN).prefetch_related("school", "chaperones", "risk_plan")
+    return Planned(list(trips), await later.count())
