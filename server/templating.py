@@ -14,6 +14,7 @@ from server import i18n
 from server.action_names import KindNames, kind_name
 from server.assets import AssetRegistry
 from server.auth import current_user
+from server.checklists.schema import ASKED
 from server.csrf import csrf_token
 from server.district_time import clock, zone
 from server.htmx import wants_fragment
@@ -58,6 +59,7 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["role_labels"] = ROLE_LABELS
     env.globals["kind_labels"] = KIND_LABELS
+    env.globals["asked_kinds"] = ASKED
     env.globals["context_labels"] = CONTEXT_LABELS
     env.globals["alert_labels"] = KindNames()  # the district's names for its actions
     env.globals["alert_name"] = kind_name

@@ -205,3 +205,14 @@ async def test_every_journey_has_a_page(as_role, org):
     for journey in JOURNEYS:
         response = await admin.get(f"/journeys/{journey.key}", follow_redirects=True)
         assert response.status_code == 200
+
+
+async def test_the_runner_is_told_which_items_ask_for_an_answer(as_role):
+    """The phone learns per item from the server's one list (``schema.ASKED``): the clocks
+    are started, not answered, so leaving one is never a skipped step."""
+    driver = await as_role("driver")
+    page = html(await driver.get("/checklists/bleeding-control"))
+    assert "data-asked" not in str(page.select_one("#item-tourniquet-clock"))
+    asked = page.select("[data-asked=true]")
+    assert asked and all(item["data-kind"] not in ("stopwatch", "countdown") for item in asked)
+    assert {item["data-kind"] for item in asked} >= {"yes_no", "action"}

@@ -246,6 +246,10 @@ ANSWERABLE = {
     "stopwatch",
     "countdown",
 }
+# What the runner on the phone asks the person for (a step to answer, "skipped" if left): every
+# answerable kind but the clocks, which are started, not answered. Given to the page per item
+# (data-asked), so the phone never keeps a list of its own.
+ASKED = ANSWERABLE - {"stopwatch", "countdown"}
 
 
 class Section(Strict):

@@ -301,3 +301,20 @@ def test_a_silent_alert_carries_the_position_when_location_is_already_allowed(
         "accuracy": 9,
     }
     context.close()
+
+
+def test_next_pressed_at_once_after_an_answer_follows_its_branch(page: Page, live_server):
+    """A quick tap on Next, before the answer is written to the phone's storage, must already
+    follow it: "An arm or a leg" then Next is the tourniquet step, never a step past it."""
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/checklists/bleeding-control")
+    _next_until(page, "wound-place")
+    on_screen = page.evaluate(
+        """() => {  // both taps in one go, as a hurried thumb does: no time to write between
+            document.querySelector('#item-wound-place [data-value="arm-leg"]').click();
+            document.getElementById("step-next").click();
+            return [...document.querySelectorAll(".run-item")].filter((el) => !el.hidden)
+                .map((el) => el.id);
+        }"""
+    )
+    assert on_screen == ["item-have-tourniquet"]

@@ -16,6 +16,7 @@ const items = $$(".run-item").map((el) => ({
   el,
   id: el.dataset.item,
   kind: el.dataset.kind,
+  asked: el.dataset.asked === "true", // the server's list of kinds a person answers
   critical: el.dataset.critical === "true",
   rule: el.dataset.showIf
     ? {
@@ -26,8 +27,6 @@ const items = $$(".run-item").map((el) => ({
     }
     : null,
 }));
-const ANSWERABLE = new Set(["check", "yes_no", "text", "long_text", "number", "choice", "chips",
-  "timestamp", "headcount", "location", "photo", "action"]);
 const readDo = msg.mode === "read-do";
 // "?practice=1": one person rehearsing. Its run is marked practice from its first event, so a
 // reload keeps the banner, and its alerts reach nobody (the server makes sure of it too).
@@ -68,6 +67,10 @@ function ensureRun() {
 }
 
 async function answer(item, value) {
+  // At once, before it is written: a quick "Next" must already follow this answer's branch
+  // (it skipped the tourniquet steps while "An arm or a leg" was still being stored).
+  run.answers.set(item.id, { value, at: new Date().toISOString() });
+  render();
   recording = recording.then(async () => {
     if (!run.id) await begin({});
     const event = await record("checklist.answered", { run_id: run.id, item_id: item.id, value });
@@ -206,7 +209,7 @@ function paintProgress(shown) {
     bar.value = Math.min(step + 1, total);
     label.textContent = fill(msg.msgStep, { n: Math.min(step + 1, total), total });
   } else {
-    const answerable = items.filter((item) => shown.has(item.id) && ANSWERABLE.has(item.kind));
+    const answerable = items.filter((item) => shown.has(item.id) && item.asked);
     const done = answerable.filter((item) => isAnswered(run.answers.get(item.id))).length;
     bar.max = answerable.length || 1;
     bar.value = done;
@@ -563,7 +566,7 @@ function summary(finished) {
   render();
   root.dataset.ready = "true";
   for (const item of items) {
-    if (ANSWERABLE.has(item.kind) && !isAnswered(run.answers.get(item.id)) && !item.el.hidden) {
+    if (item.asked && !isAnswered(run.answers.get(item.id)) && !item.el.hidden) {
       item.el.classList.add("unanswered");
     }
   }
