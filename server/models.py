@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -37,8 +38,12 @@ class Organisation(Model):
     name = fields.CharField(max_length=200)
     # District settings, each a list of roles; empty (null) is every role. Admins and the
     # safety team may always do both.
-    action_roles = fields.JSONField(null=True)  # may call hold, secure, lockdown, ...
-    call_script_roles = fields.JSONField(null=True)  # may open the threatening-call script
+    action_roles: fields.JSONField[list[str] | None] = fields.JSONField(
+        null=True
+    )  # may call hold, secure, lockdown, ...
+    call_script_roles: fields.JSONField[list[str] | None] = fields.JSONField(
+        null=True
+    )  # may open the threatening-call script
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -47,7 +52,10 @@ class Organisation(Model):
 
 class School(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="schools")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="schools"
+    )
+    organisation_id: int
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -58,9 +66,15 @@ class School(TenantModel):
 
 class Site(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="sites")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="sites"
+    )
+    organisation_id: int
     # Empty for district-wide places such as the bus depot or a field-trip venue.
-    school = fields.ForeignKeyField("models.School", related_name="sites", null=True)
+    school: fields.ForeignKeyNullableRelation[School] = fields.ForeignKeyField(
+        "models.School", related_name="sites", null=True
+    )
+    school_id: int | None
     kind = fields.CharEnumField(SiteKind, max_length=16)
     name = fields.CharField(max_length=200)
     latitude = fields.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
@@ -74,12 +88,17 @@ class Site(TenantModel):
 
 class User(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="users")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="users"
+    )
+    organisation_id: int
     name = fields.CharField(max_length=200)
     email = fields.CharField(max_length=254, unique=True)
     password_hash = fields.CharField(max_length=255)
-    roles = fields.JSONField(default=list)
-    schools = fields.ManyToManyField("models.School", related_name="members", through="membership")
+    roles: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    schools: fields.ManyToManyRelation[School] = fields.ManyToManyField(
+        "models.School", related_name="members", through="membership"
+    )
     active = fields.BooleanField(default=True)
     locale = fields.CharField(max_length=8, null=True)
     # For the safety team in an emergency. Every column added to a table that has rows gets a
@@ -99,12 +118,18 @@ class User(TenantModel):
 
 class AuditLog(TenantModel):
     id = fields.BigIntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="audit_entries")
-    actor = fields.ForeignKeyField("models.User", related_name="audit_entries", null=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="audit_entries"
+    )
+    organisation_id: int
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="audit_entries", null=True
+    )
+    actor_id: int | None
     action = fields.CharField(max_length=64)
     record_type = fields.CharField(max_length=64)
     record_id = fields.CharField(max_length=64)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 
 from server.models import TenantModel
 
+if TYPE_CHECKING:
+    from server.models import Organisation, School, User
+
 
 class ChecklistRun(TenantModel):
     # The id is made on the device, so a run can start with no network.
     id = fields.UUIDField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="checklist_runs")
-    user = fields.ForeignKeyField("models.User", related_name="checklist_runs")
-    school = fields.ForeignKeyField("models.School", related_name="checklist_runs", null=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="checklist_runs"
+    )
+    organisation_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="checklist_runs"
+    )
+    user_id: int
+    school: fields.ForeignKeyNullableRelation[School] = fields.ForeignKeyField(
+        "models.School", related_name="checklist_runs", null=True
+    )
+    school_id: int | None
     checklist_id = fields.CharField(max_length=64, db_index=True)
     checklist_version = fields.IntField()
-    context = fields.JSONField(default=dict)
+    context: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     started_at = fields.DatetimeField(db_index=True)
     completed_at = fields.DatetimeField(null=True)
-    skipped = fields.JSONField(default=list)
+    skipped: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     # Closed on purpose as not real (a misdial, a test): kept, but it is no record of a call.
     discarded_at = fields.DatetimeField(null=True)
     # One person rehearsing: counts in no figure.
@@ -35,10 +47,13 @@ class ChecklistAnswer(TenantModel):
     org_path = "run__organisation_id"
 
     id = fields.BigIntField(primary_key=True)
-    run = fields.ForeignKeyField("models.ChecklistRun", related_name="answers")
+    run: fields.ForeignKeyRelation[ChecklistRun] = fields.ForeignKeyField(
+        "models.ChecklistRun", related_name="answers"
+    )
+    run_id: int
     item_id = fields.CharField(max_length=64)
     # {"value": ...}: Tortoise reads a bare JSON string as already-encoded JSON, so wrap it.
-    stored = fields.JSONField(source_field="value")
+    stored: fields.JSONField[Any] = fields.JSONField(source_field="value")
     answered_at = fields.DatetimeField()
     event_id = fields.UUIDField(unique=True)
 

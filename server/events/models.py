@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from server.models import TenantModel
 
+if TYPE_CHECKING:
+    from server.models import Organisation, User
+
 
 class ReceivedEvent(TenantModel):
     id = fields.UUIDField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="events")
-    user = fields.ForeignKeyField("models.User", related_name="events")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="events"
+    )
+    organisation_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="events"
+    )
+    user_id: int
     device_id = fields.CharField(max_length=64)
     type = fields.CharField(max_length=64, db_index=True)
     occurred_at = fields.DatetimeField()
     received_at = fields.DatetimeField(auto_now_add=True)
-    payload = fields.JSONField()
+    payload: fields.JSONField[Any] = fields.JSONField()
     # sha256 of the canonical event: tells a resend (same content) from a clash (same id,
     # other content)
     digest = fields.CharField(max_length=64)
@@ -29,8 +40,14 @@ class ReceivedEvent(TenantModel):
 # (Comments, not docstrings, on models: Tortoise turns docstrings into SQL comments.)
 class Note(TenantModel):
     id = fields.UUIDField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="notes")
-    user = fields.ForeignKeyField("models.User", related_name="notes")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="notes"
+    )
+    organisation_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="notes"
+    )
+    user_id: int
     text = fields.TextField()
     written_at = fields.DatetimeField()
 
@@ -42,8 +59,14 @@ class Note(TenantModel):
 # A file sent on its own (PUT /api/uploads/{id}) and referenced by events.
 class Upload(TenantModel):
     id = fields.UUIDField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="uploads")
-    user = fields.ForeignKeyField("models.User", related_name="uploads")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="uploads"
+    )
+    organisation_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="uploads"
+    )
+    user_id: int
     media_type = fields.CharField(max_length=64)
     size = fields.IntField()
     digest = fields.CharField(max_length=64)

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from server.models import TenantModel
 
+if TYPE_CHECKING:
+    from server.alerts import Alert
+    from server.models import Organisation, User
+
 
 # One browser on one device, for one person: where its push service wants our messages.
 class PushSubscription(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="push_subscriptions")
-    user = fields.ForeignKeyField("models.User", related_name="push_subscriptions")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="push_subscriptions"
+    )
+    organisation_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="push_subscriptions"
+    )
+    user_id: int
     endpoint = fields.CharField(max_length=1024, unique=True)
     p256dh = fields.CharField(max_length=128)  # the browser's public key, base64url
     auth = fields.CharField(max_length=64)  # its auth secret, base64url
@@ -39,14 +50,21 @@ class DeliveryStatus(StrEnum):
 # workers claim due rows (FOR UPDATE SKIP LOCKED on PostgreSQL) so none is sent twice.
 class Delivery(Model):
     id = fields.BigIntField(primary_key=True)
-    alert = fields.ForeignKeyField("models.Alert", related_name="deliveries")
-    user = fields.ForeignKeyField("models.User", related_name="deliveries")
-    subscription = fields.ForeignKeyField(
+    alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="deliveries"
+    )
+    alert_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="deliveries"
+    )
+    user_id: int
+    subscription: fields.ForeignKeyNullableRelation[PushSubscription] = fields.ForeignKeyField(
         "models.PushSubscription",
         related_name="deliveries",
         null=True,
         on_delete=fields.SET_NULL,
     )
+    subscription_id: int | None
     status = fields.CharField(max_length=12, default=DeliveryStatus.PENDING.value)
     attempts = fields.IntField(default=0)
     due_at = fields.DatetimeField()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 
 from server.models import TenantModel
+
+if TYPE_CHECKING:
+    from server.models import Organisation, School, Site, User
 
 
 class ReportKind(StrEnum):
@@ -34,11 +38,17 @@ class ReportStatus(StrEnum):
 # the report arrives, so lists and exports never recompute them.
 class Report(TenantModel):
     id = fields.UUIDField(primary_key=True)  # made on the phone: filing works offline
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="reports")
-    reported_by = fields.ForeignKeyField("models.User", related_name="reports")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="reports"
+    )
+    organisation_id: int
+    reported_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="reports"
+    )
+    reported_by_id: int
     kind = fields.CharEnumField(ReportKind, max_length=16)
-    person = fields.JSONField(default=dict)
-    vehicle = fields.JSONField(default=dict)
+    person: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    vehicle: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     item = fields.TextField(default="")
     activity = fields.TextField()
     concern = fields.TextField(default="")
@@ -48,27 +58,34 @@ class Report(TenantModel):
     longitude = fields.FloatField()
     accuracy = fields.FloatField(null=True)  # metres; empty when placed at a picked site
     position_source = fields.CharEnumField(PositionSource, max_length=8)
-    nearest_site = fields.ForeignKeyField(
+    nearest_site: fields.ForeignKeyNullableRelation[Site] = fields.ForeignKeyField(
         "models.Site", related_name="nearby_reports", null=True, on_delete=fields.SET_NULL
     )
+    nearest_site_id: int | None
     distance_m = fields.FloatField(null=True)
     bearing = fields.CharField(max_length=2, default="")  # compass point from the site: N, NE...
-    school = fields.ForeignKeyField(
+    school: fields.ForeignKeyNullableRelation[School] = fields.ForeignKeyField(
         "models.School", related_name="reports", null=True, on_delete=fields.SET_NULL
     )
+    school_id: int | None
     place_name = fields.CharField(max_length=300, default="")  # from the district's geocoder
     place_checked = fields.BooleanField(default=False)  # the geocoder was asked (once)
-    photos = fields.JSONField(default=list)  # upload ids, in the order taken
-    context = fields.JSONField(default=dict)  # e.g. the checklist run and bus it was filed from
+    photos: fields.JSONField[list[Any]] = fields.JSONField(
+        default=list
+    )  # upload ids, in the order taken
+    context: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # e.g. the checklist run and bus it was filed from
     received_at = fields.DatetimeField(auto_now_add=True)
     # The safety team's follow-up: where it stands, who has it, what was done, the police case.
     # Changed only through server/reports/follow_up.py, which audits every change.
     status = fields.CharEnumField(
         ReportStatus, max_length=16, default=ReportStatus.NEW, db_default="new", db_index=True
     )
-    owner = fields.ForeignKeyField(
+    owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_owned", null=True, on_delete=fields.SET_NULL
     )
+    owner_id: int | None
     notes = fields.TextField(default="", db_default="")
     case_number = fields.CharField(max_length=60, default="", db_default="")
 
@@ -84,9 +101,18 @@ class Report(TenantModel):
 # "Possibly related": stored both ways round, so either report finds the other with one filter.
 class ReportLink(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="report_links")
-    report = fields.ForeignKeyField("models.Report", related_name="links")
-    other = fields.ForeignKeyField("models.Report", related_name="linked_from")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="report_links"
+    )
+    organisation_id: int
+    report: fields.ForeignKeyRelation[Report] = fields.ForeignKeyField(
+        "models.Report", related_name="links"
+    )
+    report_id: int
+    other: fields.ForeignKeyRelation[Report] = fields.ForeignKeyField(
+        "models.Report", related_name="linked_from"
+    )
+    other_id: int
     reason = fields.CharField(max_length=8)  # "plate" or "nearby"
     distance_m = fields.FloatField()
     hours_apart = fields.FloatField()

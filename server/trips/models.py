@@ -4,11 +4,16 @@ events from the chaperones' phones; their ids are made on the phone."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.validators import MaxValueValidator, MinValueValidator
 
 from server.models import TenantModel
+
+if TYPE_CHECKING:
+    from server.events.models import Upload
+    from server.models import Organisation, School, Site, User
 
 
 class CheckInKind(StrEnum):
@@ -23,7 +28,10 @@ class TripPolicy(TenantModel):
     org_path = "school__organisation_id"
 
     id = fields.IntField(primary_key=True)
-    school = fields.OneToOneField("models.School", related_name="trip_policy")
+    school: fields.OneToOneRelation[School] = fields.OneToOneField(
+        "models.School", related_name="trip_policy"
+    )
+    school_id: int
     students_per_adult = fields.IntField(default=10)
     grace_minutes = fields.IntField(default=30)  # how late a check-in may be before "overdue"
     # A missing student: minutes from the report to "call the police now". Ten at most (the Code
@@ -44,15 +52,22 @@ class TripPolicy(TenantModel):
 
 class Trip(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="trips")
-    school = fields.ForeignKeyField("models.School", related_name="trips")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="trips"
+    )
+    organisation_id: int
+    school: fields.ForeignKeyRelation[School] = fields.ForeignKeyField(
+        "models.School", related_name="trips"
+    )
+    school_id: int
     name = fields.CharField(max_length=200)
     starts_at = fields.DatetimeField(db_index=True)
     ends_at = fields.DatetimeField(db_index=True)
     # The destination: a saved venue, or a named point.
-    venue = fields.ForeignKeyField(
+    venue: fields.ForeignKeyNullableRelation[Site] = fields.ForeignKeyField(
         "models.Site", related_name="trips", null=True, on_delete=fields.SET_NULL
     )
+    venue_id: int | None
     destination = fields.CharField(max_length=200, default="")
     latitude = fields.FloatField(
         null=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
@@ -60,11 +75,14 @@ class Trip(TenantModel):
     longitude = fields.FloatField(
         null=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
-    chaperones = fields.ManyToManyField(
+    chaperones: fields.ManyToManyRelation[User] = fields.ManyToManyField(
         "models.User", related_name="trips_chaperoned", through="trip_chaperone"
     )
     ready_at = fields.DatetimeField(null=True)  # marked ready to depart
-    created_by = fields.ForeignKeyField("models.User", related_name="trips_created")
+    created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="trips_created"
+    )
+    created_by_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -76,7 +94,10 @@ class TripStop(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.IntField(primary_key=True)
-    trip = fields.ForeignKeyField("models.Trip", related_name="stops")
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="stops"
+    )
+    trip_id: int
     position = fields.IntField()
     name = fields.CharField(max_length=200)
     expected_at = fields.DatetimeField()
@@ -90,12 +111,16 @@ class TripStudent(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.IntField(primary_key=True)
-    trip = fields.ForeignKeyField("models.Trip", related_name="students")
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="students"
+    )
+    trip_id: int
     name = fields.CharField(max_length=200)
     grade = fields.CharField(max_length=20, default="")
-    photo = fields.ForeignKeyField(
+    photo: fields.ForeignKeyNullableRelation[Upload] = fields.ForeignKeyField(
         "models.Upload", related_name="students", null=True, on_delete=fields.SET_NULL
     )
+    photo_id: int | None
     contacts = fields.TextField(default="")  # emergency contacts, one a line: name, phone
     medical = fields.TextField(default="")
     allergies = fields.TextField(default="")
@@ -111,14 +136,22 @@ class Headcount(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.UUIDField(primary_key=True)  # made on the phone
-    trip = fields.ForeignKeyField("models.Trip", related_name="headcounts")
-    user = fields.ForeignKeyField("models.User", related_name="headcounts")
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="headcounts"
+    )
+    trip_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="headcounts"
+    )
+    user_id: int
     expected = fields.IntField()  # students on the roster when counted
     counted = fields.IntField()
-    missing = fields.JSONField(default=list)  # student ids not ticked, when counted by name
+    missing: fields.JSONField[list[Any]] = fields.JSONField(
+        default=list
+    )  # student ids not ticked, when counted by name
     by_name = fields.BooleanField(default=True)
     place = fields.CharField(max_length=200, default="")
-    position = fields.JSONField(null=True)
+    position: fields.JSONField[Any] = fields.JSONField(null=True)
     counted_at = fields.DatetimeField(db_index=True)
 
     class Meta:
@@ -134,13 +167,20 @@ class CheckIn(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.UUIDField(primary_key=True)
-    trip = fields.ForeignKeyField("models.Trip", related_name="checkins")
-    user = fields.ForeignKeyField("models.User", related_name="trip_checkins")
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="checkins"
+    )
+    trip_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="trip_checkins"
+    )
+    user_id: int
     kind = fields.CharEnumField(CheckInKind, max_length=16)
-    stop = fields.ForeignKeyField(
+    stop: fields.ForeignKeyNullableRelation[TripStop] = fields.ForeignKeyField(
         "models.TripStop", related_name="checkins", null=True, on_delete=fields.SET_NULL
     )
-    position = fields.JSONField(null=True)
+    stop_id: int | None
+    position: fields.JSONField[Any] = fields.JSONField(null=True)
     at = fields.DatetimeField(db_index=True)
 
     class Meta:
@@ -156,20 +196,28 @@ class LostStudent(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.UUIDField(primary_key=True)
-    trip = fields.ForeignKeyField("models.Trip", related_name="lost")
-    student = fields.ForeignKeyField(
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="lost"
+    )
+    trip_id: int
+    student: fields.ForeignKeyNullableRelation[TripStudent] = fields.ForeignKeyField(
         "models.TripStudent", related_name="lost", null=True, on_delete=fields.SET_NULL
     )
-    user = fields.ForeignKeyField("models.User", related_name="lost_reported")
+    student_id: int | None
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="lost_reported"
+    )
+    user_id: int
     started_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)
     last_seen_where = fields.CharField(max_length=200, default="")
     # What they wear, how they look.
     description = fields.CharField(max_length=500, default="", db_default="")
-    position = fields.JSONField(null=True)
-    same_as = fields.ForeignKeyField(
+    position: fields.JSONField[Any] = fields.JSONField(null=True)
+    same_as: fields.ForeignKeyNullableRelation[LostStudent] = fields.ForeignKeyField(
         "models.LostStudent", related_name="reported_again", null=True, on_delete=fields.CASCADE
     )
+    same_as_id: int | None
     ends_at = fields.DatetimeField(db_index=True)  # when the countdown runs out
     end_alerted_at = fields.DatetimeField(null=True)  # set once, by whichever process gets there
     found_at = fields.DatetimeField(null=True)
@@ -185,7 +233,10 @@ class TripOverdue(TenantModel):
     org_path = "trip__organisation_id"
 
     id = fields.IntField(primary_key=True)
-    trip = fields.ForeignKeyField("models.Trip", related_name="overdue")
+    trip: fields.ForeignKeyRelation[Trip] = fields.ForeignKeyField(
+        "models.Trip", related_name="overdue"
+    )
+    trip_id: int
     expected = fields.CharField(max_length=32)  # which check-in was late, e.g. "stop-3"
     due_at = fields.DatetimeField()
     alerted_at = fields.DatetimeField()
