@@ -14,14 +14,20 @@ def zone(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.settings.timezone)
 
 
+HM = "%H:%M"  # 06:12
+DAY_HM = "%Y-%m-%d %H:%M"  # 2026-12-01 06:12
+DAY_HM_ZONE = "%Y-%m-%d %H:%M %Z"  # 2026-12-01 06:12 PST
+
+
+def shown(moment: datetime, tz: ZoneInfo, form: str = DAY_HM_ZONE) -> str:
+    """A stored time as the district reads it, in ``form``. Never raises: a time at the
+    calendar's edge (stored before times were checked) shows in UTC."""
+    try:
+        return moment.astimezone(tz).strftime(form)
+    except (OverflowError, ValueError, AttributeError):
+        return str(moment)
+
+
 def clock(tz: ZoneInfo) -> Callable[[datetime], str]:
-    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST". Never
-    raises: a time at the calendar's edge (stored before times were checked) shows in UTC."""
-
-    def show(moment: datetime) -> str:
-        try:
-            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-        except (OverflowError, ValueError, AttributeError):
-            return str(moment)
-
-    return show
+    """For templates: a stored time as the district reads it, "2026-12-01 06:12 PST"."""
+    return lambda moment: shown(moment, tz)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -16,7 +18,7 @@ from server.assets import AssetRegistry
 from server.auth import current_user
 from server.checklists.schema import ASKED
 from server.csrf import csrf_token
-from server.district_time import clock, zone
+from server.district_time import DAY_HM, HM, clock, shown, zone
 from server.htmx import wants_fragment
 from server.journeys import offline_urls
 from server.labels import (
@@ -72,9 +74,23 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["place_words"] = describe
     env.filters["tel_links"] = tel_links
+    env.filters["hm"] = hm
+    env.filters["day_hm"] = day_hm
     env.globals["dial"] = dial
     env.tests["uuid_text"] = is_uuid_text
     return Jinja2Templates(env=env)
+
+
+@pass_context
+def hm(context: Context, moment: datetime) -> str:
+    """``{{ moment | hm }}``: "06:12" on the district's clock (never raises, like ``when``)."""
+    return shown(moment, zone(context["request"]), HM)
+
+
+@pass_context
+def day_hm(context: Context, moment: datetime) -> str:
+    """``{{ moment | day_hm }}``: "2026-12-01 06:12" on the district's clock."""
+    return shown(moment, zone(context["request"]), DAY_HM)
 
 
 def is_uuid_text(value: Any) -> bool:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.district_time import HM, shown
 from tests.conftest import configured, html
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -38,3 +40,17 @@ async def test_a_runs_times_are_the_districts_everywhere(app, org, as_role):
     assert str(org.run.id) in str(listed) and str(org.run.id) not in str(not_listed)
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert rows and rows[0]["started"] == evening.isoformat()
+
+
+def test_templates_show_times_through_the_districts_filters():
+    """One way to show a time: ``| hm``, ``| day_hm`` or ``when()``, never a template's own
+    ``strftime`` (which raises on an odd stored value and forgets the district's zone)."""
+    templates = Path(__file__).resolve().parents[1] / "web" / "templates"
+    found = [p.name for p in templates.rglob("*.html") if "strftime" in p.read_text("utf-8")]
+    assert found == []
+
+
+def test_the_time_filters_never_raise():
+    assert shown(datetime(2026, 12, 1, 14, 12, tzinfo=UTC), LA, HM) == "06:12"
+    assert shown(datetime.max.replace(tzinfo=UTC), ZoneInfo("Pacific/Kiritimati"), HM)
+    assert shown(None, LA, HM) == "None"

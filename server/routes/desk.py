@@ -38,7 +38,6 @@ async def desk_now(request: Request) -> Response:
     )
     context = {
         "now": now,
-        "tz": zone(request),
         "audience_words": audience_words,
         "refresh": REFRESH_SECONDS,
         "report_kinds": REPORT_KIND_LABELS,
