@@ -130,7 +130,7 @@ async def setup(origin: str, count: int):
 
 
 async def fanout(settings, org, sender) -> tuple[float, bytes, int]:
-    from server.alerts import raise_alert
+    from server.alerts.service import raise_alert
     from server.push.models import Delivery
     from server.push.worker import DeliveryWorker
 
@@ -194,7 +194,7 @@ async def naive(settings, alert, payload: bytes, count: int) -> float:
     import aiohttp
     from py_vapid import Vapid02
 
-    from server.alerts import PUSH_HEADERS, Severity
+    from server.alerts.kinds import PUSH_HEADERS, Severity
     from server.push.models import Delivery
     from server.push.send import encrypt
     from server.push.vapid import load_key

@@ -33,7 +33,7 @@ INTERVAL = 60.0  # MUSTER_TRIP_WATCH_SECONDS' default
 async def measure(database_url: str, count: int) -> tuple[float, float, int]:
     from tortoise import Tortoise
 
-    from server.alerts import Alert
+    from server.alerts.models import Alert
     from server.db import migrate, tortoise_config
     from server.models import Organisation, School, User
     from server.settings import load_settings

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import fields
 
-from server.alerts import KINDS, kind_of
+from server.alerts.kinds import KINDS, kind_of
 from server.auth import SignedInUser
 from server.i18n import LANGUAGES, current_locale
 from server.i18n import gettext as _

@@ -18,7 +18,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                 "models": [
                     "server.models",
                     "server.checklists.models",
-                    "server.alerts",
+                    "server.alerts.models",
                     "server.action_names",
                     "server.events.models",
                     "server.reports.models",

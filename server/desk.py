@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from tortoise.functions import Count
 
-from server.alert_facts import Facts, gather_many
-from server.alerts import Alert, AlertRecipient
+from server.alerts.facts import Facts, gather_many
+from server.alerts.models import Alert, AlertRecipient
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.schema import Checklist

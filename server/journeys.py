@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from server.alert_rules import allowed_roles
+from server.alerts.rules import allowed_roles
 from server.i18n import N_
 from server.models import Role, User
 
@@ -22,7 +22,7 @@ class Journey:
     urgent: bool = False
     checklist: str | None = None  # the checklist this journey runs, once its file exists
     route: str | None = None  # else the page that is the journey
-    setting: str | None = None  # a district setting that narrows ``roles`` (alert_rules)
+    setting: str | None = None  # a district setting that narrows ``roles`` (alerts.rules)
 
 
 JOURNEYS = [

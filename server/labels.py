@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.alerts import KINDS
+from server.alerts.kinds import KINDS
 from server.i18n import N_
 
 ROLE_LABELS = {
@@ -46,7 +46,7 @@ EVENT_LABELS = {
     "alert.undone": N_("Alert undone"),
 }
 
-# Each alert kind's title (its icon, colour and vibration are in server.alerts.KINDS).
+# Each alert kind's title (its icon, colour and vibration are in server.alerts.kinds.KINDS).
 ALERT_LABELS = {key: kind.title for key, kind in KINDS.items()}
 
 SEVERITY_LABELS = {

@@ -40,7 +40,8 @@ if POSTGRES_SERVER:
 else:
     os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
 
-from server.alerts import Alert, raise_alert  # noqa: E402
+from server.alerts.models import Alert  # noqa: E402
+from server.alerts.service import raise_alert  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
 from server.db import migrate  # noqa: E402

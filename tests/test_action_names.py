@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from server.action_names import DEFAULTS, MAX_NAME
-from server.alerts import raise_alert
+from server.alerts.service import raise_alert
 from server.models import AuditLog
 from tests.conftest import html
 

@@ -1,4 +1,4 @@
-"""Alert colours come from one place, server/alerts.py KINDS: the page's CSS and every kind's
+"""Alert colours come from one place, server/alerts/kinds.py KINDS: the page's CSS and every kind's
 icon are drawn from it (web/draw_icons.py), and white text on each keeps 4.5:1 contrast."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from server.alerts import KINDS
+from server.alerts.kinds import KINDS
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
@@ -31,7 +31,7 @@ def test_the_css_has_each_kinds_colour_from_kinds_and_no_other():
     css = (WEB / "static" / "css" / "app.css").read_text()
     rules = dict(re.findall(r"\.kind-([a-z-]+) \{ --kind: (#[0-9a-f]{6}); \}", css))
     assert rules == {key: kind.colour for key, kind in KINDS.items()}, (
-        "run `python web/draw_icons.py` after changing a colour in server/alerts.py"
+        "run `python web/draw_icons.py` after changing a colour in server/alerts/kinds.py"
     )
 
 

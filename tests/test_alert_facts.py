@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.alert_facts import gather
-from server.alerts import Alert
+from server.alerts.facts import gather
+from server.alerts.models import Alert
 from server.push.payload import BODY_BYTES, encode, notification
 from server.trips.models import LostStudent
 from tests.conftest import html

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.alerts import Alert, AlertRecipient, queue_deliveries, raise_alert, resolve_audience
+from server.alerts.models import Alert, AlertRecipient
+from server.alerts.service import queue_deliveries, raise_alert, resolve_audience
 from server.push.models import Delivery, PushSubscription
 from tests.conftest import configured, html
 from tests.test_sync import event, send
@@ -96,7 +97,7 @@ async def test_audience_by_role_school_site_and_named_people(org, other_org):
 
 
 async def test_a_checklist_alert_goes_to_the_team_in_the_senders_schools(as_role, org):
-    """The server decides a medical alert's audience (alert_rules), whatever the phone asks."""
+    """The server decides a medical alert's audience (alerts.rules), whatever the phone asks."""
     office = await as_role("office")
     alert_id = str(uuid.uuid4())
     batch = [event("alert.raised", alert_id=alert_id, kind="medical", notify=["safety", "staff"])]
@@ -330,7 +331,7 @@ def test_every_kind_has_its_own_title_icon_colour_and_vibration():
     import hashlib
     from pathlib import Path
 
-    from server.alerts import KINDS
+    from server.alerts.kinds import KINDS
 
     static = Path(__file__).resolve().parents[1] / "web" / "static"
     expected = {"hold", "secure", "lockdown", "evacuate", "shelter", "all-clear", "medical"}

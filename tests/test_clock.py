@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.alerts import Alert, AlertRecipient, raise_alert
+from server.alerts.models import Alert, AlertRecipient
+from server.alerts.service import raise_alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.clock import NOISE, skew_of
 from server.events.models import Note

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.trips.models import Trip
 from tests.conftest import html
 from tests.test_alert_facts import lost_student, threat_call

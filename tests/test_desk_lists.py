@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.models import AuditLog
 from tests.conftest import configured, html

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.checklists.models import ChecklistAnswer
 from server.events.models import Note, ReceivedEvent
 from server.reports.models import Report

@@ -1,4 +1,4 @@
-"""Alerts from the field: who may raise which kind (server.alert_rules) and the district's
+"""Alerts from the field: who may raise which kind (server.alerts.rules) and the district's
 settings, whom each reaches, the 5-second undo, and practice that reaches nobody."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.alert_facts import gather
-from server.alerts import Alert, AlertRecipient
+from server.alerts.facts import gather
+from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistRun
 from server.models import Organisation, Site, SiteKind
 from server.push.models import Delivery, PushSubscription

@@ -26,7 +26,7 @@ from urllib.parse import quote_plus
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.registry import REGISTRY
 from server.forms import (

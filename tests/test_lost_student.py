@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.push.payload import body, name
 from server.trips.models import LostStudent
 from server.trips.service import policy_for

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.alerts import raise_alert
+from server.alerts.service import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker

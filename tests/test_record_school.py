@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.checklists.models import ChecklistRun
 from server.models import AuditLog, Site, SiteKind
 from server.reports.models import Report

@@ -17,7 +17,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from PIL import Image
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.models import AuditLog, Site, SiteKind
 from server.reports.geocode import make_geocoder, name_places_once
 from server.reports.models import Report, ReportLink

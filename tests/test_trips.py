@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.models import Site, SiteKind
 from server.risk.models import PlanStatus
 from server.trips.models import (

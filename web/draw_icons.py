@@ -37,7 +37,7 @@ def draw(size: int, safe: float) -> Image.Image:
     return image.resize((size, size), Image.LANCZOS)
 
 
-# Alert kinds: a disc in the kind's colour (server/alerts.py KINDS, the one place colours live)
+# Alert kinds: a disc in the kind's colour (server/alerts/kinds.py KINDS, where colours live)
 # with a white mark of its own, so two alerts differ in shape as well as colour.
 MARKS = {
     "hold": "pause",
@@ -54,7 +54,7 @@ MARKS = {
     "custom": "dots",
 }
 CSS = Path(__file__).parent / "static" / "css" / "app.css"
-CSS_START = "/* Alert kinds' colours: from server/alerts.py KINDS, by web/draw_icons.py. */\n"
+CSS_START = "/* Alert kinds' colours: from server/alerts/kinds.py KINDS, by web/draw_icons.py. */\n"
 CSS_END = "/* End of the alert kinds' colours. */\n"
 
 
@@ -129,7 +129,7 @@ if __name__ == "__main__":
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from server.alerts import KINDS
+    from server.alerts.kinds import KINDS
 
     OUT.mkdir(parents=True, exist_ok=True)
     for key, mark in MARKS.items():

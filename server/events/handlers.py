@@ -9,15 +9,9 @@ from uuid import UUID
 from pydantic import Field
 
 from server.action_names import kind_name
-from server.alert_rules import RULES, UNDO_SECONDS, FieldKind, may_raise, notify_for
-from server.alerts import (
-    Alert,
-    AlertRecipient,
-    Response,
-    cancel_alert,
-    figures,
-    raise_alert,
-)
+from server.alerts.models import Alert, AlertRecipient, Response
+from server.alerts.rules import RULES, UNDO_SECONDS, FieldKind, may_raise, notify_for
+from server.alerts.service import cancel_alert, figures, raise_alert
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
@@ -241,7 +235,7 @@ async def checklist_discarded(batch: list[Pending], sender: Sender) -> None:
 class AlertRaised(Payload):
     alert_id: UUID
     kind: FieldKind
-    # The roles a checklist's button names; most kinds' audience is the server's (alert_rules).
+    # The roles a checklist's button names; most kinds' audience is the server's (alerts.rules).
     notify: Annotated[list[Role], Field(max_length=len(Role))] = []
     run_id: UUID | None = None
     checklist_id: Slug | None = None
@@ -273,7 +267,7 @@ NOT_ALLOWED = N_("You may not send this alert (%(kind)s). If anyone is in danger
 
 @event_type("alert.raised", AlertRaised)
 async def alert_raised(batch: list[Pending], sender: Sender) -> None:
-    """An alert from the field: allowed by ``alert_rules`` for this person and kind, held
+    """An alert from the field: allowed by ``alerts.rules`` for this person and kind, held
     UNDO_SECONDS for the sender's undo, practice (from a practice run too) reaching nobody."""
     user = sender.user
     known = set(

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from server.action_names import kind_name
-from server.alert_facts import Facts, summary
-from server.alerts import Alert, kind_of
+from server.alerts.facts import Facts, summary
+from server.alerts.kinds import kind_of
+from server.alerts.models import Alert
 from server.i18n import LANGUAGES, current_locale
 from server.i18n import gettext as _
 

@@ -33,8 +33,9 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.action_names import load, using
-from server.alert_facts import gather_many, is_desk
-from server.alerts import PUSH_HEADERS, Alert, Severity
+from server.alerts.facts import gather_many, is_desk
+from server.alerts.kinds import PUSH_HEADERS, Severity
+from server.alerts.models import Alert
 from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import encode, notification
@@ -296,7 +297,7 @@ class DeliveryWorker:
     def _icons(self) -> dict[str, str]:
         if self.icon_url is None:
             return {}
-        from server.alerts import KINDS
+        from server.alerts.kinds import KINDS
 
         names = [k.icon for k in KINDS.values()] + ["icons/icon-192.png"]
         return {name: self.icon_url(name) for name in names}

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints, model_validator
 
-from server.alerts import raise_alert
+from server.alerts.service import raise_alert
 from server.contexts import ReportContext
 from server.edge import EventTime, Latitude, Longitude
 from server.events.models import Upload

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from server import audit
 from server.action_names import ACTIONS, DEFAULTS, MAX_NAME, load, save
-from server.alerts import KINDS
+from server.alerts.kinds import KINDS
 from server.auth import requires_role, signed_in_user
 from server.forms import ActionNamesForm, from_form, messages
 from server.i18n import gettext as _

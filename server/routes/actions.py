@@ -1,6 +1,6 @@
 """The field's own alerts: "Call an action" (hold, secure, lockdown, evacuate, shelter), one
 press-and-hold each. The page is kept on the phone and works with no signal; what the server
-accepts is decided by ``server.alert_rules`` when the event arrives."""
+accepts is decided by ``server.alerts.rules`` when the event arrives."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.alert_rules import ACTIONS, may_call_actions
-from server.alerts import KINDS
+from server.alerts.kinds import KINDS
+from server.alerts.rules import ACTIONS, may_call_actions
 from server.auth import requires_role, signed_in_user
 from server.templating import render
 

@@ -14,16 +14,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
-from server import alert_list, audit
-from server.alert_facts import Facts, audience_words, counted, gather, gather_many, is_desk
-from server.alerts import (
-    KINDS,
-    Alert,
-    AlertRecipient,
-    Severity,
+from server import audit
+from server.alerts import queries as alert_list
+from server.alerts.facts import Facts, audience_words, counted, gather, gather_many, is_desk
+from server.alerts.kinds import KINDS, Severity, kind_of
+from server.alerts.models import Alert, AlertRecipient
+from server.alerts.service import (
     audience_of,
     end_with_all_clear,
-    kind_of,
     queue_deliveries,
     raise_alert,
     resolve_audience,

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.alert_facts import audience_words
+from server.alerts.facts import audience_words
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.desk import active_now

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server import audit
-from server.alert_rules import LEADS, allowed_roles
+from server.alerts.rules import LEADS, allowed_roles
 from server.auth import requires_role, signed_in_user
 from server.forms import DistrictForm, from_form, messages
 from server.i18n import gettext as _

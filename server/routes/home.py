@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from server.alerts import AlertRecipient
+from server.alerts.models import AlertRecipient
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.auth import requires_role, signed_in_user
 from server.bodies import read_body
 from server.edge import BadBody, loads, problem

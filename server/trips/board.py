@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.models import User
 from server.reports.places import seen_from
 from server.tenancy import scoped

@@ -16,7 +16,8 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.alerts import Alert, AlertRecipient, raise_alert
+from server.alerts.models import Alert, AlertRecipient
+from server.alerts.service import raise_alert
 from server.trips.models import LostStudent, Trip, TripStudent
 from server.trips.service import policy_for
 

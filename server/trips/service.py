@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from server.alerts import Alert
+from server.alerts.models import Alert
 from server.district_time import zone
 from server.models import Role, User
 from server.risk.scoring import Bands

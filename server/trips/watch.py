@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server.alerts import Alert, raise_alert
+from server.alerts.models import Alert
+from server.alerts.service import raise_alert
 from server.trips.lost import NOTIFY, escalate_due, trip_source, trip_where
 from server.trips.models import CheckIn, Trip, TripOverdue
 from server.trips.service import policy_for, standing_of

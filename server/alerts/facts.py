@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.functions import Count
 
-from server.alerts import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.i18n import gettext as _
 from server.i18n import ngettext

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from tortoise.queryset import QuerySet
 
-from server.alerts import KINDS, Alert
+from server.alerts.kinds import KINDS
+from server.alerts.models import Alert
 from server.desk import ACTIVE_FOR
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec
