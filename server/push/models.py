@@ -11,7 +11,7 @@ from tortoise.models import Model
 from server.models import TenantModel
 
 if TYPE_CHECKING:
-    from server.alerts import Alert
+    from server.alerts.models import Alert
     from server.models import Organisation, User
 
 
