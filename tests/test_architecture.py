@@ -31,9 +31,7 @@ ROUTE_WRITES = {
     "trip_admin.py": 16,
 }
 ROUTE_IMPORTS = {  # route -> the other routes it still imports
-    "alerts.py": {"reports"},
     "push.py": {"alerts"},
-    "trip_admin.py": {"reports"},
 }
 AREA_WEB_IMPORTS = {"trips/service.py"}  # takes a Request, raises HTTPException
 

@@ -31,13 +31,13 @@ from server.district_time import zone
 from server.forms import AlertForm, from_form, messages
 from server.i18n import gettext as _
 from server.listing import export_of, page_of
+from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site, User
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import added_message, instructions, title
 from server.push.payload import name as alert_heading
 from server.push.worker import wake
 from server.reports.places import describe, nearest
-from server.routes.reports import map_config, map_headers, sites_json
 from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render

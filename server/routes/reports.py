@@ -4,8 +4,6 @@ detail, photos and exports. Viewing a report and exporting are written to the au
 from __future__ import annotations
 
 import uuid
-from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
@@ -22,7 +20,7 @@ from server.forms import FollowUpForm, from_form, messages
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
 from server.listing import Listing, export_of, page_of
-from server.middleware import content_security_policy
+from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site
 from server.reports import follow_up, queries
 from server.reports.models import Report, ReportLink
@@ -33,34 +31,6 @@ from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
 
 TEAM = (Role.ADMIN, Role.SAFETY)
-
-
-def tile_origin(template: str) -> str | None:
-    """The origin a tile URL template loads from, for the page's CSP ({s} subdomains: any)."""
-    parts = urlsplit(template.replace("{s}", "*"))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def map_headers(settings: Settings) -> dict[str, str]:
-    origin = tile_origin(settings.map_tiles)
-    return {"Content-Security-Policy": content_security_policy((origin,) if origin else ())}
-
-
-def map_config(settings: Settings) -> dict[str, str]:
-    usable = tile_origin(settings.map_tiles) is not None
-    return {
-        "tiles": settings.map_tiles if usable else "",
-        "attribution": settings.map_attribution,
-    }
-
-
-def sites_json(sites: list[Site]) -> list[dict[str, Any]]:
-    return [
-        {"id": s.id, "name": s.name, "kind": s.kind.value, "lat": s.latitude, "lon": s.longitude}
-        for s in sites
-    ]
 
 
 # --- the form --------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from server.events.models import Upload
 from server.forms import from_form, messages
 from server.i18n import gettext as _
 from server.images import ImageRejected
+from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site, SiteKind, User
 from server.reports.geocode import make_geocoder
 from server.risk.models import PlanStatus, RiskPlan
-from server.routes.reports import map_config, map_headers, sites_json
 from server.settings import Settings
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404, scoped
