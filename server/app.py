@@ -28,7 +28,7 @@ from server.middleware import (
 )
 from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
-from server.reports.geocode import run_place_namer
+from server.reports.place_names import run_place_namer
 from server.routes import (
     action_names,
     actions,

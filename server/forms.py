@@ -12,9 +12,9 @@ from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
 from server.action_names import ACTIONS, MAX_NAME
-from server.edge import Latitude, Longitude, text_problem
+from server.edge import text_problem
 from server.i18n import gettext as _
-from server.models import Role, SiteKind
+from server.models import Role
 from server.reports.models import ReportStatus
 from server.tenancy import MAX_ID, RecordId
 
@@ -110,19 +110,6 @@ class PersonForm(Form):
     roles: Annotated[list[Role], Field(min_length=1)]
     schools: Annotated[list[RecordId], Field(max_length=500)] = []
     active: bool = False
-
-
-class SchoolForm(Form):
-    name: Text(200)
-
-
-class SiteForm(Form):
-    name: Text(200)
-    kind: SiteKind
-    school: RecordId | None = None
-    latitude: Latitude
-    longitude: Longitude
-    far_ok: bool = False  # "save anyway", after the warning that it is far from every other site
 
 
 class FollowUpForm(Form):

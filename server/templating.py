@@ -32,8 +32,8 @@ from server.labels import (
     TRIP_STATUS_LABELS,
 )
 from server.phones import dial, tel_links
+from server.places.nearest import describe
 from server.push.payload import name as alert_heading
-from server.reports.places import describe
 from server.settings import ROOT
 
 DESK_PATHS = ("/admin", "/reports", "/risk-plans")  # the safety team's and admins' pages

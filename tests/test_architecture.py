@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
 ROUTES = SERVER / "routes"
-AREAS = ("checklists", "events", "people", "push", "reports", "risk", "trips")
+AREAS = ("checklists", "events", "people", "places", "push", "reports", "risk", "trips")
 
 WRITES = {"create", "save", "delete", "bulk_create", "bulk_update", "get_or_create"}
 WRITES |= {"update_or_create", "update_from_dict"}
@@ -25,7 +25,6 @@ ROUTE_WRITES = {
     "alerts.py": 2,
     "auth.py": 1,
     "district.py": 1,
-    "places.py": 5,
     "push.py": 3,
     "sync.py": 1,
     "trip_admin.py": 16,

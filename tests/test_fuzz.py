@@ -38,10 +38,9 @@ from server.forms import (
     LanguageForm,
     PersonForm,
     RecordSchoolForm,
-    SchoolForm,
     SignInForm,
-    SiteForm,
 )
+from server.places.forms import SchoolForm, SiteForm
 from server.reports.models import Report
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan

@@ -8,10 +8,10 @@ import random
 import pytest
 from geographiclib.geodesic import Geodesic
 
+from server.places.geo import compass_point, distance_m, search_box
+from server.places.nearest import describe
 from server.reports.correlate import plate_key
-from server.reports.geo import compass_point, distance_m, search_box
 from server.reports.models import Report
-from server.reports.places import describe
 from tests.test_reports import file, filed, moved
 
 

@@ -19,8 +19,9 @@ from PIL import Image
 
 from server.alerts.models import Alert, AlertRecipient
 from server.models import AuditLog, Site, SiteKind
-from server.reports.geocode import make_geocoder, name_places_once
+from server.places.geocode import make_geocoder
 from server.reports.models import Report, ReportLink
+from server.reports.place_names import name_places_once
 from tests.conftest import configured, html
 from tests.photos import jpeg_with_gps
 from tests.test_sync import event, send

@@ -21,8 +21,8 @@ from server.i18n import gettext as _
 from server.i18n import ngettext
 from server.labels import ROLE_LABELS
 from server.models import Role, School, Site, SiteKind, User
+from server.places.nearest import AT_CAMPUS_METRES, describe, nearest
 from server.reports.models import Report
-from server.reports.places import AT_CAMPUS_METRES, describe, nearest
 from server.trips.models import LostStudent, Trip, TripStudent
 
 # The checklist items whose answer is what a caller (or a note, a rumour) said, word for word.

@@ -24,7 +24,7 @@ from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import N_, current_locale
 from server.i18n import gettext as _
 from server.models import Organisation, Role, School, Site, SiteKind
-from server.reports.places import campus_school, field_school, nearest
+from server.places.nearest import campus_school, field_school, nearest
 from server.tenancy import RecordId
 
 TIMES = ("timestamp", "stopwatch", "countdown")  # answers that are moments

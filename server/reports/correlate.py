@@ -17,7 +17,7 @@ from operator import or_
 
 from tortoise.expressions import Q
 
-from server.reports.geo import distance_m, search_box
+from server.places.geo import distance_m, search_box
 from server.reports.models import Report, ReportKind, ReportLink
 
 PLATE_KEY_MAX = 16

@@ -21,9 +21,9 @@ from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
 from server.models import Role, Site, SiteKind
+from server.places.nearest import field_school, nearest
 from server.reports import correlate
 from server.reports.models import PositionSource, Report, ReportKind
-from server.reports.places import field_school, nearest
 from server.settings import Settings
 from server.tenancy import RecordId
 

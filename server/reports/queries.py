@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec
 from server.models import Site, User
-from server.reports.geo import distance_m, search_box
+from server.places.geo import distance_m, search_box
 from server.reports.models import Report, ReportKind, ReportStatus
 from server.tenancy import MAX_ID, scoped
 

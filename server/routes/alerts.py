@@ -33,11 +33,11 @@ from server.i18n import gettext as _
 from server.listing import export_of, page_of
 from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site, User
+from server.places.nearest import describe, nearest
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import added_message, instructions, title
 from server.push.payload import name as alert_heading
 from server.push.worker import wake
-from server.reports.places import describe, nearest
 from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render

@@ -22,9 +22,9 @@ from server.labels import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
 from server.listing import Listing, export_of, page_of
 from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site
+from server.places.nearest import describe
 from server.reports import follow_up, queries
 from server.reports.models import Report, ReportLink
-from server.reports.places import describe
 from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render

@@ -3,12 +3,9 @@ file), whether it is ready to depart, and each school's trip rules."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from geopy.exc import GeopyError
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -26,7 +23,7 @@ from server.i18n import gettext as _
 from server.images import ImageRejected
 from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site, SiteKind, User
-from server.reports.geocode import make_geocoder
+from server.places.geocode import find_place
 from server.risk.models import PlanStatus, RiskPlan
 from server.settings import Settings
 from server.templating import render
@@ -48,21 +45,6 @@ from server.trips.rules import Ratio
 from server.trips.service import policy_for
 
 ADMIN = Role.ADMIN
-log = logging.getLogger("muster.trips")
-
-
-async def find_place(settings: Settings, name: str) -> tuple[float, float] | None:
-    """The destination's position from the district's geocoder, when it has one; a slow or
-    failing geocoder only means the admin types the position."""
-    geocoder = make_geocoder(settings.geocoder_url) if settings.geocoder_url else None
-    if geocoder is None:
-        return None
-    try:
-        found = await asyncio.to_thread(geocoder.geocode, name, exactly_one=True)
-    except (GeopyError, OSError, ValueError) as error:
-        log.info("no position for %r: %s", name, error)
-        return None
-    return (found.latitude, found.longitude) if found else None
 
 
 async def _trip_form(
@@ -130,7 +112,7 @@ async def _save_trip(request: Request, trip: Trip | None) -> Response:
     tz = zone(request)
     starts_at, ends_at = local(form.starts_at, tz), local(form.ends_at, tz)
     if form.venue is None and form.latitude is None and form.longitude is None and form.destination:
-        found = await find_place(request.app.state.settings, form.destination)
+        found = await find_place(request.app.state.settings.geocoder_url, form.destination)
         if found is not None:
             form = form.model_copy(update={"latitude": found[0], "longitude": found[1]})
     errors = trip_errors(form)

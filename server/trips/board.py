@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from server.alerts.models import Alert
 from server.models import User
-from server.reports.places import seen_from
+from server.places.nearest import seen_from
 from server.tenancy import scoped
 from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
 from server.trips.rules import Standing

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from server.i18n import gettext as _
 from server.models import Site, SiteKind
-from server.reports.geo import Point, compass_point, distance_m
+from server.places.geo import Point, compass_point, distance_m
 
 AT_SITE_METRES = 30  # closer than this, the report is "at" the site
 AT_CAMPUS_METRES = 300  # a phone this close to a campus is taken to be at that school
