@@ -7,15 +7,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
+from server.edge import Text
 from server.events.registry import Payload
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
-def Words(limit: int) -> Any:  # reads as a type in the models below
-    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=limit)]
+# A fact about where an event came from: one line of words, or none.
+Fact = Annotated[str, Text(120, min_length=0)]
+ShortFact = Annotated[str, Text(60, min_length=0)]
 
 
 class Context(Payload):
@@ -28,9 +30,9 @@ class Context(Payload):
 class RunContext(Context):
     """What a checklist run asks for when it starts (``ContextField`` in checklists)."""
 
-    bus_number: Words(60) | None = None
-    route: Words(60) | None = None
-    trip: Words(60) | None = None
+    bus_number: ShortFact | None = None
+    route: ShortFact | None = None
+    trip: ShortFact | None = None
 
 
 class AlertContext(RunContext):
@@ -40,9 +42,9 @@ class AlertContext(RunContext):
 class ReportContext(RunContext):
     """A report filed from inside a checklist: the page, the checklist and its run."""
 
-    from_: Annotated[Words(120) | None, Field(alias="from")] = None
-    bus_number: Words(120) | None = None  # the report form keeps 120 of each
-    route: Words(120) | None = None
-    trip: Words(120) | None = None
+    from_: Annotated[Fact | None, Field(alias="from")] = None
+    bus_number: Fact | None = None  # the report form keeps 120 of each
+    route: Fact | None = None
+    trip: Fact | None = None
     checklist: Slug | None = None
     run: UUID | None = None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -168,3 +170,34 @@ def query_text(raw: str | None, limit: int) -> str:
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+def one_line_breaks(value: str) -> str:
+    """Browsers send a textarea's line breaks as CR LF (old Macs' text, CR alone): store LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text(min_length: int, max_length: int, lines: bool) -> Callable[[str], str]:
+    def clean(value: str) -> str:
+        """NFC-normalised, stripped, free of control characters (PostgreSQL refuses NUL); in a
+        multi-line field, line breaks of any kind become LF first."""
+        if len(value) > max_length * 4:  # don't normalise megabytes only to refuse them
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        if lines:
+            value = one_line_breaks(value)
+        value = unicodedata.normalize("NFC", value).strip()
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+            raise PydanticCustomError("control_chars", "control characters")
+        if len(value) < min_length:
+            raise PydanticCustomError("string_too_short", "too short", {"min_length": min_length})
+        if len(value) > max_length:
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        return value
+
+    return clean
+
+
+def Text(max_length: int, min_length: int = 1, *, lines: bool = False) -> AfterValidator:
+    """Free text, as ``Annotated[str, Text(200)]`` in forms, events and contexts alike;
+    ``lines=True`` for a multi-line field (a textarea)."""
+    return AfterValidator(_text(min_length, max_length, lines))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -12,43 +10,13 @@ from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
 from server.action_names import ACTIONS, MAX_NAME
-from server.edge import text_problem
+from server.edge import Text, text_problem
 from server.i18n import gettext as _
 from server.models import Role
 from server.reports.models import ReportStatus
 from server.tenancy import MAX_ID, RecordId
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def one_line_breaks(value: str) -> str:
-    """Browsers send a textarea's line breaks as CR LF (old Macs' text, CR alone): store LF."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _text(min_length: int, max_length: int, lines: bool) -> Callable[[str], str]:
-    def clean(value: str) -> str:
-        """NFC-normalised, stripped, free of control characters (PostgreSQL refuses NUL); in a
-        multi-line field, line breaks of any kind become LF first."""
-        if len(value) > max_length * 4:  # don't normalise megabytes only to refuse them
-            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
-        if lines:
-            value = one_line_breaks(value)
-        value = unicodedata.normalize("NFC", value).strip()
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-            raise PydanticCustomError("control_chars", "control characters")
-        if len(value) < min_length:
-            raise PydanticCustomError("string_too_short", "too short", {"min_length": min_length})
-        if len(value) > max_length:
-            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
-        return value
-
-    return clean
-
-
-def Text(max_length: int, min_length: int = 1, *, lines: bool = False) -> Any:
-    """Free text; ``lines=True`` for a multi-line field (a textarea)."""
-    return Annotated[str, AfterValidator(_text(min_length, max_length, lines))]
 
 
 def _email(value: str) -> str:
@@ -59,7 +27,7 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[Text(254), AfterValidator(_email)]
+Email = Annotated[str, Text(254), AfterValidator(_email)]
 
 
 class Form(BaseModel):
@@ -100,11 +68,11 @@ def _phone(value: str) -> str:
 
 
 PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,28}[0-9](?: ?(?:x|ext\.?) ?[0-9]{1,6})?")
-Phone = Annotated[Text(40, min_length=0), AfterValidator(_phone)]
+Phone = Annotated[str, Text(40, min_length=0), AfterValidator(_phone)]
 
 
 class PersonForm(Form):
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     email: Email
     phone: Phone = ""
     roles: Annotated[list[Role], Field(min_length=1)]
@@ -118,8 +86,8 @@ class FollowUpForm(Form):
 
     status: ReportStatus
     owner: RecordId | None = None
-    notes: Text(5000, min_length=0, lines=True) = ""
-    case_number: Text(60, min_length=0) = ""
+    notes: Annotated[str, Text(5000, min_length=0, lines=True)] = ""
+    case_number: Annotated[str, Text(60, min_length=0)] = ""
     school: RecordId | None = None
 
 
@@ -140,8 +108,8 @@ class AlertForm(Form):
         str, Field(pattern="^(hold|secure|lockdown|evacuate|shelter|all-clear|medical|custom)$")
     ]
     severity: Literal["emergency", "warning", "info"] | None = None
-    title: Text(80, min_length=0) = ""
-    message: Text(500, min_length=0, lines=True) = ""
+    title: Annotated[str, Text(80, min_length=0)] = ""
+    message: Annotated[str, Text(500, min_length=0, lines=True)] = ""
     to: Annotated[str, Field(pattern=r"^(organisation|people|(school|site|trip):\d{1,10})$")] = ""
     scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
     school: RecordId | None = None
@@ -182,16 +150,16 @@ class AlertForm(Form):
 class ActionNamesForm(Form):
     """A district's names for its five actions: ``<action>_<language>``, e.g. ``secure_es``."""
 
-    hold_en: Text(MAX_NAME)
-    hold_es: Text(MAX_NAME)
-    secure_en: Text(MAX_NAME)
-    secure_es: Text(MAX_NAME)
-    lockdown_en: Text(MAX_NAME)
-    lockdown_es: Text(MAX_NAME)
-    evacuate_en: Text(MAX_NAME)
-    evacuate_es: Text(MAX_NAME)
-    shelter_en: Text(MAX_NAME)
-    shelter_es: Text(MAX_NAME)
+    hold_en: Annotated[str, Text(MAX_NAME)]
+    hold_es: Annotated[str, Text(MAX_NAME)]
+    secure_en: Annotated[str, Text(MAX_NAME)]
+    secure_es: Annotated[str, Text(MAX_NAME)]
+    lockdown_en: Annotated[str, Text(MAX_NAME)]
+    lockdown_es: Annotated[str, Text(MAX_NAME)]
+    evacuate_en: Annotated[str, Text(MAX_NAME)]
+    evacuate_es: Annotated[str, Text(MAX_NAME)]
+    shelter_en: Annotated[str, Text(MAX_NAME)]
+    shelter_es: Annotated[str, Text(MAX_NAME)]
 
     def names(self) -> dict[str, dict[str, str]]:
         return {a: {lang: getattr(self, f"{a}_{lang}") for lang in ("en", "es")} for a in ACTIONS}

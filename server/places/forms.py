@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from server.edge import Latitude, Longitude
-from server.forms import Form, Text
+from typing import Annotated
+
+from server.edge import Latitude, Longitude, Text
+from server.forms import Form
 from server.models import SiteKind
 from server.tenancy import RecordId
 
 
 class SchoolForm(Form):
-    name: Text(200)
+    name: Annotated[str, Text(200)]
 
 
 class SiteForm(Form):
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     kind: SiteKind
     school: RecordId | None = None
     latitude: Latitude

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from server.alerts.service import raise_alert
 from server.contexts import ReportContext
-from server.edge import EventTime, Latitude, Longitude
+from server.edge import EventTime, Latitude, Longitude, Text
 from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
@@ -31,35 +31,37 @@ MAX_PHOTOS = 4
 FUTURE_SLACK = timedelta(minutes=10)  # a time seen typed later than now: a mistake to fix
 
 
-def Text(limit: int, least: int = 0) -> Any:  # reads as a type in the models below
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=least, max_length=limit)
-    ]
-
-
 class PersonDescription(Payload):
-    weapon: Text(200) = ""  # what, and where on them
-    apparent_age: Text(40) = ""
-    height: Text(40) = ""
-    weight: Text(40) = ""
-    build: Text(60) = ""
-    hair: Text(120) = ""  # and facial hair
-    clothing: Text(500) = ""  # top to bottom
-    marks: Text(300) = ""  # scars, tattoos, glasses, anything that stands out
-    leaving: Text(300) = ""  # direction and means of leaving
-    voice: Text(120) = ""  # accent, anything about how they spoke
+    weapon: Annotated[str, Text(200, min_length=0, lines=True)] = ""  # what, and where on them
+    apparent_age: Annotated[str, Text(40, min_length=0, lines=True)] = ""
+    height: Annotated[str, Text(40, min_length=0, lines=True)] = ""
+    weight: Annotated[str, Text(40, min_length=0, lines=True)] = ""
+    build: Annotated[str, Text(60, min_length=0, lines=True)] = ""
+    hair: Annotated[str, Text(120, min_length=0, lines=True)] = ""  # and facial hair
+    clothing: Annotated[str, Text(500, min_length=0, lines=True)] = ""  # top to bottom
+    marks: Annotated[str, Text(300, min_length=0, lines=True)] = (
+        ""  # scars, tattoos, glasses, anything that stands out
+    )
+    leaving: Annotated[str, Text(300, min_length=0, lines=True)] = (
+        ""  # direction and means of leaving
+    )
+    voice: Annotated[str, Text(120, min_length=0, lines=True)] = (
+        ""  # accent, anything about how they spoke
+    )
 
 
 class VehicleDescription(Payload):
-    colour: Text(60) = ""
-    year: Text(20) = ""
-    make_model: Text(120) = ""
-    body_style: Text(40) = ""
-    features: Text(500) = ""  # damage, stickers, rims, tint
-    plate: Text(16) = ""
-    plate_state: Text(40) = ""
-    occupants: Text(200) = ""
-    direction: Text(300) = ""
+    colour: Annotated[str, Text(60, min_length=0, lines=True)] = ""
+    year: Annotated[str, Text(20, min_length=0, lines=True)] = ""
+    make_model: Annotated[str, Text(120, min_length=0, lines=True)] = ""
+    body_style: Annotated[str, Text(40, min_length=0, lines=True)] = ""
+    features: Annotated[str, Text(500, min_length=0, lines=True)] = (
+        ""  # damage, stickers, rims, tint
+    )
+    plate: Annotated[str, Text(16, min_length=0, lines=True)] = ""
+    plate_state: Annotated[str, Text(40, min_length=0, lines=True)] = ""
+    occupants: Annotated[str, Text(200, min_length=0, lines=True)] = ""
+    direction: Annotated[str, Text(300, min_length=0, lines=True)] = ""
 
 
 class ReportPosition(Payload):
@@ -74,9 +76,9 @@ class ReportFiled(Payload):
     kind: ReportKind
     person: PersonDescription | None = None
     vehicle: VehicleDescription | None = None
-    item: Text(1000) = ""
-    activity: Text(2000, least=1)
-    concern: Text(2000) = ""
+    item: Annotated[str, Text(1000, min_length=0, lines=True)] = ""
+    activity: Annotated[str, Text(2000, lines=True)]
+    concern: Annotated[str, Text(2000, min_length=0, lines=True)] = ""
     seen_at: EventTime
     position: ReportPosition | None = None
     site_id: RecordId | None = None

@@ -16,26 +16,26 @@ Level = Annotated[int, Field(ge=1, le=5)]  # a likelihood or impact on the 5x5 m
 
 class RiskPlanForm(Form):
     school: RecordId
-    title: Text(200)
+    title: Annotated[str, Text(200)]
     kind: EventKind
     happens_on: Day | None = None
     trip: RecordId | None = None
     venue: RecordId | None = None
     crowd: Count | None = None
     staff_count: Count | None = None
-    medical_cover: Text(500, min_length=0) = ""
-    hospital: Text(200, min_length=0) = ""
+    medical_cover: Annotated[str, Text(500, min_length=0)] = ""
+    hospital: Annotated[str, Text(200, min_length=0)] = ""
     hospital_latitude: Latitude | None = None
     hospital_longitude: Longitude | None = None
-    rally_point: Text(500, min_length=0) = ""
-    weather_plan: Text(4000, min_length=0, lines=True) = ""
+    rally_point: Annotated[str, Text(500, min_length=0)] = ""
+    weather_plan: Annotated[str, Text(4000, min_length=0, lines=True)] = ""
 
 
 class HazardForm(Form):
-    description: Text(300)
+    description: Annotated[str, Text(300)]
     likelihood: Level
     impact: Level
-    mitigation: Text(2000, min_length=0, lines=True) = ""
+    mitigation: Annotated[str, Text(2000, min_length=0, lines=True)] = ""
     owner: RecordId | None = None
     residual_likelihood: Level
     residual_impact: Level
@@ -43,4 +43,4 @@ class HazardForm(Form):
 
 class DecisionForm(Form):
     decision: Literal["approve", "send_back"]
-    reason: Text(2000, min_length=0, lines=True) = ""
+    reason: Annotated[str, Text(2000, min_length=0, lines=True)] = ""

@@ -18,15 +18,15 @@ from server.tenancy import RecordId
 
 class TripForm(Form):
     school: RecordId
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     starts_at: LocalMoment
     ends_at: LocalMoment
     venue: RecordId | None = None
-    destination: Text(200, min_length=0) = ""
+    destination: Annotated[str, Text(200, min_length=0)] = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     chaperones: list[RecordId] = []
-    itinerary: Text(4000, min_length=0, lines=True) = ""
+    itinerary: Annotated[str, Text(4000, min_length=0, lines=True)] = ""
 
 
 def trip_errors(form: TripForm) -> dict[str, str]:
@@ -90,13 +90,13 @@ def local(naive: datetime, tz: ZoneInfo) -> datetime:
 
 
 class StudentForm(Form):
-    name: Text(200)
-    grade: Text(20, min_length=0) = ""
-    contacts: Text(1000, min_length=0, lines=True) = ""
-    medical: Text(2000, min_length=0, lines=True) = ""
-    allergies: Text(1000, min_length=0, lines=True) = ""
-    medication: Text(1000, min_length=0, lines=True) = ""
-    medication_carrier: Text(200, min_length=0) = ""
+    name: Annotated[str, Text(200)]
+    grade: Annotated[str, Text(20, min_length=0)] = ""
+    contacts: Annotated[str, Text(1000, min_length=0, lines=True)] = ""
+    medical: Annotated[str, Text(2000, min_length=0, lines=True)] = ""
+    allergies: Annotated[str, Text(1000, min_length=0, lines=True)] = ""
+    medication: Annotated[str, Text(1000, min_length=0, lines=True)] = ""
+    medication_carrier: Annotated[str, Text(200, min_length=0)] = ""
 
 
 class PolicyForm(Form):
