@@ -16,6 +16,7 @@ from starlette.routing import Route
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
 from server.checklists.schema import ContextField
+from server.district_time import zone
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.journeys import checklist_allowed
@@ -43,7 +44,7 @@ async def checklist_page(request: Request) -> Response:
     timed = any(getattr(item, "starts_on_open", False) for item in checklist.items())
     # A trip checklist leads to the trip's missing-student screen: the person's trips now.
     trips = (
-        await my_trips(request, user, datetime.now(UTC))
+        await my_trips(user, zone(request), datetime.now(UTC))
         if ContextField.TRIP in checklist.context
         else []
     )

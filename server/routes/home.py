@@ -13,9 +13,9 @@ from server.alerts.models import AlertRecipient
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
+from server.offline_pages import offline_trip_urls
 from server.push.payload import name
 from server.templating import render
-from server.trips.service import offline_trip_urls
 
 RECENT_ALERTS = timedelta(hours=24)
 

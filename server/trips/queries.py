@@ -1,0 +1,108 @@
+"""What the trip pages read: a trip as its chaperone's phone shows it, the students being searched
+for, the missing-student screen's steps, the last headcount, the roster."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.checklists.schema import Checklist
+from server.i18n import gettext as _
+from server.labels import CHECKIN_LABELS
+from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
+from server.trips.rules import Reached, next_checkin
+from server.trips.service import plan_of, policy_for, standing_of
+
+
+async def trip_view(trip: Trip) -> dict[str, Any]:
+    """What every trip page shows: the trip, its students and stops."""
+    await trip.fetch_related("school", "venue")
+    return {
+        "trip": trip,
+        "students": await TripStudent.filter(trip_id=trip.id).only("id", "name", "grade"),
+        "stops": await trip.stops.all(),
+    }
+
+
+async def open_lost(trip: Trip) -> list[dict[str, Any]]:
+    """The students being searched for, as the phone's screens read them (a report joined to an
+    earlier one of the same student is that one)."""
+    open_lost = await LostStudent.filter(
+        trip_id=trip.id, found_at__isnull=True, same_as_id__isnull=True
+    )
+    return [
+        {
+            "lost_id": str(lost.id),
+            "student_id": lost.student_id,
+            "started_at": lost.started_at.isoformat(),
+            "ends_at": lost.ends_at.isoformat(),
+            "last_seen_at": lost.last_seen_at.isoformat() if lost.last_seen_at else None,
+            "last_seen_where": lost.last_seen_where,
+            "description": lost.description,
+        }
+        for lost in open_lost
+    ]
+
+
+async def trip_page(trip: Trip, stops: list, now: datetime) -> dict[str, Any]:
+    """The trip page's check-ins: the last one, the next, the plan and the stop awaited."""
+    last = await CheckIn.filter(trip_id=trip.id).prefetch_related("stop").first()  # newest
+    return {
+        "lost_json": await open_lost(trip),
+        "checkin_names": {kind: _(label) for kind, label in CHECKIN_LABELS.items()},
+        "last_checkin": last,
+        "next_checkin": next_checkin(
+            Reached(last.kind, last.stop_id) if last else None, [stop.id for stop in stops]
+        ),
+        "plan": await plan_of(trip),
+        "next_stop_id": (await standing_of(trip, now, 0)).awaited_stop_id,
+    }
+
+
+async def lost_screen(trip: Trip, checklist: Checklist | None) -> dict[str, Any]:
+    """The missing-student screen: the departure checklist's "now" and "then" steps, the
+    minutes before the police call, the students searched for and the roster."""
+    sections = {s.id: s for s in checklist.sections} if checklist else {}
+    steps = {
+        key: [item for item in sections[section].items if item.kind in ("check", "instruction")]
+        if section in sections
+        else []
+        for key, section in (("now", "missing-now"), ("then", "missing-help"))
+    }
+    policy = await policy_for(trip.school_id)
+    return {
+        "steps": steps,
+        "checklist": checklist,
+        "minutes": policy.police_call_minutes,
+        "lost_json": await open_lost(trip),
+        "roster": await TripStudent.filter(trip_id=trip.id),
+    }
+
+
+async def last_headcount(trip: Trip) -> dict[str, Any] | None:
+    last = await Headcount.filter(trip_id=trip.id).first()
+    if last is None:
+        return None
+    return {
+        "at": last.counted_at.isoformat(),
+        "counted": last.counted,
+        "expected": last.expected,
+        "missing": last.missing,
+    }
+
+
+async def emergency_roster(trip: Trip, lost: LostStudent) -> dict[str, Any]:
+    """The roster as the safety team sees it while a student is missing: every student, and the
+    chaperones still active."""
+    await trip.fetch_related("school", "chaperones")
+    return {
+        "trip": trip,
+        "lost": lost,
+        "students": await TripStudent.filter(trip_id=trip.id),
+        "chaperones": [c for c in trip.chaperones if c.active],
+        "emergency": True,
+    }
+
+
+async def roster(trip: Trip) -> list[TripStudent]:
+    return await TripStudent.filter(trip_id=trip.id)
