@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from tortoise import Tortoise
 
@@ -14,8 +16,10 @@ from server.db import migrate, tortoise_config
 from server.demo import DEMO_PEOPLE, credentials_text, seed_demo
 from server.settings import SettingsError, load_settings, use_demo_defaults
 
+T = TypeVar("T")
 
-async def _with_db(work):  # type: ignore[no-untyped-def]
+
+async def _with_db(work: Callable[[], Awaitable[T]]) -> T:
     await Tortoise.init(config=tortoise_config(load_settings()))
     try:
         return await work()

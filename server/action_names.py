@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import fields
@@ -22,6 +23,9 @@ from server.auth import SignedInUser
 from server.i18n import LANGUAGES, current_locale
 from server.i18n import gettext as _
 from server.models import TenantModel
+
+if TYPE_CHECKING:
+    from server.models import Organisation
 
 ACTIONS = ("hold", "secure", "lockdown", "evacuate", "shelter")
 MAX_NAME = 40  # a notification's title still fits with "SIMULACRO: " before it
@@ -45,7 +49,10 @@ Names = dict[str, dict[str, str]]  # action -> language -> name
 # not a docstring: Tortoise would make a docstring the table's SQL comment.)
 class ActionName(TenantModel):
     id = fields.IntField(primary_key=True)
-    organisation = fields.ForeignKeyField("models.Organisation", related_name="action_names")
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="action_names"
+    )
+    organisation_id: int
     action = fields.CharField(max_length=16)
     en = fields.CharField(max_length=MAX_NAME)
     es = fields.CharField(max_length=MAX_NAME)

@@ -89,7 +89,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             secret_key=settings.secret_key,
             session_cookie="muster_session",
             max_age=settings.session_hours * 3600,
-            same_site="lax",
         ),
         Middleware(CSRFMiddleware, on_failure=errors.csrf_failure),
         Middleware(AuthenticationMiddleware, backend=SessionBackend()),

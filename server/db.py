@@ -6,6 +6,7 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.queryset import QuerySet
 
 from server.settings import Settings
 
@@ -42,3 +43,10 @@ async def migrate(settings: Settings) -> None:
         await tortoise_migrate(config=tortoise_config(settings))
     finally:
         await Tortoise.close_connections()
+
+
+async def column(query: QuerySet[Any], name: str) -> list[Any]:
+    """The values of one column of ``query``'s rows: ``values_list(name, flat=True)``, typed as
+    what it is (Tortoise's annotations say a list of tuples)."""
+    values: list[Any] = await query.values_list(name, flat=True)
+    return values

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from starlette.datastructures import FormData
 
 from server.action_names import ACTIONS, MAX_NAME
@@ -197,7 +197,7 @@ def from_form(model: type[M], form: FormData) -> M:
         for one in value if isinstance(value, list) else [value]:
             if isinstance(one, str) and text_problem(one):
                 error = PydanticCustomError("control_chars", "control characters")
-                detail = {"type": error, "loc": (name,), "input": ""}
+                detail: InitErrorDetails = {"type": error, "loc": (name,), "input": ""}
                 raise ValidationError.from_exception_data(model.__name__, [detail])
     return model.model_validate(data)
 

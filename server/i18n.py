@@ -32,9 +32,10 @@ def _load(locale: str) -> tuple[dict[str, str | tuple[str, ...]], Callable[[int]
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        if message.string and all(message.string if isinstance(message.string, tuple) else [1]):
-            table[key] = message.string
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        string = message.string
+        if string and all(string if isinstance(string, tuple | list) else [1]):
+            table[key] = string if isinstance(string, str) else tuple(string)
     return table, c2py(catalog.plural_expr)
 
 

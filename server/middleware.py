@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -64,9 +62,14 @@ class SecurityHeadersMiddleware:
 class SchemeAwareSessionMiddleware:
     """Starlette's signed-cookie session, marked Secure when the request came over https."""
 
-    def __init__(self, app: ASGIApp, **options: Any) -> None:
-        self.plain = SessionMiddleware(app, https_only=False, **options)
-        self.secure = SessionMiddleware(app, https_only=True, **options)
+    def __init__(self, app: ASGIApp, secret_key: str, session_cookie: str, max_age: int) -> None:
+        def session(secure: bool) -> SessionMiddleware:
+            return SessionMiddleware(
+                app, secret_key, session_cookie, max_age, same_site="lax", https_only=secure
+            )
+
+        self.plain = session(False)
+        self.secure = session(True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         middleware = self.secure if scope.get("scheme") == "https" else self.plain

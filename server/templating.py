@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -54,7 +54,8 @@ def make_templates(assets: AssetRegistry, debug: bool) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    # Added to the environment by the i18n extension, at run time: unknown to type checkers.
+    cast(Any, env).install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals["static"] = assets.url
     env.globals["csrf_token"] = csrf_token
     env.globals["desk_page"] = desk_page

@@ -38,7 +38,7 @@ class Library:
 
     def has_version(self, checklist_id: str, version: int) -> bool:
         current = self.checklists.get(checklist_id)
-        return bool(current) and (
+        return current is not None and (
             version == current.version or (checklist_id, version) in self.kept
         )
 

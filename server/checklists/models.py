@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from tortoise import fields
 
@@ -38,6 +39,8 @@ class ChecklistRun(TenantModel):
     # One person rehearsing: counts in no figure.
     practice = fields.BooleanField(default=False, db_default=False)
 
+    answers: fields.ReverseRelation[ChecklistAnswer]  # filled by ChecklistAnswer.run
+
     class Meta:
         table = "checklist_run"
         ordering = ["-started_at"]
@@ -50,7 +53,7 @@ class ChecklistAnswer(TenantModel):
     run: fields.ForeignKeyRelation[ChecklistRun] = fields.ForeignKeyField(
         "models.ChecklistRun", related_name="answers"
     )
-    run_id: int
+    run_id: UUID
     item_id = fields.CharField(max_length=64)
     # {"value": ...}: Tortoise reads a bare JSON string as already-encoded JSON, so wrap it.
     stored: fields.JSONField[Any] = fields.JSONField(source_field="value")

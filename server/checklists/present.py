@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from server.checklists.schema import Checklist, Item
+from server.checklists.schema import Checklist, Chips, Choice, Item
 from server.i18n import gettext as _
 
 
@@ -18,9 +18,11 @@ def present(item: Item, value: Any, locale: str, tz: tzinfo | None = None) -> st
         return _("Done")
     if kind == "yes_no":
         return _("Yes") if value else _("No")
-    if kind in ("choice", "chips"):
-        labels = {o.id: o.label.get(locale) for o in item.options}  # type: ignore[union-attr]
-        return ", ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value]))
+    if isinstance(item, Choice | Chips):
+        labels = {o.id: o.label.get(locale) for o in item.options}
+        return ", ".join(
+            labels.get(v) or v for v in (value if isinstance(value, list) else [value])
+        )
     if kind in ("timestamp", "stopwatch", "countdown"):
         moment = datetime.fromisoformat(value)
         if tz is not None and moment.tzinfo is not None:

@@ -9,6 +9,7 @@ from tortoise.queryset import QuerySet
 
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.db import column
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec, squashed
 from server.models import User
@@ -73,14 +74,10 @@ async def _matching(user: User, search: str, library: Library) -> list:
     answers = ChecklistAnswer.filter(run__organisation_id=user.organisation_id)
     text = 'CAST("checklist_answer"."value" AS TEXT)'
     answered = answers.annotate(_text=RawSQL(text)).filter(_text__icontains=search)
-    ids = set(await answered.values_list("run_id", flat=True))
+    ids = set(await column(answered, "run_id"))
     if key := plate_key(search):
         plated = answers.annotate(_plate=RawSQL(squashed(text))).filter(_plate__contains=key)
-        ids |= set(await plated.values_list("run_id", flat=True))
+        ids |= set(await column(plated, "run_id"))
     if titled:
-        ids |= set(
-            await scoped(ChecklistRun, user)
-            .filter(checklist_id__in=titled)
-            .values_list("id", flat=True)
-        )
+        ids |= set(await column(scoped(ChecklistRun, user).filter(checklist_id__in=titled), "id"))
     return list(ids)

@@ -22,5 +22,5 @@ async def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     columns = executor.regular_columns if generated else executor.regular_columns_all
     query = executor.insert_query if generated else executor.insert_query_all
     fields = model._meta.fields_map
-    values = [[fields[c].to_db_value(row[c], None) for c in columns] for row in rows]
+    values = [[fields[c].to_db_value(row[c], model) for c in columns] for row in rows]
     await db.execute_many(query, values)

@@ -139,7 +139,8 @@ def _out_of_window(p: Pending, now: datetime) -> Pending | dict[str, str]:
     more than a day ahead (its clock corrected first: a phone a week fast loses nothing)."""
     try:
         in_window(p.occurred_at, now)
-        for name in _time_fields(type(p.payload)):
+        schema: type[BaseModel] = type(p.payload)
+        for name in _time_fields(schema):
             moment = getattr(p.payload, name)
             if moment is not None:
                 in_window(p.on_server_clock(moment), now)
@@ -297,7 +298,7 @@ async def _tries(p: Pending, sender: Sender) -> int:
     """How often this device met a passing fault with this event, this time included. When
     even that can't be written the database is away: the event stays the device's to resend."""
     try:
-        key = {"event_id": p.event_id, "device_id": sender.device_id}
+        key: dict[str, Any] = {"event_id": p.event_id, "device_id": sender.device_id}
         now = datetime.now(UTC)
         if not await EventRetry.filter(**key).update(attempts=F("attempts") + 1, last_at=now):
             await EventRetry.create(**key, attempts=1, last_at=now)

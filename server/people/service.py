@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from server import audit
+from server.db import column
 from server.forms import PersonForm
 from server.i18n import gettext as _
 from server.models import Role, School, User
@@ -33,7 +35,7 @@ async def _errors(admin: User, form: PersonForm, person: User | None) -> dict[st
     clash = await User.filter(email=form.email).exclude(id=person.id if person else -1).exists()
     if clash:
         errors["email"] = _("Someone already uses this email.")
-    known = set(await scoped(School, admin).values_list("id", flat=True))
+    known = set(await column(scoped(School, admin), "id"))
     if not set(form.schools) <= known:
         errors["schools"] = _("Choose schools from the list.")
     if (
@@ -50,7 +52,7 @@ async def save_person(admin: User, person: User | None, form: PersonForm) -> Sav
     errors = await _errors(admin, form, person)
     if errors:
         return Saved(None, errors)
-    fields = {
+    fields: dict[str, Any] = {
         "name": form.name,
         "email": form.email,
         "phone": form.phone,

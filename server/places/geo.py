@@ -56,7 +56,7 @@ def search_box(centre: Point, metres: float) -> SearchBox:
     dlon = dlat / math.cos(widest)
     west, east = lon - dlon, lon + dlon
     if west < -180:
-        ranges = ((west + 360, 180.0), (-180.0, east))
+        ranges: tuple[tuple[float, float], ...] = ((west + 360, 180.0), (-180.0, east))
     elif east > 180:
         ranges = ((west, 180.0), (-180.0, east - 360))
     else:

@@ -4,6 +4,8 @@ Returns the saved record or the errors (and values) to show; takes no request.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from server import audit
 from server.i18n import gettext as _
 from server.models import School, Site, User
@@ -51,7 +53,7 @@ async def save_site(
     if errors:
         values = form.model_dump(mode="json") | ({"far": True} if "longitude" in errors else {})
         return None, errors, values
-    fields = {
+    fields: dict[str, Any] = {
         "name": form.name,
         "kind": form.kind,
         "school_id": form.school,

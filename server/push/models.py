@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -53,7 +54,7 @@ class Delivery(Model):
     alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
         "models.Alert", related_name="deliveries"
     )
-    alert_id: int
+    alert_id: UUID
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="deliveries"
     )

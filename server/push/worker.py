@@ -33,9 +33,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.action_names import load, using
-from server.alerts.facts import gather_many, is_desk
+from server.alerts.facts import Facts, gather_many, is_desk
 from server.alerts.kinds import PUSH_HEADERS, Severity
 from server.alerts.models import Alert
+from server.db import column
 from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import encode, notification
@@ -205,7 +206,7 @@ class DeliveryWorker:
             open_rows = open_rows.filter(alert_id__in=alert_ids)
         while True:
             await self.drain()
-            next_due = await open_rows.order_by("due_at").values_list("due_at", flat=True)
+            next_due = await column(open_rows.order_by("due_at"), "due_at")
             if not next_due:
                 return
             left = deadline - asyncio.get_running_loop().time()
@@ -220,9 +221,9 @@ class DeliveryWorker:
         now = _now()
         fields = Delivery._meta.fields_map
         values = [
-            fields["claim"].to_db_value(token, None),
-            fields["claimed_until"].to_db_value(now + timedelta(seconds=self.lease), None),
-            fields["due_at"].to_db_value(now, None),
+            fields["claim"].to_db_value(token, Delivery),
+            fields["claimed_until"].to_db_value(now + timedelta(seconds=self.lease), Delivery),
+            fields["due_at"].to_db_value(now, Delivery),
             self.batch,
         ]
         if self.sqlite:
@@ -245,12 +246,12 @@ class DeliveryWorker:
         mark = "?" if self.sqlite else "$1"
         rows = await db.execute_query_dict(
             _CLAIMED.format(mark=mark),
-            [Delivery._meta.fields_map["claim"].to_db_value(token, None)],
+            [Delivery._meta.fields_map["claim"].to_db_value(token, Delivery)],
         )
         for row in rows:  # SQLite gives the UUID as text
             row["alert_id"] = uuid.UUID(str(row["alert_id"]))
         alerts = {a.id: a for a in await Alert.filter(id__in={r["alert_id"] for r in rows})}
-        facts = {}
+        facts: dict[uuid.UUID, Facts] = {}
         for alert in alerts.values():  # gathered per organisation: its records only
             facts |= await gather_many([alert])
         locales = {row["user_id"]: row["locale"] for row in rows}
@@ -395,8 +396,8 @@ class DeliveryWorker:
         """Each subscription just reached: when it last worked."""
         fields = Delivery._meta.fields_map
         values = [
-            fields["sent_at"].to_db_value(now, None),
-            fields["claim"].to_db_value(token, None),
+            fields["sent_at"].to_db_value(now, Delivery),
+            fields["claim"].to_db_value(token, Delivery),
         ]
         marks = ("?", "?") if self.sqlite else ("$1", "$2")
         db = connections.get("default")

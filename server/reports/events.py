@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from server.alerts.service import raise_alert
 from server.contexts import ReportContext
+from server.db import column
 from server.edge import EventTime, Latitude, Longitude, Text
 from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
@@ -98,14 +99,10 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
     settings: Settings = sender.app_state.settings
     sites = await Site.filter(organisation_id=user.organisation_id).prefetch_related("school")
     by_id = {s.id: s for s in sites}
-    known = set(
-        await Report.filter(id__in=[p.payload.report_id for p in batch]).values_list(
-            "id", flat=True
-        )
-    )
+    known = set(await column(Report.filter(id__in=[p.payload.report_id for p in batch]), "id"))
     photo_ids = [photo for p in batch for photo in p.payload.photos]
     foreign = set(  # a phone sends its own photos: anyone else's (a roster's, say) is refused
-        await Upload.filter(id__in=photo_ids).exclude(user_id=user.id).values_list("id", flat=True)
+        await column(Upload.filter(id__in=photo_ids).exclude(user_id=user.id), "id")
     )
     my_schools = await user.schools.all().order_by("id")
     for p in batch:

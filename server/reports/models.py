@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from tortoise import fields
 
@@ -108,11 +109,11 @@ class ReportLink(TenantModel):
     report: fields.ForeignKeyRelation[Report] = fields.ForeignKeyField(
         "models.Report", related_name="links"
     )
-    report_id: int
+    report_id: UUID
     other: fields.ForeignKeyRelation[Report] = fields.ForeignKeyField(
         "models.Report", related_name="linked_from"
     )
-    other_id: int
+    other_id: UUID
     reason = fields.CharField(max_length=8)  # "plate" or "nearby"
     distance_m = fields.FloatField()
     hours_apart = fields.FloatField()

@@ -7,7 +7,9 @@ from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
+from tortoise.models import Model
 
+from server.db import column
 from server.edge import EventTime
 from server.events.handlers import Position
 from server.events.registry import Payload, Pending, Sender, event_type
@@ -32,8 +34,8 @@ async def _trips_of(batch: list[Pending], sender: Sender) -> dict[int, Trip]:
     return found
 
 
-async def _known(model: type, ids: list[UUID]) -> set[UUID]:
-    return set(await model.filter(id__in=ids).values_list("id", flat=True))
+async def _known(model: type[Model], ids: list[UUID]) -> set[UUID]:
+    return set(await column(model.filter(id__in=ids), "id"))
 
 
 def _position(position: Position | None) -> dict | None:
@@ -55,9 +57,7 @@ async def headcount_taken(batch: list[Pending], sender: Sender) -> None:
     known = await _known(Headcount, [p.payload.headcount_id for p in batch])
     rosters: dict[int, set[int]] = {}
     for trip_id in trips:
-        rosters[trip_id] = set(
-            await TripStudent.filter(trip_id=trip_id).values_list("id", flat=True)
-        )
+        rosters[trip_id] = set(await column(TripStudent.filter(trip_id=trip_id), "id"))
     rows = []
     for p in batch:
         if p.rejected:
@@ -105,7 +105,7 @@ async def checked_in(batch: list[Pending], sender: Sender) -> None:
     known = await _known(CheckIn, [p.payload.checkin_id for p in batch])
     stops: dict[int, set[int]] = {}
     for trip in trips.values():
-        stops[trip.id] = set(await trip.stops.all().values_list("id", flat=True))
+        stops[trip.id] = set(await column(trip.stops.all(), "id"))
     rows = []
     for p in batch:
         if p.rejected:

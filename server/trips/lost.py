@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
+from server.db import column
 from server.trips.models import LostStudent, Trip, TripStudent
 from server.trips.service import policy_for
 
@@ -149,10 +150,10 @@ async def found(lost: LostStudent, user_id: int, at: datetime) -> Alert | None:
     await first.fetch_related("trip__school", "student")
     trip = first.trip
     earlier = [alert_id(first.id, STARTED), alert_id(first.id, ENDED)]
-    told = await AlertRecipient.filter(alert_id__in=earlier).values_list("user_id", flat=True)
+    told = await column(AlertRecipient.filter(alert_id__in=earlier), "user_id")
     # and the chaperones who reported them, whose own phones raised the alerts
-    reporters = await LostStudent.filter(id=first.id).values_list("user_id", flat=True)
-    reporters += await LostStudent.filter(same_as_id=first.id).values_list("user_id", flat=True)
+    reporters = await column(LostStudent.filter(id=first.id), "user_id")
+    reporters += await column(LostStudent.filter(same_as_id=first.id), "user_id")
     return await raise_alert(
         alert_id=alert_id(first.id, FOUND),
         organisation_id=trip.organisation_id,

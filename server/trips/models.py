@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.validators import MaxValueValidator, MinValueValidator
@@ -85,6 +86,8 @@ class Trip(TenantModel):
     created_by_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    stops: fields.ReverseRelation[TripStop]  # filled by TripStop.trip
+
     class Meta:
         table = "trip"
         ordering = ["starts_at"]
@@ -120,7 +123,7 @@ class TripStudent(TenantModel):
     photo: fields.ForeignKeyNullableRelation[Upload] = fields.ForeignKeyField(
         "models.Upload", related_name="students", null=True, on_delete=fields.SET_NULL
     )
-    photo_id: int | None
+    photo_id: UUID | None
     contacts = fields.TextField(default="")  # emergency contacts, one a line: name, phone
     medical = fields.TextField(default="")
     allergies = fields.TextField(default="")
@@ -217,7 +220,7 @@ class LostStudent(TenantModel):
     same_as: fields.ForeignKeyNullableRelation[LostStudent] = fields.ForeignKeyField(
         "models.LostStudent", related_name="reported_again", null=True, on_delete=fields.CASCADE
     )
-    same_as_id: int | None
+    same_as_id: UUID | None
     ends_at = fields.DatetimeField(db_index=True)  # when the countdown runs out
     end_alerted_at = fields.DatetimeField(null=True)  # set once, by whichever process gets there
     found_at = fields.DatetimeField(null=True)
