@@ -12,9 +12,8 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,11 +48,13 @@ from server.events.models import Upload  # noqa: E402
 from server.images import reencode  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
+from server.push.worker import DeliveryWorker  # noqa: E402
 from server.reports.models import PositionSource, Report, ReportKind  # noqa: E402
 from server.risk.models import EventKind, Hazard, RiskPlan  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 from server.trips.models import Trip, TripStudent  # noqa: E402
 from tests.photos import jpeg_with_gps  # noqa: E402
+from tests.push_receiver import PushService  # noqa: E402
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -325,25 +326,22 @@ async def as_role(make_client, org):
     return signed_in
 
 
-def html(response: httpx.Response):
-    """The response parsed, to check with CSS selectors rather than string matching."""
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(response.text, "html.parser")
-
-
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in this thread
     from its first use to the end of the session, and async tests can't run beside it."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
-@contextmanager
-def configured(app, **changes) -> Iterator[None]:
-    """The district's settings changed for one test, as its environment would change them."""
-    before = app.state.settings
-    app.state.settings = replace(before, **changes)
-    try:
-        yield
-    finally:
-        app.state.settings = before
+# Push: a local push service that checks and decrypts what it is sent, and the delivery worker.
+@pytest.fixture
+def service(app):
+    receiver = PushService(vapid_public_key=app.state.vapid.public_key).start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+async def worker(settings, app):
+    icons = app.state.assets.url  # as the app's own worker: icon URLs carry their content hash
+    async with DeliveryWorker(settings, icons, retry_base=0.02, retry_cap=0.2) as running:
+        yield running

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from server.action_names import DEFAULTS, MAX_NAME
 from server.alerts.service import raise_alert
 from server.models import AuditLog
-from tests.conftest import html
+from tests.helpers import html
 
 LOCKOUT = {"secure_en": "Lockout", "secure_es": "Cierre exterior (Lockout)"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.models import AuditLog, School, Site, User
-from tests.conftest import html
+from tests.helpers import html
 
 
 async def test_create_a_person_with_roles_and_schools(as_role, make_client, org):

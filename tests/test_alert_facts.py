@@ -11,59 +11,17 @@ import pytest
 from server.alerts.facts import gather
 from server.alerts.models import Alert
 from server.push.payload import BODY_BYTES, encode, notification
-from server.trips.models import LostStudent
-from tests.conftest import html
-from tests.test_push import service, subscribe, worker  # noqa: F401 (fixtures)
-from tests.test_reports import CAMPUS, file, filed, moved
-from tests.test_sync import event, send
-
-WORDS = "There is a bomb in the gym.\nIt goes off at noon."
-NEAR_CAMPUS = {"latitude": 38.5767, "longitude": -121.4859, "accuracy": 12}  # 80 m NE
-
-
-async def threat_call(office, words: str = WORDS) -> tuple[str, str]:
-    """The office takes a threatening call: the silent alert, then the caller's exact words."""
-    run_id, alert_id = str(uuid.uuid4()), str(uuid.uuid4())
-    batch = [
-        event("checklist.started", run_id=run_id, checklist_id="threat-call", version=2),
-        event(
-            "alert.raised",
-            alert_id=alert_id,
-            kind="silent",
-            notify=["admin", "safety"],
-            run_id=run_id,
-            checklist_id="threat-call",
-            item_id="silent-alert",
-            position=NEAR_CAMPUS,
-        ),
-        event("checklist.answered", run_id=run_id, item_id="exact-words", value=words),
-    ]
-    results = (await send(office, batch)).json()["results"]
-    assert [r["status"] for r in results] == ["accepted"] * 3, results
-    return run_id, alert_id
-
-
-async def lost_student(org, chaperone) -> tuple[str, str]:
-    lost_id = str(uuid.uuid4())
-    batch = [
-        event(
-            "trip.student_lost",
-            lost_id=lost_id,
-            trip_id=org.trip.id,
-            student_id=org.student.id,
-            last_seen_where="the gift shop",
-            position={"latitude": 38.5846, "longitude": -121.5049, "accuracy": 8},
-        )
-    ]
-    results = (await send(chaperone, batch)).json()["results"]
-    assert [r["status"] for r in results] == ["accepted"], results
-    lost = await LostStudent.get(id=lost_id)
-    alert = next(
-        a
-        for a in await Alert.filter(organisation_id=org.organisation.id, kind="lost-student")
-        if a.source.get("lost_id") == str(lost.id)
-    )
-    return lost_id, str(alert.id)
+from tests.helpers import (
+    CAMPUS,
+    WORDS,
+    file,
+    filed,
+    html,
+    lost_student,
+    moved,
+    subscribe,
+    threat_call,
+)
 
 
 async def test_the_facts_of_a_silent_alert_from_the_call_script(org, as_role):
@@ -140,7 +98,7 @@ async def test_the_push_body_carries_the_facts_within_its_limit(org, as_role):
 
 
 @pytest.mark.usefixtures("service")
-async def test_the_safety_leads_phone_gets_the_situation(org, as_role, service, worker):  # noqa: F811
+async def test_the_safety_leads_phone_gets_the_situation(org, as_role, service, worker):
     phone = service.device()
     await subscribe(await as_role("safety"), phone)
     _run_id, alert_id = await threat_call(await as_role("office"))
@@ -168,7 +126,7 @@ async def test_a_school_picked_beside_everyone_is_refused_not_sent_to_the_distri
     assert not await Alert.filter(organisation_id=org.organisation.id, kind="lockdown").exists()
 
 
-async def test_the_preview_and_the_hold_button_say_where_and_how_many(org, as_role, service):  # noqa: F811
+async def test_the_preview_and_the_hold_button_say_where_and_how_many(org, as_role, service):
     staff_phone = service.device()
     await subscribe(await as_role("staff"), staff_phone)
     safety = await as_role("safety")

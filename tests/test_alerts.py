@@ -11,8 +11,7 @@ import pytest
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import queue_deliveries, raise_alert, resolve_audience
 from server.push.models import Delivery, PushSubscription
-from tests.conftest import configured, html
-from tests.test_sync import event, send
+from tests.helpers import configured, event, html, ids, send
 
 
 async def team_alert(org, **fields):
@@ -65,11 +64,6 @@ async def test_the_alerts_list_refreshes_as_a_fragment(as_role):
 
 
 # -- audiences --------------------------------------------------------------------------------
-
-
-def ids(org, *roles):
-    people = [org.spare if role == "spare" else org.users[role] for role in roles]
-    return sorted(person.id for person in people)
 
 
 async def test_audience_by_role_school_site_and_named_people(org, other_org):

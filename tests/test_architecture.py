@@ -136,3 +136,16 @@ def test_the_checks_see_what_they_look_for(tmp_path):
     )
     assert database_writes(planted) == [3, 4, 5]
     assert "server.routes.reports" in imported_modules(planted)
+
+
+def test_tests_take_their_helpers_from_the_helpers_modules():
+    """A test file imports shared code from tests/helpers.py or tests/browser/helpers.py (and
+    fixtures come from conftest.py), never from another test file."""
+    borrowed = {
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for module in imported_modules(path)
+        if module.split(".")[-1].startswith("test_")
+        or any(part.startswith("test_") for part in module.split(".")[:-1])
+    }
+    assert not borrowed, sorted(borrowed)

@@ -8,7 +8,8 @@ import httpx
 
 from server import throttle
 from server.app import create_app
-from tests.conftest import PASSWORD, html
+from tests.conftest import PASSWORD
+from tests.helpers import html
 
 
 async def test_sign_in_then_out(client, org):

@@ -6,7 +6,7 @@ import pytest
 
 from server.checklists.answers import InvalidAnswer, find_item, validate_answer
 from server.checklists.library import load_file
-from tests.test_checklist_format import checklist, write
+from tests.helpers import checklist, write
 
 GOOD = {
     "tick": [True, None],

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from server.checklists.library import (
     CHECKLIST_DIR,
@@ -18,65 +17,9 @@ from server.checklists.library import (
     load_file,
 )
 from server.checklists.schema import Checklist
+from tests.helpers import EVERY_KIND, OPTIONS, checklist, item, t, write
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def t(en: str) -> dict:
-    return {"en": en, "es": f"[es] {en}"}
-
-
-def item(id: str, kind: str, **extra) -> dict:
-    return {"id": id, "kind": kind, "text": t(id), **extra}
-
-
-OPTIONS = [{"id": "a", "label": t("A")}, {"id": "b", "label": t("B")}]
-EVERY_KIND = [
-    item("read-this", "instruction", detail=t("why")),
-    item("tick", "check", critical=True),
-    item("yes-or-no", "yes_no"),
-    item("short", "text", max_length=50),
-    item("exact-words", "long_text"),
-    item("weight", "number", unit=t("lb"), min=0, max=500),
-    item("one-of", "choice", options=OPTIONS),
-    item("some-of", "chips", options=OPTIONS),
-    item("when", "timestamp"),
-    item("since-when", "stopwatch", since="when"),
-    item("call-timer", "stopwatch", starts_on_open=True),
-    item("lightning", "countdown", seconds=1800),
-    item("count", "headcount"),
-    item("where", "location"),
-    item("picture", "photo"),
-    item("alarm", "action", alert="silent", notify=["admin", "safety"]),
-    item("only-if-yes", "check", show_if={"item": "yes-or-no", "equals": True}),
-    item("only-if-b", "text", show_if={"item": "one-of", "equals": "b"}),
-    item("only-if-has-a", "text", show_if={"item": "some-of", "includes": "a"}),
-    item("b-or-not-yet", "text", show_if={"item": "one-of", "equals": "b", "unanswered": True}),
-]
-
-
-def checklist(**changes) -> dict:
-    data = {
-        "schema_version": 1,
-        "id": "sample",
-        "version": 1,
-        "revised": "2026-11-28",
-        "title": t("Sample"),
-        "summary": t("A sample"),
-        "audience": ["staff"],
-        "mode": "read-do",
-        "sources": [{"title": "Brief", "facts": "all"}],
-        "sections": [{"id": "only", "title": t("Only"), "items": EVERY_KIND}],
-    }
-    data.update(changes)
-    return data
-
-
-def write(tmp_path: Path, data: dict, name: str = "sample") -> Path:
-    path = tmp_path / "checklists" / f"{name}.yaml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return path
 
 
 def test_every_item_kind_loads(tmp_path):

@@ -9,8 +9,7 @@ import uuid
 import pytest
 
 from server.checklists.library import CHECKLIST_DIR, ChecklistError, load_all
-from tests.conftest import html
-from tests.test_sync import event, send
+from tests.helpers import event, html, send
 
 
 def _started(run_id: str, version: int) -> dict:

@@ -18,7 +18,7 @@ from server.events.registry import REGISTRY
 from server.reports.models import Report
 from server.risk.models import RiskPlan
 from server.trips.models import CheckIn, Headcount, LostStudent
-from tests.test_sync import event
+from tests.helpers import event
 
 NEAR = timedelta(seconds=30)
 

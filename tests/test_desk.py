@@ -6,9 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from server.alerts.models import Alert, AlertRecipient
 from server.trips.models import Trip
-from tests.conftest import html
-from tests.test_alert_facts import lost_student, threat_call
-from tests.test_reports import CAMPUS, file, filed, moved
+from tests.helpers import CAMPUS, file, filed, html, lost_student, moved, threat_call
 
 
 async def test_active_now_shows_each_thing_once(org, as_role):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from server.alerts.models import Alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.models import AuditLog
-from tests.conftest import configured, html
+from tests.helpers import configured, html
 
 
 async def _run(org, who="driver", at=None, checklist="bus-pre-route", **fields) -> ChecklistRun:

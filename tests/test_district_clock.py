@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.district_time import HM, shown
-from tests.conftest import configured, html
+from tests.helpers import configured, html
 
 LA = ZoneInfo("America/Los_Angeles")
 

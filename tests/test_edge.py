@@ -14,8 +14,7 @@ from server.alerts.models import Alert
 from server.checklists.models import ChecklistAnswer
 from server.events.models import Note, ReceivedEvent
 from server.reports.models import Report
-from tests.test_reports import filed
-from tests.test_sync import event
+from tests.helpers import event, filed
 
 PAGES_OF_THE_TEAM = ["/", "/admin/alerts", "/reports", "/admin/runs", "/admin/runs.csv"]
 

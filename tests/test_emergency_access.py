@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from server.models import AuditLog, User
 from server.trips.models import TripStudent
-from tests.conftest import html
-from tests.test_alert_facts import lost_student
-from tests.test_sync import event, send
+from tests.helpers import event, html, lost_student, send
 
 
 async def test_the_safety_lead_opens_the_roster_only_while_a_student_is_missing(org, as_role):

@@ -14,9 +14,7 @@ from server.checklists.models import ChecklistRun
 from server.models import Organisation, Site, SiteKind
 from server.push.models import Delivery, PushSubscription
 from server.push.payload import push_body
-from tests.conftest import html
-from tests.test_alerts import ids
-from tests.test_sync import event, send
+from tests.helpers import event, html, ids, send
 
 ACTIONS = ["hold", "secure", "lockdown", "evacuate", "shelter"]
 NEAR_CAMPUS = {"latitude": 38.5789, "longitude": -121.4865, "accuracy": 12}  # 300 m N

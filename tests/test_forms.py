@@ -10,7 +10,7 @@ from server.alerts.models import Alert
 from server.forms import AlertForm
 from server.risk.models import Hazard, PlanStatus, RiskPlan
 from server.trips.models import Trip, TripStop, TripStudent
-from tests.conftest import html
+from tests.helpers import html
 
 TWO_LINES = "Stay in rooms.\r\nWait for the police at the door."
 STORED = "Stay in rooms.\nWait for the police at the door."

@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 from server.i18n import LANGUAGES, LOCALE_DIR, choose_locale
 from server.i18n_catalogue import extract
-from tests.conftest import html
+from tests.helpers import html
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

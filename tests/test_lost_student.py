@@ -12,8 +12,7 @@ from server.push.payload import body, name
 from server.trips.models import LostStudent
 from server.trips.service import policy_for
 from server.trips.watch import check_trips
-from tests.conftest import html
-from tests.test_sync import event, send
+from tests.helpers import event, html, send
 
 RULES = {
     "students_per_adult": "10",

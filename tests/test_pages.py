@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from server.app import create_app
 from server.journeys import JOURNEYS
-from tests.conftest import html
+from tests.helpers import html
 
 # Everyone may call an action and take a threatening call (until the district narrows it).
 EVERYONE = {"call-action", "threat-call", "bleeding-control", "report"}

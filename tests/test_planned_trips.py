@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from server.risk.models import RiskPlan
 from server.trips.models import Trip
-from tests.conftest import configured, html
+from tests.helpers import configured, html
 
 
 async def _trip(org, name: str, starts: datetime) -> Trip:

@@ -14,30 +14,9 @@ from server.alerts.service import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
-from tests.conftest import POSTGRES_SERVER, html
-from tests.push_receiver import Device, PushService
-
-
-@pytest.fixture
-def service(app):
-    receiver = PushService(vapid_public_key=app.state.vapid.public_key).start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-async def worker(settings, app):
-    icons = app.state.assets.url  # as the app's own worker: icon URLs carry their content hash
-    async with DeliveryWorker(settings, icons, retry_base=0.02, retry_cap=0.2) as running:
-        yield running
-
-
-async def subscribe(client, device: Device, user_agent: str = "Phone/1.0"):
-    return await client.http.post(
-        "/api/push/subscriptions",
-        json={**device.subscription(), "user_agent": user_agent},
-        headers={"X-CSRF-Token": client.csrf},
-    )
+from tests.conftest import POSTGRES_SERVER
+from tests.helpers import html, subscribe
+from tests.push_receiver import PushService
 
 
 async def alert(org, kind="lockdown", sender="admin", **kwargs):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from server.app import create_app
 from server.push.vapid import VapidSigner, b64url, b64url_decode
 from server.settings import SettingsError, load_settings
-from tests.conftest import html
+from tests.helpers import html
 
 ROOT = Path(__file__).resolve().parents[1]
 

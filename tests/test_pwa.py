@@ -8,7 +8,7 @@ from io import BytesIO
 
 from server.models import Organisation
 from server.routes.pwa import service_worker_source
-from tests.conftest import html
+from tests.helpers import html
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

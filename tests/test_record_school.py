@@ -9,9 +9,7 @@ from server.alerts.models import Alert
 from server.checklists.models import ChecklistRun
 from server.models import AuditLog, Site, SiteKind
 from server.reports.models import Report
-from tests.conftest import html
-from tests.test_reports import CAMPUS, file, filed, moved
-from tests.test_sync import event, send
+from tests.helpers import CAMPUS, event, file, filed, html, moved, send
 
 ROOSEVELT = moved(CAMPUS, 90, 2000)  # the other school's campus, 2 km east
 

@@ -8,7 +8,7 @@ import io
 
 from server.models import AuditLog
 from server.reports.models import Report, ReportStatus
-from tests.conftest import html
+from tests.helpers import html
 
 
 async def test_the_team_follows_a_report_up_and_every_change_is_audited(as_role, org):

@@ -12,7 +12,7 @@ from server.places.geo import compass_point, distance_m, search_box
 from server.places.nearest import describe
 from server.reports.correlate import plate_key
 from server.reports.models import Report
-from tests.test_reports import file, filed, moved
+from tests.helpers import file, filed, moved
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from geographiclib.geodesic import Geodesic
 from PIL import Image
 
 from server.alerts.models import Alert, AlertRecipient
@@ -22,36 +21,8 @@ from server.models import AuditLog, Site, SiteKind
 from server.places.geocode import make_geocoder
 from server.reports.models import Report, ReportLink
 from server.reports.place_names import name_places_once
-from tests.conftest import configured, html
+from tests.helpers import CAMPUS, configured, file, filed, html, moved
 from tests.photos import jpeg_with_gps
-from tests.test_sync import event, send
-
-CAMPUS = (38.5762, -121.4865)  # the test organisation's campus (tests/conftest.py)
-
-
-def moved(origin: tuple[float, float], bearing: float, metres: float) -> tuple[float, float]:
-    found = Geodesic.WGS84.Direct(*origin, bearing, metres)
-    return found["lat2"], found["lon2"]
-
-
-def filed(point: tuple[float, float] | None = CAMPUS, **fields) -> dict:
-    payload = {
-        "report_id": str(uuid.uuid4()),
-        "kind": "vehicle",
-        "activity": "Parked by the gate, filming the children",
-        "seen_at": datetime.now(UTC).isoformat(),
-        "vehicle": {"plate": "8xyz 123", "colour": "Grey"},
-    }
-    if point is not None:
-        payload["position"] = {"latitude": point[0], "longitude": point[1], "accuracy": 12}
-    payload.update(fields)
-    return event("report.filed", **payload)
-
-
-async def file(client, *events) -> list[dict]:
-    response = await send(client, list(events))
-    assert response.status_code == 200
-    return response.json()["results"]
 
 
 async def test_a_report_is_placed_against_the_nearest_site(as_role, org):

@@ -12,8 +12,7 @@ from server.risk.models import Hazard, PlanStatus, RiskPlan
 from server.risk.scoring import Band, Bands, heat_map, score
 from server.trips.models import Trip
 from server.trips.service import policy_for
-from tests.conftest import configured, html
-from tests.test_sync import event, send
+from tests.helpers import configured, event, html, send
 
 
 def test_scores_fall_into_the_default_bands():

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from server.checklists.models import ChecklistRun
-from tests.conftest import configured, html
+from tests.helpers import configured, html
 
 
 async def test_the_day_filter_is_the_districts_day_not_the_servers(app, org, as_role):

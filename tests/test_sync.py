@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.models import Note, ReceivedEvent
+from tests.helpers import event, send
 from tests.photos import jpeg_with_gps
-
-
-def event(type_: str = "note.recorded", **payload) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": type_,
-        "occurred_at": datetime.now(UTC).isoformat(),
-        "payload": payload or {"text": "Gate B left open"},
-    }
-
-
-async def send(client, events: list, device: str = "phone-1", **kwargs):
-    return await client.http.post(
-        "/api/sync",
-        json={"device_id": device, "events": events},
-        headers={"X-CSRF-Token": client.csrf},
-        **kwargs,
-    )
 
 
 async def test_events_are_accepted_and_stored_once(as_role, org):

@@ -27,9 +27,8 @@ from server.trips.models import (
 from server.trips.rules import Ratio, Reached, next_checkin
 from server.trips.service import policy_for
 from server.trips.watch import check_trips
-from tests.conftest import configured, html
+from tests.helpers import configured, event, html, send
 from tests.photos import jpeg_with_gps
-from tests.test_sync import event, send
 
 # Far enough ahead that the app's own background watch (running on the real clock) never
 # reaches these trips while a test drives the rule with its own clock.

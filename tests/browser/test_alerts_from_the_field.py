@@ -11,15 +11,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     PHONE,
+    hold,
     query,
     sign_in,
     subscribe,
     unsubscribe,
     wait_for_offline_cache,
 )
-from tests.browser.test_push_alerts import hold
 
 pytestmark = pytest.mark.browser
 AT_LINCOLN = {"latitude": 38.5789, "longitude": -121.4865, "accuracy": 12}  # 300 m N of it

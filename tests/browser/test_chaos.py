@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from server.demo import DEMO_PASSWORD
-from tests.browser.conftest import query
+from tests.browser.helpers import query
 
 pytestmark = pytest.mark.slow
 

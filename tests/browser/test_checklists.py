@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -123,7 +123,7 @@ def _item(page: Page, item_id: str):
 
 
 def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, live_server):
-    from tests.browser.conftest import query, wait_for_offline_cache
+    from tests.browser.helpers import query, wait_for_offline_cache
 
     sign_in(page, live_server, "office@demo.muster.test")
     wait_for_offline_cache(page)
@@ -269,7 +269,7 @@ def test_threat_call_phone_steps_leave_for_a_threat_by_email(page: Page, live_se
 def test_a_silent_alert_carries_the_position_when_location_is_already_allowed(
     browser, browser_context_args, live_server
 ):
-    from tests.browser.conftest import query
+    from tests.browser.helpers import query
 
     context = browser.new_context(
         **browser_context_args,

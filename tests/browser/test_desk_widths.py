@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import query, sign_in
-from tests.browser.test_safety_desk import events, shot
+from tests.browser.helpers import events, query, shot, sign_in
 
 pytestmark = pytest.mark.browser
 

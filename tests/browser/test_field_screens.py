@@ -14,7 +14,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import PHONE, query, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import PHONE, query, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
 MUSEUM = {"latitude": 38.5844, "longitude": -121.5051, "accuracy": 15}

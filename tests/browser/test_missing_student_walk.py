@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     PHONE,
     end_open_searches,
     query,

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.demo import DEMO_PASSWORD
-from tests.browser.conftest import LAUNCH_ARGS, PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import LAUNCH_ARGS, PHONE, query, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"

@@ -13,8 +13,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     PHONE,
+    alert_id,
+    compose,
+    hold,
+    poll,
     query,
     sign_in,
     subscribe,
@@ -24,47 +28,7 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 
-def hold(page: Page, locator, ms: int = 2600) -> None:
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.wait_for_timeout(ms)
-    page.mouse.up()
-
-
-def compose(page: Page, live_server, message: str, drill: bool = True) -> None:
-    """As the safety lead: a lockdown for Lincoln Elementary's teachers, up to the preview."""
-    page.goto(f"{live_server.url}/admin/alerts/new")
-    assert axe_violations(page) == []
-    page.get_by_role("radio", name=re.compile("^Lockdown")).check()
-    if drill:
-        page.get_by_label("This is a drill").check()
-    page.get_by_label(re.compile("^Message")).fill(message)
-    page.get_by_label("Who gets it").select_option(label="Lincoln Elementary")
-    page.get_by_role("checkbox", name="Teacher / staff").check()
-    page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check before sending")
-
-
-def poll(page: Page, script: str, within_s: float = 15):
-    """The script's first non-empty answer (an async predicate can't go to wait_for_function:
-    it takes the promise itself for the answer)."""
-    deadline = time.monotonic() + within_s
-    while True:
-        answer = page.evaluate(script)
-        if answer or time.monotonic() > deadline:
-            return answer
-        page.wait_for_timeout(100)
-
-
 TWO_LINES = "Drill: lock your doors\nStay away from the gym"
-
-
-def alert_id(live_server, message: str) -> str:
-    rows = query(live_server, f"select cast(id as text) from alert where message = '{message}'")
-    assert len(rows) == 1, rows
-    return rows[0][0]
 
 
 def test_sending_needs_a_hold_and_can_be_undone(page: Page, live_server):

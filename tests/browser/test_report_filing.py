@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import query, sign_in, wait_for_offline_cache
 from tests.photos import GPS_IFD, jpeg_with_gps
 
 pytestmark = pytest.mark.browser

@@ -7,25 +7,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, end_open_searches, query, sign_in
-from tests.browser.test_push_alerts import hold
+from tests.browser.helpers import PHONE, end_open_searches, events, hold, query, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
-SHOTS = Path("/tmp/muster-desk-shots")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def threat_call(browser, live_server, words: str) -> None:
@@ -55,20 +47,6 @@ def threat_call(browser, live_server, words: str) -> None:
         page.wait_for_timeout(100)
     assert query(live_server, sql) == [(1,)]
     context.close()
-
-
-def events(page: Page, batch: list[dict]) -> list[str]:
-    """Events as the trip page sends them, from a signed-in page."""
-    return page.evaluate(
-        """async (events) => {
-            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-            const response = await fetch("/api/sync", {method: "POST", headers: {
-                "Content-Type": "application/json", "X-CSRF-Token": csrf},
-                body: JSON.stringify({device_id: "teacher-phone", events})});
-            return (await response.json()).results.map((r) => r.status);
-        }""",
-        batch,
-    )
 
 
 def event(kind: str, **payload) -> dict:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,14 +11,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     PHONE,
+    alert_id,
+    compose,
+    hold,
+    poll,
     query,
     sign_in,
     subscribe,
     wait_for_offline_cache,
 )
-from tests.browser.test_push_alerts import alert_id, compose, hold, poll
 
 pytestmark = pytest.mark.browser
 SHOTS = "/tmp/muster-shots"

@@ -1,0 +1,205 @@
+"""Helpers shared by the tests: import them from here, never from another test file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import yaml
+from geographiclib.geodesic import Geodesic
+
+from server.alerts.models import Alert
+from server.trips.models import LostStudent
+from tests.push_receiver import Device
+
+
+def event(type_: str = "note.recorded", **payload) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "type": type_,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": payload or {"text": "Gate B left open"},
+    }
+
+
+async def send(client, events: list, device: str = "phone-1", **kwargs):
+    return await client.http.post(
+        "/api/sync",
+        json={"device_id": device, "events": events},
+        headers={"X-CSRF-Token": client.csrf},
+        **kwargs,
+    )
+
+
+CAMPUS = (38.5762, -121.4865)  # the test organisation's campus (tests/conftest.py)
+
+
+def moved(origin: tuple[float, float], bearing: float, metres: float) -> tuple[float, float]:
+    found = Geodesic.WGS84.Direct(*origin, bearing, metres)
+    return found["lat2"], found["lon2"]
+
+
+def filed(point: tuple[float, float] | None = CAMPUS, **fields) -> dict:
+    payload = {
+        "report_id": str(uuid.uuid4()),
+        "kind": "vehicle",
+        "activity": "Parked by the gate, filming the children",
+        "seen_at": datetime.now(UTC).isoformat(),
+        "vehicle": {"plate": "8xyz 123", "colour": "Grey"},
+    }
+    if point is not None:
+        payload["position"] = {"latitude": point[0], "longitude": point[1], "accuracy": 12}
+    payload.update(fields)
+    return event("report.filed", **payload)
+
+
+async def file(client, *events) -> list[dict]:
+    response = await send(client, list(events))
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def t(en: str) -> dict:
+    return {"en": en, "es": f"[es] {en}"}
+
+
+def item(id: str, kind: str, **extra) -> dict:
+    return {"id": id, "kind": kind, "text": t(id), **extra}
+
+
+OPTIONS = [{"id": "a", "label": t("A")}, {"id": "b", "label": t("B")}]
+
+
+EVERY_KIND = [
+    item("read-this", "instruction", detail=t("why")),
+    item("tick", "check", critical=True),
+    item("yes-or-no", "yes_no"),
+    item("short", "text", max_length=50),
+    item("exact-words", "long_text"),
+    item("weight", "number", unit=t("lb"), min=0, max=500),
+    item("one-of", "choice", options=OPTIONS),
+    item("some-of", "chips", options=OPTIONS),
+    item("when", "timestamp"),
+    item("since-when", "stopwatch", since="when"),
+    item("call-timer", "stopwatch", starts_on_open=True),
+    item("lightning", "countdown", seconds=1800),
+    item("count", "headcount"),
+    item("where", "location"),
+    item("picture", "photo"),
+    item("alarm", "action", alert="silent", notify=["admin", "safety"]),
+    item("only-if-yes", "check", show_if={"item": "yes-or-no", "equals": True}),
+    item("only-if-b", "text", show_if={"item": "one-of", "equals": "b"}),
+    item("only-if-has-a", "text", show_if={"item": "some-of", "includes": "a"}),
+    item("b-or-not-yet", "text", show_if={"item": "one-of", "equals": "b", "unanswered": True}),
+]
+
+
+def checklist(**changes) -> dict:
+    data = {
+        "schema_version": 1,
+        "id": "sample",
+        "version": 1,
+        "revised": "2026-11-28",
+        "title": t("Sample"),
+        "summary": t("A sample"),
+        "audience": ["staff"],
+        "mode": "read-do",
+        "sources": [{"title": "Brief", "facts": "all"}],
+        "sections": [{"id": "only", "title": t("Only"), "items": EVERY_KIND}],
+    }
+    data.update(changes)
+    return data
+
+
+def write(tmp_path: Path, data: dict, name: str = "sample") -> Path:
+    path = tmp_path / "checklists" / f"{name}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def ids(org, *roles):
+    people = [org.spare if role == "spare" else org.users[role] for role in roles]
+    return sorted(person.id for person in people)
+
+
+WORDS = "There is a bomb in the gym.\nIt goes off at noon."
+
+
+NEAR_CAMPUS = {"latitude": 38.5767, "longitude": -121.4859, "accuracy": 12}  # 80 m NE
+
+
+async def threat_call(office, words: str = WORDS) -> tuple[str, str]:
+    """The office takes a threatening call: the silent alert, then the caller's exact words."""
+    run_id, alert_id = str(uuid.uuid4()), str(uuid.uuid4())
+    batch = [
+        event("checklist.started", run_id=run_id, checklist_id="threat-call", version=2),
+        event(
+            "alert.raised",
+            alert_id=alert_id,
+            kind="silent",
+            notify=["admin", "safety"],
+            run_id=run_id,
+            checklist_id="threat-call",
+            item_id="silent-alert",
+            position=NEAR_CAMPUS,
+        ),
+        event("checklist.answered", run_id=run_id, item_id="exact-words", value=words),
+    ]
+    results = (await send(office, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 3, results
+    return run_id, alert_id
+
+
+async def lost_student(org, chaperone) -> tuple[str, str]:
+    lost_id = str(uuid.uuid4())
+    batch = [
+        event(
+            "trip.student_lost",
+            lost_id=lost_id,
+            trip_id=org.trip.id,
+            student_id=org.student.id,
+            last_seen_where="the gift shop",
+            position={"latitude": 38.5846, "longitude": -121.5049, "accuracy": 8},
+        )
+    ]
+    results = (await send(chaperone, batch)).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"], results
+    lost = await LostStudent.get(id=lost_id)
+    alert = next(
+        a
+        for a in await Alert.filter(organisation_id=org.organisation.id, kind="lost-student")
+        if a.source.get("lost_id") == str(lost.id)
+    )
+    return lost_id, str(alert.id)
+
+
+async def subscribe(client, device: Device, user_agent: str = "Phone/1.0"):
+    return await client.http.post(
+        "/api/push/subscriptions",
+        json={**device.subscription(), "user_agent": user_agent},
+        headers={"X-CSRF-Token": client.csrf},
+    )
+
+
+def html(response: httpx.Response):
+    """The response parsed, to check with CSS selectors rather than string matching."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.text, "html.parser")
+
+
+@contextmanager
+def configured(app, **changes) -> Iterator[None]:
+    """The district's settings changed for one test, as its environment would change them."""
+    before = app.state.settings
+    app.state.settings = replace(before, **changes)
+    try:
+        yield
+    finally:
+        app.state.settings = before
