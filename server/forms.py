@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from server.action_names import ACTIONS, MAX_NAME
 from server.edge import Text, text_problem
+from server.i18n import N_
 from server.i18n import gettext as _
 from server.models import Role
 from server.reports.models import ReportStatus
@@ -211,6 +212,30 @@ def messages(error: ValidationError) -> dict[str, str]:
     return result
 
 
+# Messages that need nothing from the error's context, by pydantic's (or our own) error type.
+FIXED_MESSAGES: dict[str, str] = {
+    **dict.fromkeys(
+        ("float_parsing", "int_parsing", "finite_number", "float_type", "int_type"),
+        N_("Enter a number."),
+    ),
+    **dict.fromkeys(
+        ("enum", "literal_error", "string_pattern_mismatch"), N_("Choose one of the options.")
+    ),
+    "phone": N_("Enter a phone number like 916-555-0101 or +1 916 555 0101."),
+    "email": N_("Enter an email address like name@school.org."),
+    "control_chars": N_("Remove the hidden control characters from this text."),
+    "date_range": N_("Enter a date between 2000 and 2200."),
+    "title_needed": N_("Give your message a title."),
+    **dict.fromkeys(("school_needed", "site_needed", "trip_needed"), N_("Choose where it goes.")),
+    "where_conflict": N_(
+        "Choose one place it goes: you picked a place that your choice does not use."
+    ),
+    "people_needed": N_("Choose at least one person."),
+    "names_clash": N_("Each action needs a name of its own, in each language."),
+    "extra_forbidden": N_("This form has a field it does not expect."),
+}
+
+
 def _message(kind: str, ctx: dict[str, Any]) -> str:
     if kind in ("missing", "string_too_short") or (
         kind == "too_short" and not ctx.get("min_length")
@@ -224,30 +249,8 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
         return _("Must be %(n)s or more.") % {"n": _number(ctx.get("ge"))}
     if kind == "less_than_equal":
         return _("Must be %(n)s or less.") % {"n": _number(ctx.get("le"))}
-    if kind in ("float_parsing", "int_parsing", "finite_number", "float_type", "int_type"):
-        return _("Enter a number.")
-    if kind in ("enum", "literal_error", "string_pattern_mismatch"):
-        return _("Choose one of the options.")
-    if kind == "phone":
-        return _("Enter a phone number like 916-555-0101 or +1 916 555 0101.")
-    if kind == "email":
-        return _("Enter an email address like name@school.org.")
-    if kind == "control_chars":
-        return _("Remove the hidden control characters from this text.")
-    if kind == "date_range":
-        return _("Enter a date between 2000 and 2200.")
-    if kind == "title_needed":
-        return _("Give your message a title.")
-    if kind in ("school_needed", "site_needed", "trip_needed"):
-        return _("Choose where it goes.")
-    if kind == "where_conflict":
-        return _("Choose one place it goes: you picked a place that your choice does not use.")
-    if kind == "people_needed":
-        return _("Choose at least one person.")
-    if kind == "names_clash":
-        return _("Each action needs a name of its own, in each language.")
-    if kind == "extra_forbidden":
-        return _("This form has a field it does not expect.")
+    if kind in FIXED_MESSAGES:
+        return _(FIXED_MESSAGES[kind])
     return _("This value is not valid.")
 
 
