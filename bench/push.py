@@ -130,6 +130,7 @@ async def setup(origin: str, count: int):
 
 
 async def fanout(settings, org, sender) -> tuple[float, bytes, int]:
+    from server.alerts.audience import Audience
     from server.alerts.service import raise_alert
     from server.push.models import Delivery
     from server.push.worker import DeliveryWorker
@@ -139,7 +140,7 @@ async def fanout(settings, org, sender) -> tuple[float, bytes, int]:
         organisation_id=org.id,
         raised_by_id=sender.id,
         kind="lockdown",
-        notify=["staff"],
+        audience=Audience(["staff"]),
         raised_at=datetime.now(UTC),
         message="Lockdown at Lincoln: intruder reported near the gym. Lock, lights, out of sight.",
     )

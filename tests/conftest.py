@@ -39,6 +39,7 @@ if POSTGRES_SERVER:
 else:
     os.environ["DATABASE_URL"] = f"sqlite://{_DATA_DIR / 'test.sqlite3'}"
 
+from server.alerts.audience import Audience  # noqa: E402
 from server.alerts.models import Alert  # noqa: E402
 from server.alerts.service import raise_alert  # noqa: E402
 from server.app import create_app  # noqa: E402
@@ -153,7 +154,7 @@ async def make_org(name: str | None = None) -> Org:
         organisation_id=org.id,
         raised_by_id=result.users["admin"].id,
         kind="medical",
-        notify=[],
+        audience=Audience(),
         raised_at=datetime.now(UTC),
         message="Nurse to the gym",
     )

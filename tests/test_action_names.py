@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from server.action_names import DEFAULTS, MAX_NAME
+from server.alerts.audience import Audience
 from server.alerts.service import raise_alert
 from server.models import AuditLog
 from tests.helpers import html
@@ -26,7 +27,7 @@ async def secure_alert(org, **fields):
         organisation_id=org.organisation.id,
         raised_by_id=org.users["safety"].id,
         kind="secure",
-        notify=["staff", "office"],
+        audience=Audience(["staff", "office"]),
         raised_at=datetime.now(UTC),
         **fields,
     )

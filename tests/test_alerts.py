@@ -8,16 +8,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from server.alerts.audience import Audience, resolve_audience
 from server.alerts.models import Alert, AlertRecipient
-from server.alerts.service import queue_deliveries, raise_alert, resolve_audience
+from server.alerts.service import raise_alert
 from server.push.models import Delivery, PushSubscription
+from server.push.service import queue_deliveries
 from tests.helpers import configured, event, html, ids, send
+
+WHO = ("notify", "school_ids", "site_id", "trip_id", "user_ids")  # Audience's fields
 
 
 async def team_alert(org, **fields):
     """An alert raised by the demo district's safety lead; ``fields`` as ``raise_alert`` takes."""
     return await raise_alert(
-        organisation_id=org.organisation.id, raised_by_id=org.users["safety"].id, **fields
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["safety"].id,
+        audience=Audience(**{k: fields.pop(k) for k in WHO if k in fields}),
+        **fields,
     )
 
 
@@ -70,24 +77,26 @@ async def test_audience_by_role_school_site_and_named_people(org, other_org):
     o = org.organisation.id
     admin = org.users["admin"].id
     # Roles across the organisation; the sender is never in it.
-    assert await resolve_audience(o, ["driver", "admin"], exclude=admin) == ids(org, "driver")
+    assert await resolve_audience(o, Audience(["driver", "admin"]), exclude=admin) == ids(
+        org, "driver"
+    )
     # A school: its members with the roles, and the district staff of no school (the spare).
-    assert await resolve_audience(o, ["staff"], school_ids=[org.school.id]) == ids(
+    assert await resolve_audience(o, Audience(["staff"], school_ids=[org.school.id])) == ids(
         org, "staff", "spare"
     )
-    assert await resolve_audience(o, ["staff"], school_ids=[org.other_school.id]) == ids(
+    assert await resolve_audience(o, Audience(["staff"], school_ids=[org.other_school.id])) == ids(
         org, "spare"
     )
     # A site reaches its school's people.
     everyone = ids(org, "safety", "staff", "driver", "office", "dispatch", "spare")
-    assert await resolve_audience(o, [], site_id=org.site.id, exclude=admin) == everyone
+    assert await resolve_audience(o, Audience([], site_id=org.site.id), exclude=admin) == everyone
     # Named people: exactly those, and never someone of another organisation.
     named = [org.users["office"].id, other_org.users["office"].id]
-    assert await resolve_audience(o, [], user_ids=named) == ids(org, "office")
+    assert await resolve_audience(o, Audience([], user_ids=named)) == ids(org, "office")
     # Deactivated people get nothing.
     org.spare.active = False
     await org.spare.save()
-    assert await resolve_audience(o, ["staff"]) == ids(org, "staff")
+    assert await resolve_audience(o, Audience(["staff"])) == ids(org, "staff")
 
 
 async def test_a_checklist_alert_goes_to_the_team_in_the_senders_schools(as_role, org):

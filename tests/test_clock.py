@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
@@ -38,8 +39,7 @@ async def _alert_for(org, user, ago: timedelta = timedelta(0)) -> Alert:
         organisation_id=org.organisation.id,
         raised_by_id=org.users["safety"].id,
         kind="lockdown",
-        notify=[],
-        user_ids=[user.id],
+        audience=Audience(user_ids=[user.id]),
         raised_at=datetime.now(UTC) - ago,
     )
 

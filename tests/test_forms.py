@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from server.alerts.forms import AlertForm
 from server.alerts.models import Alert
-from server.forms import AlertForm
 from server.risk.models import Hazard, PlanStatus, RiskPlan
 from server.trips.models import Trip, TripStop, TripStudent
 from tests.helpers import html

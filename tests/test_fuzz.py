@@ -26,12 +26,12 @@ from urllib.parse import quote_plus
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.registry import REGISTRY
 from server.forms import (
     ActionNamesForm,
-    AlertForm,
     DistrictForm,
     FollowUpForm,
     Form,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.alerts.audience import Audience
 from server.alerts.service import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.vapid import VapidSigner
@@ -18,13 +19,15 @@ from tests.conftest import POSTGRES_SERVER
 from tests.helpers import html, subscribe
 from tests.push_receiver import PushService
 
+WHO = ("notify", "school_ids", "site_id", "trip_id", "user_ids")  # Audience's fields
+
 
 async def alert(org, kind="lockdown", sender="admin", **kwargs):
     return await raise_alert(
         organisation_id=org.organisation.id,
         raised_by_id=org.users[sender].id,
         kind=kind,
-        notify=kwargs.pop("notify", []),
+        audience=Audience(**{k: kwargs.pop(k) for k in WHO if k in kwargs}),
         raised_at=datetime.now(UTC),
         **kwargs,
     )

@@ -1,19 +1,34 @@
-"""What the safety team's alerts list reads: the alerts the filters on screen find."""
+"""What alert pages read: the safety team's list (the alerts the filters on screen find) and its
+export, the composer's choices and preview, an alert's live page, and an alert's facts with
+what its small map needs."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.queryset import QuerySet
 
-from server.alerts.kinds import KINDS
-from server.alerts.models import Alert
+from server.alerts.audience import Audience, resolve_audience
+from server.alerts.facts import Facts, audience_words, gather, is_desk
+from server.alerts.kinds import KINDS, Severity
+from server.alerts.models import Alert, AlertRecipient
 from server.desk import ACTIVE_FOR
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec
-from server.models import User
+from server.maps import map_config, map_headers, sites_json
+from server.models import Role, School, Site, User
+from server.places.nearest import describe, nearest
+from server.push.models import Delivery, PushSubscription
+from server.push.payload import added_message, instructions, title
+from server.push.payload import name as alert_heading
+from server.settings import Settings
 from server.tenancy import scoped
+from server.trips.models import Trip
+
+TRIPS_AROUND = timedelta(hours=24)  # the composer offers the trips on within a day of now
 
 STATES = ("active", "ended", "drill", "real")
 
@@ -53,3 +68,148 @@ def found(user: User, listing: Listing, tz: ZoneInfo, now: datetime) -> QuerySet
     elif state in ("drill", "real"):
         alerts = alerts.filter(drill=state == "drill")
     return alerts
+
+
+def export(alerts: list[Alert], facts: dict[Any, Facts], tz: ZoneInfo) -> list[list[Any]]:
+    """The rows of the list's export, under ``EXPORT_HEADER``, on the district's clock."""
+
+    def at(moment: datetime | None) -> str:
+        return moment.astimezone(tz).isoformat() if moment else ""
+
+    return [
+        [
+            a.id,
+            at(a.raised_at),
+            a.kind,
+            alert_heading(a),
+            "yes" if a.drill else "",
+            a.raised_by.name,
+            audience_words(facts[a.id]),
+            ", ".join(facts[a.id].schools),
+            facts[a.id].place_words(),
+            a.message,
+            at(a.cancelled_at),
+            at(a.ended_at),
+        ]
+        for a in alerts
+    ]
+
+
+EXPORT_HEADER = [
+    "alert",
+    "raised at",
+    "kind",
+    "title",
+    "drill",
+    "raised by",
+    "to",
+    "schools",
+    "where",
+    "message",
+    "undone at",
+    "ended at",
+]
+
+
+def trips_now(user: User) -> QuerySet[Trip]:
+    """The trips on within a day of now: those the composer offers."""
+    now = datetime.now(UTC)
+    return scoped(Trip, user).filter(
+        starts_at__lte=now + TRIPS_AROUND, ends_at__gte=now - TRIPS_AROUND
+    )
+
+
+async def composer_choices(user: User) -> dict[str, Any]:
+    """What the composer offers: the kinds, severities, places, trips, people and roles."""
+    return {
+        "kinds": [k for k in KINDS.values() if k.composable],
+        "severities": list(Severity),
+        "schools": await scoped(School, user),
+        "sites": await scoped(Site, user),
+        "trips": await trips_now(user).order_by("starts_at").limit(50),
+        "people": await scoped(User, user).filter(active=True),
+        "roles": list(Role),
+    }
+
+
+@dataclass
+class Preview:
+    facts: Facts  # the draft's
+    people: int  # how many it reaches
+    phones: int  # their phones that take alerts
+    names: list[str]  # the first few of them
+
+
+async def preview(user: User, draft: Alert, audience: Audience) -> Preview:
+    """Whom an unsaved alert would reach, and its facts."""
+    people = await resolve_audience(user.organisation_id, audience, exclude=user.id)
+    names = await User.filter(id__in=people[:12]).values_list("name", flat=True)
+    phones = await PushSubscription.filter(user_id__in=people).count() if people else 0
+    return Preview(await gather(draft), len(people), phones, list(names))
+
+
+async def live(alert: Alert) -> dict[str, Any]:
+    """An alert's live page: who is safe, who needs help (and where), who has not answered,
+    who it reaches by no phone, its deliveries, its undo time left and the all clear."""
+    await alert.fetch_related("raised_by")
+    rows = await AlertRecipient.filter(alert_id=alert.id).prefetch_related("user")
+    rows = sorted(rows, key=lambda r: r.user.name)
+    counts: dict[str, int] = {}
+    for status in await Delivery.filter(alert_id=alert.id).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    now = datetime.now(UTC)
+    undo_left = (
+        (alert.send_after - now).total_seconds()
+        if alert.send_after and not alert.cancelled_at
+        else 0
+    )
+    help_ = [r for r in rows if r.response == "help"]
+    # Where each person asking for help is, in words a responder can use: "60 m NW of Lincoln".
+    places: dict[int, str] = {}
+    located = [r for r in help_ if r.position]
+    if located:
+        sites = await Site.filter(organisation_id=alert.organisation_id)
+        for r in located:
+            found = nearest((r.position["latitude"], r.position["longitude"]), sites)
+            if found is not None:
+                places[r.id] = describe(found.distance_m, found.bearing, found.site.name)
+    ended_by = await Alert.filter(ends=alert.id).prefetch_related("raised_by").first()
+    ends = (
+        await Alert.get_or_none(id=alert.ends, organisation_id=alert.organisation_id)
+        if alert.ends
+        else None
+    )
+    # People it reaches by no phone at all: the sender must tell them another way.
+    reached = set(await Delivery.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    return {
+        "alert": alert,
+        "title": title(alert),
+        "body": instructions(alert),
+        "message": added_message(alert),
+        "kind": alert.info,
+        "safe": [r for r in rows if r.response == "safe"],
+        "help": help_,
+        "places": places,
+        "waiting": [r for r in rows if r.response is None],
+        "phoneless": [r for r in rows if r.user_id not in reached and r.response is None],
+        "deliveries": counts,
+        "undo_left": max(0, round(undo_left)),
+        "ended_by": ended_by,
+        "ends": ends,
+        "ends_title": title(ends) if ends else "",
+    }
+
+
+async def facts_page(
+    user: User, settings: Settings, alert: Alert
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """An alert's facts and what its small map needs; with the headers that let tiles load."""
+    facts: Facts = await gather(alert)
+    sites = sites_json(await scoped(Site, user)) if facts.position else []
+    context = {
+        "facts": facts,
+        "desk": is_desk(user.roles),
+        "map_sites": sites,
+        "map_config": map_config(settings),
+    }
+    return context, map_headers(settings) if facts.position else {}

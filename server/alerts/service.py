@@ -1,81 +1,35 @@
 """Every decision about alerts: ``raise_alert``, the one way an alert comes into being, whoever
-raises it (a checklist action, the composer, a report near a campus, a late field trip); undoing
-it, sending it again, ending it with an all clear. Writing an alert writes, in the same
-transaction, one recipient row per person in its audience and one delivery row per subscription
-of theirs; the push worker sends those."""
+raises it (a checklist action, the composer, a report near a campus, a late field trip), and what
+the safety team does with one: send it from the composer, undo it, send it again to those who
+have not answered, end it with an all clear. Writing an alert writes, in the same transaction,
+one recipient row per person in its audience and one delivery row per subscription of theirs;
+the push worker sends those. Nothing here knows of requests: each returns what happened."""
 
 from __future__ import annotations
 
 import statistics
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from server import audit
+from server.alerts.audience import Audience, resolve_audience
+from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
 from server.alerts.models import Alert, AlertRecipient
+from server.alerts.queries import trips_now
 from server.events.bulk import insert_many
-from server.models import Site, User
+from server.models import School, Site, User
+from server.push.models import PushSubscription
+from server.push.service import cancel_pending, queue_deliveries
+from server.push.worker import wake
+from server.tenancy import scoped
 
-
-async def resolve_audience(
-    organisation_id: int,
-    notify: list[str],
-    *,
-    school_ids: list[int] | None = None,
-    site_id: int | None = None,
-    user_ids: list[int] | None = None,
-    exclude: int | None = None,
-) -> list[int]:
-    """The active people an alert goes to, sender excluded.
-
-    Named people (``user_ids``) are taken as they are. Otherwise the people holding one of the
-    ``notify`` roles (every role when empty): in the whole organisation, or, for schools (or a
-    site's school), the members of those schools plus the people who belong to no school:
-    district staff, such as the safety lead, who cover every school. A site with no school (the
-    bus depot, a venue) reaches the whole organisation."""
-    people = User.filter(organisation_id=organisation_id, active=True)
-    if user_ids is not None:
-        found = await people.filter(id__in=user_ids).values_list("id", flat=True)
-        return sorted(set(found) - {exclude})
-    if site_id is not None:
-        site = await Site.get_or_none(id=site_id, organisation_id=organisation_id)
-        school_ids = [site.school_id] if site and site.school_id else None
-    rows = await people.values("id", "roles")
-    wanted = {row["id"] for row in rows if not notify or set(row["roles"]) & set(notify)}
-    if school_ids is not None:
-        members = await people.filter(schools__id__in=school_ids).values_list("id", flat=True)
-        schoolless = await people.filter(schools__id__isnull=True).values_list("id", flat=True)
-        wanted &= set(members) | set(schoolless)
-    return sorted(wanted - {exclude})
-
-
-def audience_of(
-    school_ids: list[int] | None = None,
-    site_id: int | None = None,
-    trip_id: int | None = None,
-    user_ids: list[int] | None = None,
-) -> dict[str, Any]:
-    """Who an alert went to, as kept with it (``Alert.audience``)."""
-    scope = (
-        "trip"  # a trip's own people
-        if trip_id is not None and user_ids is not None
-        else "people"
-        if user_ids is not None
-        else "site"
-        if site_id is not None
-        else "schools"
-        if school_ids is not None
-        else "trip"
-        if trip_id is not None
-        else "organisation"
-    )
-    audience: dict[str, Any] = {"scope": scope}
-    for key, value in (("school_ids", school_ids), ("site_id", site_id), ("user_ids", user_ids)):
-        if value is not None:
-            audience[key] = value
-    return audience
+UNDO_SECONDS = 5  # the composer's: the sender's time to take an alert back
 
 
 async def raise_alert(
@@ -83,33 +37,25 @@ async def raise_alert(
     organisation_id: int,
     raised_by_id: int,
     kind: str,
-    notify: list[str],
+    audience: Audience,
     raised_at: datetime,
     alert_id: uuid.UUID | None = None,
     drill: bool = False,
-    source: dict[str, Any] | None = None,
-    where: dict[str, Any] | None = None,
-    school_ids: list[int] | None = None,
-    site_id: int | None = None,
-    trip_id: int | None = None,
-    user_ids: list[int] | None = None,
+    practice: bool = False,
     severity: str | None = None,
     title: str = "",
     message: str = "",
+    source: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
     undo_seconds: int = 0,
-    practice: bool = False,
 ) -> Alert:
-    """The one way an alert comes into being, whoever raises it.
+    """The one way an alert comes into being, whoever raises it, to ``audience``.
 
-    The audience is ``user_ids`` when given, else the ``notify`` roles within ``school_ids`` or
-    ``site_id``, else within the organisation (see ``resolve_audience``). ``trip_id`` records the
-    field trip it concerns; pass the trip's people as ``user_ids`` or its school. With
-    ``undo_seconds`` nothing goes out until then, so the sender can take it back.
+    With ``undo_seconds`` nothing goes out until then, so the sender can take it back.
     A practice alert is recorded and reaches nobody.
     Joins the caller's transaction when there is one."""
     if practice:
-        user_ids, school_ids, site_id = [], None, None
-    audience = audience_of(school_ids, site_id, trip_id, user_ids)
+        audience = audience.nobody()
     send_after = raised_at + timedelta(seconds=undo_seconds) if undo_seconds else None
     async with in_transaction():
         alert = await Alert.create(
@@ -120,9 +66,9 @@ async def raise_alert(
             severity=severity or kind_of(kind).severity.value,
             title=title,
             message=message,
-            notify=notify,
-            audience=audience,
-            trip_id=trip_id,
+            notify=audience.notify,
+            audience=audience.kept(),
+            trip_id=audience.trip_id,
             drill=drill,
             practice=practice,
             source=source or {},
@@ -130,14 +76,8 @@ async def raise_alert(
             raised_at=raised_at,
             send_after=send_after,
         )
-        people = await resolve_audience(
-            organisation_id,
-            notify,
-            school_ids=school_ids,
-            site_id=site_id,
-            user_ids=user_ids,
-            exclude=raised_by_id,  # a silent alert never sounds on the sender's own phones
-        )
+        # A silent alert never sounds on the sender's own phones.
+        people = await resolve_audience(organisation_id, audience, exclude=raised_by_id)
         await insert_many(
             AlertRecipient,
             [
@@ -159,51 +99,12 @@ async def raise_alert(
 
 async def cancel_alert(alert: Alert, at: datetime) -> bool:
     """Undo an alert within its undo time: nothing goes out. False when it was too late."""
-    from server.push.models import Delivery, DeliveryStatus
-
     if alert.send_after is None or at >= alert.send_after:
         return False
     alert.cancelled_at = at
     await alert.save(update_fields=["cancelled_at"])
-    await Delivery.filter(alert_id=alert.id, status=DeliveryStatus.PENDING.value).update(
-        status=DeliveryStatus.CANCELLED.value
-    )
+    await cancel_pending(alert)
     return True
-
-
-async def queue_deliveries(alert: Alert, people: list[int], due_at: datetime) -> int:
-    """One delivery row per subscription of these people (all of them recipients of the alert);
-    the worker sends them. One INSERT ... SELECT: no Python per row, however many phones."""
-    from tortoise import connections
-
-    from server.push.models import Delivery, DeliveryStatus
-    from server.push.worker import note_queued
-
-    if not people:
-        return 0
-    fields = Delivery._meta.fields_map
-    db = connections.get("default")
-    sqlite = db.capabilities.dialect == "sqlite"
-    marks = ["?1", "?2", "?3", "?4"] if sqlite else ["$1", "$2", "$3", "$4"]
-    alert_id = Alert._meta.pk.to_db_value(alert.id, None)
-    values = [alert_id, fields["due_at"].to_db_value(due_at, None), alert.organisation_id, alert_id]
-    people_list = ",".join(str(int(person)) for person in people)
-    count = await db.execute_query_dict(
-        f"""
-        INSERT INTO delivery (alert_id, user_id, subscription_id, status, attempts, due_at,
-                              error, created_at)
-        SELECT {marks[0]}, s.user_id, s.id, '{DeliveryStatus.PENDING.value}', 0, {marks[1]},
-               '', {marks[1]}
-        FROM push_subscription s
-        JOIN alert_recipient r ON r.user_id = s.user_id AND r.alert_id = {marks[3]}
-        WHERE s.organisation_id = {marks[2]} AND s.user_id IN ({people_list})
-        RETURNING id
-        """,
-        values,
-    )
-    if count:
-        note_queued()
-    return len(count)
 
 
 def figures(alert: Alert, first_answers: list[datetime]) -> dict[str, Any]:
@@ -238,15 +139,162 @@ async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert |
             organisation_id=alert.organisation_id,
             raised_by_id=by_id,
             kind="all-clear",
-            notify=list(alert.notify or []),
+            audience=Audience(
+                notify=list(alert.notify or []),
+                school_ids=audience.get("school_ids") if people is None else None,
+                site_id=audience.get("site_id") if people is None else None,
+                trip_id=alert.trip_id,
+                user_ids=sorted(set(people)) if people is not None else None,
+            ),
             raised_at=now,
             drill=alert.drill,
             source={"composer": True, "ends": str(alert.id)},
-            school_ids=audience.get("school_ids") if people is None else None,
-            site_id=audience.get("site_id") if people is None else None,
-            trip_id=alert.trip_id,
-            user_ids=sorted(set(people)) if people is not None else None,
         )
         clear.ends = alert.id
         await clear.save(update_fields=["ends"])
     return clear
+
+
+# --- the safety team's side: the composer and an alert's live page -------------------------
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A choice in the composer that isn't one of the options (another organisation's, or gone)."""
+
+    field: str
+
+
+async def audience_for(user: User, data: AlertForm) -> Audience | Refused:
+    """The composer's audience; another organisation's ids are refused."""
+    notify = [role.value for role in data.roles]
+    if data.scope == "school":
+        if not await scoped(School, user).filter(id=data.school).exists():
+            return Refused("school")
+        return Audience(notify, school_ids=[data.school])
+    if data.scope == "site":
+        if not await scoped(Site, user).filter(id=data.site).exists():
+            return Refused("site")
+        return Audience(notify, site_id=data.site)
+    if data.scope == "trip":
+        trip = await trips_now(user).filter(id=data.trip).prefetch_related("chaperones").first()
+        if trip is None:
+            return Refused("trip")
+        chaperones = sorted(c.id for c in trip.chaperones if c.active)
+        return Audience(notify, trip_id=trip.id, user_ids=chaperones)
+    if data.scope == "people":
+        found = await scoped(User, user).filter(id__in=data.people).count()
+        if found != len(set(data.people)):
+            return Refused("people")
+        return Audience(notify, user_ids=sorted(set(data.people)))
+    return Audience(notify)
+
+
+def draft(user: User, data: AlertForm, audience: Audience, now: datetime) -> Alert:
+    """An unsaved alert, to preview exactly what people will see."""
+    return Alert(
+        id=uuid.uuid4(),
+        organisation_id=user.organisation_id,
+        raised_by_id=user.id,
+        kind=data.kind,
+        severity=data.severity or kind_of(data.kind).severity.value,
+        title=data.title if data.kind == "custom" else "",
+        message=data.message,
+        drill=data.drill,
+        raised_at=now,
+        audience=audience.kept(),
+        notify=audience.notify,
+        trip_id=audience.trip_id,
+    )
+
+
+async def send(user: User, data: AlertForm, audience: Audience, now: datetime) -> Alert:
+    """The composer's alert, held UNDO_SECONDS for the sender's undo."""
+    alert = await raise_alert(
+        organisation_id=user.organisation_id,
+        raised_by_id=user.id,
+        kind=data.kind,
+        audience=audience,
+        raised_at=now,
+        drill=data.drill,
+        severity=data.severity,
+        title=data.title if data.kind == "custom" else "",
+        message=data.message,
+        source={"composer": True},
+        undo_seconds=UNDO_SECONDS,
+    )
+    await audit.record(user, "alert.sent", alert, drill=alert.drill)
+    return alert
+
+
+class Undo(StrEnum):
+    UNDONE = "undone"  # nobody was alerted
+    ALREADY = "already"  # undone before
+    TOO_LATE = "too-late"  # it has gone out
+
+
+async def undo(alert: Alert, user: User, now: datetime) -> Undo:
+    """Take back an alert within its undo time."""
+    if alert.cancelled_at is not None:
+        return Undo.ALREADY
+    if not await cancel_alert(alert, now):
+        return Undo.TOO_LATE
+    await audit.record(user, "alert.undone", alert)
+    return Undo.UNDONE
+
+
+class Resend(StrEnum):
+    UNDONE = "undone"  # nothing to send again
+    HELD = "held"  # not gone out yet: sending now would go round the sender's undo
+    SENT = "sent"
+
+
+@dataclass(frozen=True)
+class Resent:
+    status: Resend
+    waiting: int = 0  # people who have not answered
+    reached: int = 0  # of them, people with a phone that takes alerts
+    phones: int = 0  # deliveries queued
+
+
+async def resend(alert: Alert, now: datetime) -> Resent:
+    """Send again, now, to everyone who has not answered; says how many a resend can't reach."""
+    if alert.cancelled_at is not None:
+        return Resent(Resend.UNDONE)
+    if alert.send_after is not None and now < alert.send_after:
+        return Resent(Resend.HELD)
+    waiting = await AlertRecipient.filter(alert_id=alert.id, response__isnull=True).values_list(
+        "user_id", flat=True
+    )
+    phones = await queue_deliveries(alert, list(waiting), due_at=now)
+    wake()
+    reached = (
+        await PushSubscription.filter(user_id__in=list(waiting))
+        .distinct()
+        .values_list("user_id", flat=True)
+    )
+    return Resent(Resend.SENT, waiting=len(waiting), reached=len(set(reached)), phones=phones)
+
+
+class End(StrEnum):
+    NOT_SENT = "not-sent"  # an all clear, or undone: nothing to end
+    HELD = "held"  # not gone out yet: undo it instead
+    NOT_HELD = "not-held"  # the press-and-hold button wasn't held: nothing sent
+    ALREADY = "already"  # ended before, by another tap or another person
+    ENDED = "ended"
+
+
+async def end(alert: Alert, user: User, now: datetime, *, held: bool) -> End:
+    """End an alert that went out with an all clear tied to it, to the same people."""
+    if alert.kind == "all-clear" or alert.cancelled_at is not None:
+        return End.NOT_SENT
+    if alert.send_after is not None and now < alert.send_after:
+        return End.HELD
+    if not held:  # the press-and-hold button, as for any alert sent
+        return End.NOT_HELD
+    clear = await end_with_all_clear(alert, user.id, now)
+    if clear is None:
+        return End.ALREADY
+    wake()
+    await audit.record(user, "alert.ended", alert, all_clear=str(clear.id))
+    return End.ENDED

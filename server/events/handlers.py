@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from server.action_names import kind_name
+from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient, Response
 from server.alerts.rules import RULES, UNDO_SECONDS, FieldKind, may_raise, notify_for
 from server.alerts.service import cancel_alert, figures, raise_alert
@@ -312,11 +313,12 @@ async def alert_raised(batch: list[Pending], sender: Sender) -> None:
             organisation_id=user.organisation_id,
             raised_by_id=user.id,
             kind=kind,
-            notify=notify_for(kind, [r.value for r in p.payload.notify]),
+            audience=Audience(
+                notify_for(kind, [r.value for r in p.payload.notify]), school_ids=school_ids
+            ),
             source=source,
             where=where,
             raised_at=p.occurred_at,
-            school_ids=school_ids,
             practice=practice,
             undo_seconds=UNDO_SECONDS,
         )

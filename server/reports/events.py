@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from server.alerts.audience import Audience
 from server.alerts.service import raise_alert
 from server.contexts import ReportContext
 from server.db import column
@@ -186,8 +187,9 @@ async def _alert_if_near_campus(
         organisation_id=report.organisation_id,
         raised_by_id=user.id,
         kind="suspicious-report",
-        notify=[Role.SAFETY.value, Role.ADMIN.value],
-        school_ids=[school.id] if school else None,
+        audience=Audience(
+            [Role.SAFETY.value, Role.ADMIN.value], school_ids=[school.id] if school else None
+        ),
         raised_at=report.seen_at,
         source={"report_id": str(report.id)},
         where={

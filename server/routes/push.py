@@ -3,68 +3,26 @@ recipients see it (with "I'm safe" and "Need help")."""
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import urlsplit
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.alerts import queries
 from server.alerts.models import Alert, AlertRecipient
 from server.auth import requires_role, signed_in_user
 from server.bodies import read_body
 from server.edge import BadBody, loads, problem
 from server.i18n import gettext as _
 from server.models import Role
+from server.push import service as push
+from server.push.forms import EndpointIn, SubscriptionIn
 from server.push.models import PushSubscription
 from server.push.payload import added_message, instructions, title
-from server.push.vapid import b64url_decode
-from server.routes.alerts import facts_context
+from server.settings import Settings
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-class Keys(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    p256dh: Annotated[str, Field(min_length=80, max_length=128)]
-    auth: Annotated[str, Field(min_length=16, max_length=64)]
-
-    @field_validator("p256dh", "auth")
-    @classmethod
-    def base64url(cls, value: str) -> str:
-        try:
-            b64url_decode(value)
-        except ValueError:
-            raise ValueError("not base64url") from None
-        return value
-
-
-class SubscriptionIn(BaseModel):
-    """What ``PushSubscription.toJSON()`` gives, and the browser's user agent."""
-
-    model_config = ConfigDict(extra="ignore")
-    endpoint: Annotated[str, Field(max_length=1024)]
-    keys: Keys
-    user_agent: Annotated[str, Field(max_length=300)] = ""
-
-    @field_validator("endpoint")
-    @classmethod
-    def push_service(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme == "https" and parts.hostname:
-            return value
-        if parts.scheme == "http" and parts.hostname in LOOPBACK:  # a push service on this machine
-            return value
-        raise ValueError("a push service's https URL")
-
-
-class EndpointIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    endpoint: Annotated[str, Field(max_length=1024)]
 
 
 def _json(raw: bytes) -> object:
@@ -93,20 +51,9 @@ async def push_subscribe(request: Request) -> Response:
         given = SubscriptionIn.model_validate(_json(await read_body(request, 8000)))
     except ValidationError:
         raise HTTPException(422, _("This is not a push subscription Muster can use.")) from None
-    fields = {
-        "organisation_id": user.organisation_id,
-        "user_id": user.id,
-        "p256dh": given.keys.p256dh,
-        "auth": given.keys.auth,
-        "user_agent": given.user_agent or request.headers.get("user-agent", "")[:300],
-    }
-    # One phone, one subscription: a phone that changes hands follows its new person.
-    existing = await PushSubscription.get_or_none(endpoint=given.endpoint)
-    if existing is not None:
-        await PushSubscription.filter(id=existing.id).update(**fields)
-        return JSONResponse({"status": "updated"})
-    await PushSubscription.create(endpoint=given.endpoint, **fields)
-    return JSONResponse({"status": "subscribed"}, status_code=201)
+    done = await push.subscribe(user, given, request.headers.get("user-agent", ""))
+    status = 201 if done == push.Subscribed.SUBSCRIBED else 200
+    return JSONResponse({"status": done.value}, status_code=status)
 
 
 @requires_role()
@@ -116,7 +63,7 @@ async def push_unsubscribe(request: Request) -> Response:
         given = EndpointIn.model_validate(_json(await read_body(request, 4000)))
     except ValidationError:
         raise HTTPException(422, _("Say which subscription to remove.")) from None
-    removed = await PushSubscription.filter(endpoint=given.endpoint, user_id=user.id).delete()
+    removed = await push.unsubscribe(user, given.endpoint)
     return JSONResponse({"status": "removed" if removed else "unknown"})
 
 
@@ -130,7 +77,8 @@ async def alert_view(request: Request) -> Response:
     if not (allowed or user.has_role(Role.ADMIN, Role.SAFETY)):
         raise HTTPException(404)
     await alert.fetch_related("raised_by")
-    facts, headers = await facts_context(request, alert)
+    settings: Settings = request.app.state.settings
+    facts, headers = await queries.facts_page(user, settings, alert)
     context = {
         "alert": alert,
         "title": title(alert),

@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.db import column
@@ -92,9 +93,7 @@ async def report_lost(
             organisation_id=trip.organisation_id,
             raised_by_id=user_id,
             kind="lost-student",
-            notify=NOTIFY,
-            school_ids=[trip.school_id],
-            trip_id=trip.id,
+            audience=Audience(NOTIFY, school_ids=[trip.school_id], trip_id=trip.id),
             raised_at=at,
             source=trip_source(trip, lost_id=str(lost_id), stage=STARTED),
             where=trip_where(trip, **_about(lost, student)),
@@ -128,9 +127,7 @@ async def escalate_due(now: datetime) -> list[Alert]:
                     organisation_id=trip.organisation_id,
                     raised_by_id=lost.user_id,
                     kind="lost-student",
-                    notify=NOTIFY,
-                    school_ids=[trip.school_id],
-                    trip_id=trip.id,
+                    audience=Audience(NOTIFY, school_ids=[trip.school_id], trip_id=trip.id),
                     raised_at=now,
                     source=trip_source(trip, lost_id=str(lost.id), stage=ENDED, minutes=minutes),
                     where=trip_where(trip, **_about(lost, lost.student)),
@@ -159,9 +156,7 @@ async def found(lost: LostStudent, user_id: int, at: datetime) -> Alert | None:
         organisation_id=trip.organisation_id,
         raised_by_id=user_id,
         kind="all-clear",
-        notify=NOTIFY,
-        user_ids=sorted(set(told) | set(reporters)),
-        trip_id=trip.id,
+        audience=Audience(NOTIFY, trip_id=trip.id, user_ids=sorted(set(told) | set(reporters))),
         raised_at=at,
         source=trip_source(trip, lost_id=str(first.id), stage=FOUND),
         where=trip_where(trip, student=first.student.name if first.student else ""),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from server.alerts.audience import Audience
 from server.alerts.models import Alert
 from server.alerts.service import raise_alert
 from server.trips.lost import NOTIFY, escalate_due, trip_source, trip_where
@@ -54,9 +55,7 @@ async def check_overdue(now: datetime) -> list[Alert]:
                     organisation_id=trip.organisation_id,
                     raised_by_id=trip.created_by_id,
                     kind="trip-overdue",
-                    notify=NOTIFY,
-                    school_ids=[trip.school_id],
-                    trip_id=trip.id,
+                    audience=Audience(NOTIFY, school_ids=[trip.school_id], trip_id=trip.id),
                     raised_at=now,
                     source=trip_source(
                         trip, expected=awaited.key, due_at=awaited.due_at.isoformat()
