@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from server.db import column
 from server.models import Site, User
 
 
@@ -60,7 +61,7 @@ async def resolve_audience(
     notify, school_ids = audience.notify, audience.school_ids
     people = User.filter(organisation_id=organisation_id, active=True)
     if audience.user_ids is not None:
-        found = await people.filter(id__in=audience.user_ids).values_list("id", flat=True)
+        found = await column(people.filter(id__in=audience.user_ids), "id")
         return sorted(set(found) - {exclude})
     if audience.site_id is not None:
         site = await Site.get_or_none(id=audience.site_id, organisation_id=organisation_id)

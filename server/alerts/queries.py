@@ -15,6 +15,7 @@ from server.alerts.audience import Audience, resolve_audience
 from server.alerts.facts import Facts, audience_words, gather, is_desk
 from server.alerts.kinds import KINDS, Severity
 from server.alerts.models import Alert, AlertRecipient
+from server.db import column
 from server.desk import ACTIVE_FOR
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec
@@ -143,7 +144,7 @@ class Preview:
 async def preview(user: User, draft: Alert, audience: Audience) -> Preview:
     """Whom an unsaved alert would reach, and its facts."""
     people = await resolve_audience(user.organisation_id, audience, exclude=user.id)
-    names = await User.filter(id__in=people[:12]).values_list("name", flat=True)
+    names = await column(User.filter(id__in=people[:12]), "name")
     phones = await PushSubscription.filter(user_id__in=people).count() if people else 0
     return Preview(await gather(draft), len(people), phones, list(names))
 
@@ -155,7 +156,7 @@ async def live(alert: Alert) -> dict[str, Any]:
     rows = await AlertRecipient.filter(alert_id=alert.id).prefetch_related("user")
     rows = sorted(rows, key=lambda r: r.user.name)
     counts: dict[str, int] = {}
-    for status in await Delivery.filter(alert_id=alert.id).values_list("status", flat=True):
+    for status in await column(Delivery.filter(alert_id=alert.id), "status"):
         counts[status] = counts.get(status, 0) + 1
     now = datetime.now(UTC)
     undo_left = (

@@ -22,6 +22,7 @@ from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.queries import trips_now
+from server.db import column
 from server.events.bulk import insert_many
 from server.models import School, Site, User
 from server.push.models import PushSubscription
@@ -130,7 +131,7 @@ async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert |
     audience = alert.audience if isinstance(alert.audience, dict) else {}
     people = None
     if audience.get("scope") in ("people", "trip"):
-        people = await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True)
+        people = await column(AlertRecipient.filter(alert_id=alert.id), "user_id")
     async with in_transaction():
         won = await Alert.filter(id=alert.id, ended_at__isnull=True).update(ended_at=now)
         if not won:
@@ -169,7 +170,7 @@ async def audience_for(user: User, data: AlertForm) -> Audience | Refused:
     """The composer's audience; another organisation's ids are refused."""
     notify = [role.value for role in data.roles]
     if data.scope == "school":
-        if not await scoped(School, user).filter(id=data.school).exists():
+        if data.school is None or not await scoped(School, user).filter(id=data.school).exists():
             return Refused("school")
         return Audience(notify, school_ids=[data.school])
     if data.scope == "site":
@@ -263,8 +264,8 @@ async def resend(alert: Alert, now: datetime) -> Resent:
         return Resent(Resend.UNDONE)
     if alert.send_after is not None and now < alert.send_after:
         return Resent(Resend.HELD)
-    waiting = await AlertRecipient.filter(alert_id=alert.id, response__isnull=True).values_list(
-        "user_id", flat=True
+    waiting = await column(
+        AlertRecipient.filter(alert_id=alert.id, response__isnull=True), "user_id"
     )
     phones = await queue_deliveries(alert, list(waiting), due_at=now)
     wake()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import connections
 
@@ -26,7 +26,7 @@ class Subscribed(StrEnum):
 async def subscribe(user: User, given: SubscriptionIn, user_agent: str) -> Subscribed:
     """Take a phone's subscription for ``user``. One phone, one subscription: a phone that
     changes hands follows its new person."""
-    fields = {
+    fields: dict[str, Any] = {
         "organisation_id": user.organisation_id,
         "user_id": user.id,
         "p256dh": given.keys.p256dh,
