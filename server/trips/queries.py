@@ -1,16 +1,30 @@
 """What the trip pages read: a trip as its chaperone's phone shows it, the students being searched
-for, the missing-student screen's steps, the last headcount, the roster."""
+for, the missing-student screen's steps, the last headcount, the roster; and the admin's forms
+(a trip's choices, values and readiness, a student's and a school's trip rules)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server.checklists.schema import Checklist
 from server.i18n import gettext as _
 from server.labels import CHECKIN_LABELS
-from server.trips.models import CheckIn, Headcount, LostStudent, Trip, TripStudent
-from server.trips.rules import Reached, next_checkin
+from server.maps import sites_json
+from server.models import School, Site, SiteKind, User
+from server.risk.models import RiskPlan
+from server.tenancy import MAX_ID, scoped
+from server.trips.forms import PolicyForm, StudentForm, itinerary_text
+from server.trips.models import (
+    CheckIn,
+    Headcount,
+    LostStudent,
+    Trip,
+    TripPolicy,
+    TripStudent,
+)
+from server.trips.rules import Ratio, Reached, next_checkin
 from server.trips.service import plan_of, policy_for, standing_of
 
 
@@ -106,3 +120,63 @@ async def emergency_roster(trip: Trip, lost: LostStudent) -> dict[str, Any]:
 
 async def roster(trip: Trip) -> list[TripStudent]:
     return await TripStudent.filter(trip_id=trip.id)
+
+
+async def readiness(trip: Trip) -> dict[str, Any]:
+    """The ratio and the risk plan, as the trip's form and the ready button see them."""
+    policy = await policy_for(trip.school_id)
+    ratio = Ratio(
+        await TripStudent.filter(trip_id=trip.id).count(),
+        await trip.chaperones.all().count(),
+        policy.students_per_adult,
+    )
+    plan = await RiskPlan.get_or_none(trip_id=trip.id)
+    return {"ratio": ratio, "policy": policy, "plan": plan}
+
+
+async def trip_form_choices(admin: User, trip: Trip | None) -> dict[str, Any]:
+    """What the trip's form offers: the district's schools, venues, people and sites (for the
+    map), and for a saved trip its readiness and how many students it has."""
+    sites = await scoped(Site, admin)
+    context = {
+        "schools": await scoped(School, admin),
+        "venues": await scoped(Site, admin).filter(kind=SiteKind.VENUE),
+        "people": await scoped(User, admin).filter(active=True),
+        "sites_json": sites_json(sites),
+    }
+    if trip is not None:
+        context |= await readiness(trip)
+        context["students"] = await TripStudent.filter(trip_id=trip.id).count()
+    return context
+
+
+async def trip_values(trip: Trip, tz: ZoneInfo) -> dict[str, Any]:
+    """A saved trip as its form shows it, in the district's time."""
+    await trip.fetch_related("chaperones", "stops")
+    return {
+        "school": trip.school_id,
+        "name": trip.name,
+        "starts_at": trip.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": trip.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "venue": trip.venue_id,
+        "destination": trip.destination,
+        "latitude": trip.latitude,
+        "longitude": trip.longitude,
+        "chaperones": [u.id for u in trip.chaperones],
+        "itinerary": itinerary_text(list(trip.stops), trip.starts_at, tz),
+    }
+
+
+def student_values(student: TripStudent) -> dict[str, Any]:
+    return {name: getattr(student, name) for name in StudentForm.model_fields}
+
+
+async def policy_values(school: School) -> tuple[TripPolicy, dict[str, Any]]:
+    policy = await policy_for(school.id)
+    return policy, {name: getattr(policy, name) for name in PolicyForm.model_fields}
+
+
+async def student(trip: Trip, student_id: int) -> TripStudent | None:
+    if not 0 < student_id <= MAX_ID:
+        return None
+    return await TripStudent.get_or_none(id=student_id, trip_id=trip.id)
