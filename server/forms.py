@@ -14,7 +14,6 @@ from server.edge import Text, text_problem
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.models import Role
-from server.reports.models import ReportStatus
 from server.tenancy import RecordId
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,17 +78,6 @@ class PersonForm(Form):
     roles: Annotated[list[Role], Field(min_length=1)]
     schools: Annotated[list[RecordId], Field(max_length=500)] = []
     active: bool = False
-
-
-class FollowUpForm(Form):
-    """A report's follow-up, on its page: where it stands, who has it, notes, the police case,
-    and its school (the team may correct the one worked out from the phone)."""
-
-    status: ReportStatus
-    owner: RecordId | None = None
-    notes: Annotated[str, Text(5000, min_length=0, lines=True)] = ""
-    case_number: Annotated[str, Text(60, min_length=0)] = ""
-    school: RecordId | None = None
 
 
 class RecordSchoolForm(Form):

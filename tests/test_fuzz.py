@@ -33,7 +33,6 @@ from server.events.registry import REGISTRY
 from server.forms import (
     ActionNamesForm,
     DistrictForm,
-    FollowUpForm,
     Form,
     LanguageForm,
     PersonForm,
@@ -41,6 +40,7 @@ from server.forms import (
     SignInForm,
 )
 from server.places.forms import SchoolForm, SiteForm
+from server.reports.forms import FollowUpForm
 from server.reports.models import Report
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan

@@ -79,7 +79,7 @@ class Report(TenantModel):
     )  # e.g. the checklist run and bus it was filed from
     received_at = fields.DatetimeField(auto_now_add=True)
     # The safety team's follow-up: where it stands, who has it, what was done, the police case.
-    # Changed only through server/reports/follow_up.py, which audits every change.
+    # Changed only through server/reports/service.py, which audits every change.
     status = fields.CharEnumField(
         ReportStatus, max_length=16, default=ReportStatus.NEW, db_default="new", db_index=True
     )

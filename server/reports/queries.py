@@ -1,21 +1,29 @@
-"""What the safety team's report pages read: the reports the filters on screen find."""
+"""What the safety team's report pages read: the reports the filters on screen find, a report's
+page and photos, its place in words, who may own its follow-up."""
 
 from __future__ import annotations
 
+import uuid
 from functools import reduce
 from operator import or_
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from server.events.models import Upload
 from server.i18n import N_
+from server.labels import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
 from server.listing import Listing, Sort, Spec
-from server.models import Site, User
+from server.models import Role, School, Site, User
 from server.places.geo import distance_m, search_box
-from server.reports.models import Report, ReportKind, ReportStatus
+from server.places.nearest import describe
+from server.reports.models import Report, ReportKind, ReportLink, ReportStatus
 from server.tenancy import MAX_ID, scoped
 
+TEAM = (Role.ADMIN.value, Role.SAFETY.value)
 NEAR_DEFAULT_M = 1000
 NEAR_MAX_M = 50_000
 
@@ -91,3 +99,57 @@ async def found(user: User, listing: Listing, tz: ZoneInfo) -> QuerySet[Report]:
         if distance_m(centre, (lat, lon)) <= within
     ]
     return reports.filter(id__in=inside)
+
+
+async def owners(user: User) -> list[User]:
+    """Who may own a report's follow-up: the district's active admins and safety team."""
+    people = await scoped(User, user).filter(active=True).order_by("name")
+    return [p for p in people if any(role in TEAM for role in p.roles)]
+
+
+def place_text(report: Report) -> str:
+    """Where a report was seen, in words: from the nearest site, else its coordinates."""
+    if report.nearest_site is None:
+        return f"{report.latitude:.5f}, {report.longitude:.5f}"
+    return describe(report.distance_m, report.bearing, report.nearest_site.name)
+
+
+async def choices(user: User) -> dict[str, Any]:
+    """What the team's report pages offer to filter and choose from."""
+    return {
+        "schools": await scoped(School, user),
+        "sites": await scoped(Site, user),
+        "kinds": REPORT_KIND_LABELS,
+        "statuses": REPORT_STATUS_LABELS,
+        "owners": await owners(user),
+        "place_text": place_text,
+    }
+
+
+async def detail(user: User, report: Report) -> dict[str, Any]:
+    """A report's page: the report, its place, the reports linked to it, its photos (those
+    still stored, and how many are not)."""
+    await report.fetch_related("reported_by", "nearest_site", "school", "owner")
+    links = (
+        await ReportLink.filter(report_id=report.id)
+        .prefetch_related("other", "other__nearest_site")
+        .order_by("hours_apart")
+    )
+    photos = await Upload.filter(
+        organisation_id=user.organisation_id, id__in=report.photos
+    ).values_list("id", flat=True)
+    return {
+        "report": report,
+        "place": place_text(report),
+        "links": links,
+        "photos": [p for p in report.photos if uuid.UUID(p) in set(photos)],
+        "missing_photos": len(report.photos) - len(photos),
+    }
+
+
+async def photo(user: User, report: Report, photo_id: str, uploads: Path) -> Upload | None:
+    """One of the report's photos, when it is the report's and still stored in ``uploads``."""
+    if photo_id not in report.photos:
+        return None
+    upload = await scoped(Upload, user).get_or_none(id=photo_id)
+    return upload if upload is not None and (uploads / photo_id).is_file() else None
