@@ -1,11 +1,15 @@
-"""What the safety team changes on a checklist run: its school (the team corrects the one worked
-out from where the phone was). Audited, old and new."""
+"""What changes a checklist run's school: the campus its phone is seen at (``place_runs``), or
+the safety team correcting the one worked out from where the phone was (``set_school``, audited,
+old and new)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from server import audit
 from server.checklists.models import ChecklistRun
-from server.models import School, User
+from server.models import School, Site, User
+from server.places.nearest import campus_school
 from server.tenancy import scoped
 
 
@@ -17,3 +21,17 @@ async def set_school(actor: User, run: ChecklistRun, school_id: int | None) -> b
         await ChecklistRun.filter(id=run.id).update(school_id=school_id)
         await audit.record(actor, "run.school_changed", run, school_id=[run.school_id, school_id])
     return True
+
+
+async def place_runs(organisation_id: int, points: dict[UUID, tuple[float, float]]) -> None:
+    """A run's school follows the campus its phone is seen at later (a location answer, an
+    alert raised from it with a position); a position away from every campus changes nothing."""
+    if not points:
+        return
+    sites = await Site.filter(organisation_id=organisation_id)
+    for run_id, point in points.items():
+        school_id = campus_school(point, sites)
+        if school_id is not None:
+            await ChecklistRun.filter(id=run_id, organisation_id=organisation_id).update(
+                school_id=school_id
+            )

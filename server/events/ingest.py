@@ -24,8 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.alerts import events as alert_events
+from server.checklists import events as checklist_events
 from server.edge import EventTime, in_window, problem
-from server.events import handlers  # noqa: F401 - registers the event types
+from server.events import notes
 from server.events.bulk import insert_many
 from server.events.clock import skew_of
 from server.events.faults import transient
@@ -33,11 +35,22 @@ from server.events.models import EventRetry, ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.reports import events as report_events  # noqa: F401 - registers report.filed
-from server.risk import events as risk_events  # noqa: F401 - registers risk.thunder_heard
-from server.trips import events as trip_events  # noqa: F401 - registers the trip event types
+from server.reports import events as report_events
+from server.risk import events as risk_events
+from server.trips import events as trip_events
 
 log = logging.getLogger("muster.events")
+
+# Every module of event types, each area's own: importing one registers its types. A module of
+# event types missing here is never registered (tests/test_architecture.py checks the list).
+EVENT_MODULES = (
+    alert_events,
+    checklist_events,
+    notes,
+    report_events,
+    risk_events,
+    trip_events,
+)
 
 # Reasons are shown to the person on the device, in their language (the request's locale).
 OTHER_CONTENT = N_("This event id was already used for different content.")

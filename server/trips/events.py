@@ -11,7 +11,7 @@ from tortoise.models import Model
 
 from server.db import column
 from server.edge import EventTime
-from server.events.handlers import Position
+from server.events.payloads import Position
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
 from server.tenancy import RecordId
