@@ -30,6 +30,8 @@ FieldKind = Literal[
     "bus-item",
 ]
 LEADS = (Role.ADMIN.value, Role.SAFETY.value)
+# The roles a district may tick for a setting; the leads are always in.
+CHOOSABLE = [role for role in Role if role.value not in LEADS]
 UNDO_SECONDS = 5  # every field alert waits this long on the server, so its sender can undo it
 
 

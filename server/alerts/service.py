@@ -22,9 +22,10 @@ from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.queries import trips_now
+from server.alerts.rules import CHOOSABLE
 from server.db import column
 from server.events.bulk import insert_many
-from server.models import School, Site, User
+from server.models import Organisation, Role, School, Site, User
 from server.push.models import PushSubscription
 from server.push.service import cancel_pending, queue_deliveries
 from server.push.worker import wake
@@ -299,3 +300,23 @@ async def end(alert: Alert, user: User, now: datetime, *, held: bool) -> End:
     wake()
     await audit.record(user, "alert.ended", alert, all_clear=str(clear.id))
     return End.ENDED
+
+
+async def set_field_roles(
+    admin: User, organisation: Organisation, action_roles: list[Role], call_script_roles: list[Role]
+) -> None:
+    """The district's choice of who may call the five actions and open the threatening-call
+    script (besides the leads, always in). Every role ticked is stored as "every role", so a
+    role added later is in by default too. Audited."""
+    every = {role.value for role in CHOOSABLE}
+    for name, roles in (("action_roles", action_roles), ("call_script_roles", call_script_roles)):
+        chosen = {role.value for role in roles}
+        setattr(organisation, name, None if chosen >= every else sorted(chosen))
+    await organisation.save(update_fields=["action_roles", "call_script_roles"])
+    await audit.record(
+        admin,
+        "district.settings",
+        organisation,
+        action_roles=organisation.action_roles,
+        call_script_roles=organisation.call_script_roles,
+    )

@@ -89,3 +89,9 @@ async def reset_password(admin: User, person: User) -> str:
     await person.save(update_fields=["password_hash", "session_epoch"])
     await audit.record(admin, "person.password_reset", person)
     return temporary
+
+
+async def set_locale(user: User, locale: str) -> None:
+    """The language a person chose: kept with them, for pages and their alerts."""
+    user.locale = locale
+    await user.save(update_fields=["locale"])

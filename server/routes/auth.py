@@ -16,6 +16,7 @@ from server.i18n import gettext as _
 from server.i18n import ngettext
 from server.models import User
 from server.passwords import verify_password
+from server.people.service import set_locale
 from server.templating import render
 
 
@@ -83,8 +84,7 @@ async def choose_language(request: Request) -> Response:
     request.session["locale"] = form.locale
     user = current_user(request)
     if user is not None:
-        user.locale = form.locale
-        await user.save(update_fields=["locale"])
+        await set_locale(user, form.locale)
     return RedirectResponse(safe_next(form.next), status_code=303)
 
 

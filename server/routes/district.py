@@ -9,16 +9,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server import audit
-from server.alerts.rules import LEADS, allowed_roles
+from server.alerts.rules import CHOOSABLE, allowed_roles
+from server.alerts.service import set_field_roles
 from server.auth import requires_role, signed_in_user
 from server.forms import DistrictForm, from_form, messages
 from server.i18n import gettext as _
 from server.models import Organisation, Role
 from server.templating import render
-
-# The roles a district may tick; the leads are always in.
-CHOOSABLE = [role for role in Role if role.value not in LEADS]
 
 
 async def _page(request: Request, values: dict, errors: dict, status: int = 200) -> Response:
@@ -42,19 +39,7 @@ async def district_settings(request: Request) -> Response:
     except ValidationError as error:
         values = {name: raw.getlist(name) for name in ("action_roles", "call_script_roles")}
         return await _page(request, values, messages(error), status=422)
-    # Every role ticked is stored as "every role", so a role added later is in by default too.
-    every = {role.value for role in CHOOSABLE}
-    for name in ("action_roles", "call_script_roles"):
-        chosen = {role.value for role in getattr(form, name)}
-        setattr(organisation, name, None if chosen >= every else sorted(chosen))
-    await organisation.save(update_fields=["action_roles", "call_script_roles"])
-    await audit.record(
-        admin,
-        "district.settings",
-        organisation,
-        action_roles=organisation.action_roles,
-        call_script_roles=organisation.call_script_roles,
-    )
+    await set_field_roles(admin, organisation, form.action_roles, form.call_script_roles)
     request.session["flash"] = _("Saved.")
     return RedirectResponse(request.url_for("district_settings"), status_code=303)
 

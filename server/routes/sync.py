@@ -4,8 +4,6 @@ Both are idempotent: sending the same thing twice is harmless."""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,16 +12,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from tortoise.exceptions import IntegrityError
 
 from server.auth import requires_role, signed_in_user
 from server.bodies import read_body
 from server.edge import BadBody, loads, problem, real_time
+from server.events import uploads
 from server.events.ingest import ingest
-from server.events.models import Upload
 from server.events.registry import Sender
 from server.i18n import gettext as _
-from server.images import ImageRejected, reencode
+from server.images import ImageRejected
 from server.push.worker import wake_if_queued as wake_push_workers_if_queued
 
 MAX_BATCH_EVENTS = 100
@@ -89,31 +86,14 @@ async def upload(request: Request) -> Response:
     body = await read_body(request, MAX_UPLOAD_BYTES)
     if not body:
         raise HTTPException(400, _("The file is empty."))
-    digest = hashlib.sha256(body).hexdigest()  # of what the phone sent: a resend matches
-    existing = await Upload.get_or_none(id=upload_id)
-    if existing is not None:
-        if existing.digest != digest or existing.organisation_id != user.organisation_id:
-            raise HTTPException(409, _("This upload id was already used for a different file."))
-        return JSONResponse({"id": str(upload_id), "status": "duplicate"})
     try:
-        clean = await asyncio.to_thread(reencode, body)
+        stored = await uploads.store(user, upload_id, body, request.app.state.settings.data_dir)
     except ImageRejected as error:
         raise HTTPException(error.status, _(str(error))) from None
-    folder = request.app.state.settings.data_dir / "uploads" / str(user.organisation_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / str(upload_id)).write_bytes(clean)  # written before the row: a row means a file
-    try:
-        await Upload.create(
-            id=upload_id,
-            organisation_id=user.organisation_id,
-            user=user,
-            media_type="image/jpeg",
-            size=len(clean),
-            digest=digest,
-        )
-    except IntegrityError:  # the same upload arrived twice at once; the first one won
-        return JSONResponse({"id": str(upload_id), "status": "duplicate"})
-    return JSONResponse({"id": str(upload_id), "status": "accepted"}, status_code=201)
+    if stored == uploads.Stored.CLASH:
+        raise HTTPException(409, _("This upload id was already used for a different file."))
+    status = 201 if stored == uploads.Stored.ACCEPTED else 200
+    return JSONResponse({"id": str(upload_id), "status": stored.value}, status_code=status)
 
 
 routes = [
