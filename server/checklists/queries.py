@@ -1,7 +1,9 @@
-"""What the safety team's runs pages read: the checklist runs the filters on screen find."""
+"""What the safety team's runs pages read: the checklist runs the filters on screen find, a run's
+page and the runs' CSV table."""
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, RawSQL
@@ -9,6 +11,7 @@ from tortoise.queryset import QuerySet
 
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.checklists.present import rows
 from server.db import column
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec, squashed
@@ -81,3 +84,65 @@ async def _matching(user: User, search: str, library: Library) -> list:
     if titled:
         ids |= set(await column(scoped(ChecklistRun, user).filter(checklist_id__in=titled), "id"))
     return list(ids)
+
+
+def _answers(run: ChecklistRun) -> tuple[dict[str, Any], dict[str, str]]:
+    """A fetched run's answers (the latest of each item) and its reasons for skipped items."""
+    answers = {a.item_id: a.value for a in sorted(run.answers, key=lambda a: a.answered_at)}
+    return answers, {s["item_id"]: s["reason"] for s in run.skipped}
+
+
+async def run_view(run: ChecklistRun, library: Library, lang: str, tz: ZoneInfo) -> dict[str, Any]:
+    """A run's page: the run, its checklist (the version it ran), each item with its answer."""
+    await run.fetch_related("user", "school", "answers")
+    checklist = library.get(run.checklist_id, run.checklist_version)
+    answers, reasons = _answers(run)
+    return {
+        "run": run,
+        "checklist": checklist,
+        "rows": rows(checklist, answers, lang, tz) if checklist else [],
+        "reasons": reasons,
+        "lang": lang,
+    }
+
+
+CSV_HEADER = [
+    "run",
+    "checklist",
+    "version",
+    "person",
+    "school",
+    "started",
+    "completed",
+    "section",
+    "item",
+    "question",
+    "answer",
+    "reason not done",
+]
+
+
+def csv_table(found: list[ChecklistRun], library: Library, lang: str, tz: ZoneInfo) -> list:
+    """One CSV row per answered or skipped item of each run, times on the district's clock."""
+    table = []
+    for run in found:
+        checklist = library.get(run.checklist_id, run.checklist_version)
+        answers, reasons = _answers(run)
+        for row in rows(checklist, answers, lang, tz) if checklist else []:
+            table.append(
+                [
+                    run.id,
+                    run.checklist_id,
+                    run.checklist_version,
+                    run.user.name,
+                    run.school.name if run.school else "",
+                    run.started_at.astimezone(tz).isoformat(),
+                    run.completed_at.astimezone(tz).isoformat() if run.completed_at else "",
+                    row["section"],
+                    row["item"].id,
+                    row["text"],
+                    row["answer"],
+                    reasons.get(row["item"].id, ""),
+                ]
+            )
+    return table

@@ -1,13 +1,16 @@
 """What changes a checklist run's school: the campus its phone is seen at (``place_runs``), or
 the safety team correcting the one worked out from where the phone was (``set_school``, audited,
-old and new)."""
+old and new); and the looks that must be in the audit log (a run viewed, an export)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from tortoise.queryset import QuerySet
+
 from server import audit
 from server.checklists.models import ChecklistRun
+from server.listing import Listing, export_of
 from server.models import School, Site, User
 from server.places.nearest import campus_school
 from server.tenancy import scoped
@@ -35,3 +38,18 @@ async def place_runs(organisation_id: int, points: dict[UUID, tuple[float, float
             await ChecklistRun.filter(id=run_id, organisation_id=organisation_id).update(
                 school_id=school_id
             )
+
+
+async def view(user: User, run: ChecklistRun) -> None:
+    await audit.record(user, "run.viewed", run)
+
+
+async def exported(
+    user: User, runs: QuerySet[ChecklistRun], filters: Listing
+) -> list[ChecklistRun]:
+    """Every run the CSV export carries, with its answers; audited with its filters."""
+    found = await export_of(runs, "user", "school", "answers")
+    await audit.record(
+        user, "runs.exported", user, count=len(found), filters=filters.query_string()
+    )
+    return found
