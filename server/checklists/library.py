@@ -36,6 +36,10 @@ class Library:
             return current
         return self.kept.get((checklist_id, version), current)
 
+    def latest_version(self, checklist_id: str) -> int | None:
+        current = self.checklists.get(checklist_id)
+        return current.version if current else None
+
     def has_version(self, checklist_id: str, version: int) -> bool:
         current = self.checklists.get(checklist_id)
         return current is not None and (

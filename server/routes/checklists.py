@@ -33,8 +33,9 @@ async def checklist_page(request: Request) -> Response:
     wanted = request.query_params.get("v", "")
     version = int(wanted) if wanted.isdigit() and len(wanted) < 6 else None
     checklist = library.get(request.path_params["id"], version)
-    allowed = checklist is not None and user.has_role(*checklist.audience)
-    if not allowed or not checklist_allowed(user, checklist.id):
+    if checklist is None or not user.has_role(*checklist.audience):
+        raise HTTPException(status_code=404)
+    if not checklist_allowed(user, checklist.id):
         raise HTTPException(status_code=404)
     labels = {c.value: _(CONTEXT_LABELS[c.value]) for c in checklist.context}
     lang = current_locale.get()
@@ -50,7 +51,7 @@ async def checklist_page(request: Request) -> Response:
     )
     context = {
         "checklist": checklist,
-        "latest_version": library.get(checklist.id).version,
+        "latest_version": library.latest_version(checklist.id),
         "trips": trips,
         "lang": lang,
         "context_label_map": labels,

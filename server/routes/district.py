@@ -37,7 +37,10 @@ async def district_settings(request: Request) -> Response:
     try:
         form = from_form(DistrictForm, raw)
     except ValidationError as error:
-        values = {name: raw.getlist(name) for name in ("action_roles", "call_script_roles")}
+        values = {
+            name: [str(v) for v in raw.getlist(name)]
+            for name in ("action_roles", "call_script_roles")
+        }
         return await _page(request, values, messages(error), status=422)
     await set_field_roles(admin, organisation, form.action_roles, form.call_script_roles)
     request.session["flash"] = _("Saved.")

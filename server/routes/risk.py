@@ -3,6 +3,8 @@ Staff, the safety team and admins write plans; only an admin approves or sends o
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -97,7 +99,7 @@ async def _hazard_form(
     errors: dict,
     status: int = 200,
 ) -> Response:
-    context = {"plan": plan, "hazard": hazard, "values": values, "errors": errors}
+    context: dict[str, Any] = {"plan": plan, "hazard": hazard, "values": values, "errors": errors}
     context["people"] = await queries.people(signed_in_user(request))
     return render(request, "risk/hazard_form.html", context, status_code=status)
 
