@@ -77,7 +77,7 @@ async def correlation(stored: int) -> tuple[float, float, int]:
     from server.events.bulk import insert_many
     from server.models import Organisation, User
     from server.reports import correlate
-    from server.reports.geo import distance_m
+    from server.places.geo import distance_m
     from server.reports.models import Report
     from server.settings import load_settings
 
