@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.functions import Count
 
@@ -109,16 +109,24 @@ def _position(value: Any) -> dict[str, float] | None:
     return found
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _found(records: dict[K, V], key: K | None) -> V | None:
+    return records.get(key) if key is not None else None
+
+
 async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
     """The facts of each alert, by its id; a handful of queries whatever the number."""
     if not alerts:
         return {}
     org = alerts[0].organisation_id
-    runs_wanted = {i for a in alerts if (i := _uuid(a.source.get("run_id")))}
-    reports_wanted = {i for a in alerts if (i := _uuid(a.source.get("report_id")))}
-    lost_wanted = {i for a in alerts if (i := _uuid(a.source.get("lost_id")))}
+    runs_wanted = {r for a in alerts if (r := _uuid(a.source.get("run_id")))}
+    reports_wanted = {r for a in alerts if (r := _uuid(a.source.get("report_id")))}
+    lost_wanted = {r for a in alerts if (r := _uuid(a.source.get("lost_id")))}
     trips_wanted = {a.trip_id for a in alerts if a.trip_id} | {
-        i for a in alerts if (i := _int(a.source.get("trip_id")))
+        t for a in alerts if (t := _int(a.source.get("trip_id")))
     }
     people = {
         u.id: u
@@ -163,7 +171,7 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
     school_names = dict(
         await School.filter(organisation_id=org, id__in=schools_wanted).values_list("id", "name")
     )
-    site_ids = {i for a in alerts if a.audience and (i := _int(a.audience.get("site_id")))}
+    site_ids = {s for a in alerts if a.audience and (s := _int(a.audience.get("site_id")))}
     site_names = dict(
         await Site.filter(organisation_id=org, id__in=site_ids).values_list("id", "name")
     )
@@ -192,15 +200,15 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
         facts.context = {
             str(k): str(v) for k, v in where.items() if k not in KNOWN_WHERE and v not in ("", None)
         }
-        facts.run = runs.get(_uuid(alert.source.get("run_id")))
+        facts.run = _found(runs, _uuid(alert.source.get("run_id")))
         if facts.run is not None:
             facts.words = words.get(facts.run.id, "")
             if facts.run.school and not facts.schools:
                 facts.schools = [facts.run.school.name]
-        facts.report = reports.get(_uuid(alert.source.get("report_id")))
+        facts.report = _found(reports, _uuid(alert.source.get("report_id")))
         if facts.report is not None and facts.report.school and not facts.schools:
             facts.schools = [facts.report.school.name]
-        facts.lost = lost.get(_uuid(alert.source.get("lost_id")))
+        facts.lost = _found(lost, _uuid(alert.source.get("lost_id")))
         facts.student = facts.lost.student if facts.lost else None
         facts.trip = trips.get(alert.trip_id or _int(alert.source.get("trip_id")) or 0)
         if facts.trip is not None and not facts.schools:
@@ -231,9 +239,9 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
                 facts.place = Place(near.site.name, near.distance_m, near.bearing)
             # A phone at a campus says which school, whatever schools its person belongs to.
             campus = nearest(point, sites, SiteKind.CAMPUS)
-            at_campus = campus and campus.distance_m <= AT_CAMPUS_METRES
-            if at_campus and campus.site.school_id in school_of:
-                facts.schools = [school_of[campus.site.school_id]]
+            school_id = campus.site.school_id if campus else None
+            if campus and campus.distance_m <= AT_CAMPUS_METRES and school_id in school_of:
+                facts.schools = [school_of[school_id]]
         result[alert.id] = facts
     return result
 
