@@ -26,6 +26,8 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.trips.models",
                     "server.risk.models",
                     "server.push.models",
+                    "server.team.models",
+                    "server.incidents.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

@@ -47,6 +47,7 @@ from server.checklists.models import ChecklistRun  # noqa: E402
 from server.db import migrate  # noqa: E402
 from server.events.models import Upload  # noqa: E402
 from server.images import reencode  # noqa: E402
+from server.incidents.models import Incident, IncidentSchool  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
 from server.push.worker import DeliveryWorker  # noqa: E402
@@ -106,6 +107,7 @@ class Org:
     plan: RiskPlan | None = None  # a draft risk plan for the trip, with one hazard
     hazard: Hazard | None = None
     alert: Alert | None = None  # a medical alert the admin sent to everyone else
+    incident: Incident | None = None  # an active lockdown at the school, opened by hand
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -158,6 +160,10 @@ async def make_org(name: str | None = None) -> Org:
         raised_at=datetime.now(UTC),
         message="Nurse to the gym",
     )
+    result.incident = await Incident.create(
+        organisation=org, year=2026, number=1, kind="lockdown", opened_at=datetime.now(UTC)
+    )
+    await IncidentSchool.create(incident=result.incident, school=school)
     return result
 
 

@@ -79,6 +79,14 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "hazard_edit": ("GET", lambda o: f"/risk-plans/{o.plan.id}/hazards/{o.hazard.id}"),
     "risk_plan_submit": ("POST", lambda o: f"/risk-plans/{o.plan.id}/submit"),
     "risk_plan_decide": ("POST", lambda o: f"/risk-plans/{o.plan.id}/decide"),
+    "team": ("GET", lambda o: "/team"),
+    "team_page": ("GET", lambda o: f"/team/{o.school.id}"),
+    "team_seat": ("GET", lambda o: f"/team/{o.school.id}/medical_lead"),
+    "incidents": ("GET", lambda o: "/incidents"),
+    "incident_new": ("GET", lambda o: "/incidents/new"),
+    "incident": ("GET", lambda o: f"/incidents/{o.incident.id}"),
+    "incident_status": ("POST", lambda o: f"/incidents/{o.incident.id}/status"),
+    "incident_role": ("POST", lambda o: f"/incidents/{o.incident.id}/roles"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -130,6 +138,12 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("POST", lambda o: f"/risk-plans/{o.plan.id}/submit", {}),
     ("POST", lambda o: f"/risk-plans/{o.plan.id}/decide", {"decision": "approve"}),
     ("GET", lambda o: f"/risk-plans/{o.plan.id}/hazards/{o.hazard.id}", {}),
+    ("GET", lambda o: f"/team/{o.school.id}", {}),
+    ("GET", lambda o: f"/team/{o.school.id}/medical_lead", {}),
+    ("POST", lambda o: f"/team/{o.school.id}/medical_lead", {}),
+    ("GET", lambda o: f"/incidents/{o.incident.id}", {}),
+    ("POST", lambda o: f"/incidents/{o.incident.id}/status", {"status": "stabilised"}),
+    ("POST", lambda o: f"/incidents/{o.incident.id}/roles", {"function": "deputy", "person": "1"}),
 ]
 
 

@@ -14,7 +14,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
 ROUTES = SERVER / "routes"
-AREAS = ("alerts", "checklists", "events", "people", "places", "push", "reports", "risk", "trips")
+AREAS = (
+    "alerts",
+    "checklists",
+    "events",
+    "incidents",
+    "people",
+    "places",
+    "push",
+    "reports",
+    "risk",
+    "team",
+    "trips",
+)
 
 WRITES = {"create", "save", "delete", "bulk_create", "bulk_update", "get_or_create"}
 WRITES |= {"update_or_create", "update_from_dict"}

@@ -25,6 +25,7 @@ from server.alerts.queries import trips_now
 from server.alerts.rules import CHOOSABLE
 from server.db import column
 from server.events.bulk import insert_many
+from server.incidents.service import after_alert
 from server.models import Organisation, Role, School, Site, User
 from server.push.models import PushSubscription
 from server.push.service import cancel_pending, queue_deliveries
@@ -96,6 +97,7 @@ async def raise_alert(
             ],
         )
         await queue_deliveries(alert, people, due_at=send_after or raised_at)
+        await after_alert(alert)  # the join rule: an emergency joins or opens an incident
     return alert
 
 

@@ -35,6 +35,7 @@ from server.events.models import EventRetry, ReceivedEvent
 from server.events.registry import REGISTRY, Pending, Sender
 from server.i18n import N_
 from server.i18n import gettext as _
+from server.incidents import events as incident_events
 from server.reports import events as report_events
 from server.risk import events as risk_events
 from server.trips import events as trip_events
@@ -46,6 +47,7 @@ log = logging.getLogger("muster.events")
 EVENT_MODULES = (
     alert_events,
     checklist_events,
+    incident_events,
     notes,
     report_events,
     risk_events,

@@ -1,0 +1,98 @@
+"""What the incident pages read: the list (open first), one incident with its schools and
+command roles, and its timeline, newest first. The timeline reads the newest ``LIMIT`` log
+entries and links by the (incident, time) indexes, so it costs the same at 50 entries as at
+5,000."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from server.alerts.models import Alert
+from server.incidents.models import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    Incident,
+    IncidentLink,
+    IncidentLogEntry,
+    IncidentRole,
+    IncidentStatus,
+    LinkKind,
+)
+from server.incidents.service import TRANSITIONS
+from server.models import School, User
+from server.team.models import FUNCTION_LABELS, TeamFunction
+from server.tenancy import scoped
+
+LIMIT = 200  # timeline entries on the live page
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # "log" or "alert"
+    record: Any  # the IncidentLogEntry or the Alert
+
+
+async def incidents(user: User) -> list[Incident]:
+    """The district's incidents: open ones first, each group newest first."""
+    found = await scoped(Incident, user).prefetch_related("school_links__school")
+    return sorted(
+        found, key=lambda i: (i.status == IncidentStatus.CLOSED, -i.opened_at.timestamp())
+    )
+
+
+async def timeline(incident: Incident, limit: int = LIMIT) -> list[Entry]:
+    entries = (
+        await IncidentLogEntry.filter(incident_id=incident.id)
+        .order_by("-at")
+        .limit(limit)
+        .prefetch_related("author")
+    )
+    links = await IncidentLink.filter(incident_id=incident.id).order_by("-at").limit(limit)
+    alert_ids = [link.record_id for link in links if link.kind == LinkKind.ALERT]
+    alerts = {
+        str(a.id): a
+        for a in await Alert.filter(
+            id__in=alert_ids, organisation_id=incident.organisation_id
+        ).prefetch_related("raised_by")
+    }
+    merged = [Entry(e.at, "log", e) for e in entries]
+    merged += [
+        Entry(link.at, "alert", alerts[link.record_id])
+        for link in links
+        if link.record_id in alerts
+    ]
+    merged.sort(key=lambda e: e.at, reverse=True)
+    return merged[:limit]
+
+
+async def roles(incident: Incident) -> list[tuple[TeamFunction, str, User | None]]:
+    """Each command function with who holds it now (the latest assignment), or None."""
+    held: dict[str, User] = {}
+    for role in (
+        await IncidentRole.filter(incident_id=incident.id)
+        .order_by("-assigned_at", "-id")
+        .prefetch_related("person")
+    ):
+        held.setdefault(role.function, role.person)
+    return [(f, FUNCTION_LABELS[f], held.get(f)) for f in TeamFunction]
+
+
+async def incident_view(user: User, incident: Incident) -> dict[str, Any]:
+    schools = await School.filter(incident_links__incident_id=incident.id)
+    return {
+        "incident": incident,
+        "schools": schools,
+        "timeline": await timeline(incident),
+        "roles": await roles(incident),
+        "moves": TRANSITIONS[incident.status],
+        "people": await scoped(User, user).filter(active=True),
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+async def open_choices(user: User) -> dict[str, Any]:
+    return {"schools": await scoped(School, user), "kinds": list(KIND_LABELS.items())}

@@ -1,0 +1,243 @@
+"""Every decision about an incident: opening one (by hand, or from an emergency alert by the
+join rule), its references (INC-2026-0001, per organisation and year), the status workflow
+(active -> stabilised -> recovery -> closed, with a flare-up going back to active), filling its
+command roles, and who is on its team. Takes no request and raises no HTTP errors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from server import audit
+from server.alerts.kinds import Severity
+from server.alerts.models import Alert
+from server.db import column
+from server.i18n import gettext as _
+from server.incidents.forms import OpenForm, RoleForm
+from server.incidents.models import (
+    MANAGERS,
+    STATUS_LABELS,
+    Incident,
+    IncidentKind,
+    IncidentLink,
+    IncidentRole,
+    IncidentSchool,
+    IncidentStatus,
+    LinkKind,
+)
+from server.models import School, Site, User
+from server.team.service import holds_a_seat
+from server.tenancy import scoped
+
+log = logging.getLogger("muster.incidents")
+
+OPEN = (IncidentStatus.ACTIVE, IncidentStatus.STABILISED, IncidentStatus.RECOVERY)
+# Where an incident may go from each status: one step on, or back to active when it flares up;
+# an active one may close at once (a false alarm). Closed is final.
+TRANSITIONS: dict[IncidentStatus, tuple[IncidentStatus, ...]] = {
+    IncidentStatus.ACTIVE: (IncidentStatus.STABILISED, IncidentStatus.CLOSED),
+    IncidentStatus.STABILISED: (IncidentStatus.RECOVERY, IncidentStatus.ACTIVE),
+    IncidentStatus.RECOVERY: (IncidentStatus.CLOSED, IncidentStatus.ACTIVE),
+    IncidentStatus.CLOSED: (),
+}
+
+
+def may_move(current: IncidentStatus, to: IncidentStatus) -> bool:
+    return to in TRANSITIONS[current]
+
+
+async def _next_number(organisation_id: int, year: int) -> int:
+    last = (
+        await Incident.filter(organisation_id=organisation_id, year=year)
+        .order_by("-number")
+        .first()
+    )
+    return last.number + 1 if last else 1
+
+
+async def _create(
+    organisation_id: int,
+    kind: IncidentKind,
+    school_ids: list[int],
+    opened_at: datetime,
+    opened_by_id: int | None,
+    title: str = "",
+) -> Incident:
+    """A new incident with the next reference of its year (the year in UTC: the alert path
+    has no district clock at hand, and one rule numbers both paths)."""
+    async with in_transaction():
+        year = opened_at.year
+        incident = await Incident.create(
+            organisation_id=organisation_id,
+            year=year,
+            number=await _next_number(organisation_id, year),
+            kind=kind,
+            title=title,
+            opened_at=opened_at,
+            opened_by_id=opened_by_id,
+        )
+        await IncidentSchool.bulk_create(
+            [IncidentSchool(incident_id=incident.id, school_id=s) for s in sorted(set(school_ids))]
+        )
+    return incident
+
+
+async def open_incident(
+    user: User, form: OpenForm, now: datetime
+) -> tuple[Incident | None, dict[str, str]]:
+    """The safety team opens an incident by hand: the incident, or the errors to show."""
+    known = set(await column(scoped(School, user).filter(id__in=form.schools), "id"))
+    if not set(form.schools) <= known:
+        return None, {"schools": _("Choose schools from the list.")}
+    incident = await _create(
+        user.organisation_id, form.kind, form.schools, now, user.id, form.title
+    )
+    await audit.record(user, "incident.opened", incident, reference=incident.reference)
+    return incident, {}
+
+
+async def change_status(
+    user: User, incident: Incident, to: IncidentStatus, now: datetime
+) -> tuple[bool, str]:
+    """Moves the incident on (or back to active); whether it moved, and what to tell them."""
+    if incident.status == to:  # two taps, two people: already done
+        return False, _("The incident is already %(status)s.") % {
+            "status": _(STATUS_LABELS[to]).lower()
+        }
+    if not may_move(incident.status, to):
+        return False, _("An incident that is %(now)s can't become %(to)s.") % {
+            "now": _(STATUS_LABELS[incident.status]).lower(),
+            "to": _(STATUS_LABELS[to]).lower(),
+        }
+    before = incident.status
+    incident.status = to
+    incident.closed_at = now if to == IncidentStatus.CLOSED else None
+    await incident.save(update_fields=["status", "closed_at"])
+    await audit.record(user, "incident.status", incident, before=before.value, after=to.value)
+    return True, _("The incident is now %(status)s.") % {"status": _(STATUS_LABELS[to]).lower()}
+
+
+async def assign_role(
+    user: User, incident: Incident, form: RoleForm, now: datetime
+) -> dict[str, str]:
+    """Fills a command role for the day; the errors to show, if any."""
+    if incident.status == IncidentStatus.CLOSED:
+        return {"person": _("This incident is closed: its roles can't change.")}
+    if not await scoped(User, user).filter(id=form.person, active=True).exists():
+        return {"person": _("Choose people from the list.")}
+    await IncidentRole.create(
+        incident_id=incident.id,
+        function=form.function,
+        person_id=form.person,
+        assigned_by_id=user.id,
+        assigned_at=now,
+    )
+    await audit.record(
+        user, "incident.role", incident, function=form.function.value, person=form.person
+    )
+    return {}
+
+
+async def on_team(user: User, incident: Incident) -> bool:
+    """Whether ``user`` may add to the incident's log: the safety team and admins, anyone in
+    the directory for one of its schools (or district-wide), anyone given a role in it."""
+    if user.organisation_id != incident.organisation_id:
+        return False
+    if user.has_role(*MANAGERS):
+        return True
+    if await IncidentRole.filter(incident_id=incident.id, person_id=user.id).exists():
+        return True
+    schools = await column(IncidentSchool.filter(incident_id=incident.id), "school_id")
+    return await holds_a_seat(user, schools)
+
+
+# The join rule: an emergency-severity alert for a school joins that school's open incident,
+# or opens one. ``decide_join`` is the rule alone (no database); ``join_or_open`` applies it.
+
+
+@dataclass(frozen=True)
+class Join:
+    incident_id: int | None  # None: open a new incident for ``school_ids``
+    school_ids: list[int]
+
+
+def decide_join(
+    severity: str,
+    practice: bool,
+    drill: bool,
+    school_ids: list[int],
+    open_incidents: dict[int, list[int]],
+) -> Join | None:
+    """What an alert does to incidents. ``open_incidents`` maps each open incident of the
+    organisation (oldest first) to its schools. Only a real (not practice, not drill) alert of
+    emergency severity for at least one school counts; it joins the oldest open incident that
+    shares a school with it, else opens a new one for its schools."""
+    if severity != Severity.EMERGENCY or practice or drill or not school_ids:
+        return None
+    for incident_id, schools in open_incidents.items():
+        if set(schools) & set(school_ids):
+            return Join(incident_id, sorted(set(school_ids)))
+    return Join(None, sorted(set(school_ids)))
+
+
+KIND_OF_ALERT = {k.value: k for k in IncidentKind}
+KIND_OF_ALERT |= {"panic": IncidentKind.THREAT, "silent": IncidentKind.THREAT}
+
+
+async def _alert_schools(alert: Alert) -> list[int]:
+    audience = alert.audience or {}
+    ids = [i for i in audience.get("school_ids") or [] if isinstance(i, int)]
+    if not ids and isinstance(audience.get("site_id"), int):
+        site = await Site.get_or_none(id=audience["site_id"], organisation_id=alert.organisation_id)
+        ids = [site.school_id] if site and site.school_id else []
+    return ids
+
+
+async def join_or_open(alert: Alert) -> Incident | None:
+    """Applies the join rule to a newly raised alert: the incident it joined or opened."""
+    school_ids = await _alert_schools(alert)
+    rows = (
+        await IncidentSchool.filter(
+            incident__organisation_id=alert.organisation_id, incident__status__in=OPEN
+        )
+        .order_by("incident__opened_at", "incident_id")
+        .values_list("incident_id", "school_id")
+    )
+    open_incidents: dict[int, list[int]] = {}
+    for incident_id, school_id in rows:
+        open_incidents.setdefault(incident_id, []).append(school_id)
+    join = decide_join(alert.severity, alert.practice, alert.drill, school_ids, open_incidents)
+    if join is None:
+        return None
+    if join.incident_id is None:
+        kind = KIND_OF_ALERT.get(alert.kind, IncidentKind.OTHER)
+        incident = await _create(
+            alert.organisation_id, kind, join.school_ids, alert.raised_at, alert.raised_by_id
+        )
+    else:
+        incident = await Incident.get(id=join.incident_id)
+        have = set(open_incidents[incident.id])
+        await IncidentSchool.bulk_create(  # the alert's other schools join with it
+            [
+                IncidentSchool(incident_id=incident.id, school_id=s)
+                for s in join.school_ids
+                if s not in have
+            ]
+        )
+    await IncidentLink.create(
+        incident_id=incident.id, kind=LinkKind.ALERT, record_id=str(alert.id), at=alert.raised_at
+    )
+    return incident
+
+
+async def after_alert(alert: Alert) -> None:
+    """The hook ``raise_alert`` calls: the join rule, in its own savepoint. An emergency alert
+    must go out whatever happens here, so a failure is logged and never raised."""
+    try:
+        async with in_transaction():
+            await join_or_open(alert)
+    except Exception:
+        log.exception("joining alert %s to an incident failed", alert.id)

@@ -1,0 +1,120 @@
+"""Incident pages for the safety team and admins: the list, opening one by hand, the live page
+(its timeline polled by htmx), moving its status on and filling its command roles. Parse, call
+server/incidents/service.py, render or redirect. Log entries arrive as outbox events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.auth import requires_role, signed_in_user
+from server.forms import from_form, messages
+from server.i18n import gettext as _
+from server.incidents import queries, service
+from server.incidents.forms import OpenForm, RoleForm, StatusForm
+from server.incidents.models import KIND_LABELS, MANAGERS, STATUS_LABELS, Incident
+from server.templating import render
+from server.tenancy import get_or_404
+
+REFRESH_SECONDS = 5
+
+
+def _to_incident(request: Request, incident: Incident) -> Response:
+    return RedirectResponse(str(request.url_for("incident", id=incident.id)), 303)
+
+
+@requires_role(*MANAGERS)
+async def incident_list(request: Request) -> Response:
+    context = {
+        "incidents": await queries.incidents(signed_in_user(request)),
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
+    return render(request, "incidents/list.html", context)
+
+
+async def _open_form(request: Request, values: dict, errors: dict) -> Response:
+    context = {"values": values, "errors": errors}
+    context |= await queries.open_choices(signed_in_user(request))
+    return render(request, "incidents/open.html", context, status_code=422 if errors else 200)
+
+
+@requires_role(*MANAGERS)
+async def incident_new(request: Request) -> Response:
+    if request.method == "GET":
+        return await _open_form(request, {"kind": "lockdown", "schools": []}, {})
+    raw = await request.form()
+    values = {**dict(raw), "schools": raw.getlist("schools")}
+    try:
+        form = from_form(OpenForm, raw)
+    except ValidationError as error:
+        return await _open_form(request, values, messages(error))
+    user = signed_in_user(request)
+    incident, errors = await service.open_incident(user, form, datetime.now(UTC))
+    if incident is None:
+        return await _open_form(request, values, errors)
+    request.session["flash"] = _("Opened %(reference)s.") % {"reference": incident.reference}
+    return _to_incident(request, incident)
+
+
+async def _live(
+    request: Request, incident: Incident, flash: str | None, errors: dict, status: int = 200
+) -> Response:
+    context = await queries.incident_view(signed_in_user(request), incident)
+    context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
+    return render(
+        request,
+        "incidents/live.html",
+        context,
+        fragment="incidents/_timeline.html",
+        status_code=status,
+    )
+
+
+@requires_role(*MANAGERS)
+async def incident_page(request: Request) -> Response:
+    incident = await get_or_404(Incident, signed_in_user(request), request.path_params["id"])
+    return await _live(request, incident, request.session.pop("flash", None), {})
+
+
+@requires_role(*MANAGERS)
+async def incident_status(request: Request) -> Response:
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    try:
+        form = from_form(StatusForm, await request.form())
+    except ValidationError:
+        return await _live(request, incident, _("Choose one of the options."), {}, 422)
+    moved, message = await service.change_status(user, incident, form.status, datetime.now(UTC))
+    if not moved:
+        return await _live(request, incident, message, {}, 409)
+    request.session["flash"] = message
+    return _to_incident(request, incident)
+
+
+@requires_role(*MANAGERS)
+async def incident_role(request: Request) -> Response:
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    try:
+        form = from_form(RoleForm, await request.form())
+        errors = await service.assign_role(user, incident, form, datetime.now(UTC))
+    except ValidationError as error:
+        errors = messages(error)
+    if errors:
+        return await _live(request, incident, None, errors, 422)
+    request.session["flash"] = _("Role filled.")
+    return _to_incident(request, incident)
+
+
+routes = [
+    Route("/incidents", incident_list, name="incidents"),
+    Route("/incidents/new", incident_new, methods=["GET", "POST"], name="incident_new"),
+    Route("/incidents/{id:int}", incident_page, name="incident"),
+    Route("/incidents/{id:int}/status", incident_status, methods=["POST"], name="incident_status"),
+    Route("/incidents/{id:int}/roles", incident_role, methods=["POST"], name="incident_role"),
+]

@@ -1,0 +1,1 @@
+"""The crisis team directory: who fills each function, per school and district-wide (issue 16)."""

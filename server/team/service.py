@@ -1,0 +1,103 @@
+"""Every decision about the team directory: who may fill a function (the district's active
+people, each once), replacing a function's primary and backups in one go with an audit entry,
+and ``who_answers``: whom to call for a function at a school, in order. Takes no request and
+raises no HTTP errors."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from server import audit
+from server.db import column
+from server.i18n import gettext as _
+from server.models import Organisation, School, User
+from server.team.forms import SeatsForm
+from server.team.models import TeamFunction, TeamSeat
+from server.tenancy import scoped
+
+
+def _chosen(form: SeatsForm) -> list[int]:
+    return [form.primary, *form.backups] if form.primary is not None else list(form.backups)
+
+
+async def seat_errors(user: User, form: SeatsForm) -> dict[str, str]:
+    """What a valid form can still get wrong: backups with no primary, someone twice, people
+    of another district or no longer active."""
+    chosen = _chosen(form)
+    if form.primary is None and form.backups:
+        return {"primary": _("Choose the primary before the backups.")}
+    if len(set(chosen)) != len(chosen):
+        return {"backups": _("Each person can fill a function once.")}
+    known = set(await column(scoped(User, user).filter(id__in=chosen, active=True), "id"))
+    if not set(chosen) <= known:
+        field = "primary" if form.primary not in known else "backups"
+        return {field: _("Choose people from the list.")}
+    return {}
+
+
+async def set_seats(
+    user: User, school: School | None, function: TeamFunction, form: SeatsForm
+) -> dict[str, str]:
+    """Fills ``function`` for ``school`` (None: the district-wide team) with the form's
+    primary and backups, replacing whoever filled it; the errors to show, if any."""
+    errors = await seat_errors(user, form)
+    if errors:
+        return errors
+    seats = TeamSeat.filter(
+        organisation_id=user.organisation_id,
+        school_id=school.id if school else None,
+        function=function,
+    )
+    chosen = _chosen(form)
+    async with in_transaction():
+        before = await column(seats.order_by("rank"), "person_id")
+        await seats.delete()
+        await TeamSeat.bulk_create(
+            [
+                TeamSeat(
+                    organisation_id=user.organisation_id,
+                    school_id=school.id if school else None,
+                    function=function,
+                    rank=rank,
+                    person_id=person,
+                )
+                for rank, person in enumerate(chosen)
+            ]
+        )
+        if before != chosen:
+            target = school or await Organisation.get(id=user.organisation_id)
+            await audit.record(
+                user, "team.changed", target, function=function.value, before=before, after=chosen
+            )
+    return {}
+
+
+async def _seated(organisation_id: int, school_id: int | None, function: TeamFunction) -> list:
+    seats = TeamSeat.filter(
+        organisation_id=organisation_id,
+        school_id=school_id,
+        function=function,
+        person__active=True,
+    )
+    return [seat.person for seat in await seats.order_by("rank").prefetch_related("person")]
+
+
+async def who_answers(function: TeamFunction, school: School) -> list[User]:
+    """Whom to call for ``function`` at ``school``, in order: the school's primary, then its
+    backups, then the district-wide team's (who cover every school). People no longer active
+    are left out; nobody appears twice."""
+    people = await _seated(school.organisation_id, school.id, function)
+    people += await _seated(school.organisation_id, None, function)
+    return list({p.id: p for p in people}.values())  # each at their first place
+
+
+async def district_answers(function: TeamFunction, organisation_id: int) -> list[User]:
+    """The district-wide team's people for ``function``, in order."""
+    return await _seated(organisation_id, None, function)
+
+
+async def holds_a_seat(user: User, school_ids: list[int]) -> bool:
+    """Whether ``user`` fills any function for one of these schools or district-wide."""
+    seats = TeamSeat.filter(organisation_id=user.organisation_id, person_id=user.id)
+    return await seats.filter(Q(school_id__in=school_ids) | Q(school_id__isnull=True)).exists()

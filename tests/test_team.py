@@ -1,0 +1,118 @@
+"""The crisis team directory: who fills each function, in order, per school and district-wide."""
+
+from __future__ import annotations
+
+from server.models import AuditLog, User
+from server.team.models import TeamFunction, TeamSeat
+from server.team.service import who_answers
+from tests.helpers import html
+
+MEDICAL = TeamFunction.MEDICAL
+
+
+async def _person(org, name: str, phone: str = "916-555-0101", active: bool = True) -> User:
+    return await User.create(
+        organisation=org.organisation,
+        name=name,
+        email=f"{name.lower().replace(' ', '.')}-{org.organisation.id}@example.org",
+        password_hash="x",
+        roles=["staff"],
+        phone=phone,
+        active=active,
+    )
+
+
+async def test_the_safety_team_fills_a_function_and_everyone_reads_it(org, as_role):
+    nurse = await _person(org, "Nora Nurse", "916-555-0142")
+    safety = await as_role("safety")
+    url = f"/team/{org.school.id}/medical_lead"
+    form = html(await safety.get(url))
+    assert form.select_one("label[for=primary]") and form.select_one("select#primary")
+    response = await safety.post(
+        url, [("primary", nurse.id), ("backups", org.users["staff"].id), ("backups", "")]
+    )
+    assert response.status_code == 303
+    page = html(await (await as_role("driver")).get(f"/team/{org.school.id}"))
+    card = next(c for c in page.select(".team .card") if "Medical lead" in c.get_text())
+    names = [li.find("strong").get_text() for li in card.select("ol li")]
+    assert names == ["Nora Nurse", org.users["staff"].name]
+    assert card.select_one("a.tel")["href"].startswith("tel:")
+    entry = await AuditLog.get(action="team.changed", organisation_id=org.organisation.id)
+    assert entry.detail == {
+        "function": "medical_lead",
+        "before": [],
+        "after": [nurse.id, org.users["staff"].id],
+    }
+
+
+async def test_staff_cannot_change_the_directory(org, as_role):
+    staff = await as_role("staff")
+    url = f"/team/{org.school.id}/medical_lead"
+    assert (await staff.get(url)).status_code == 403
+    assert (await staff.post(url, {"primary": org.users["staff"].id})).status_code == 403
+    assert not await TeamSeat.filter(organisation_id=org.organisation.id).exists()
+
+
+async def test_bad_choices_are_refused_with_a_reason(org, other_org, as_role):
+    admin = await as_role("admin")
+    url = "/team/district/incident_commander"
+    stranger = other_org.users["staff"].id
+    gone = await _person(org, "Gone Away", active=False)
+    cases = [
+        ([("primary", stranger)], "Choose people from the list."),
+        ([("primary", gone.id)], "Choose people from the list."),
+        ([("backups", org.users["staff"].id)], "Choose the primary before the backups."),
+        (
+            [("primary", org.users["staff"].id), ("backups", org.users["staff"].id)],
+            "Each person can fill a function once.",
+        ),
+        ([("primary", "nobody")], "Enter a number."),
+        ([("backups", 1)] * 4, "This value is not valid."),
+    ]
+    for data, message in cases:
+        response = await admin.post(url, data)
+        assert response.status_code == 422, data
+        assert message in html(response).select_one(".field-error").get_text(), data
+    assert not await TeamSeat.filter(organisation_id=org.organisation.id).exists()
+
+
+async def test_unknown_teams_and_functions_are_not_found(org, other_org, as_role):
+    admin = await as_role("admin")
+    for url in (
+        f"/team/{other_org.school.id}",
+        "/team/99999999999999999999",
+        "/team/lincoln",
+        f"/team/{org.school.id}/janitor",
+        f"/team/{other_org.school.id}/deputy",
+    ):
+        assert (await admin.get(url)).status_code == 404, url
+
+
+async def test_who_answers_is_the_primary_then_backups_then_the_district(org, as_role):
+    first = await _person(org, "Ann First")
+    second = await _person(org, "Ben Second")
+    third = await _person(org, "Cy Third")
+    district = await _person(org, "Di Strict")
+    admin = await as_role("admin")
+    url = f"/team/{org.school.id}/medical_lead"
+    await admin.post(url, [("primary", first.id), ("backups", third.id), ("backups", second.id)])
+    await admin.post(
+        "/team/district/medical_lead", [("primary", district.id), ("backups", first.id)]
+    )
+    answers = await who_answers(MEDICAL, org.school)
+    assert [p.id for p in answers] == [first.id, third.id, second.id, district.id]
+    third.active = False
+    await third.save()
+    assert [p.id for p in await who_answers(MEDICAL, org.school)] == [
+        first.id,
+        second.id,
+        district.id,
+    ]
+    # Another school has only the district's people; another function has nobody.
+    assert [p.id for p in await who_answers(MEDICAL, org.other_school)] == [district.id, first.id]
+    assert await who_answers(TeamFunction.FACILITIES, org.school) == []
+    # Saving again replaces the order, and emptying the form empties the function.
+    await admin.post(url, [("primary", second.id)])
+    assert [p.id for p in await who_answers(MEDICAL, org.school)][:1] == [second.id]
+    await admin.post(url, [("primary", "")])
+    assert [p.id for p in await who_answers(MEDICAL, org.school)] == [district.id, first.id]
