@@ -147,7 +147,7 @@ class IncidentLink(Model):
     class Meta:
         table = "incident_link"
         unique_together = (("kind", "record_id"),)  # a record belongs to one incident
-        indexes = (("incident", "at"),)
+        indexes = (("incident_id", "at"),)
 
 
 # A line of the incident's log, typed on a phone (an ``incident.logged`` event, offline too).
@@ -167,4 +167,4 @@ class IncidentLogEntry(Model):
 
     class Meta:
         table = "incident_log_entry"
-        indexes = (("incident", "at"),)
+        indexes = (("incident_id", "at"),)

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('record_id', fields.CharField(max_length=64)),
                 ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'incident_link', 'app': 'models', 'unique_together': (('kind', 'record_id'),), 'indexes': [Index(fields=['incident', 'at'])], 'pk_attr': 'id'},
+            options={'table': 'incident_link', 'app': 'models', 'unique_together': (('kind', 'record_id'),), 'indexes': [Index(fields=['incident_id', 'at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'incident_log_entry', 'app': 'models', 'indexes': [Index(fields=['incident', 'at'])], 'pk_attr': 'id'},
+            options={'table': 'incident_log_entry', 'app': 'models', 'indexes': [Index(fields=['incident_id', 'at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('rank', fields.SmallIntField()),
                 ('person', fields.ForeignKeyField('models.User', source_field='person_id', db_constraint=True, to_field='id', related_name='team_seats', on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'team_seat', 'app': 'models', 'indexes': [Index(fields=['organisation', 'school', 'function'])], 'pk_attr': 'id'},
+            options={'table': 'team_seat', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'school_id', 'function'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
     ]

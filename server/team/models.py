@@ -64,4 +64,4 @@ class TeamSeat(TenantModel):
     class Meta:
         table = "team_seat"
         ordering = ["function", "rank"]
-        indexes = (("organisation", "school", "function"),)
+        indexes = (("organisation_id", "school_id", "function"),)

@@ -3,9 +3,11 @@ with how many functions each has filled, and the choices for a function's form."
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from server.db import column
 from server.models import School, User
 from server.team.models import FUNCTION_LABELS, TeamFunction, TeamSeat
 from server.tenancy import scoped
@@ -30,9 +32,7 @@ async def team(user: User, school: School | None) -> list[Row]:
 async def schools_filled(user: User) -> list[tuple[School, int]]:
     """Each school with how many of its functions have a primary."""
     primaries = scoped(TeamSeat, user).filter(rank=0, school_id__isnull=False)
-    counts: dict[int, int] = {}
-    for school_id in await primaries.values_list("school_id", flat=True):
-        counts[school_id] = counts.get(school_id, 0) + 1
+    counts = Counter(await column(primaries, "school_id"))
     return [(s, counts.get(s.id, 0)) for s in await scoped(School, user)]
 
 
