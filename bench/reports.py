@@ -76,8 +76,8 @@ async def correlation(stored: int) -> tuple[float, float, int]:
     from server.db import migrate, tortoise_config
     from server.events.bulk import insert_many
     from server.models import Organisation, User
-    from server.reports import correlate
     from server.places.geo import distance_m
+    from server.reports import correlate
     from server.reports.models import Report
     from server.settings import load_settings
 

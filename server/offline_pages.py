@@ -4,6 +4,7 @@ server/trips/ says which trips and photos, this module makes their URLs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from starlette.requests import Request
@@ -16,13 +17,16 @@ from server.trips.models import Trip
 TRIP_PAGES = ("trip", "trip_lost", "trip_headcount", "trip_roster")
 
 
+def photo_urls(request: Request, trip: Trip) -> Callable[[int], str]:
+    """A student's photo URL on the trip, from the student's id."""
+    return lambda sid: request.url_for("student_photo", id=trip.id, sid=sid).path
+
+
 async def trip_urls(request: Request, trip: Trip) -> list[str]:
     """The trip's pages and its students' photos: what a chaperone's phone keeps."""
     pages = [request.url_for(name, id=trip.id).path for name in TRIP_PAGES]
-    photos = [
-        request.url_for("student_photo", id=trip.id, sid=sid).path
-        for sid in await service.students_with_photos(trip)
-    ]
+    photo = photo_urls(request, trip)
+    photos = [photo(sid) for sid in await service.students_with_photos(trip)]
     return pages + photos
 
 

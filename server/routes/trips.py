@@ -18,7 +18,7 @@ from server.district_time import zone
 from server.i18n import current_locale
 from server.journeys import offline_urls
 from server.models import Role
-from server.offline_pages import trip_urls
+from server.offline_pages import photo_urls, trip_urls
 from server.templating import render
 from server.trips import queries, service
 from server.trips.board import board_rows, planned_trips
@@ -91,20 +91,8 @@ async def trip_lost(request: Request) -> Response:
     checklist both lead here."""
     trip = await _trip(request, look="trip.lost_screen_viewed")
     context = await _trip_context(request, trip)
-    context |= await queries.lost_screen(trip, _checklist(request))
+    context |= await queries.lost_screen(trip, _checklist(request), photo_urls(request, trip))
     context["lang"] = current_locale.get()
-    # For "Call 911 now": what the police will ask about the student, kept on the phone.
-    context["roster_json"] = {
-        s.id: {
-            "name": s.name,
-            "grade": s.grade,
-            "photo": request.url_for("student_photo", id=trip.id, sid=s.id).path
-            if s.photo_id
-            else "",
-            "medical": " ".join(filter(None, [s.medical, s.allergies])),
-        }
-        for s in context.pop("roster")
-    }
     return _kept(request, trip, render(request, "trips/lost.html", context))
 
 

@@ -4,6 +4,7 @@ for, the missing-student screen's steps, the last headcount, the roster; and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,9 +74,12 @@ async def trip_page(trip: Trip, stops: list, now: datetime) -> dict[str, Any]:
     }
 
 
-async def lost_screen(trip: Trip, checklist: Checklist | None) -> dict[str, Any]:
+async def lost_screen(
+    trip: Trip, checklist: Checklist | None, photo_url: Callable[[int], str]
+) -> dict[str, Any]:
     """The missing-student screen: the departure checklist's "now" and "then" steps, the
-    minutes before the police call, the students searched for and the roster."""
+    minutes before the police call, the students searched for, and for "Call 911 now" what the
+    police will ask about each student (kept on the phone; ``photo_url`` from a student's id)."""
     sections = {s.id: s for s in checklist.sections} if checklist else {}
     steps = {
         key: [item for item in sections[section].items if item.kind in ("check", "instruction")]
@@ -89,7 +93,15 @@ async def lost_screen(trip: Trip, checklist: Checklist | None) -> dict[str, Any]
         "checklist": checklist,
         "minutes": policy.police_call_minutes,
         "lost_json": await open_lost(trip),
-        "roster": await TripStudent.filter(trip_id=trip.id),
+        "roster_json": {
+            s.id: {
+                "name": s.name,
+                "grade": s.grade,
+                "photo": photo_url(s.id) if s.photo_id else "",
+                "medical": " ".join(filter(None, [s.medical, s.allergies])),
+            }
+            for s in await TripStudent.filter(trip_id=trip.id)
+        },
     }
 
 
