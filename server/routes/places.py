@@ -3,6 +3,8 @@ server/places/service.py, renders or redirects."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -31,7 +33,8 @@ async def places_list(request: Request) -> Response:
 
 
 async def _school(request: Request, school: School | None) -> Response:
-    values, errors = {"name": school.name} if school else {}, {}
+    values: dict[str, Any] = {"name": school.name} if school else {}
+    errors: dict[str, str] = {}
     if request.method == "POST":
         raw = await request.form()
         try:
@@ -72,7 +75,8 @@ async def _site(request: Request, site: Site | None) -> Response:
             saved, errors, values = await service.save_site(admin, site, form)
             if saved is not None:
                 return _saved(request, saved.name)
-    context = {"site": site, "values": values, "errors": errors, "kinds": list(SiteKind)}
+    context: dict[str, Any] = {"site": site, "values": values, "errors": errors}
+    context["kinds"] = list(SiteKind)
     context["schools"] = await scoped(School, admin)
     status = 422 if errors else 200
     return render(request, "admin/site_form.html", context, status_code=status)

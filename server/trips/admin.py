@@ -61,7 +61,7 @@ async def save_trip(
         errors["itinerary"] = stop_error
     if errors:
         return None, errors
-    fields = {
+    fields: dict[str, Any] = {
         "school_id": form.school,
         "name": form.name,
         "starts_at": starts_at,

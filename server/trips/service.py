@@ -111,7 +111,7 @@ async def my_trips(user: User, tz: ZoneInfo, now: datetime) -> list[Trip]:
 
 async def students_with_photos(trip: Trip) -> list[int]:
     with_photo = TripStudent.filter(trip_id=trip.id, photo_id__isnull=False)
-    return list(await with_photo.values_list("id", flat=True))
+    return [student.id for student in await with_photo.only("id")]
 
 
 async def open_trip(
