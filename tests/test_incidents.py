@@ -94,6 +94,18 @@ async def test_an_alert_for_two_schools_brings_the_second_into_the_incident(org)
     assert sorted(schools) == sorted([org.school.id, org.other_school.id])
 
 
+async def test_a_trip_alert_counts_for_the_trips_school(org):
+    """A missing student's first alert goes to the trip's people: it is the trip's school's."""
+    alert = await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["staff"].id,
+        kind="lost-student",
+        audience=Audience(trip_id=org.trip.id, user_ids=[org.users["admin"].id]),
+        raised_at=datetime.now(UTC),
+    )
+    assert (await IncidentLink.get(record_id=str(alert.id))).incident_id == org.incident.id
+
+
 async def test_the_safety_team_opens_one_by_hand(org, other_org, as_role):
     safety = await as_role("safety")
     form = html(await safety.get("/incidents/new"))

@@ -31,6 +31,7 @@ from server.incidents.models import (
 from server.models import School, Site, User
 from server.team.service import holds_a_seat
 from server.tenancy import scoped
+from server.trips.models import Trip
 
 log = logging.getLogger("muster.incidents")
 
@@ -188,11 +189,15 @@ KIND_OF_ALERT |= {"panic": IncidentKind.THREAT, "silent": IncidentKind.THREAT}
 
 
 async def _alert_schools(alert: Alert) -> list[int]:
+    """The schools an alert is for: its audience's, its site's school's, or its trip's school."""
     audience = alert.audience or {}
     ids = [i for i in audience.get("school_ids") or [] if isinstance(i, int)]
     if not ids and isinstance(audience.get("site_id"), int):
         site = await Site.get_or_none(id=audience["site_id"], organisation_id=alert.organisation_id)
         ids = [site.school_id] if site and site.school_id else []
+    if not ids and alert.trip_id is not None:  # a trip's alert (a missing student): its school
+        trip = await Trip.get_or_none(id=alert.trip_id, organisation_id=alert.organisation_id)
+        ids = [trip.school_id] if trip else []
     return ids
 
 
