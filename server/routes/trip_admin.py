@@ -18,7 +18,7 @@ from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.forms import from_form, messages
 from server.i18n import gettext as _
-from server.maps import map_config, map_headers
+from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School
 from server.settings import Settings
 from server.templating import render
@@ -42,6 +42,7 @@ async def _trip_form(
     settings: Settings = request.app.state.settings
     context = {"trip": trip, "values": values, "errors": errors, "map": map_config(settings)}
     context |= await queries.trip_form_choices(signed_in_user(request), trip)
+    context["sites_json"] = sites_json(context.pop("sites"))
     context["flash"] = request.session.pop("flash", None)
     response = render(request, "trips/trip_form.html", context, status_code=status)
     response.headers.update(map_headers(settings))  # the tile server, for the map

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from server.checklists.schema import Checklist
 from server.i18n import gettext as _
 from server.labels import CHECKIN_LABELS
-from server.maps import sites_json
 from server.models import School, Site, SiteKind, User
 from server.risk.models import RiskPlan
 from server.tenancy import MAX_ID, scoped
@@ -149,12 +148,11 @@ async def readiness(trip: Trip) -> dict[str, Any]:
 async def trip_form_choices(admin: User, trip: Trip | None) -> dict[str, Any]:
     """What the trip's form offers: the district's schools, venues, people and sites (for the
     map), and for a saved trip its readiness and how many students it has."""
-    sites = await scoped(Site, admin)
     context = {
+        "sites": await scoped(Site, admin),
         "schools": await scoped(School, admin),
         "venues": await scoped(Site, admin).filter(kind=SiteKind.VENUE),
         "people": await scoped(User, admin).filter(active=True),
-        "sites_json": sites_json(sites),
     }
     if trip is not None:
         context |= await readiness(trip)
