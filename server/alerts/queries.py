@@ -214,3 +214,19 @@ async def facts_page(
         "map_config": map_config(settings),
     }
     return context, map_headers(settings) if facts.position else {}
+
+
+@dataclass
+class Opened:
+    recipient: AlertRecipient | None  # the reader's own row (their answer), if it went to them
+
+
+async def opened_by(user: User, alert: Alert) -> Opened | None:
+    """An alert for the people it went to, its sender, the safety team and admins; None for
+    anyone else (the caller's 404)."""
+    mine = await AlertRecipient.get_or_none(alert_id=alert.id, user_id=user.id)
+    allowed = mine is not None or alert.raised_by_id == user.id
+    if not (allowed or user.has_role(Role.ADMIN, Role.SAFETY)):
+        return None
+    await alert.fetch_related("raised_by")
+    return Opened(mine)

@@ -10,12 +10,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.alerts import queries
-from server.alerts.models import Alert, AlertRecipient
+from server.alerts.models import Alert
 from server.auth import requires_role, signed_in_user
 from server.bodies import read_body
 from server.edge import BadBody, loads, problem
 from server.i18n import gettext as _
-from server.models import Role
 from server.push import service as push
 from server.push.forms import EndpointIn, SubscriptionIn
 from server.push.models import PushSubscription
@@ -72,11 +71,10 @@ async def alert_view(request: Request) -> Response:
     """The alert for the people it went to (what a notification's tap opens)."""
     user = signed_in_user(request)
     alert = await get_by_uuid_or_404(Alert, user, request.path_params["id"])
-    mine = await AlertRecipient.get_or_none(alert_id=alert.id, user_id=user.id)
-    allowed = mine is not None or alert.raised_by_id == user.id
-    if not (allowed or user.has_role(Role.ADMIN, Role.SAFETY)):
+    opened = await queries.opened_by(user, alert)
+    if opened is None:
         raise HTTPException(404)
-    await alert.fetch_related("raised_by")
+    mine = opened.recipient
     settings: Settings = request.app.state.settings
     facts, headers = await queries.facts_page(user, settings, alert)
     context = {
