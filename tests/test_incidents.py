@@ -192,6 +192,8 @@ async def test_log_entries_arrive_as_events_and_fill_the_timeline(org, other_org
     assert page.select_one(f"a[href='/admin/alerts/{lockdown.id}']")
     fragment = await safety.get(f"/incidents/{org.incident.id}", headers={"HX-Request": "true"})
     assert html(fragment).select_one("ol#timeline") and "<h1" not in fragment.text
+    looks = AuditLog.filter(action="incident.viewed", record_id=str(org.incident.id))
+    assert await looks.count() == 1  # the page once; its refreshes are not looks
 
 
 async def test_only_the_team_writes_the_log(org, as_role):

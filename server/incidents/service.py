@@ -142,6 +142,11 @@ async def assign_role(
     return {}
 
 
+async def viewed(user: User, incident: Incident) -> None:
+    """An incident's page was opened (not each refresh of its timeline): audited."""
+    await audit.record(user, "incident.viewed", incident, reference=incident.reference)
+
+
 async def on_team(user: User, incident: Incident) -> bool:
     """Whether ``user`` may add to the incident's log: the safety team and admins, anyone in
     the directory for one of its schools (or district-wide), anyone given a role in it."""

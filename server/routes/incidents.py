@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.forms import from_form, messages
+from server.htmx import wants_fragment
 from server.i18n import gettext as _
 from server.incidents import queries, service
 from server.incidents.forms import OpenForm, RoleForm, StatusForm
@@ -77,7 +78,10 @@ async def _live(
 
 @requires_role(*MANAGERS)
 async def incident_page(request: Request) -> Response:
-    incident = await get_or_404(Incident, signed_in_user(request), request.path_params["id"])
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    if not wants_fragment(request):  # a look at the incident, not a refresh of its timeline
+        await service.viewed(user, incident)
     return await _live(request, incident, request.session.pop("flash", None), {})
 
 
