@@ -40,7 +40,8 @@ async def _trip_form(
     request: Request, trip: Trip | None, values: dict, errors: dict, status: int = 200
 ) -> Response:
     settings: Settings = request.app.state.settings
-    context = {"trip": trip, "values": values, "errors": errors, "map": map_config(settings)}
+    context: dict[str, Any] = {"trip": trip, "values": values, "errors": errors}
+    context["map"] = map_config(settings)
     context |= await queries.trip_form_choices(signed_in_user(request), trip)
     context["sites_json"] = sites_json(context.pop("sites"))
     context["flash"] = request.session.pop("flash", None)
