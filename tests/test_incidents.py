@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from server.alerts.audience import Audience
-from server.alerts.service import raise_alert
+from server.alerts.service import end_with_all_clear, raise_alert
 from server.incidents.models import (
     Incident,
     IncidentLink,
@@ -104,6 +104,20 @@ async def test_a_trip_alert_counts_for_the_trips_school(org):
         raised_at=datetime.now(UTC),
     )
     assert (await IncidentLink.get(record_id=str(alert.id))).incident_id == org.incident.id
+
+
+async def test_the_last_all_clear_ends_the_active_phase(org):
+    first = await _alert(org, "lockdown", [org.school.id])
+    second = await _alert(org, "medical", [org.school.id])
+    clear = await end_with_all_clear(first, org.users["admin"].id, datetime.now(UTC))
+    assert (await IncidentLink.get(record_id=str(clear.id))).incident_id == org.incident.id
+    await org.incident.refresh_from_db()
+    assert org.incident.status == S.ACTIVE  # the medical emergency is still going
+    await end_with_all_clear(second, org.users["admin"].id, datetime.now(UTC))
+    await org.incident.refresh_from_db()
+    assert org.incident.status == S.STABILISED
+    entry = await AuditLog.get(action="incident.status", record_id=str(org.incident.id))
+    assert entry.detail["after"] == "stabilised" and entry.detail["all_clear"] == str(second.id)
 
 
 async def test_the_safety_team_opens_one_by_hand(org, other_org, as_role):

@@ -6,6 +6,7 @@ command roles, and who is on its team. Takes no request and raises no HTTP error
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -243,11 +244,46 @@ async def join_or_open(alert: Alert) -> Incident | None:
     return incident
 
 
+async def all_clear(alert: Alert) -> Incident | None:
+    """An all clear for an alert in an incident joins its timeline, and ends the incident's
+    active phase (active -> stabilised) once none of its emergency alerts is still going."""
+    ends = alert.source.get("ends") if isinstance(alert.source, dict) else None
+    if alert.kind != "all-clear" or not isinstance(ends, str):
+        return None
+    link = await IncidentLink.get_or_none(kind=LinkKind.ALERT, record_id=ends)
+    if link is None:
+        return None
+    incident = await Incident.get(id=link.incident_id)
+    await IncidentLink.create(
+        incident_id=incident.id, kind=LinkKind.ALERT, record_id=str(alert.id), at=alert.raised_at
+    )
+    if incident.status != IncidentStatus.ACTIVE:
+        return incident
+    linked = await column(
+        IncidentLink.filter(incident_id=incident.id, kind=LinkKind.ALERT), "record_id"
+    )
+    going = Alert.filter(
+        id__in=[uuid.UUID(i) for i in linked],
+        severity=Severity.EMERGENCY,
+        ended_at__isnull=True,
+        cancelled_at__isnull=True,
+    )
+    if not await going.exists():
+        incident.status = IncidentStatus.STABILISED
+        await incident.save(update_fields=["status"])
+        by = await User.get(id=alert.raised_by_id)
+        await audit.record(
+            by, "incident.status", incident, before="active", after="stabilised", all_clear=ends
+        )
+    return incident
+
+
 async def after_alert(alert: Alert) -> None:
     """The hook ``raise_alert`` calls: the join rule, in its own savepoint. An emergency alert
     must go out whatever happens here, so a failure is logged and never raised."""
     try:
         async with in_transaction():
             await join_or_open(alert)
+            await all_clear(alert)
     except Exception:
         log.exception("joining alert %s to an incident failed", alert.id)
