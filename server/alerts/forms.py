@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -11,6 +11,9 @@ from server.edge import Text
 from server.forms import Form
 from server.models import Role
 from server.tenancy import MAX_ID, RecordId
+
+Scope = Literal["organisation", "school", "site", "trip", "people"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
 
 
 class AlertForm(Form):
@@ -27,7 +30,7 @@ class AlertForm(Form):
     title: Annotated[str, Text(80, min_length=0)] = ""
     message: Annotated[str, Text(500, min_length=0, lines=True)] = ""
     to: Annotated[str, Field(pattern=r"^(organisation|people|(school|site|trip):\d{1,10})$")] = ""
-    scope: Literal["organisation", "school", "site", "trip", "people"] = "organisation"
+    scope: Scope = "organisation"
     school: RecordId | None = None
     site: RecordId | None = None
     trip: RecordId | None = None
@@ -42,7 +45,7 @@ class AlertForm(Form):
             raise PydanticCustomError("title_needed", "title needed")
         if self.to:
             scope, _colon, number = self.to.partition(":")
-            self.scope = scope  # type: ignore[assignment]
+            self.scope = next(s for s in SCOPES if s == scope)  # the pattern allows no other
             if number:
                 if not 0 < int(number) <= MAX_ID:
                     raise PydanticCustomError("enum", "no such place")

@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from server.checklists.schema import ANSWERABLE, Checklist, Item, ShortText
+from server.checklists.schema import ANSWERABLE, Checklist, Chips, Choice, Item, Number, ShortText
 from server.i18n import N_
 from server.i18n import gettext as _
 
@@ -68,9 +68,9 @@ def validate_answer(item: Item, value: Any) -> Any:
         limit = item.max_length if isinstance(item, ShortText) else LONG_TEXT_LIMIT
         if not isinstance(value, str) or len(value) > limit or "\x00" in value:
             raise InvalidAnswer(N_("the text must be at most %(n)s characters"), n=limit)
-    elif kind == "number":
+    elif isinstance(item, Number):
         number = _number(value)
-        low, high = item.min, item.max  # type: ignore[union-attr]
+        low, high = item.min, item.max
         if (low is not None and number < low) or (high is not None and number > high):
             raise InvalidAnswer(
                 N_("the number must be from %(low)s to %(high)s"),
@@ -80,8 +80,8 @@ def validate_answer(item: Item, value: Any) -> Any:
     elif kind == "headcount":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
             raise InvalidAnswer(N_("the count must be a whole number of people"))
-    elif kind in ("choice", "chips"):
-        options = {option.id for option in item.options}  # type: ignore[union-attr]
+    elif isinstance(item, Choice | Chips):
+        options = {option.id for option in item.options}
         chosen = value if kind == "chips" else [value]
         if not isinstance(chosen, list) or not all(
             isinstance(v, str) and v in options for v in chosen

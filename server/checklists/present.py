@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from server.checklists.schema import Checklist, Chips, Choice, Item
+from server.checklists.schema import Checklist, Chips, Choice, Item, Number
 from server.i18n import gettext as _
 
 
@@ -38,8 +38,8 @@ def present(item: Item, value: Any, locale: str, tz: tzinfo | None = None) -> st
         return _("Alert raised")
     if kind == "photo":
         return _("Photo attached")
-    if kind == "number" and getattr(item, "unit", None):
-        return f"{value:g} {item.unit.get(locale)}"  # type: ignore[union-attr]
+    if isinstance(item, Number) and item.unit:
+        return f"{value:g} {item.unit.get(locale)}"
     return str(value)
 
 
