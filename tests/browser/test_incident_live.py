@@ -32,3 +32,25 @@ def test_the_live_incident_page_on_a_phone(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
     context.close()
+
+
+def test_the_team_directory_on_a_phone(browser, live_server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "safety@demo.muster.test")
+    page.goto(f"{live_server.url}/team")
+    expect(page.get_by_role("heading", level=1)).to_have_text("District crisis team")
+    assert axe_violations(page) == []
+    page.locator(".team-schools a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Crisis team: ")
+    page.get_by_role("link", name="Change who fills Medical lead").click()
+    page.get_by_label("Primary").select_option(index=1)
+    page.get_by_label("Backup 1").select_option(index=2)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash")).to_have_text("Saved: Medical lead.")
+    card = page.locator(".team .card").filter(has_text="Medical lead")
+    expect(card.locator("ol li")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    context.close()
