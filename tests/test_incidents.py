@@ -168,6 +168,14 @@ async def test_command_roles_as_filled_on_the_day(org, other_org, as_role):
     page = html(await safety.get(f"/incidents/{org.incident.id}"))
     roles = page.find(id="roles-title").find_parent("section").get_text()
     assert f"Incident commander: {org.users['admin'].name}" in " ".join(roles.split())
+    await safety.post("/team/district/deputy", {"primary": org.users["office"].id})
+    await safety.post(f"/team/{org.school.id}/deputy", {"primary": org.users["staff"].id})
+    page = html(await safety.get(f"/incidents/{org.incident.id}"))
+    deputy = next(li for li in page.select("#roles-title ~ ul li") if "Deputy" in li.get_text())
+    names = (
+        f"{org.users['staff'].name}, {org.users['office'].name}"  # the school's, then district's
+    )
+    assert f"The team directory names: {names}" in " ".join(deputy.get_text().split())
     stranger = await safety.post(url, {"function": "deputy", "person": other_org.users["staff"].id})
     assert stranger.status_code == 422
     assert html(stranger).select_one(".field-error").get_text() == "Choose people from the list."

@@ -23,6 +23,7 @@ from server.incidents.models import (
 from server.incidents.service import TRANSITIONS
 from server.models import School, User
 from server.team.models import FUNCTION_LABELS, TeamFunction
+from server.team.service import teams_for
 from server.tenancy import scoped
 
 LIMIT = 200  # timeline entries on the live page
@@ -68,8 +69,16 @@ async def timeline(incident: Incident, limit: int = LIMIT) -> list[Entry]:
     return merged[:limit]
 
 
-async def roles(incident: Incident) -> list[tuple[TeamFunction, str, User | None]]:
-    """Each command function with who holds it now (the latest assignment), or None."""
+@dataclass(frozen=True)
+class RoleRow:
+    function: TeamFunction
+    label: str  # marked for translation
+    person: User | None  # who holds it now (the latest assignment)
+    directory: list[User]  # who the directory has for it at these schools, in order
+
+
+async def roles(incident: Incident, school_ids: list[int]) -> list[RoleRow]:
+    """Each command function with who holds it now, and who the directory names for it."""
     held: dict[str, User] = {}
     for role in (
         await IncidentRole.filter(incident_id=incident.id)
@@ -77,7 +86,8 @@ async def roles(incident: Incident) -> list[tuple[TeamFunction, str, User | None
         .prefetch_related("person")
     ):
         held.setdefault(role.function, role.person)
-    return [(f, FUNCTION_LABELS[f], held.get(f)) for f in TeamFunction]
+    planned = await teams_for(incident.organisation_id, school_ids)
+    return [RoleRow(f, FUNCTION_LABELS[f], held.get(f), planned[f]) for f in TeamFunction]
 
 
 async def incident_view(user: User, incident: Incident) -> dict[str, Any]:
@@ -86,7 +96,7 @@ async def incident_view(user: User, incident: Incident) -> dict[str, Any]:
         "incident": incident,
         "schools": schools,
         "timeline": await timeline(incident),
-        "roles": await roles(incident),
+        "roles": await roles(incident, sorted(s.id for s in schools)),
         "moves": TRANSITIONS[incident.status],
         "people": await scoped(User, user).filter(active=True),
         "kind_labels": KIND_LABELS,

@@ -92,6 +92,26 @@ async def who_answers(function: TeamFunction, school: School) -> list[User]:
     return list({p.id: p for p in people}.values())  # each at their first place
 
 
+async def teams_for(organisation_id: int, school_ids: list[int]) -> dict[TeamFunction, list[User]]:
+    """``who_answers`` for every function at once, for these schools (in their order) then
+    the district: one query, for a page that shows them all."""
+    seats = TeamSeat.filter(organisation_id=organisation_id, person__active=True).filter(
+        Q(school_id__in=school_ids) | Q(school_id__isnull=True)
+    )
+    place = {school: n for n, school in enumerate(school_ids)}
+    ordered = sorted(
+        await seats.prefetch_related("person"),
+        key=lambda s: (
+            place.get(s.school_id, len(school_ids)) if s.school_id else len(school_ids),
+            s.rank,
+        ),
+    )
+    found: dict[TeamFunction, dict[int, User]] = {f: {} for f in TeamFunction}
+    for seat in ordered:
+        found[TeamFunction(seat.function)].setdefault(seat.person_id, seat.person)
+    return {f: list(people.values()) for f, people in found.items()}
+
+
 async def district_answers(function: TeamFunction, organisation_id: int) -> list[User]:
     """The district-wide team's people for ``function``, in order."""
     return await _seated(organisation_id, None, function)
