@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 from tortoise.queryset import QuerySet
 
 from server.alerts.audience import Audience, resolve_audience
-from server.alerts.facts import Facts, audience_words, gather, is_desk
-from server.alerts.kinds import KINDS, Severity
+from server.alerts.facts import Facts, audience_words, counted, gather, gather_many, is_desk
+from server.alerts.kinds import KINDS, Severity, kind_of
 from server.alerts.models import Alert, AlertRecipient
 from server.db import column
 from server.desk import ACTIVE_FOR
 from server.i18n import N_
-from server.listing import Listing, Sort, Spec
+from server.i18n import gettext as _
+from server.listing import Listing, Sort, Spec, page_of
 from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School, Site, User
 from server.places.nearest import describe, nearest
@@ -30,6 +31,7 @@ from server.tenancy import scoped
 from server.trips.models import Trip
 
 TRIPS_AROUND = timedelta(hours=24)  # the composer offers the trips on within a day of now
+RECENT_ALERTS = timedelta(hours=24)  # a person's home screen lists their alerts of the last day
 
 STATES = ("active", "ended", "drill", "real")
 
@@ -52,6 +54,20 @@ SPEC = Spec(
 
 def read(query) -> Listing:
     return Listing.read(SPEC, query)
+
+
+async def list_page(user: User, filters: Listing, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """The safety team's list: a page of the alerts the filters find, with their facts."""
+    page = await page_of(found(user, filters, tz, now), filters, "raised_by")
+    return {
+        "alerts": page.items,
+        "page": page,
+        "filters": filters,
+        "kinds": list(KINDS.values()),
+        "facts": await gather_many(page.items),
+        "audience_words": audience_words,
+        "counted": counted,
+    }
 
 
 def found(user: User, listing: Listing, tz: ZoneInfo, now: datetime) -> QuerySet[Alert]:
@@ -141,12 +157,54 @@ class Preview:
     names: list[str]  # the first few of them
 
 
-async def preview(user: User, draft: Alert, audience: Audience) -> Preview:
+async def previewed(user: User, draft: Alert, audience: Audience) -> Preview:
     """Whom an unsaved alert would reach, and its facts."""
     people = await resolve_audience(user.organisation_id, audience, exclude=user.id)
     names = await column(User.filter(id__in=people[:12]), "name")
     phones = await PushSubscription.filter(user_id__in=people).count() if people else 0
     return Preview(await gather(draft), len(people), phones, list(names))
+
+
+async def preview_page(user: User, draft: Alert, audience: Audience) -> dict[str, Any]:
+    """The composer's preview of an unsaved alert: what people will see, and whom it reaches."""
+    preview = await previewed(user, draft, audience)
+    # "Lockdown to Roosevelt Middle: 48 people, 41 phones": the preview and the button say it.
+    sending = _("%(what)s to %(whom)s: %(counted)s") % {
+        "what": title(draft),
+        "whom": audience_words(preview.facts),
+        "counted": counted(preview.people, preview.phones),
+    }
+    return {
+        "alert": draft,
+        "title": title(draft),
+        "body": instructions(draft),
+        "message": added_message(draft),
+        "kind": kind_of(draft.kind),
+        "count": preview.people,
+        "phones": preview.phones,
+        "sending": sending,
+        "names": preview.names,
+    }
+
+
+async def my_alerts(user_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The alerts of the last day sent to this person (out of their undo window, not undone):
+    so an alert can be found and answered in the app without its notification."""
+    rows = (
+        await AlertRecipient.filter(
+            user_id=user_id,
+            alert__raised_at__gte=now - RECENT_ALERTS,
+            alert__cancelled_at__isnull=True,
+        )
+        .prefetch_related("alert")
+        .order_by("-alert__raised_at")
+        .limit(10)
+    )
+    return [
+        {"alert": r.alert, "name": alert_heading(r.alert), "response": r.response}
+        for r in rows
+        if r.alert.send_after is None or r.alert.send_after <= now
+    ][:5]
 
 
 async def live(alert: Alert) -> dict[str, Any]:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
 from server import audit
+from server.alerts import queries
 from server.alerts.audience import Audience, resolve_audience
+from server.alerts.facts import gather_many
 from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
 from server.alerts.models import Alert, AlertRecipient
@@ -25,7 +28,9 @@ from server.alerts.queries import trips_now
 from server.alerts.rules import CHOOSABLE
 from server.db import column
 from server.events.bulk import insert_many
+from server.i18n import gettext as _
 from server.incidents.service import after_alert
+from server.listing import Listing, export_of
 from server.models import Organisation, Role, School, Site, User
 from server.push.models import PushSubscription
 from server.push.service import cancel_pending, queue_deliveries
@@ -169,6 +174,16 @@ class Refused:
     field: str
 
 
+async def exported(user: User, filters: Listing, tz: ZoneInfo, now: datetime) -> list[list[Any]]:
+    """The rows of the alerts the filters on screen find, on the district's clock; audited."""
+    found = await export_of(queries.found(user, filters, tz, now), "raised_by")
+    rows = queries.export(found, await gather_many(found), tz)
+    await audit.record(
+        user, "alerts.exported", user, count=len(found), filters=filters.query_string()
+    )
+    return rows
+
+
 async def audience_for(user: User, data: AlertForm) -> Audience | Refused:
     """The composer's audience; another organisation's ids are refused."""
     notify = [role.value for role in data.roles]
@@ -247,6 +262,15 @@ async def undo(alert: Alert, user: User, now: datetime) -> Undo:
     return Undo.UNDONE
 
 
+def said_undo(done: Undo) -> str:
+    """What the live page says after an undo."""
+    if done == Undo.UNDONE:
+        return _("Undone. Nobody was alerted.")
+    if done == Undo.ALREADY:
+        return _("This alert was already undone.")
+    return _("Too late to undo: the alert has gone out. Send an all clear or a correction.")
+
+
 class Resend(StrEnum):
     UNDONE = "undone"  # nothing to send again
     HELD = "held"  # not gone out yet: sending now would go round the sender's undo
@@ -280,6 +304,29 @@ async def resend(alert: Alert, now: datetime) -> Resent:
     return Resent(Resend.SENT, waiting=len(waiting), reached=len(set(reached)), phones=phones)
 
 
+def said_resend(sent: Resent) -> str:
+    """What the live page says after a resend."""
+    if sent.status == Resend.UNDONE:
+        return _("This alert was undone; there is nothing to send again.")
+    if sent.status == Resend.HELD:
+        return _("It has not gone out yet: it goes to everyone when the undo ends.")
+    if sent.phones == 0:  # say plainly who a resend can't reach: people with no phone
+        return _(
+            "Nobody was reached: none of the %(people)s people who have not answered has a"
+            " phone with alerts on. Tell them another way."
+        ) % {"people": sent.waiting}
+    return _(
+        "Sent again: %(reached)s of the %(people)s people who have not answered have a"
+        " phone with alerts on (%(phones)s in all); %(none)s have none: tell them"
+        " another way."
+    ) % {
+        "phones": sent.phones,
+        "reached": sent.reached,
+        "people": sent.waiting,
+        "none": sent.waiting - sent.reached,
+    }
+
+
 class End(StrEnum):
     NOT_SENT = "not-sent"  # an all clear, or undone: nothing to end
     HELD = "held"  # not gone out yet: undo it instead
@@ -302,6 +349,19 @@ async def end(alert: Alert, user: User, now: datetime, *, held: bool) -> End:
     wake()
     await audit.record(user, "alert.ended", alert, all_clear=str(clear.id))
     return End.ENDED
+
+
+def said_end(ended: End) -> str:
+    """What the live page says after ending an alert."""
+    if ended == End.NOT_SENT:
+        return _("There is nothing to end: this alert was not sent.")
+    if ended == End.HELD:
+        return _("It has not gone out yet: undo it instead.")
+    if ended == End.NOT_HELD:
+        return _("Nothing was sent. Press and hold the button for 2 seconds.")
+    if ended == End.ALREADY:
+        return _("This alert had already ended.")
+    return _("Ended. The all clear went to the same people.")
 
 
 async def set_field_roles(

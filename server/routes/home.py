@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from server.alerts.models import AlertRecipient
+from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
 from server.offline_pages import offline_trip_urls
-from server.push.payload import name
 from server.templating import render
-
-RECENT_ALERTS = timedelta(hours=24)
-
-
-async def my_alerts(user_id: int, now: datetime) -> list[dict]:
-    """The alerts of the last day sent to this person (out of their undo window, not undone):
-    so an alert can be found and answered in the app without its notification."""
-    rows = (
-        await AlertRecipient.filter(
-            user_id=user_id,
-            alert__raised_at__gte=now - RECENT_ALERTS,
-            alert__cancelled_at__isnull=True,
-        )
-        .prefetch_related("alert")
-        .order_by("-alert__raised_at")
-        .limit(10)
-    )
-    return [
-        {"alert": r.alert, "name": name(r.alert), "response": r.response}
-        for r in rows
-        if r.alert.send_after is None or r.alert.send_after <= now
-    ][:5]
 
 
 @requires_role()
@@ -50,7 +27,7 @@ async def home(request: Request) -> Response:
     context = {
         "journeys": journeys,
         "offline_urls": [*offline_urls(request, user), *trips],
-        "alerts": await my_alerts(user.id, now),
+        "alerts": await alert_queries.my_alerts(user.id, now),
     }
     return render(request, "home.html", context)
 
