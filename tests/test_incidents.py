@@ -214,8 +214,14 @@ async def test_log_entries_arrive_as_events_and_fill_the_timeline(org, other_org
     assert page.select_one(f"a[href='/admin/alerts/{lockdown.id}']")
     fragment = await safety.get(f"/incidents/{org.incident.id}", headers={"HX-Request": "true"})
     assert html(fragment).select_one("ol#timeline") and "<h1" not in fragment.text
+    logs = html(await safety.get(f"/incidents/{org.incident.id}?only=log"))
+    assert [li.get("class") for li in logs.select("#timeline li")] == [["card", "timeline-log"]] * 2
+    alerts = html(await safety.get(f"/incidents/{org.incident.id}?only=alert"))
+    assert len(alerts.select("#timeline li.timeline-alert")) == 1
+    assert len(alerts.select("#timeline li")) == 1
+    assert alerts.select_one("a[aria-current=page]").get_text() == "Alerts"
     looks = AuditLog.filter(action="incident.viewed", record_id=str(org.incident.id))
-    assert await looks.count() == 1  # the page once; its refreshes are not looks
+    assert await looks.count() == 3  # each look at the page; its refreshes are not looks
 
 
 async def test_only_the_team_writes_the_log(org, as_role):

@@ -44,14 +44,22 @@ async def incidents(user: User) -> list[Incident]:
     )
 
 
-async def timeline(incident: Incident, limit: int = LIMIT) -> list[Entry]:
-    entries = (
-        await IncidentLogEntry.filter(incident_id=incident.id)
-        .order_by("-at")
-        .limit(limit)
-        .prefetch_related("author")
-    )
-    links = await IncidentLink.filter(incident_id=incident.id).order_by("-at").limit(limit)
+SHOWN = ("log", "alert")  # the kinds of entry the timeline can be filtered to
+
+
+async def timeline(incident: Incident, only: str = "", limit: int = LIMIT) -> list[Entry]:
+    """The newest ``limit`` entries, newest first; ``only`` one kind of entry (see SHOWN)."""
+    entries: list[IncidentLogEntry] = []
+    links: list[IncidentLink] = []
+    if only in ("", "log"):
+        entries = (
+            await IncidentLogEntry.filter(incident_id=incident.id)
+            .order_by("-at")
+            .limit(limit)
+            .prefetch_related("author")
+        )
+    if only in ("", "alert"):
+        links = await IncidentLink.filter(incident_id=incident.id).order_by("-at").limit(limit)
     alert_ids = [link.record_id for link in links if link.kind == LinkKind.ALERT]
     alerts = {
         str(a.id): a
@@ -90,12 +98,15 @@ async def roles(incident: Incident, school_ids: list[int]) -> list[RoleRow]:
     return [RoleRow(f, FUNCTION_LABELS[f], held.get(f), planned[f]) for f in TeamFunction]
 
 
-async def incident_view(user: User, incident: Incident) -> dict[str, Any]:
+async def incident_view(user: User, incident: Incident, only: str = "") -> dict[str, Any]:
+    """The live page; ``only`` filters its timeline to one kind of entry (anything else: all)."""
+    only = only if only in SHOWN else ""
     schools = await School.filter(incident_links__incident_id=incident.id)
     return {
         "incident": incident,
         "schools": schools,
-        "timeline": await timeline(incident),
+        "only": only,
+        "timeline": await timeline(incident, only),
         "roles": await roles(incident, sorted(s.id for s in schools)),
         "moves": TRANSITIONS[incident.status],
         "people": await scoped(User, user).filter(active=True),

@@ -65,7 +65,8 @@ async def incident_new(request: Request) -> Response:
 async def _live(
     request: Request, incident: Incident, flash: str | None, errors: dict, status: int = 200
 ) -> Response:
-    context = await queries.incident_view(signed_in_user(request), incident)
+    only = request.query_params.get("only", "")
+    context = await queries.incident_view(signed_in_user(request), incident, only)
     context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
     return render(
         request,
