@@ -203,3 +203,14 @@ def configured(app, **changes) -> Iterator[None]:
         yield
     finally:
         app.state.settings = before
+
+
+def unlinked_errors(page) -> list[str]:
+    """The field errors on ``page`` that no control names in its aria-describedby: a screen
+    reader reaching the control would not hear what is wrong with it."""
+    described = {
+        ref
+        for control in page.select("[aria-describedby]")
+        for ref in control["aria-describedby"].split()
+    }
+    return [p["id"] for p in page.select("p.field-error") if p["id"] not in described]

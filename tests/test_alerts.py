@@ -13,7 +13,7 @@ from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.push.models import Delivery, PushSubscription
 from server.push.service import queue_deliveries
-from tests.helpers import configured, event, html, ids, send
+from tests.helpers import configured, event, html, ids, send, unlinked_errors
 
 WHO = ("notify", "school_ids", "site_id", "trip_id", "user_ids")  # Audience's fields
 
@@ -205,6 +205,7 @@ async def test_an_incomplete_alert_is_refused_with_a_message(as_role, form):
     response = await safety.post("/admin/alerts/new", form)
     assert response.status_code == 422
     assert html(response).select_one(".error-summary").get_text(strip=True)
+    assert unlinked_errors(html(response)) == []
 
 
 async def test_another_organisations_school_is_not_an_audience(as_role, org, other_org):

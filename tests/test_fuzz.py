@@ -47,6 +47,7 @@ from server.risk.models import RiskPlan
 from server.trips.forms import PolicyForm, StudentForm, TripForm
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.fuzz import FromSchema, hostile, moments, mutated, raw_json
+from tests.helpers import html, unlinked_errors
 
 EXAMPLES = int(os.environ.get("MUSTER_FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("MUSTER_FUZZ_SEED", str(random.randrange(2**32))))
@@ -344,6 +345,8 @@ async def test_every_form(as_role, make_client, org, other_org, capsys):
             posts += 1
             statuses[response.status_code // 100] += 1
             assert response.status_code < 500, (url, pairs, response.status_code)
+            if response.status_code == 422:  # each error is heard at its control
+                assert unlinked_errors(html(response)) == [], (url, pairs)
     pages = await _pages_stand({**clients, "driver": await as_role("driver")}, org)
     report(
         capsys,

@@ -8,7 +8,7 @@ import io
 
 from server.models import AuditLog
 from server.reports.models import Report, ReportStatus
-from tests.helpers import html
+from tests.helpers import html, unlinked_errors
 
 
 async def test_the_team_follows_a_report_up_and_every_change_is_audited(as_role, org):
@@ -117,6 +117,7 @@ async def test_bad_follow_up_is_refused_with_a_4xx_never_a_500(as_role, org, oth
         response = await safety.post(url, data)
         assert response.status_code == 422, (data, response.status_code)
         assert html(response).select_one(".error-summary"), data
+        assert unlinked_errors(html(response)) == [], data
     kept = await Report.get(id=org.report.id)
     assert kept.status == ReportStatus.NEW and kept.owner_id is None
     # typed notes come back to be fixed, not lost
