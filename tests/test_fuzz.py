@@ -39,11 +39,13 @@ from server.forms import (
     RecordSchoolForm,
     SignInForm,
 )
+from server.incidents.forms import OpenForm, RoleForm, StatusForm
 from server.places.forms import SchoolForm, SiteForm
 from server.reports.forms import FollowUpForm
 from server.reports.models import Report
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
+from server.team.forms import SeatsForm
 from server.trips.forms import PolicyForm, StudentForm, TripForm
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.fuzz import FromSchema, hostile, moments, mutated, raw_json
@@ -278,6 +280,11 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("admin", "/admin/district", DistrictForm),
         ("safety", f"/reports/{org.report.id}/follow-up", FollowUpForm),
         ("safety", f"/admin/runs/{org.run.id}/school", RecordSchoolForm),
+        ("safety", "/incidents/new", OpenForm),
+        ("safety", f"/incidents/{org.incident.id}/status", StatusForm),
+        ("safety", f"/incidents/{org.incident.id}/roles", RoleForm),
+        ("admin", f"/team/{school}/incident_commander", SeatsForm),
+        ("safety", "/team/district/medical_lead", SeatsForm),
     ]
 
 
@@ -323,6 +330,9 @@ async def test_every_form(as_role, make_client, org, other_org, capsys):
         "venue": [org.site.id, other_org.site.id],
         "trip": [org.trip.id, other_org.trip.id],
         "owner": [org.users["staff"].id, other_org.users["staff"].id],
+        "person": [org.users["staff"].id, other_org.users["staff"].id],
+        "primary": [org.users["staff"].id, other_org.users["staff"].id],
+        "backups": [[org.users["safety"].id], [other_org.users["staff"].id]],
         "people": [[org.users["staff"].id], [other_org.users["staff"].id]],
         "chaperones": [[org.users["staff"].id], [other_org.users["staff"].id]],
         "held": ["yes"],
