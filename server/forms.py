@@ -141,6 +141,14 @@ def from_form(model: type[M], form: FormData) -> M:
     return model.model_validate(data)
 
 
+def parsed(model: type[M], form: FormData) -> tuple[M | None, dict[str, str]]:
+    """``from_form`` for a route: the form and no errors, or None and one message per field."""
+    try:
+        return from_form(model, form), {}
+    except ValidationError as error:
+        return None, messages(error)
+
+
 def messages(error: ValidationError) -> dict[str, str]:
     """One plain, translated message per field."""
     result: dict[str, str] = {}

@@ -14,7 +14,7 @@ from server.risk.forms import HazardForm, RiskPlanForm
 from server.risk.models import EventKind, Hazard, RiskPlan
 from server.risk.scoring import BAND_LABELS, heat_map, score
 from server.risk.service import EDITABLE
-from server.tenancy import scoped
+from server.tenancy import MAX_ID, scoped
 from server.trips.models import Trip
 from server.trips.service import bands_of, policy_for
 
@@ -39,6 +39,18 @@ def hospital_km(venue: tuple[float, float] | None, plan: RiskPlan) -> float | No
     if venue is None or plan.hospital_latitude is None or plan.hospital_longitude is None:
         return None
     return geodesic(venue, (plan.hospital_latitude, plan.hospital_longitude)).km
+
+
+async def plans(user: User) -> list[RiskPlan]:
+    """The organisation's plans, for the list."""
+    return await scoped(RiskPlan, user).prefetch_related("school", "author")
+
+
+async def hazard(plan: RiskPlan, hazard_id: int) -> Hazard | None:
+    """One hazard of the plan's register (None when the id is not one of its hazards)."""
+    if hazard_id > MAX_ID:
+        return None
+    return await Hazard.get_or_none(id=hazard_id, plan_id=plan.id)
 
 
 async def people(user: User) -> list[User]:

@@ -4,25 +4,23 @@ audit: viewing a report and exporting are written to the audit log), renders."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
-from server.forms import from_form, messages
+from server.forms import parsed
 from server.i18n import gettext as _
 from server.labels import REPORT_KIND_LABELS
 from server.listing import Listing
-from server.maps import map_config, map_headers, sites_json
 from server.models import Role, Site
+from server.pages import flash, flashed, with_map
 from server.reports import exports, queries, service
 from server.reports.forms import FollowUpForm
 from server.reports.models import Report
-from server.settings import Settings
 from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
@@ -30,18 +28,10 @@ from server.tenancy import get_by_uuid_or_404, scoped
 TEAM = (Role.ADMIN, Role.SAFETY)
 
 
-def _with_map(request: Request, page: str, context: dict) -> Response:
-    settings: Settings = request.app.state.settings
-    context |= {"sites_json": sites_json(context["sites"]), "map": map_config(settings)}
-    response = render(request, page, context)
-    response.headers.update(map_headers(settings))  # the tile server, for the map
-    return response
-
-
 @requires_role()
 async def report_form(request: Request) -> Response:
     sites = await scoped(Site, signed_in_user(request))
-    return _with_map(request, "reports/form.html", {"sites": sites, "kinds": REPORT_KIND_LABELS})
+    return with_map(request, "reports/form.html", {"sites": sites, "kinds": REPORT_KIND_LABELS})
 
 
 # --- the safety team's views -------------------------------------------------------------------
@@ -85,7 +75,7 @@ async def _detail(
     context |= {
         "errors": errors or {},
         "values": values or {},  # as typed, when the form comes back to be fixed
-        "flash": request.session.pop("flash", None),
+        "flash": flash(request),
     }
     return render(request, "reports/detail.html", context, status_code=status)
 
@@ -96,15 +86,14 @@ async def report_follow_up(request: Request) -> Response:
     report = await _report_or_404(request)
     form = await request.form()
     typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    try:
-        data = from_form(FollowUpForm, form)
-    except ValidationError as error:
-        return await _detail(request, report, messages(error), 422, typed)
+    data, errors = parsed(FollowUpForm, form)
+    if data is None:
+        return await _detail(request, report, errors, 422, typed)
     changes, errors = await service.follow_up(signed_in_user(request), report, data)
     if errors:
         return await _detail(request, report, errors, 422, typed)
-    request.session["flash"] = _("Follow-up saved.") if changes else _("Nothing changed.")
-    return RedirectResponse(request.url_for("report_detail", id=str(report.id)), status_code=303)
+    said = _("Follow-up saved.") if changes else _("Nothing changed.")
+    return flashed(request, said, "report_detail", id=str(report.id))
 
 
 @requires_role(*TEAM)
@@ -128,7 +117,7 @@ async def reports_map(request: Request) -> Response:
     context = await queries.choices(signed_in_user(request))
     context["filters"] = queries.read(request.query_params)
     context["focus"] = request.query_params.get("focus", "")[:36]
-    return _with_map(request, "reports/map.html", context)
+    return with_map(request, "reports/map.html", context)
 
 
 @requires_role(*TEAM)

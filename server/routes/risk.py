@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,14 +12,15 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
-from server.forms import from_form, messages
+from server.forms import parsed
 from server.i18n import gettext as _
 from server.models import Role
+from server.pages import flash, flashed
 from server.risk import queries, service
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import PLAN_ROLES, Hazard, RiskPlan
 from server.templating import render
-from server.tenancy import MAX_ID, get_or_404, scoped
+from server.tenancy import get_or_404
 
 WRITERS = PLAN_ROLES
 
@@ -32,14 +32,13 @@ def _editable(plan: RiskPlan) -> None:
         raise HTTPException(409, str(error)) from None
 
 
-def _to_plan(request: Request, plan: RiskPlan, anchor: str = "") -> Response:
-    return RedirectResponse(str(request.url_for("risk_plan", id=plan.id)) + anchor, 303)
+def _to_register(request: Request, plan: RiskPlan) -> Response:
+    return RedirectResponse(str(request.url_for("risk_plan", id=plan.id)) + "#register", 303)
 
 
 @requires_role(*WRITERS)
 async def plans_list(request: Request) -> Response:
-    plans = await scoped(RiskPlan, signed_in_user(request)).prefetch_related("school", "author")
-    context = {"plans": plans, "flash": request.session.pop("flash", None)}
+    context = {"plans": await queries.plans(signed_in_user(request)), "flash": flash(request)}
     return render(request, "risk/plans.html", context)
 
 
@@ -48,7 +47,7 @@ async def plan_page(request: Request) -> Response:
     user = signed_in_user(request)
     plan = await get_or_404(RiskPlan, user, request.path_params["id"])
     context = await queries.plan_view(user, plan)
-    context["flash"] = request.session.pop("flash", None)
+    context["flash"] = flash(request)
     return render(request, "risk/plan.html", context)
 
 
@@ -62,15 +61,13 @@ async def _plan_form(
 
 async def _save_plan(request: Request, plan: RiskPlan | None) -> Response:
     raw = await request.form()
-    try:
-        form = from_form(RiskPlanForm, raw)
-    except ValidationError as error:
-        return await _plan_form(request, plan, dict(raw), messages(error), 422)
+    form, errors = parsed(RiskPlanForm, raw)
+    if form is None:
+        return await _plan_form(request, plan, dict(raw), errors, 422)
     saved, errors = await service.save_plan(signed_in_user(request), plan, form)
     if saved is None:
         return await _plan_form(request, plan, form.model_dump(mode="json"), errors, 422)
-    request.session["flash"] = _("Saved %(name)s.") % {"name": saved.title}
-    return _to_plan(request, saved)
+    return flashed(request, _("Saved %(name)s.") % {"name": saved.title}, "risk_plan", id=saved.id)
 
 
 @requires_role(*WRITERS)
@@ -110,14 +107,13 @@ async def hazard_add(request: Request) -> Response:
     plan = await get_or_404(RiskPlan, user, request.path_params["id"])
     _editable(plan)
     raw = await request.form()
-    try:
-        form = from_form(HazardForm, raw)
-    except ValidationError as error:
-        return await _hazard_form(request, plan, None, dict(raw), messages(error), 422)
+    form, errors = parsed(HazardForm, raw)
+    if form is None:
+        return await _hazard_form(request, plan, None, dict(raw), errors, 422)
     errors = await service.add_hazard(user, plan, form)
     if errors:
         return await _hazard_form(request, plan, None, dict(raw), errors, 422)
-    return _to_plan(request, plan, "#register")
+    return _to_register(request, plan)
 
 
 @requires_role(*WRITERS)
@@ -125,10 +121,7 @@ async def hazard_edit(request: Request) -> Response:
     user = signed_in_user(request)
     plan = await get_or_404(RiskPlan, user, request.path_params["id"])
     _editable(plan)
-    hazard_id = request.path_params["hid"]
-    hazard = (
-        await Hazard.get_or_none(id=hazard_id, plan_id=plan.id) if hazard_id <= MAX_ID else None
-    )
+    hazard = await queries.hazard(plan, request.path_params["hid"])
     if hazard is None:
         raise HTTPException(404)
     if request.method == "GET":
@@ -136,35 +129,29 @@ async def hazard_edit(request: Request) -> Response:
     raw = await request.form()
     if raw.get("delete") == "yes":
         await service.remove_hazard(user, plan, hazard)
-        return _to_plan(request, plan, "#register")
-    try:
-        form = from_form(HazardForm, raw)
-    except ValidationError as error:
-        return await _hazard_form(request, plan, hazard, dict(raw), messages(error), 422)
+        return _to_register(request, plan)
+    form, errors = parsed(HazardForm, raw)
+    if form is None:
+        return await _hazard_form(request, plan, hazard, dict(raw), errors, 422)
     errors = await service.save_hazard(user, plan, hazard, form)
     if errors:
         return await _hazard_form(request, plan, hazard, dict(raw), errors, 422)
-    return _to_plan(request, plan, "#register")
+    return _to_register(request, plan)
 
 
 @requires_role(*WRITERS)
 async def plan_submit(request: Request) -> Response:
     user = signed_in_user(request)
     plan = await get_or_404(RiskPlan, user, request.path_params["id"])
-    request.session["flash"] = await service.submit(user, plan)
-    return _to_plan(request, plan)
+    return flashed(request, await service.submit(user, plan), "risk_plan", id=plan.id)
 
 
 @requires_role(Role.ADMIN)
 async def plan_decide(request: Request) -> Response:
     admin = signed_in_user(request)
     plan = await get_or_404(RiskPlan, admin, request.path_params["id"])
-    try:
-        form = from_form(DecisionForm, await request.form())
-    except ValidationError:
-        form = None
-    request.session["flash"] = await service.decide(admin, plan, form)
-    return _to_plan(request, plan)
+    form, _errors = parsed(DecisionForm, await request.form())
+    return flashed(request, await service.decide(admin, plan, form), "risk_plan", id=plan.id)
 
 
 routes = [

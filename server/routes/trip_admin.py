@@ -7,20 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
-from server.forms import from_form, messages
+from server.forms import parsed
 from server.i18n import gettext as _
-from server.maps import map_config, map_headers, sites_json
 from server.models import Role, School
-from server.settings import Settings
+from server.pages import flash, flashed, with_map
 from server.templating import render
 from server.tenancy import get_or_404
 from server.trips import admin as decide
@@ -31,23 +29,13 @@ from server.trips.models import Trip, TripStudent
 ADMIN = Role.ADMIN
 
 
-def _done(request: Request, flash: str, route: str, **params: int) -> Response:
-    request.session["flash"] = flash
-    return RedirectResponse(request.url_for(route, **params), status_code=303)
-
-
 async def _trip_form(
     request: Request, trip: Trip | None, values: dict, errors: dict, status: int = 200
 ) -> Response:
-    settings: Settings = request.app.state.settings
     context: dict[str, Any] = {"trip": trip, "values": values, "errors": errors}
-    context["map"] = map_config(settings)
     context |= await queries.trip_form_choices(signed_in_user(request), trip)
-    context["sites_json"] = sites_json(context.pop("sites"))
-    context["flash"] = request.session.pop("flash", None)
-    response = render(request, "trips/trip_form.html", context, status_code=status)
-    response.headers.update(map_headers(settings))  # the tile server, for the map
-    return response
+    context["flash"] = flash(request)
+    return with_map(request, "trips/trip_form.html", context, status)
 
 
 async def _trip(request: Request, trip: Trip | None) -> Response:
@@ -56,16 +44,15 @@ async def _trip(request: Request, trip: Trip | None) -> Response:
         return await _trip_form(request, trip, values, {})
     raw = await request.form()
     values = {**raw, "chaperones": raw.getlist("chaperones")}
-    try:
-        form = from_form(TripForm, raw)
-    except ValidationError as error:
-        return await _trip_form(request, trip, values, messages(error), 422)
+    form, errors = parsed(TripForm, raw)
+    if form is None:
+        return await _trip_form(request, trip, values, errors, 422)
     geocoder = request.app.state.settings.geocoder_url
     admin = signed_in_user(request)
     saved, errors = await decide.save_trip(admin, trip, form, zone(request), geocoder)
     if saved is None:
         return await _trip_form(request, trip, values, errors, 422)
-    return _done(request, _("Saved %(name)s.") % {"name": saved.name}, "trip_edit", id=saved.id)
+    return flashed(request, _("Saved %(name)s.") % {"name": saved.name}, "trip_edit", id=saved.id)
 
 
 @requires_role(ADMIN)
@@ -90,17 +77,17 @@ async def trip_ready(request: Request) -> Response:
         values = await queries.trip_values(trip, zone(request))
         return await _trip_form(request, trip, values, {"ready": problems}, 422)
     flash = _("%(name)s is ready to depart.") % {"name": trip.name}
-    return _done(request, flash, "trip_edit", id=trip.id)
+    return flashed(request, flash, "trip_edit", id=trip.id)
 
 
 async def _students_page(request: Request, trip: Trip, status: int = 200, **shown: Any) -> Response:
     context = {"trip": trip, "students": await queries.roster(trip), "values": {}, "errors": {}}
-    context |= {"import_errors": None, "flash": request.session.pop("flash", None), **shown}
+    context |= {"import_errors": None, "flash": flash(request), **shown}
     return render(request, "trips/students.html", context, status_code=status)
 
 
 def _to_students(request: Request, trip: Trip, flash: str, name: str = "") -> Response:
-    return _done(request, flash % {"name": name, "n": name}, "trip_students", id=trip.id)
+    return flashed(request, flash % {"name": name, "n": name}, "trip_students", id=trip.id)
 
 
 @dataclass
@@ -125,16 +112,10 @@ async def _post_student(request: Request, trip: Trip, student: TripStudent | Non
     posted = Posted({k: v for k, v in fields.items() if k != "csrf_token"}, {}, delete)
     if delete:
         return posted
-    try:
-        form = from_form(StudentForm, fields)
-    except ValidationError as error:
-        posted.errors = messages(error) | decide.photo_errors(body)
-        return posted
-    posted.errors = decide.photo_errors(body)
-    if not posted.errors:
-        admin, settings = signed_in_user(request), request.app.state.settings
-        saved = await decide.save_student(admin, trip, student, form, body or None, settings)
-        posted.saved, posted.errors = saved
+    form, errors = parsed(StudentForm, fields)
+    admin, settings = signed_in_user(request), request.app.state.settings
+    saved = await decide.save_student(admin, trip, student, form, errors, body or None, settings)
+    posted.saved, posted.errors = saved
     return posted
 
 
@@ -191,14 +172,12 @@ async def trip_policy(request: Request) -> Response:
     errors: dict = {}
     if request.method == "POST":
         raw = await request.form()
-        try:
-            form = from_form(PolicyForm, raw)
-        except ValidationError as error:
-            values, errors = dict(raw), messages(error)
-        else:
+        form, errors = parsed(PolicyForm, raw)
+        values = dict(raw)
+        if form is not None:
             errors = await decide.save_policy(admin, school, policy, form)
             if not errors:
-                return _done(request, _("Saved %(name)s.") % {"name": school.name}, "places")
+                return flashed(request, _("Saved %(name)s.") % {"name": school.name}, "places")
             values = form.model_dump()
     context = {"school": school, "values": values, "errors": errors}
     return render(request, "trips/policy_form.html", context, status_code=422 if errors else 200)

@@ -147,13 +147,17 @@ async def save_student(
     admin: User,
     trip: Trip,
     student: TripStudent | None,
-    form: StudentForm,
+    form: StudentForm | None,
+    form_errors: Errors,
     photo: bytes | None,
     settings: Settings,
 ) -> tuple[TripStudent | None, Errors]:
     """A new student on the roster (``student`` None) or changes to one, with a photo if one was
-    chosen: the saved student, or the errors to show (a file that is not an image)."""
-    errors: Errors = {}
+    chosen: the saved student, or the errors to show (the form's, when it did not parse and
+    ``form`` is None; a photo too large; a file that is not an image)."""
+    errors = form_errors | photo_errors(photo)
+    if form is None or errors:
+        return None, errors
     upload = await _photo(admin, settings, photo, errors)
     if errors:
         return None, errors
