@@ -7,7 +7,7 @@ import re
 from io import BytesIO
 
 from server.models import Organisation
-from server.routes.pwa import service_worker_source
+from server.pwa import service_worker_source
 from tests.helpers import html
 
 PNG = b"\x89PNG\r\n\x1a\n"
