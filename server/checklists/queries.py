@@ -14,8 +14,8 @@ from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.present import rows
 from server.db import column
 from server.i18n import N_
-from server.listing import Listing, Sort, Spec, squashed
-from server.models import User
+from server.listing import Listing, Sort, Spec, page_of, squashed
+from server.models import School, User
 from server.reports.correlate import plate_key
 from server.tenancy import MAX_ID, scoped
 
@@ -63,6 +63,22 @@ async def found(
     elif state == "open":
         runs = runs.filter(completed_at__isnull=True, discarded_at__isnull=True)
     return runs
+
+
+async def list_page(
+    user: User, runs: QuerySet[ChecklistRun], filters: Listing, library: Library, lang: str
+) -> dict[str, Any]:
+    """The safety team's list: a page of the runs the filters found, and the filters' choices."""
+    page = await page_of(runs, filters, "user", "school")
+    return {
+        "runs": page.items,
+        "page": page,
+        "filters": filters,
+        "library": library,
+        "lang": lang,
+        "schools": await scoped(School, user),
+        "people": await scoped(User, user),
+    }
 
 
 async def _matching(user: User, search: str, library: Library) -> list:

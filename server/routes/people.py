@@ -3,16 +3,16 @@ server/people/service.py."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.edge import query_text
-from server.forms import PersonForm, from_form, messages
+from server.forms import PersonForm, parsed
 from server.i18n import gettext as _
 from server.models import Role, School, User
+from server.pages import flash, flashed
 from server.people import queries, service
 from server.templating import render
 from server.tenancy import get_or_404, scoped
@@ -24,7 +24,7 @@ async def people_list(request: Request) -> Response:
     context = {
         "people": await queries.people(signed_in_user(request), query),
         "query": query,
-        "flash": request.session.pop("flash", None),
+        "flash": flash(request),
     }
     return render(request, "admin/people.html", context, fragment="admin/_people_list.html")
 
@@ -45,20 +45,17 @@ async def _form_page(
 
 async def _save(request: Request, person: User | None) -> Response:
     raw = await request.form()
-    try:
-        form = from_form(PersonForm, raw)
-    except ValidationError as error:
+    form, errors = parsed(PersonForm, raw)
+    if form is None:
         values = {k: raw.getlist(k) if k in ("roles", "schools") else raw.get(k) for k in raw}
-        return await _form_page(request, person, values, messages(error), 422)
+        return await _form_page(request, person, values, errors, 422)
     saved = await service.save_person(signed_in_user(request), person, form)
     if saved.person is None:
         return await _form_page(request, person, form.model_dump(mode="json"), saved.errors, 422)
-    request.session["flash"] = _("Saved %(name)s.") % {"name": saved.person.name}
+    said = _("Saved %(name)s.") % {"name": saved.person.name}
     if saved.temporary_password:
-        request.session["flash"] += " " + _("Temporary password: %(p)s") % {
-            "p": saved.temporary_password
-        }
-    return RedirectResponse(request.url_for("people"), status_code=303)
+        said += " " + _("Temporary password: %(p)s") % {"p": saved.temporary_password}
+    return flashed(request, said, "people")
 
 
 @requires_role(Role.ADMIN)
@@ -81,11 +78,8 @@ async def person_reset_password(request: Request) -> Response:
     admin = signed_in_user(request)
     person = await get_or_404(User, admin, request.path_params["id"])
     temporary = await service.reset_password(admin, person)
-    request.session["flash"] = _("New temporary password for %(name)s: %(p)s") % {
-        "name": person.name,
-        "p": temporary,
-    }
-    return RedirectResponse(request.url_for("people"), status_code=303)
+    said = _("New temporary password for %(name)s: %(p)s") % {"name": person.name, "p": temporary}
+    return flashed(request, said, "people")
 
 
 routes = [

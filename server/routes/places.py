@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
-from server.forms import from_form, messages
+from server.forms import parsed
 from server.i18n import gettext as _
 from server.models import Role, School, Site, SiteKind
+from server.pages import flash, flashed
 from server.places import queries, service
 from server.places.forms import SchoolForm, SiteForm
 from server.templating import render
@@ -21,14 +21,13 @@ from server.tenancy import get_or_404, scoped
 
 
 def _saved(request: Request, name: str) -> Response:
-    request.session["flash"] = _("Saved %(name)s.") % {"name": name}
-    return RedirectResponse(request.url_for("places"), status_code=303)
+    return flashed(request, _("Saved %(name)s.") % {"name": name}, "places")
 
 
 @requires_role(Role.ADMIN)
 async def places_list(request: Request) -> Response:
     context = await queries.places(signed_in_user(request))
-    context["flash"] = request.session.pop("flash", None)
+    context["flash"] = flash(request)
     return render(request, "admin/places.html", context)
 
 
@@ -37,13 +36,11 @@ async def _school(request: Request, school: School | None) -> Response:
     errors: dict[str, str] = {}
     if request.method == "POST":
         raw = await request.form()
-        try:
-            form = from_form(SchoolForm, raw)
-        except ValidationError as error:
-            values, errors = dict(raw), messages(error)
-        else:
+        form, errors = parsed(SchoolForm, raw)
+        if form is not None:
             saved = await service.save_school(signed_in_user(request), school, form)
             return _saved(request, saved.name)
+        values = dict(raw)
     context = {"school": school, "values": values, "errors": errors}
     status = 422 if errors else 200
     return render(request, "admin/school_form.html", context, status_code=status)
@@ -67,11 +64,9 @@ async def _site(request: Request, site: Site | None) -> Response:
     errors: dict = {}
     if request.method == "POST":
         raw = await request.form()
-        try:
-            form = from_form(SiteForm, raw)
-        except ValidationError as error:
-            values, errors = dict(raw), messages(error)
-        else:
+        form, errors = parsed(SiteForm, raw)
+        values = dict(raw)
+        if form is not None:
             saved, errors, values = await service.save_site(admin, site, form)
             if saved is not None:
                 return _saved(request, saved.name)

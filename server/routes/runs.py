@@ -3,9 +3,8 @@ calls server/checklists/ (queries to read, service to decide and audit), renders
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
@@ -14,11 +13,12 @@ from server.checklists import queries, service
 from server.checklists.library import Library
 from server.checklists.models import ChecklistRun
 from server.district_time import zone
-from server.forms import RecordSchoolForm, from_form, messages
+from server.forms import RecordSchoolForm, parsed
 from server.i18n import current_locale
 from server.i18n import gettext as _
-from server.listing import Listing, page_of
-from server.models import Role, School, User
+from server.listing import Listing
+from server.models import Role, School
+from server.pages import flash, flashed
 from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404, scoped
@@ -35,18 +35,10 @@ async def _found(request: Request) -> tuple[QuerySet[ChecklistRun], Listing]:
 
 @requires_role(*TEAM)
 async def runs_list(request: Request) -> Response:
-    user = signed_in_user(request)
     runs, filters = await _found(request)
-    page = await page_of(runs, filters, "user", "school")
-    context = {
-        "runs": page.items,
-        "page": page,
-        "filters": filters,
-        "library": request.app.state.checklists,
-        "lang": current_locale.get(),
-        "schools": await scoped(School, user),
-        "people": await scoped(User, user),
-    }
+    library: Library = request.app.state.checklists
+    lang = current_locale.get()
+    context = await queries.list_page(signed_in_user(request), runs, filters, library, lang)
     return render(request, "admin/runs.html", context, fragment="admin/_runs_list.html")
 
 
@@ -67,14 +59,12 @@ async def run_detail(request: Request) -> Response:
 async def run_school(request: Request) -> Response:
     """The run's school, corrected by the team on the run's page."""
     run = await _run(request)
-    try:
-        data = from_form(RecordSchoolForm, await request.form())
-    except ValidationError as error:
-        return await _detail(request, run, messages(error), 422)
+    data, errors = parsed(RecordSchoolForm, await request.form())
+    if data is None:
+        return await _detail(request, run, errors, 422)
     if not await service.set_school(signed_in_user(request), run, data.school):
         return await _detail(request, run, {"school": _("Choose one of the options.")}, 422)
-    request.session["flash"] = _("Saved.")
-    return RedirectResponse(request.url_for("run_detail", id=str(run.id)), status_code=303)
+    return flashed(request, _("Saved."), "run_detail", id=str(run.id))
 
 
 async def _detail(
@@ -85,7 +75,7 @@ async def _detail(
     context |= {
         "schools": await scoped(School, signed_in_user(request)),
         "errors": errors or {},
-        "flash": request.session.pop("flash", None),
+        "flash": flash(request),
     }
     return render(request, "admin/run.html", context, status_code=status)
 
