@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server import audit
 from server.action_names import ACTIONS, DEFAULTS, MAX_NAME, load, save
 from server.alerts.kinds import KINDS
 from server.auth import requires_role, signed_in_user
-from server.forms import ActionNamesForm, from_form, messages
+from server.forms import ActionNamesForm, parsed
 from server.i18n import gettext as _
 from server.models import Organisation, Role
+from server.pages import flash, flashed
 from server.templating import render
 
 
@@ -26,7 +26,7 @@ def _render(request: Request, values: dict[str, Any], errors: dict[str, str], st
         "max_name": MAX_NAME,
         "values": values,
         "errors": errors,
-        "flash": request.session.pop("flash", None),
+        "flash": flash(request),
     }
     return render(request, "admin/action_names.html", context, status_code=status)
 
@@ -36,15 +36,14 @@ async def action_names(request: Request) -> Response:
     admin = signed_in_user(request)
     if request.method == "POST":
         raw = await request.form()
-        try:
-            form = from_form(ActionNamesForm, raw)
-        except ValidationError as error:
-            return _render(request, dict(raw), messages(error), 422)
+        form, errors = parsed(ActionNamesForm, raw)
+        if form is None:
+            return _render(request, dict(raw), errors, 422)
         await save(admin.organisation_id, form.names())
         district = Organisation(id=admin.organisation_id)  # what was changed: the district's words
         await audit.record(admin, "action_names.saved", district, **form.model_dump())
-        request.session["flash"] = _("Saved. Every alert, page and checklist uses these names.")
-        return RedirectResponse(request.url_for("action_names"), status_code=303)
+        said = _("Saved. Every alert, page and checklist uses these names.")
+        return flashed(request, said, "action_names")
     names = await load(admin.organisation_id)
     values = {f"{a}_{lang}": name for a in ACTIONS for lang, name in names[a].items()}
     return _render(request, values, {})

@@ -4,17 +4,17 @@ box ticked is the default, what standard response protocols ask for."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server.alerts.rules import CHOOSABLE, allowed_roles
 from server.alerts.service import set_field_roles
 from server.auth import requires_role, signed_in_user
-from server.forms import DistrictForm, from_form, messages
+from server.forms import DistrictForm, parsed
 from server.i18n import gettext as _
 from server.models import Organisation, Role
+from server.pages import flash, flashed
 from server.templating import render
 
 
@@ -32,19 +32,17 @@ async def district_settings(request: Request) -> Response:
             name: allowed_roles(organisation, name)
             for name in ("action_roles", "call_script_roles")
         }
-        return await _page(request, {**values, "flash": request.session.pop("flash", None)}, {})
+        return await _page(request, {**values, "flash": flash(request)}, {})
     raw = await request.form()
-    try:
-        form = from_form(DistrictForm, raw)
-    except ValidationError as error:
+    form, errors = parsed(DistrictForm, raw)
+    if form is None:
         values = {
             name: [str(v) for v in raw.getlist(name)]
             for name in ("action_roles", "call_script_roles")
         }
-        return await _page(request, values, messages(error), status=422)
+        return await _page(request, values, errors, status=422)
     await set_field_roles(admin, organisation, form.action_roles, form.call_script_roles)
-    request.session["flash"] = _("Saved.")
-    return RedirectResponse(request.url_for("district_settings"), status_code=303)
+    return flashed(request, _("Saved."), "district_settings")
 
 
 routes = [

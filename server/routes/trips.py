@@ -21,7 +21,7 @@ from server.models import Role
 from server.offline_pages import photo_urls, trip_urls
 from server.templating import render
 from server.trips import queries, service
-from server.trips.board import board_rows, planned_trips
+from server.trips.board import board_page
 from server.trips.models import Trip
 
 DEPARTURE_CHECKLIST = "field-trip-departure"
@@ -142,13 +142,7 @@ async def student_photo(request: Request) -> Response:
 
 @requires_role(Role.ADMIN, Role.SAFETY)
 async def trips_board(request: Request) -> Response:
-    user = signed_in_user(request)
-    now = _now()
-    context = {
-        "rows": await board_rows(user, now),
-        "planned": await planned_trips(user, now),
-        "now": now,
-    }
+    context = await board_page(signed_in_user(request), _now())
     return render(request, "trips/board.html", context, fragment="trips/_board.html")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from server.alerts.models import Alert
 from server.models import User
@@ -122,3 +123,12 @@ async def planned_trips(user: User, now: datetime) -> Planned:
     later = scoped(Trip, user).filter(starts_at__gt=now + SHOWN_BEFORE).order_by("starts_at", "id")
     trips = await later.limit(PLANNED_SHOWN).prefetch_related("school", "chaperones", "risk_plan")
     return Planned(list(trips), await later.count())
+
+
+async def board_page(user: User, now: datetime) -> dict[str, Any]:
+    """The trips board at school: the trips on now, and the ones planned."""
+    return {
+        "rows": await board_rows(user, now),
+        "planned": await planned_trips(user, now),
+        "now": now,
+    }
