@@ -10,12 +10,14 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server import audit
+from server import audit, throttle
 from server.db import column
-from server.forms import PersonForm
+from server.forms import PersonForm, SignInForm
 from server.i18n import gettext as _
+from server.i18n import ngettext
 from server.models import Role, School, User
-from server.passwords import hash_password
+from server.passwords import hash_password, verify_password
+from server.settings import Settings
 from server.tenancy import scoped
 
 
@@ -95,3 +97,34 @@ async def set_locale(user: User, locale: str) -> None:
     """The language a person chose: kept with them, for pages and their alerts."""
     user.locale = locale
     await user.save(update_fields=["locale"])
+
+
+@dataclass
+class SignIn:
+    user: User | None  # who signed in; None when ``error`` says why not
+    error: str = ""
+    status: int = 200
+    wait: int = 0  # seconds before another try, when too many have failed
+
+
+async def check_sign_in(settings: Settings, form: SignInForm, address: str) -> SignIn:
+    """A sign-in: refused for a while after too many failures (by account and by address), then
+    the password; a failure counts toward that, a success clears the account's."""
+    email = form.email.strip().lower()
+    wait = await throttle.seconds_to_wait(settings, email, address)
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)s minute.",
+            "Too many failed sign-ins. Try again in %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+        return SignIn(None, message, 429, wait)
+    user = await User.get_or_none(email=email)
+    if not verify_password(user.password_hash if user else None, form.password) or not (
+        user and user.active
+    ):
+        await throttle.record_failure(email, address)
+        return SignIn(None, _("That email and password don't match."), 400)
+    await throttle.clear_account(email)
+    return SignIn(user)

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server import throttle
 from server.auth import current_user, public, requires_role, sign_in, sign_out
-from server.forms import LanguageForm, SignInForm, from_form
+from server.forms import LanguageForm, SignInForm, parsed
 from server.i18n import gettext as _
-from server.i18n import ngettext
-from server.models import User
-from server.passwords import verify_password
-from server.people.service import set_locale
+from server.people.service import check_sign_in, set_locale
 from server.templating import render
 
 
@@ -33,34 +28,18 @@ async def sign_in_page(request: Request) -> Response:
         next_path = safe_next(request.query_params.get("next", "/"))
         return render(request, "sign_in.html", {"next": next_path, "email": ""})
 
-    try:
-        form = from_form(SignInForm, await request.form())
-    except ValidationError:
+    form, _errors = parsed(SignInForm, await request.form())
+    if form is None:
         return _failed(request, "", "/", _("Enter your email and password."), 422)
-    email = form.email.strip().lower()
     address = request.client.host if request.client else "unknown"
-    settings = request.app.state.settings
-    wait = await throttle.seconds_to_wait(settings, email, address)
-    if wait:
-        minutes = max(1, -(-wait // 60))
-        message = ngettext(
-            "Too many failed sign-ins. Try again in %(n)s minute.",
-            "Too many failed sign-ins. Try again in %(n)s minutes.",
-            minutes,
-        ) % {"n": minutes}
-        response = _failed(request, email, form.next, message, 429)
-        response.headers["Retry-After"] = str(wait)
+    checked = await check_sign_in(request.app.state.settings, form, address)
+    if checked.user is None:
+        email = form.email.strip().lower()
+        response = _failed(request, email, form.next, checked.error, checked.status)
+        if checked.wait:
+            response.headers["Retry-After"] = str(checked.wait)
         return response
-
-    user = await User.get_or_none(email=email)
-    if not verify_password(user.password_hash if user else None, form.password) or not (
-        user and user.active
-    ):
-        await throttle.record_failure(email, address)
-        return _failed(request, email, form.next, _("That email and password don't match."), 400)
-
-    await throttle.clear_account(email)
-    sign_in(request, user)
+    sign_in(request, checked.user)
     return RedirectResponse(safe_next(form.next), status_code=303)
 
 
@@ -77,9 +56,8 @@ async def sign_out_action(request: Request) -> Response:
 
 @public
 async def choose_language(request: Request) -> Response:
-    try:
-        form = from_form(LanguageForm, await request.form())
-    except ValidationError:
+    form, _errors = parsed(LanguageForm, await request.form())
+    if form is None:
         return RedirectResponse("/", status_code=303)
     request.session["locale"] = form.locale
     user = current_user(request)
