@@ -288,3 +288,22 @@ async def opened_by(user: User, alert: Alert) -> Opened | None:
         return None
     await alert.fetch_related("raised_by")
     return Opened(mine)
+
+
+async def recipient_page(
+    user: User, settings: Settings, alert: Alert, opened: Opened
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The alert as the people it went to see it (what a notification's tap opens), with the
+    headers its small map needs."""
+    facts, headers = await facts_page(user, settings, alert)
+    context = {
+        "alert": alert,
+        "title": title(alert),
+        "body": instructions(alert),
+        "message": added_message(alert),
+        "kind": alert.info,
+        # The safety team, told of a situation in the field, acts on it: not "are you safe?".
+        "mine": None if facts["desk"] and facts["facts"].situation else opened.recipient,
+        **facts,
+    }
+    return context, headers

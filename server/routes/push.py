@@ -18,7 +18,6 @@ from server.i18n import gettext as _
 from server.push import service as push
 from server.push.forms import EndpointIn, SubscriptionIn
 from server.push.models import PushSubscription
-from server.push.payload import added_message, instructions, title
 from server.settings import Settings
 from server.templating import render
 from server.tenancy import get_by_uuid_or_404
@@ -74,19 +73,8 @@ async def alert_view(request: Request) -> Response:
     opened = await queries.opened_by(user, alert)
     if opened is None:
         raise HTTPException(404)
-    mine = opened.recipient
     settings: Settings = request.app.state.settings
-    facts, headers = await queries.facts_page(user, settings, alert)
-    context = {
-        "alert": alert,
-        "title": title(alert),
-        "body": instructions(alert),
-        "message": added_message(alert),
-        "kind": alert.info,
-        # The safety team, told of a situation in the field, acts on it: not "are you safe?".
-        "mine": None if facts["desk"] and facts["facts"].situation else mine,
-        **facts,
-    }
+    context, headers = await queries.recipient_page(user, settings, alert, opened)
     response = render(request, "alert.html", context)
     response.headers.update(headers)
     return response
