@@ -3,7 +3,8 @@
 The timeline refresh the live page polls every few seconds (``GET /incidents/{id}`` with
 ``HX-Request``, through the real app in-process, signed in as the safety lead) for an incident
 with 5,000 entries beside the same page for one with 50; a tenth of each incident's entries are
-linked alerts, the rest typed log entries. The median of several runs, on SQLite and then on
+linked alerts (each answered, every other answer "need help" with a position the page puts in
+words), the rest typed log entries. The median of several runs, on SQLite and then on
 PostgreSQL (unless ``--postgres ''``). The headline ``ratio`` is large / small (the worse of the
 two databases): the page reads the newest entries by the (incident, time) indexes, so the target
 is at most 3.
@@ -33,7 +34,7 @@ PASSWORD = "bench password long enough"
 
 
 async def _incident(org, school, user, entries: int, number: int) -> int:
-    from server.alerts.models import Alert
+    from server.alerts.models import Alert, AlertRecipient
     from server.incidents.models import (
         Incident,
         IncidentLink,
@@ -56,7 +57,7 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
             raised_by_id=user.id,
             kind="lockdown",
             severity="emergency",
-            raised_at=times[n],
+            raised_at=times[10 * n],  # every tenth, through the incident
         )
         for n in range(alerts)
     ]
@@ -70,6 +71,22 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
         ],
         batch_size=1000,
     )
+    await AlertRecipient.bulk_create(
+        [
+            AlertRecipient(
+                alert_id=a.id,
+                user_id=user.id,
+                response="help" if n % 2 else "safe",
+                responded_at=a.raised_at + timedelta(seconds=1),
+                first_responded_at=a.raised_at + timedelta(seconds=1),
+                position={"latitude": 38.578, "longitude": -121.486, "accuracy": 10}
+                if n % 2
+                else None,
+            )
+            for n, a in enumerate(rows)
+        ],
+        batch_size=1000,
+    )
     await IncidentLogEntry.bulk_create(
         [
             IncidentLogEntry(
@@ -79,7 +96,8 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
                 text=f"Log entry {n}: door checked, all quiet",
                 at=times[n],
             )
-            for n in range(alerts, entries)
+            for n in range(entries)
+            if n % 10 or n // 10 >= alerts
         ],
         batch_size=1000,
     )
@@ -91,7 +109,7 @@ async def measure(small: int, large: int, runs: int) -> tuple[float, float]:
 
     from server.app import create_app
     from server.db import migrate
-    from server.models import Organisation, School, User
+    from server.models import Organisation, School, Site, User
     from server.passwords import hash_password
     from server.settings import load_settings
 
@@ -101,6 +119,14 @@ async def measure(small: int, large: int, runs: int) -> tuple[float, float]:
     async with app.router.lifespan_context(app):
         org = await Organisation.create(name="Bench district")
         school = await School.create(organisation=org, name="Lincoln")
+        await Site.create(
+            organisation=org,
+            school=school,
+            kind="campus",
+            name="Lincoln campus",
+            latitude=38.5762,
+            longitude=-121.4865,
+        )
         lead = await User.create(
             organisation=org,
             name="Safety lead",
@@ -130,6 +156,9 @@ async def measure(small: int, large: int, runs: int) -> tuple[float, float]:
                     response = await http.get(url, headers={"HX-Request": "true"})
                     elapsed = (time.perf_counter() - start) * 1000
                     assert response.status_code == 200 and "timeline" in response.text
+                    assert (
+                        "timeline-answer" in response.text and " of Lincoln campus" in response.text
+                    )
                     if run >= 2:
                         timings.append(elapsed)
                 medians[size] = statistics.median(timings)

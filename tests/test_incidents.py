@@ -253,3 +253,34 @@ async def test_lists_show_only_this_organisations_incidents(org, other_org, as_r
     page = (await (await as_role("safety")).get("/incidents")).text
     assert f"/incidents/{org.incident.id}" in page
     assert f'/incidents/{other_org.incident.id}"' not in page
+
+
+async def test_the_answers_to_its_alerts_join_the_timeline_with_their_place(org, as_role):
+    lockdown = await _alert(org, "lockdown", [org.school.id])
+    assert await IncidentLink.filter(incident_id=org.incident.id).count() == 1
+    staff, driver = await as_role("staff"), await as_role("driver")
+    safe = event("alert.acknowledged", alert_id=str(lockdown.id), response="safe")
+    help_ = event(
+        "alert.acknowledged",
+        alert_id=str(lockdown.id),
+        response="help",
+        # about 280 m north of the campus
+        position={"latitude": 38.5787, "longitude": -121.4865, "accuracy": 10},
+    )
+    assert (await send(staff, [safe])).json()["results"][0]["status"] == "accepted"
+    assert (await send(driver, [help_])).json()["results"][0]["status"] == "accepted"
+    safety = await as_role("safety")
+    page = html(await safety.get(f"/incidents/{org.incident.id}"))
+    answers = [
+        " ".join(li.get_text().split()) for li in page.select("#timeline li.timeline-answer")
+    ]
+    assert len(answers) == 2
+    assert org.users["driver"].name in answers[0] and "Need help" in answers[0]
+    assert f"N of {org.site.name}" in answers[0] and "m" in answers[0]
+    assert org.users["staff"].name in answers[1] and "Safe" in answers[1]
+    assert " of " not in answers[1]  # no position, no place
+    only = html(await safety.get(f"/incidents/{org.incident.id}?only=answer"))
+    assert len(only.select("#timeline li")) == len(only.select("#timeline li.timeline-answer")) == 2
+    assert only.select_one("a[aria-current=page]").get_text() == "Answers"
+    alerts = html(await safety.get(f"/incidents/{org.incident.id}?only=alert"))
+    assert not alerts.select("#timeline li.timeline-answer")
