@@ -16,6 +16,7 @@ from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.events.clock import NOISE, skew_of
 from server.events.models import Note
 from server.events.registry import REGISTRY
+from server.incidents.models import IncidentLogEntry
 from server.reports.models import Report
 from server.risk.models import RiskPlan
 from server.trips.models import CheckIn, Headcount, LostStudent
@@ -146,6 +147,10 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
             payload,
             lambda e: _at(RiskPlan, "last_thunder_at", id=org.plan.id),
         )
+    if kind == "incident.logged":  # sent by the safety team, on the incident's team
+        entry = str(uuid.uuid4())
+        payload = {"entry_id": entry, "incident_id": org.incident.id, "text": "Doors locked"}
+        return [], payload, lambda e: _at(IncidentLogEntry, "at", id=entry)
     raise AssertionError(f"no clock case for the event type {kind}: add one")
 
 
@@ -155,7 +160,7 @@ def test_every_event_type_has_a_clock_case():
         "checklist.discarded", "alert.undone",
         "alert.raised", "alert.acknowledged", "report.filed", "trip.headcount",
         "trip.checkin",
-        "trip.student_lost", "trip.student_found", "risk.thunder_heard",
+        "trip.student_lost", "trip.student_found", "risk.thunder_heard", "incident.logged",
     }  # fmt: skip
     assert set(REGISTRY) == cases, "a new event type needs its case in _case() above"
 
@@ -163,7 +168,7 @@ def test_every_event_type_has_a_clock_case():
 @pytest.mark.parametrize("off", [timedelta(hours=2), -timedelta(hours=2)], ids=["fast", "slow"])
 @pytest.mark.parametrize("kind", sorted(REGISTRY))
 async def test_each_event_types_times_are_put_on_the_servers_clock(kind, off, org, as_role):
-    role = "safety" if kind == "risk.thunder_heard" else "staff"
+    role = "safety" if kind in ("risk.thunder_heard", "incident.logged") else "staff"
     client = await as_role(role)
     before, payload, stored = await _case(kind, org, client)
     phone_now = (datetime.now(UTC) + off).isoformat()
