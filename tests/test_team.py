@@ -116,3 +116,72 @@ async def test_who_answers_is_the_primary_then_backups_then_the_district(org, as
     assert [p.id for p in await who_answers(MEDICAL, org.school)][:1] == [second.id]
     await admin.post(url, [("primary", "")])
     assert [p.id for p in await who_answers(MEDICAL, org.school)] == [district.id, first.id]
+
+
+async def _phone(org, user) -> None:
+    from server.push.models import PushSubscription
+
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=user,
+        endpoint=f"https://push.example.com/{user.id}",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+
+
+async def test_an_alert_to_a_function_reaches_its_primary_and_backups(org, as_role):
+    from server.alerts.models import Alert, AlertRecipient
+
+    safety = await as_role("safety")
+    u = org.users
+    medical = f"/team/{org.school.id}/medical_lead"
+    filled = await safety.post(medical, {"primary": u["staff"].id, "backups": [u["driver"].id]})
+    assert filled.status_code == 303
+    composer = html(await safety.get("/admin/alerts/new"))
+    to = f"team:{org.school.id}:medical_lead"
+    option = composer.select_one(f"option[value='{to}']")
+    assert option.get_text() == f"{org.school.name}: Medical lead"
+    form = {"kind": "medical", "to": to, "message": "Nurse to room 4"}
+    # The primary has no phone that takes alerts: the backups at once.
+    preview = html(await safety.post("/admin/alerts/new", form))
+    assert f"{org.school.name}: Medical lead" in preview.get_text()
+    sent = await safety.post("/admin/alerts/send", {**form, "held": "yes"})
+    assert sent.status_code == 303
+    alert = await Alert.get(organisation_id=org.organisation.id, message="Nurse to room 4")
+    assert alert.audience["scope"] == "team"
+    got = set(await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    assert got == {u["staff"].id, u["driver"].id}
+    # With a phone, the primary alone (a backup after N minutes without an answer: issue 21).
+    await _phone(org, u["staff"])
+    second = {**form, "message": "Nurse to room 5", "held": "yes"}
+    assert (await safety.post("/admin/alerts/send", second)).status_code == 303
+    alert = await Alert.get(organisation_id=org.organisation.id, message="Nurse to room 5")
+    got = set(await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    assert got == {u["staff"].id}
+    # The whole team: every seat's people.
+    await safety.post(f"/team/{org.school.id}/facilities", {"primary": u["office"].id})
+    whole = {**form, "to": f"team:{org.school.id}", "message": "Team to the office"}
+    assert (await safety.post("/admin/alerts/send", {**whole, "held": "yes"})).status_code == 303
+    alert = await Alert.get(organisation_id=org.organisation.id, message="Team to the office")
+    got = set(await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    assert got == {u["staff"].id, u["driver"].id, u["office"].id}
+
+
+async def test_a_team_alert_to_nobody_or_elsewhere_is_refused(org, other_org, as_role):
+    from server.alerts.models import Alert
+
+    safety = await as_role("safety")
+    empty = {"kind": "medical", "to": f"team:{org.school.id}:police_liaison", "held": "yes"}
+    refused = await safety.post("/admin/alerts/send", empty)
+    assert refused.status_code == 422
+    assert "Nobody fills this in the team directory yet" in refused.text
+    foreign = {**empty, "to": f"team:{other_org.school.id}"}
+    assert (await safety.post("/admin/alerts/send", foreign)).status_code == 422
+    unknown = {**empty, "to": f"team:{org.school.id}:janitor"}
+    assert (await safety.post("/admin/alerts/send", unknown)).status_code == 422
+    assert (
+        not await Alert.filter(organisation_id=org.organisation.id, kind="medical")
+        .exclude(id=org.alert.id)
+        .exists()
+    )

@@ -7,7 +7,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from server.db import column
-from server.models import Site, User
+from server.models import School, Site, User
+from server.push.models import PushSubscription
+from server.team.models import TeamFunction
+from server.team.service import district_answers, teams_for, who_answers
+
+
+@dataclass(frozen=True)
+class Team:
+    """A crisis team: a school's (``school_id``) or the district's (None); one ``function`` of
+    it, or the whole team (None)."""
+
+    school_id: int | None = None
+    function: TeamFunction | None = None
 
 
 @dataclass(frozen=True)
@@ -22,9 +34,12 @@ class Audience:
     site_id: int | None = None
     trip_id: int | None = None
     user_ids: list[int] | None = None
+    team: Team | None = None
 
     @property
     def scope(self) -> str:
+        if self.team is not None:
+            return "team"
         if self.trip_id is not None and self.user_ids is not None:
             return "trip"  # a trip's own people
         if self.user_ids is not None:
@@ -41,11 +56,39 @@ class Audience:
         for key in ("school_ids", "site_id", "user_ids"):
             if (value := getattr(self, key)) is not None:
                 kept[key] = value
+        if self.team is not None:
+            function = self.team.function.value if self.team.function else None
+            kept["team"] = {"school_id": self.team.school_id, "function": function}
         return kept
 
     def nobody(self) -> Audience:
         """The same alert reaching no one (a practice alert): still about its trip."""
-        return replace(self, user_ids=[], school_ids=None, site_id=None)
+        return replace(self, user_ids=[], school_ids=None, site_id=None, team=None)
+
+
+async def team_people(organisation_id: int, team: Team) -> list[int]:
+    """Who a team alert goes to. One function: its primary, and at once the backups (the
+    school's, then the district team's) when the primary has no phone that takes alerts (the
+    timed fall-back to a backup who doesn't answer is issue 21's). The whole team: everyone
+    seated in it, primaries and backups, plus the district team for a school's. Empty when
+    nobody fills it, or the school isn't the organisation's."""
+    school = None
+    if team.school_id is not None:
+        school = await School.get_or_none(id=team.school_id, organisation_id=organisation_id)
+        if school is None:
+            return []
+    if team.function is None:
+        seated = await teams_for(organisation_id, [school.id] if school else [])
+        return sorted({p.id for people in seated.values() for p in people})
+    if school is not None:
+        people = await who_answers(team.function, school)
+    else:
+        people = await district_answers(team.function, organisation_id)
+    if not people:
+        return []
+    if await PushSubscription.filter(user_id=people[0].id).exists():
+        return [people[0].id]
+    return [p.id for p in people]
 
 
 async def resolve_audience(
@@ -60,6 +103,8 @@ async def resolve_audience(
     bus depot, a venue) reaches the whole organisation."""
     notify, school_ids = audience.notify, audience.school_ids
     people = User.filter(organisation_id=organisation_id, active=True)
+    if audience.team is not None:
+        return [n for n in await team_people(organisation_id, audience.team) if n != exclude]
     if audience.user_ids is not None:
         found = await column(people.filter(id__in=audience.user_ids), "id")
         return sorted(set(found) - {exclude})

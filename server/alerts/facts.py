@@ -23,6 +23,7 @@ from server.labels import ROLE_LABELS
 from server.models import Role, School, Site, SiteKind, User
 from server.places.nearest import AT_CAMPUS_METRES, describe, nearest
 from server.reports.models import Report
+from server.team.models import FUNCTION_LABELS, TeamFunction
 from server.trips.models import LostStudent, Trip, TripStudent
 
 # The checklist items whose answer is what a caller (or a note, a rumour) said, word for word.
@@ -51,6 +52,7 @@ class Facts:
     alert: Alert
     raised_by: str = ""
     schools: list[str] = field(default_factory=list)
+    audience_team: str = ""  # "Lincoln Elementary: Medical lead", for an alert to a team
     place: Place | None = None
     position: dict[str, float] | None = None  # latitude, longitude (accuracy when known)
     last_seen: str = ""  # a place in the reporter's own words
@@ -168,6 +170,7 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
     schools_wanted = {
         i for a in alerts for i in _ids(a.audience.get("school_ids") if a.audience else None)
     }
+    schools_wanted |= {s for a in alerts if (s := _int(_team(a).get("school_id")))}
     school_names = dict(
         await School.filter(organisation_id=org, id__in=schools_wanted).values_list("id", "name")
     )
@@ -194,6 +197,8 @@ async def gather_many(alerts: list[Alert]) -> dict[uuid.UUID, Facts]:
             ids = _ids(audience.get("school_ids"))
             facts.schools = [school_names[i] for i in ids if i in school_names]
         facts.audience_site = site_names.get(_int(audience.get("site_id")) or 0, "")
+        if team := _team(alert):
+            facts.audience_team = team_words(team, school_names)
         facts.recipients = counts.get(alert.id, 0)
         facts.position = _position(where.get("position"))
         facts.last_seen = str(where.get("last_seen") or "")
@@ -306,6 +311,24 @@ def is_desk(user_roles: list[str] | tuple[str, ...]) -> bool:
     return any(role in user_roles for role in (r.value for r in DESK_ROLES))
 
 
+def _team(alert: Alert) -> dict[str, Any]:
+    team = alert.audience.get("team") if isinstance(alert.audience, dict) else None
+    return team if isinstance(team, dict) else {}
+
+
+def team_words(team: dict[str, Any], school_names: dict[int, str]) -> str:
+    """ "Lincoln Elementary: Medical lead", "Lincoln Elementary: the whole crisis team",
+    "District team: Police liaison"."""
+    school = school_names.get(_int(team.get("school_id")) or 0) or _("District team")
+    function = team.get("function")
+    if function in FUNCTION_LABELS:
+        return _("%(team)s: %(function)s") % {
+            "team": school,
+            "function": _(FUNCTION_LABELS[TeamFunction(function)]),
+        }
+    return _("%(team)s: the whole crisis team") % {"team": school}
+
+
 def audience_words(facts: Facts) -> str:
     """Who it went to, in words: "Roosevelt Middle", "Lincoln (Teacher / staff)", "the
     chaperones of Zoo day", "3 named people", "everyone in the district"."""
@@ -317,6 +340,8 @@ def audience_words(facts: Facts) -> str:
     elif scope == "people":
         n = len(_ids(audience.get("user_ids")))
         whom = ngettext("%(num)s named person", "%(num)s named people", n) % {"num": n}
+    elif scope == "team" and facts.audience_team:
+        whom = facts.audience_team
     elif scope == "site" and facts.audience_site:
         whom = facts.audience_site
     elif scope == "schools" and audience.get("school_ids") and facts.schools:

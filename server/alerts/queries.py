@@ -27,6 +27,7 @@ from server.push.models import Delivery, PushSubscription
 from server.push.payload import added_message, instructions, title
 from server.push.payload import name as alert_heading
 from server.settings import Settings
+from server.team.models import FUNCTION_LABELS
 from server.tenancy import scoped
 from server.trips.models import Trip
 
@@ -146,6 +147,7 @@ async def composer_choices(user: User) -> dict[str, Any]:
         "trips": await trips_now(user).order_by("starts_at").limit(50),
         "people": await scoped(User, user).filter(active=True),
         "roles": list(Role),
+        "functions": list(FUNCTION_LABELS.items()),  # a team function, for "Who gets it"
     }
 
 

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.alerts import queries
-from server.alerts.audience import Audience, resolve_audience
+from server.alerts.audience import Audience, Team, resolve_audience, team_people
 from server.alerts.facts import gather_many
 from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
@@ -138,7 +138,7 @@ async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert |
     another tap or another person): an alert is ended once."""
     audience = alert.audience if isinstance(alert.audience, dict) else {}
     people = None
-    if audience.get("scope") in ("people", "trip"):
+    if audience.get("scope") in ("people", "trip", "team"):  # the same people again
         people = await column(AlertRecipient.filter(alert_id=alert.id), "user_id")
     async with in_transaction():
         won = await Alert.filter(id=alert.id, ended_at__isnull=True).update(ended_at=now)
@@ -169,9 +169,11 @@ async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert |
 
 @dataclass(frozen=True)
 class Refused:
-    """A choice in the composer that isn't one of the options (another organisation's, or gone)."""
+    """A choice in the composer that isn't one of the options (another organisation's, or gone),
+    or one that would reach nobody (``message`` says why)."""
 
     field: str
+    message: str = ""
 
 
 async def exported(user: User, filters: Listing, tz: ZoneInfo, now: datetime) -> list[list[Any]]:
@@ -201,6 +203,15 @@ async def audience_for(user: User, data: AlertForm) -> Audience | Refused:
             return Refused("trip")
         chaperones = sorted(c.id for c in trip.chaperones if c.active)
         return Audience(notify, trip_id=trip.id, user_ids=chaperones)
+    if data.scope == "team":
+        school = data.team_school
+        if school is not None and not await scoped(School, user).filter(id=school).exists():
+            return Refused("to")
+        team = Audience(notify, team=Team(school, data.team_function))
+        if team.team is not None and not await team_people(user.organisation_id, team.team):
+            empty = _("Nobody fills this in the team directory yet. Fill it there first.")
+            return Refused("to", empty)
+        return team
     if data.scope == "people":
         found = await scoped(User, user).filter(id__in=data.people).count()
         if found != len(set(data.people)):

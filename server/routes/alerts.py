@@ -71,7 +71,8 @@ async def _checked(request: Request) -> tuple[AlertForm, dict[str, Any], Audienc
         raise _Invalid(values, messages(error)) from None
     audience = await service.audience_for(signed_in_user(request), data)
     if isinstance(audience, service.Refused):
-        raise _Invalid(values, {audience.field: _("Choose one of the options.")})
+        said = audience.message or _("Choose one of the options.")
+        raise _Invalid(values, {audience.field: said})
     return data, values, audience
 
 
