@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from server.demo import DEMO_PASSWORD
 from tests.browser.axe import axe_violations
@@ -288,3 +289,13 @@ def subscribe(page, server: LiveServer) -> tuple[PushService, Device]:
 def unsubscribe(page, device: Device) -> None:
     """Later tests' alerts must not go to a push service that is gone."""
     page.evaluate(_POST_JSON, ["/api/push/subscriptions/delete", {"endpoint": device.endpoint}])
+
+
+def send_now(page: Page) -> None:
+    """Tap "Send now"; or, when the sync loop's own timer got there first and the button has
+    gone, wake the loop as coming back online does. Either way a send starts now (a tap that
+    waited for a button the loop had already hidden timed out under load)."""
+    try:
+        page.locator("#send-now").click(timeout=3000)
+    except PlaywrightTimeoutError:
+        page.evaluate("window.dispatchEvent(new Event('online'))")

@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.demo import DEMO_PASSWORD
-from tests.browser.helpers import LAUNCH_ARGS, PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import (
+    LAUNCH_ARGS,
+    PHONE,
+    query,
+    send_now,
+    sign_in,
+    wait_for_offline_cache,
+)
 
 pytestmark = pytest.mark.browser
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
@@ -140,12 +147,12 @@ def test_a_kill_during_a_large_batch_loses_nothing_and_doubles_nothing(page: Pag
     }""")
     expect(status(page)).to_have_text("Offline: 250 saved")
 
-    live_server.start()
-    with page.expect_request("**/api/sync"):
-        page.locator("#send-now").click()
+    with page.expect_request("**/api/sync"):  # the tap's, or the loop's own once it is back
+        live_server.start()
+        send_now(page)
     live_server.kill()  # SIGKILL while the batches are in flight
     live_server.start()
-    page.locator("#send-now").click(timeout=30000)
+    send_now(page)
     expect(status(page)).to_have_text("All sent", timeout=30000)
 
     texts = notes_in_db(live_server, "kill-")
@@ -321,7 +328,7 @@ def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, 
 
         live_server.start()
         page.context.unroute("**/api/sync")
-        page.locator("#send-now").click()
+        send_now(page)
         expect(status(page)).to_have_text("All sent", timeout=20000)
         assert notes_in_db(live_server, "update-") == ["update-1", "update-2"]
     finally:
