@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import send_now, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -190,7 +190,7 @@ def test_threat_call_offline_from_the_office_home_then_synced_once(page: Page, l
     assert query(live_server, f"select count(*) from checklist_run where {this_run}") == [(0,)]
 
     live_server.start()
-    page.locator("#send-now").click()
+    send_now(page)
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
     expect(_item(page, "silent-alert").locator(".not-sent")).to_be_hidden(timeout=10000)
     expect(_item(page, "silent-alert").locator(".answer-status")).to_contain_text("Alert sent")

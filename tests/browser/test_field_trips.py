@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import PHONE, query, sign_in, wait_for_offline_cache
+from tests.browser.helpers import PHONE, query, send_now, sign_in, wait_for_offline_cache
 
 pytestmark = pytest.mark.browser
 MUSEUM = {"latitude": 38.5844, "longitude": -121.5051, "accuracy": 15}
@@ -129,7 +129,7 @@ def test_a_chaperone_offline_then_everything_arrives_once_and_shows_on_the_board
     expect(page.locator("#sync-text")).to_have_text("Offline: 3 saved")
 
     live_server.start()
-    page.locator("#send-now").click()
+    send_now(page)
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
     expect(checkin).to_have_text(re.compile("^Last check-in: Arrived at stop"))  # sent
     page.locator("#lost-link").click()

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     PHONE,
     end_open_searches,
     query,
+    send_now,
     sign_in,
     subscribe,
     unsubscribe,
@@ -118,7 +119,7 @@ def test_trip_page_and_checklist_raise_one_alert_and_found_reaches_its_recipient
         expect(page.locator("#lost-student option", has_text="Dev Patel")).to_be_disabled()
     finally:
         live_server.start()
-    page.locator("#send-now").click()
+    send_now(page)
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=20000)
     expect(lost.locator(".lost-sent")).to_have_text("School has this report and has been alerted.")
 
