@@ -87,6 +87,9 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "incident": ("GET", lambda o: f"/incidents/{o.incident.id}"),
     "incident_status": ("POST", lambda o: f"/incidents/{o.incident.id}/status"),
     "incident_role": ("POST", lambda o: f"/incidents/{o.incident.id}/roles"),
+    "incident_print": ("GET", lambda o: f"/incidents/{o.incident.id}/print"),
+    "incident_csv": ("GET", lambda o: f"/incidents/{o.incident.id}/timeline.csv"),
+    "audit_log": ("GET", lambda o: "/admin/audit"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -144,6 +147,8 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/incidents/{o.incident.id}", {}),
     ("POST", lambda o: f"/incidents/{o.incident.id}/status", {"status": "stabilised"}),
     ("POST", lambda o: f"/incidents/{o.incident.id}/roles", {"function": "deputy", "person": "1"}),
+    ("GET", lambda o: f"/incidents/{o.incident.id}/print", {}),
+    ("GET", lambda o: f"/incidents/{o.incident.id}/timeline.csv", {}),
 ]
 
 

@@ -220,6 +220,9 @@ async def _pages_stand(clients: dict, org) -> int:
         f"/trips/{org.trip.id}/roster",
         f"/trips/{org.trip.id}/headcount",
         f"/risk-plans/{org.plan.id}",
+        f"/incidents/{org.incident.id}",
+        f"/incidents/{org.incident.id}/print",
+        f"/incidents/{org.incident.id}/timeline.csv",
     ]
     urls += [
         f"/admin/alerts/{a}"
@@ -237,6 +240,7 @@ async def _pages_stand(clients: dict, org) -> int:
         response = await team.get(url)
         assert response.status_code == 200, (url, response.status_code)
     admin_urls = [
+        "/admin/audit",
         "/admin/places",
         "/admin/people",
         "/admin/actions",
@@ -379,6 +383,7 @@ FILTERS = [
     ("safety", "/admin/alerts", [*LISTED, "kind", "state"]),
     ("safety", "/admin/alerts.csv", [*LISTED, "kind", "state"]),
     ("admin", "/admin/people", ["q"]),
+    ("admin", "/admin/audit", [*LISTED, "person", "action", "day"]),
     ("safety", "/admin/alerts/new", ["kind"]),
     ("safety", "/risk-plans/new", ["trip"]),
     ("anonymous", "/sign-in", ["next"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -143,9 +143,29 @@ async def assign_role(
     return {}
 
 
-async def viewed(user: User, incident: Incident) -> None:
-    """An incident's page was opened (not each refresh of its timeline): audited."""
-    await audit.record(user, "incident.viewed", incident, reference=incident.reference)
+# A person's looks at one incident within this long of their last are one look, when all they do
+# is keep the live page open (see ``viewed``).
+WATCHING = timedelta(minutes=10)
+
+
+async def viewed(user: User, incident: Incident, now: datetime, refresh: bool = False) -> None:
+    """A look at an incident, audited. Opening its page is always a look. The live page then
+    refreshes its timeline every few seconds for as long as it stays open: auditing each refresh
+    would write 720 entries an hour for one screen left open on a desk, and bury the looks that
+    matter. Auditing none would let the timeline be read through the fragment alone, off the
+    record. So a refresh is a look only when this person has none of this incident on record in
+    the last ``WATCHING``: a screen left open writes at most six an hour."""
+    if refresh and await audit.seen_since(user, "incident.viewed", incident, now - WATCHING):
+        return
+    detail = {"refresh": True} if refresh else {}
+    await audit.record(user, "incident.viewed", incident, reference=incident.reference, **detail)
+
+
+async def handed_off(user: User, incident: Incident, form: str, count: int) -> None:
+    """The timeline printed (``form`` "print") or exported ("csv") for a handoff: audited, with
+    how many entries it held."""
+    action = "incident.printed" if form == "print" else "incident.exported"
+    await audit.record(user, action, incident, reference=incident.reference, count=count)
 
 
 async def on_team(user: User, incident: Incident) -> bool:

@@ -1,5 +1,6 @@
 """Incident pages for the safety team and admins: the list, opening one by hand, the live page
-(its timeline polled by htmx), moving its status on and filling its command roles. Parse, call
+(its timeline polled by htmx), moving its status on and filling its command roles, and its
+timeline for a handoff (a print view and a CSV, server/incidents/handoff.py). Parse, call
 server/incidents/service.py, render or redirect. Log entries arrive as outbox events."""
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.forms import from_form, messages
 from server.htmx import wants_fragment
 from server.i18n import gettext as _
-from server.incidents import queries, service
+from server.incidents import handoff, queries, service
 from server.incidents.forms import OpenForm, RoleForm, StatusForm
 from server.incidents.models import KIND_LABELS, MANAGERS, STATUS_LABELS, Incident
+from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import get_or_404
 
@@ -81,9 +84,33 @@ async def _live(
 async def incident_page(request: Request) -> Response:
     user = signed_in_user(request)
     incident = await get_or_404(Incident, user, request.path_params["id"])
-    if not wants_fragment(request):  # a look at the incident, not a refresh of its timeline
-        await service.viewed(user, incident)
+    # Opening the page is a look; the htmx refresh of its timeline every few seconds is audited
+    # only as often as ``service.viewed`` says (not once a refresh: that would flood the log).
+    await service.viewed(user, incident, datetime.now(UTC), refresh=wants_fragment(request))
     return await _live(request, incident, request.session.pop("flash", None), {})
+
+
+@requires_role(*MANAGERS)
+async def incident_print(request: Request) -> Response:
+    """The timeline for a police or board handoff, oldest first, for paper: audited."""
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    rows, more = await handoff.rows(incident)
+    await service.handed_off(user, incident, "print", len(rows))
+    context = await handoff.print_view(incident, rows, more)
+    context |= {"printed_at": datetime.now(UTC), "zone_name": zone(request).key}
+    return render(request, "incidents/print.html", context)
+
+
+@requires_role(*MANAGERS)
+async def incident_csv(request: Request) -> Response:
+    """The timeline as CSV, oldest first: audited."""
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    rows, _more = await handoff.rows(incident)
+    await service.handed_off(user, incident, "csv", len(rows))
+    table = handoff.csv_table(incident, rows, zone(request))
+    return csv_response(handoff.csv_name(incident), handoff.CSV_HEADER, table)
 
 
 @requires_role(*MANAGERS)
@@ -120,6 +147,8 @@ routes = [
     Route("/incidents", incident_list, name="incidents"),
     Route("/incidents/new", incident_new, methods=["GET", "POST"], name="incident_new"),
     Route("/incidents/{id:int}", incident_page, name="incident"),
+    Route("/incidents/{id:int}/print", incident_print, name="incident_print"),
+    Route("/incidents/{id:int}/timeline.csv", incident_csv, name="incident_csv"),
     Route("/incidents/{id:int}/status", incident_status, methods=["POST"], name="incident_status"),
     Route("/incidents/{id:int}/roles", incident_role, methods=["POST"], name="incident_role"),
 ]
