@@ -33,6 +33,7 @@ class RunContext(Context):
     bus_number: ShortFact | None = None
     route: ShortFact | None = None
     trip: ShortFact | None = None
+    incident: ShortFact | None = None  # the incident's reference: the run joins its timeline
 
 
 class AlertContext(RunContext):

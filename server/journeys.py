@@ -102,6 +102,13 @@ JOURNEYS = [
         route="reports_map",
     ),
     Journey(
+        "recovery",
+        N_("Recovery"),
+        N_("Care for people, families, the media, what next"),
+        (Role.SAFETY, Role.ADMIN),
+        checklist="recovery",
+    ),
+    Journey(
         "drills", N_("Drills"), N_("Plan drills and see their figures"), (Role.SAFETY, Role.ADMIN)
     ),
 ]

@@ -24,6 +24,7 @@ CONTEXT_LABELS = {
     "bus_number": N_("Bus number"),
     "route": N_("Route"),
     "trip": N_("Trip"),
+    "incident": N_("Incident"),
     "student": N_("Student"),
     "last_seen": N_("Last seen"),
     "minutes_missing": N_("Minutes missing"),

@@ -134,3 +134,89 @@ def test_the_lost_student_branch_calls_911_at_once_when_in_danger_and_never_wait
     assert "never send a student to search" in text and "security" in text
     [screen] = [i for i in checklist.items() if i.kind == "action" and i.lost_student]
     assert screen.alert is None  # the trip's missing-student screen raises the one alert
+
+
+# -- the recovery checklist (content brief sections 2, 10, 12 and 14) ---------------------------
+
+TRADEMARKED = r"stop the bleed\b|i love u guys|standard response protocol|\balice\b|say something"
+
+
+@pytest.mark.parametrize("checklist", CURRENT, ids=lambda c: c.id)
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_no_checklist_uses_a_trademarked_slogan(checklist, locale):
+    found = says(checklist, locale, TRADEMARKED)
+    assert found is None, f"{checklist.id} ({locale}): {found!r}"
+
+
+def test_the_trademark_check_catches_what_it_is_for():
+    for slogan in ("Stop the Bleed", "I Love U Guys", "If you see something, say something"):
+        assert re.search(TRADEMARKED, slogan.lower()), slogan
+    assert not re.search(TRADEMARKED, "stop the bleeding")  # plain words stay allowed
+
+
+# Items that tell a person what to do or what is so; the rest only record (a time, a name, the
+# statement as given) and claim nothing.
+CLAIMS = {"instruction", "check", "yes_no", "choice", "chips", "action"}
+
+
+def test_every_recovery_step_that_claims_something_names_its_source():
+    """Each step that tells people what to do is named in the ``facts`` of the source it comes
+    from (the content brief's), and every step a source names exists."""
+    checklist = LIBRARY.get("recovery")
+    facts = " ".join(source.facts for source in checklist.sources)
+    claiming = {item.id for item in checklist.items() if item.kind in CLAIMS}
+    uncited = sorted(i for i in claiming if not re.search(rf"\b{re.escape(i)}\b", facts))
+    assert not uncited, f"steps with no source: {uncited}"
+    # "Steps a, b, c: ..." (or "Step a: ...") in each source's facts: every one named exists
+    named = {
+        step.strip()
+        for listed in re.findall(r"\bSteps? ([a-z0-9, -]+?):", facts)
+        for step in listed.split(",")
+    }
+    assert named == claiming, sorted(named ^ claiming)
+
+
+def test_the_first_aid_card_says_what_to_say_and_what_never_to_say():
+    checklist = LIBRARY.get("recovery")
+    sections = {s.id: s for s in checklist.sections}
+    say, dont = sections["pfa-say"], sections["pfa-dont"]
+    assert [i.id for i in say.items][:2] == ["pfa-introduce", "pfa-calm"]
+    for item in dont.items:  # every line of the "don't" card is a "do not", in both languages
+        assert item.text.en.startswith("Do not"), item.id
+        assert item.text.es.startswith("No "), item.id
+    dont_en = " | ".join(i.text.en.lower() for i in dont.items)
+    for rule in ("push anyone to tell", "promises", "know how they feel", "judge", "rumours"):
+        assert rule in dont_en, rule
+    # "I know how you feel" is never offered as something to say
+    for locale, pattern in (("en", r"know how (you|they) feel"), ("es", r"sabe cómo se sient")):
+        found = [s for s in strings(checklist, locale) if re.search(pattern, s)]
+        assert found and all(s.startswith(("do not", "no ")) for s in found), found
+    # the people who need more help go to the mental-health lead; staff are cared for too
+    text = words(checklist, "en")
+    assert "mental-health lead" in text and "staff need this care too" in text
+
+
+def test_families_go_to_the_reunification_site_never_the_school():
+    checklist = LIBRARY.get("recovery")
+    by_id = {i.id: i for i in checklist.items()}
+    assert "never to the school" in by_id["family-site"].text.en
+    assert "nunca a la escuela" in by_id["family-site"].text.es
+    assert "photo id" in by_id["family-id"].text.en.lower()
+    assert by_id["family-official"].critical
+    assert "apart" in by_id["family-areas"].text.en and "away from" in by_id["media-area"].text.en
+    # sending students home goes through the site, shown only when that is the decision
+    dismiss = by_id["dismiss-reunify"]
+    assert dismiss.show_if.item == "decide" and dismiss.show_if.equals == "dismiss"
+
+
+def test_the_recovery_checklist_gives_no_advice_the_brief_does_not_hold():
+    """The media statement, the decision to go back in and the plan for the days back are
+    written down by the team, never advised (the brief has no facts for them)."""
+    checklist = LIBRARY.get("recovery")
+    by_id = {i.id: i for i in checklist.items()}
+    for item_id in ("media-statement", "return-plan"):
+        assert by_id[item_id].kind == "long_text" and by_id[item_id].detail is None
+    assert by_id["decide"].kind == "choice" and by_id["decide"].detail is None
+    assert [o.id for o in by_id["decide"].options] == ["reoccupy", "dismiss", "not-yet"]
+    assert checklist.audience == ["admin", "safety"]
+    assert [c.value for c in checklist.context] == ["incident"]

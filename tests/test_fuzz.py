@@ -39,7 +39,7 @@ from server.forms import (
     RecordSchoolForm,
     SignInForm,
 )
-from server.incidents.forms import OpenForm, RoleForm, StatusForm
+from server.incidents.forms import CallOutForm, OpenForm, RoleForm, StatusForm
 from server.places.forms import SchoolForm, SiteForm
 from server.reports.forms import FollowUpForm
 from server.reports.models import Report
@@ -287,6 +287,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", "/incidents/new", OpenForm),
         ("safety", f"/incidents/{org.incident.id}/status", StatusForm),
         ("safety", f"/incidents/{org.incident.id}/roles", RoleForm),
+        ("safety", f"/incidents/{org.incident.id}/callout", CallOutForm),
         ("admin", f"/team/{school}/incident_commander", SeatsForm),
         ("safety", "/team/district/medical_lead", SeatsForm),
     ]

@@ -20,7 +20,7 @@ EXPECTED_HOME = {
     "driver": EVERYONE | {"bus-pre-route", "bus-post-route"},
     "office": EVERYONE,
     "staff": EVERYONE | {"field-trip"},
-    "safety": EVERYONE | {"desk", "alerts", "reports-map", "drills"},
+    "safety": EVERYONE | {"desk", "alerts", "reports-map", "recovery", "drills"},
     "dispatch": EVERYONE,
 }
 

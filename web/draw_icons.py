@@ -51,6 +51,7 @@ MARKS = {
     "suspicious-report": "bang",
     "trip-overdue": "clock",
     "lost-student": "search",
+    "team-callout": "team",
     "custom": "dots",
 }
 CSS = Path(__file__).parent / "static" / "css" / "app.css"
@@ -119,6 +120,12 @@ def draw_alert(colour: str, mark: str, size: int = 96) -> Image.Image:
     elif mark == "search":
         pen.ellipse([p(0.22, 0.22), p(0.6, 0.6)], outline=WHITE, width=w)
         pen.line([p(0.56, 0.56), p(0.78, 0.78)], fill=WHITE, width=int(w * 1.4))
+    elif mark == "team":  # three heads and shoulders: the team
+        for x, y, r in ((0.3, 0.4, 0.08), (0.7, 0.4, 0.08), (0.5, 0.34, 0.1)):
+            pen.ellipse([p(x - r, y - r), p(x + r, y + r)], fill=WHITE)
+        pen.pieslice([p(0.14, 0.5), p(0.46, 0.82)], 180, 360, fill=WHITE)
+        pen.pieslice([p(0.54, 0.5), p(0.86, 0.82)], 180, 360, fill=WHITE)
+        pen.pieslice([p(0.3, 0.46), p(0.7, 0.86)], 180, 360, fill=WHITE)
     else:  # dots
         for x in (0.3, 0.5, 0.7):
             pen.ellipse([p(x - 0.07, 0.43), p(x + 0.07, 0.57)], fill=WHITE)

@@ -91,6 +91,23 @@ async def team_people(organisation_id: int, team: Team) -> list[int]:
     return [p.id for p in people]
 
 
+async def callout_people(organisation_id: int, school_ids: list[int]) -> list[int]:
+    """Who a crisis team call-out reaches: at each school, every function's first person in
+    the order ``who_answers`` calls them (the school's primary, its backups, then the district
+    team's), and the rest of them at once when that first person has no phone that takes
+    alerts, as for an alert to one function. Empty when nobody fills any function."""
+    chains: list[list[int]] = []
+    for school_id in sorted(set(school_ids)):
+        seated = await teams_for(organisation_id, [school_id])
+        chains += [[p.id for p in people] for people in seated.values() if people]
+    firsts = {chain[0] for chain in chains}
+    reachable = set(await column(PushSubscription.filter(user_id__in=sorted(firsts)), "user_id"))
+    found = {
+        person for chain in chains for person in (chain[:1] if chain[0] in reachable else chain)
+    }
+    return sorted(found)
+
+
 async def resolve_audience(
     organisation_id: int, audience: Audience, *, exclude: int | None = None
 ) -> list[int]:

@@ -179,6 +179,18 @@ KINDS: dict[str, AlertKind] = {
             composable=False,
         ),
         AlertKind(
+            "team-callout",
+            N_("Crisis team call-out"),
+            N_("The crisis team is called out for an incident. Answer now, then join the team."),
+            "#283593",
+            "icons/alert-team-callout.png",
+            (200, 100, 200, 100, 200, 400, 600),
+            # Not an emergency: an incident's active phase ends once none of its emergency
+            # alerts is still going, and a call-out is never ended by an all clear.
+            Severity.WARNING,
+            composable=False,
+        ),
+        AlertKind(
             "custom",
             N_("Message"),
             N_("A message from the safety team."),

@@ -49,6 +49,7 @@ class ContextField(StrEnum):
     BUS_NUMBER = "bus_number"
     ROUTE = "route"
     TRIP = "trip"
+    INCIDENT = "incident"  # its reference (INC-2026-0001): the run joins that incident's timeline
 
 
 class ShowIf(Strict):

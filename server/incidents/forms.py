@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import Field
 
@@ -25,3 +26,11 @@ class StatusForm(Form):
 class RoleForm(Form):
     function: TeamFunction
     person: RecordId
+
+
+class CallOutForm(Form):
+    """The team call-out: its id, made when the page is shown (a form sent twice alerts once),
+    and ``confirm``: set by the press-and-hold button, or by the confirm page without it."""
+
+    callout: UUID
+    confirm: Literal["", "yes"] = ""

@@ -154,3 +154,9 @@ async def incident_view(user: User, incident: Incident, only: str = "") -> dict[
 
 async def open_choices(user: User) -> dict[str, Any]:
     return {"schools": await scoped(School, user), "kinds": list(KIND_LABELS.items())}
+
+
+async def open_references(user: User) -> list[Incident]:
+    """The district's open incidents, newest first, for a checklist run that asks which one it
+    belongs to (the recovery checklist)."""
+    return await scoped(Incident, user).exclude(status=IncidentStatus.CLOSED)

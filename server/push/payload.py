@@ -42,6 +42,9 @@ def name(alert: Alert) -> str:
         }
     if stage == "found":
         return _("Found: %(name)s") % {"name": student} if student else _("Student found")
+    reference = alert.source.get("reference") if isinstance(alert.source, dict) else None
+    if alert.kind == "team-callout" and isinstance(reference, str):
+        return _("Crisis team call-out: %(reference)s") % {"reference": reference}
     return kind_name(alert.kind)
 
 

@@ -19,6 +19,8 @@ from server.checklists.schema import ContextField
 from server.district_time import zone
 from server.i18n import current_locale
 from server.i18n import gettext as _
+from server.incidents.models import KIND_LABELS as INCIDENT_KINDS
+from server.incidents.queries import open_references
 from server.journeys import checklist_allowed
 from server.labels import CONTEXT_LABELS
 from server.templating import render
@@ -49,8 +51,12 @@ async def checklist_page(request: Request) -> Response:
         if ContextField.TRIP in checklist.context
         else []
     )
+    # A recovery run names its incident: the district's open ones are offered.
+    incidents = await open_references(user) if ContextField.INCIDENT in checklist.context else []
     context = {
         "checklist": checklist,
+        "incidents": incidents,
+        "incident_kinds": INCIDENT_KINDS,
         "latest_version": library.latest_version(checklist.id),
         "trips": trips,
         "lang": lang,

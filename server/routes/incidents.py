@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -16,9 +17,10 @@ from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.forms import from_form, messages
 from server.htmx import wants_fragment
+from server.i18n import N_, ngettext
 from server.i18n import gettext as _
-from server.incidents import handoff, queries, service
-from server.incidents.forms import OpenForm, RoleForm, StatusForm
+from server.incidents import callout, handoff, queries, service
+from server.incidents.forms import CallOutForm, OpenForm, RoleForm, StatusForm
 from server.incidents.models import KIND_LABELS, MANAGERS, STATUS_LABELS, Incident
 from server.spreadsheet import csv_response
 from server.templating import render
@@ -71,6 +73,8 @@ async def _live(
     only = request.query_params.get("only", "")
     context = await queries.incident_view(signed_in_user(request), incident, only)
     context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
+    if not wants_fragment(request):  # the call-out sits outside the part that refreshes
+        context |= await callout.callout_view(incident)
     return render(
         request,
         "incidents/live.html",
@@ -143,6 +147,53 @@ async def incident_role(request: Request) -> Response:
     return _to_incident(request, incident)
 
 
+async def _confirm(
+    request: Request, incident: Incident, error: str = "", status: int = 200
+) -> Response:
+    """The call-out's confirm step: what a press-and-hold does with JavaScript, a second post
+    does without it; also where a refused call-out says why."""
+    context = {"incident": incident, "error": error, "kind_labels": KIND_LABELS}
+    context |= await callout.callout_view(incident)
+    return render(request, "incidents/callout.html", context, status_code=status)
+
+
+CALLOUT_REFUSED = {
+    callout.Outcome.CLOSED: N_("This incident is closed: its team can't be called out."),
+    callout.Outcome.NOBODY: N_(
+        "Nobody fills the team directory for this incident's schools yet. Fill it there first."
+    ),
+}
+
+
+@requires_role()
+async def incident_callout(request: Request) -> Response:
+    """Calls out the incident's crisis team: the safety team, admins, the incident commander."""
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    if not await callout.may_call_out(user, incident):
+        raise HTTPException(status_code=403)
+    try:
+        form = from_form(CallOutForm, await request.form())
+    except ValidationError:
+        return await _confirm(request, incident, _("Nothing was sent. Try again."), 422)
+    if form.confirm != "yes":  # without JavaScript: the confirm step
+        return await _confirm(request, incident)
+    done = await callout.call_out(user, incident, form.callout, datetime.now(UTC))
+    if done.outcome in CALLOUT_REFUSED:
+        return await _confirm(request, incident, _(CALLOUT_REFUSED[done.outcome]), 409)
+    if done.outcome == callout.Outcome.ALREADY:
+        request.session["flash"] = _("This call-out was already sent.")
+    else:
+        request.session["flash"] = ngettext(
+            "Crisis team called out: %(num)s person alerted.",
+            "Crisis team called out: %(num)s people alerted.",
+            done.people,
+        ) % {"num": done.people}
+    if not user.has_role(*MANAGERS):  # the commander of the day who is not on the safety team
+        return RedirectResponse(str(request.url_for("home")), 303)
+    return _to_incident(request, incident)
+
+
 routes = [
     Route("/incidents", incident_list, name="incidents"),
     Route("/incidents/new", incident_new, methods=["GET", "POST"], name="incident_new"),
@@ -151,4 +202,10 @@ routes = [
     Route("/incidents/{id:int}/timeline.csv", incident_csv, name="incident_csv"),
     Route("/incidents/{id:int}/status", incident_status, methods=["POST"], name="incident_status"),
     Route("/incidents/{id:int}/roles", incident_role, methods=["POST"], name="incident_role"),
+    Route(
+        "/incidents/{id:int}/callout",
+        incident_callout,
+        methods=["POST"],
+        name="incident_callout",
+    ),
 ]
