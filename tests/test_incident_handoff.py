@@ -41,6 +41,7 @@ async def _fill(org, as_role) -> dict:
         kind="lockdown",
         audience=Audience(school_ids=[org.school.id]),
         raised_at=now - timedelta(minutes=5),
+        message="Intruder near the gym",
     )
     help_ = event(
         "alert.acknowledged",
@@ -78,7 +79,11 @@ async def test_the_timeline_prints_oldest_first_with_who_when_and_where(app, org
     cells = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in rows]
     assert [c[1] for c in cells] == ["Log entry", "Alert", "Answer", "Log entry"]
     assert cells[0][2:4] == [org.users["safety"].name, "Door 4 secured"]
-    assert cells[1][2] == org.users["office"].name and cells[1][3] == "Lockdown"
+    assert cells[1][2:] == [
+        org.users["office"].name,
+        "Lockdown · Intruder near the gym",
+        org.school.name,
+    ]
     assert cells[2][2] == org.users["driver"].name and cells[2][3] == "Need help · Lockdown"
     assert f"N of {org.site.name}" in cells[2][4]
     times = [tr.select_one("time")["datetime"] for tr in rows]
@@ -113,6 +118,8 @@ async def test_the_timeline_as_csv(app, org, as_role):
     alert_at = made["lockdown"].raised_at.astimezone(ZoneInfo(LA))
     assert rows[1]["time"] == alert_at.isoformat(timespec="seconds")
     assert rows[1]["time"].endswith(("-07:00", "-08:00"))
+    assert rows[1]["what"] == "Lockdown · Intruder near the gym"
+    assert rows[1]["where"] == org.school.name
     assert rows[2]["who"] == org.users["driver"].name and "N of" in rows[2]["where"]
     assert rows[3]["what"] == '\'=HYPERLINK("http://x.test","police")'  # neutralised
     audited = await AuditLog.get(action="incident.exported", record_id=str(org.incident.id))
@@ -171,3 +178,23 @@ async def test_only_the_incident_team_desk_and_this_district_see_a_handoff(org, 
         assert (await stranger.get(url)).status_code == 404
         assert (await stranger.get(f"/incidents/999999/{path}")).status_code == 404
     assert not await AuditLog.filter(record_id=str(org.incident.id)).exists()
+
+
+async def test_a_field_alert_says_where_it_was_raised(org, as_role):
+    """A panic button from a phone ~280 m north of the campus: the handoff says the place."""
+    await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["staff"].id,
+        kind="lockdown",
+        audience=Audience(school_ids=[org.school.id]),
+        raised_at=datetime.now(UTC),
+        where={
+            "schools": [org.school.name],
+            "position": {"latitude": 38.5787, "longitude": -121.4865, "accuracy": 10},
+        },
+    )
+    response = await (await as_role("safety")).get(f"/incidents/{org.incident.id}/timeline.csv")
+    [alert] = list(csv.DictReader(io.StringIO(response.text)))
+    assert alert["who"] == org.users["staff"].name
+    assert alert["where"].startswith(f"{org.school.name}: ")
+    assert alert["where"].endswith(f"m N of {org.site.name}")

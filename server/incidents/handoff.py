@@ -8,13 +8,14 @@ here; the kinds below only get better words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.models import Model
 
+from server.alerts.facts import Facts, gather_many
 from server.alerts.models import Alert
 from server.district_time import shown
 from server.i18n import N_
@@ -119,10 +120,32 @@ def row(entry: Any) -> Row:
     )
 
 
+def _with_facts(found: Row, facts: Facts) -> Row:
+    """An alert's row with what the alert says: its message, the caller's words, the student;
+    and where: its schools and its place ("280 m N of Lincoln Elementary", where last seen)."""
+    alert = facts.alert
+    said = [alert.message.strip()] if alert.message.strip() else []
+    if facts.student is not None:
+        said.append(_("Student: %(name)s") % {"name": facts.student.name})
+    if facts.words:
+        said.append(_("Caller: “%(words)s”") % {"words": facts.words})
+    place = ", ".join(x for x in (facts.place_words(), facts.last_seen) if x)
+    where = ": ".join(x for x in (", ".join(facts.schools), place) if x)
+    return replace(found, what=" · ".join([found.what, *said]), where=where or found.where)
+
+
 async def rows(incident: Incident) -> tuple[list[Row], bool]:
-    """Every entry of the timeline, oldest first, and whether there were more than ``MOST``."""
-    entries = await queries.timeline(incident, limit=MOST)
-    return [row(e) for e in reversed(entries)], len(entries) >= MOST
+    """Every entry of the timeline, oldest first, and whether there were more than ``MOST``.
+    Alerts say all their facts (read for all of them at once)."""
+    entries = list(reversed(await queries.timeline(incident, limit=MOST)))
+    found = [row(e) for e in entries]
+    alerts = [e.record for e in entries if e.kind == "alert" and isinstance(e.record, Alert)]
+    if alerts:
+        facts = await gather_many(alerts)
+        for n, entry in enumerate(entries):
+            if entry.kind == "alert" and (known := facts.get(entry.record.id)) is not None:
+                found[n] = _with_facts(found[n], known)
+    return found, len(entries) >= MOST
 
 
 async def print_view(incident: Incident, rows_: list[Row], more: bool) -> dict[str, Any]:
