@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistRun
-from server.incidents.models import IncidentLink, IncidentRole, IncidentStatus
+from server.incidents.models import (
+    Incident,
+    IncidentLink,
+    IncidentRole,
+    IncidentSchool,
+    IncidentStatus,
+)
 from server.models import AuditLog
 from server.push.models import PushSubscription
 from server.push.payload import title
@@ -185,21 +191,39 @@ async def test_the_recovery_checklist_is_one_tap_from_the_team_and_the_incident(
     assert offered == [org.incident.reference]  # not the other district's open incident
 
 
-async def test_a_recovery_run_carries_its_incidents_reference(org, as_role):
-    safety = await as_role("safety")
-    run_id = str(uuid.uuid4())
-    started = event(
+def _recovery(run_id: str, reference: str) -> dict:
+    return event(
         "checklist.started",
         run_id=run_id,
         checklist_id="recovery",
         version=1,
-        context={"incident": org.incident.reference},
+        context={"incident": reference},
     )
+
+
+async def test_a_recovery_run_carries_its_incidents_reference(org, other_org, as_role):
+    # An incident at the other school: the safety lead (of the first school) runs its recovery.
+    elsewhere = await Incident.create(
+        organisation=org.organisation, year=2026, number=2, kind="fire", opened_at=datetime.now(UTC)
+    )
+    await IncidentSchool.create(incident=elsewhere, school=org.other_school)
+    safety = await as_role("safety")
+    run_id = str(uuid.uuid4())
     answered = event("checklist.answered", run_id=run_id, item_id="decide", value="dismiss")
-    results = (await send(safety, [started, answered])).json()["results"]
+    sent = [_recovery(run_id, elsewhere.reference.lower()), answered]
+    results = (await send(safety, sent)).json()["results"]
     assert [r["status"] for r in results] == ["accepted", "accepted"]
     run = await ChecklistRun.get(id=run_id)
-    assert run.context == {"incident": org.incident.reference}
+    assert run.context == {"incident": elsewhere.reference.lower()}
+    assert run.school_id == org.other_school.id  # the incident's school, not the phone's person's
+    # Another district's reference (the same words) or a typo names nothing here.
+    assert other_org.incident.reference == org.incident.reference
+    for reference in ("INC-2026-0099", "not a reference"):
+        other_run = str(uuid.uuid4())
+        assert (await send(safety, [_recovery(other_run, reference)])).json()["results"][0][
+            "status"
+        ] == "accepted"
+        assert (await ChecklistRun.get(id=other_run)).school_id == org.school.id
     # A checklist that doesn't ask for an incident refuses one.
     other = event(
         "checklist.started",

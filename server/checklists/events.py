@@ -21,6 +21,7 @@ from server.events.payloads import Position, Slug, point_of
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import current_locale
 from server.i18n import gettext as _
+from server.incidents.references import schools_of_named
 from server.models import Site
 from server.places.nearest import field_school
 
@@ -46,6 +47,10 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
     )
     schools = await column(sender.user.schools.all().order_by("id"), "id")
     sites = await Site.filter(organisation_id=sender.user.organisation_id)
+    # A run that names its incident (recovery) is that incident's school's: the incident's
+    # timeline takes in the runs of its schools.
+    named = {p.payload.context.incident for p in batch if p.payload.context.incident}
+    incident_school = await schools_of_named(sender.user.organisation_id, named)
     runs = []
     for p in batch:
         checklist = library.get(p.payload.checklist_id)
@@ -66,7 +71,8 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
                     id=p.payload.run_id,
                     organisation_id=sender.user.organisation_id,
                     user=sender.user,
-                    school_id=field_school(point_of(p.payload.position), sites, list(schools)),
+                    school_id=incident_school.get(p.payload.context.incident or "")
+                    or field_school(point_of(p.payload.position), sites, list(schools)),
                     checklist_id=checklist.id,
                     checklist_version=p.payload.version,
                     context=p.payload.context.given(),
