@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "alert.undone": N_("Alert undone"),
     "alerts.exported": N_("Alerts exported"),
     "district.settings": N_("Who may raise alerts saved"),
+    "incident.called_out": N_("Crisis team called out"),
     "incident.exported": N_("Incident timeline exported"),
     "incident.opened": N_("Incident opened"),
     "incident.printed": N_("Incident timeline printed"),
