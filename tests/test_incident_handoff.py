@@ -198,3 +198,74 @@ async def test_a_field_alert_says_where_it_was_raised(org, as_role):
     assert alert["who"] == org.users["staff"].name
     assert alert["where"].startswith(f"{org.school.name}: ")
     assert alert["where"].endswith(f"m N of {org.site.name}")
+
+
+async def test_every_kind_the_timeline_gathers_prints_in_words(org):
+    """Reports, missing and found students, trips' check-ins and headcounts, checklist steps:
+    each row says who, what and where (records as the timeline hands them over)."""
+    at = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    staff, admin = org.users["staff"], org.users["admin"]
+    student = SimpleNamespace(name="Leo Park")
+    lost = SimpleNamespace(student=student, user=staff, description="Red jacket")
+    run = SimpleNamespace(user=staff, checklist_id="bleeding-control")
+    cases = [
+        (
+            SimpleNamespace(
+                at=at,
+                kind="report",
+                place="At the gate",
+                record=SimpleNamespace(
+                    kind="vehicle", activity="Filming the children", reported_by=staff
+                ),
+            ),
+            ("Suspicious report", staff.name, "A vehicle · Filming the children", "At the gate"),
+        ),
+        (
+            SimpleNamespace(at=at, kind="missing", place="Lakeside", record=lost),
+            ("Student missing", staff.name, "Leo Park · Red jacket", "Lakeside"),
+        ),
+        (
+            SimpleNamespace(
+                at=at,
+                kind="found",
+                place="",
+                record=lost,
+                alert=SimpleNamespace(raised_by=admin),
+            ),
+            ("Student found", admin.name, "Leo Park", ""),
+        ),
+        (
+            SimpleNamespace(
+                at=at,
+                kind="checkin",
+                place="Museum",
+                record=SimpleNamespace(kind="arrived", user=staff),
+            ),
+            ("Trip check-in", staff.name, "Arrived at stop", "Museum"),
+        ),
+        (
+            SimpleNamespace(
+                at=at,
+                kind="headcount",
+                place="Bus 4",
+                record=SimpleNamespace(counted=26, expected=27, user=staff),
+            ),
+            ("Headcount", staff.name, "26 counted of 27", "Bus 4"),
+        ),
+        (
+            SimpleNamespace(
+                at=at,
+                kind="step",
+                place="",
+                record=SimpleNamespace(),
+                run=run,
+                title="Bleeding control",
+                step="Tourniquet on",
+                answer="14:02",
+            ),
+            ("Checklist step", staff.name, "Bleeding control · Tourniquet on · 14:02", ""),
+        ),
+    ]
+    for entry, expected in cases:
+        row = handoff.row(entry)
+        assert (row.label, row.who, row.what, row.where) == expected, entry.kind

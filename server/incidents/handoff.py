@@ -22,6 +22,7 @@ from server.i18n import N_
 from server.i18n import gettext as _
 from server.incidents import queries
 from server.incidents.models import KIND_LABELS, STATUS_LABELS, Incident
+from server.labels import CHECKIN_LABELS, REPORT_KIND_LABELS
 from server.listing import EXPORT_MAX
 from server.models import School, User
 from server.push.payload import name as alert_heading
@@ -32,6 +33,12 @@ ENTRY_LABELS = {  # what each kind of entry is called; a kind not here shows as 
     "log": N_("Log entry"),
     "alert": N_("Alert"),
     "answer": N_("Answer"),
+    "report": N_("Suspicious report"),
+    "missing": N_("Student missing"),
+    "found": N_("Student found"),
+    "checkin": N_("Trip check-in"),
+    "headcount": N_("Headcount"),
+    "step": N_("Checklist step"),
 }
 # Where a record keeps its person and its words, in the order they are looked for.
 WHO_FIELDS = ("author", "user", "raised_by", "by", "person", "reported_by", "recorded_by")
@@ -60,19 +67,27 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _who(entry: Any) -> str:
-    if own := _text(getattr(entry, "who", None)):
-        return own
-    record = entry.record
+def _person(record: Any) -> str:
+    """The person on ``record``: under a name people usually go by, or any other fetched."""
     for name in WHO_FIELDS:
         person = _fetched(record, name)
         if isinstance(person, User):
             return person.name
-    if isinstance(record, Model):  # any other person fetched with it
-        for name in record._meta.fk_fields:
+    if isinstance(record, Model):
+        for name in sorted(record._meta.fk_fields):
             if isinstance(person := _fetched(record, name), User):
                 return person.name
     return ""
+
+
+def _who(entry: Any) -> str:
+    if own := _text(getattr(entry, "who", None)):
+        return own
+    if entry.kind == "found" and (alert := getattr(entry, "alert", None)) is not None:
+        return _person(alert)  # who said the student was found
+    if entry.kind == "step" and (run := getattr(entry, "run", None)) is not None:
+        return _person(run)  # who ran the checklist
+    return _person(entry.record)
 
 
 def _alert_words(alert: Alert) -> str:
@@ -84,18 +99,59 @@ def _alert_words(alert: Alert) -> str:
     return " · ".join(words)
 
 
-def _what(entry: Any) -> str:
-    record = entry.record
-    if entry.kind == "alert" and isinstance(record, Alert):
+def _student(record: Any) -> str:
+    student = _fetched(record, "student")
+    return getattr(student, "name", "") or _("A student")
+
+
+def _joined(*parts: Any) -> str:
+    return " · ".join(text for part in parts if (text := _text(part)))
+
+
+def _label(labels: dict[str, str], value: Any) -> str:
+    key = getattr(value, "value", value)
+    return _(labels[key]) if isinstance(key, str) and key in labels else _text(key)
+
+
+def _said(entry: Any) -> str:
+    """The words of the kinds of entry this module knows; "" for any other kind."""
+    record, kind = entry.record, entry.kind
+    if kind == "alert" and isinstance(record, Alert):
         return _alert_words(record)
-    if entry.kind == "answer" and isinstance(entry.alert, Alert):
+    if kind == "answer" and isinstance(getattr(entry, "alert", None), Alert):
         answer = _("Need help") if getattr(record, "response", "") == "help" else _("Safe")
         return f"{answer} · {alert_heading(entry.alert)}"
+    if kind == "report":
+        what = _label(REPORT_KIND_LABELS, getattr(record, "kind", ""))
+        return _joined(what, getattr(record, "activity", ""))
+    if kind == "missing":
+        return _joined(_student(record), getattr(record, "description", ""))
+    if kind == "found":
+        return _student(record)
+    if kind == "checkin":
+        return _label(CHECKIN_LABELS, getattr(record, "kind", ""))
+    if kind == "headcount":
+        counted, expected = getattr(record, "counted", None), getattr(record, "expected", None)
+        if isinstance(counted, int) and isinstance(expected, int):
+            return _("%(counted)s counted of %(expected)s") % {
+                "counted": counted,
+                "expected": expected,
+            }
+    if kind == "step":
+        return _joined(
+            getattr(entry, "title", ""), getattr(entry, "step", ""), getattr(entry, "answer", "")
+        )
+    return ""
+
+
+def _what(entry: Any) -> str:
+    if said := _said(entry):
+        return said
     for name in ("text", "summary"):  # the entry's own words first
         if own := _text(getattr(entry, name, None)):
             return own
     for name in TEXT_FIELDS:
-        if own := _text(getattr(record, name, None)):
+        if own := _text(getattr(entry.record, name, None)):
             return own
     return ""
 
