@@ -54,9 +54,12 @@ async def _team(org) -> set[int]:
     await _seat(org, TeamFunction.MEDICAL, org.school, u["office"], u["dispatch"])
     # The district team covers every school: its police liaison (no school of their own).
     await _seat(org, TeamFunction.POLICE, None, org.spare)
+    # An admin on the district team: asked to answer like anyone else (no "situation" page).
+    await _seat(org, TeamFunction.DEPUTY, None, u["admin"])
+    await _phone(org, u["admin"])
     # Another school's team is not this incident's.
     await _seat(org, TeamFunction.FACILITIES, org.other_school, u["admin"])
-    return {u["staff"].id, u["office"].id, u["dispatch"].id, org.spare.id}
+    return {u["staff"].id, u["office"].id, u["dispatch"].id, u["admin"].id, org.spare.id}
 
 
 def _url(org) -> str:
@@ -74,7 +77,7 @@ async def test_the_call_out_reaches_the_incidents_team_and_joins_its_timeline(or
     form = page.select_one("#callout-form")
     assert form["action"] == _url(org) and form.select_one("[data-hold]") is not None
     callout = form.select_one("[name=callout]")["value"]
-    assert "It alerts 4 people" in form.get_text()
+    assert "It alerts 5 people" in form.get_text()
 
     # Without JavaScript the button posts with no confirmation: the confirm step, nothing sent.
     confirm = await safety.post(_url(org), {"callout": callout, "confirm": ""})
@@ -86,6 +89,7 @@ async def test_the_call_out_reaches_the_incidents_team_and_joins_its_timeline(or
         org.users["office"].name,
         org.users["dispatch"].name,
         org.spare.name,
+        org.users["admin"].name,
     }
     assert step.select_one("button[name=confirm][value=yes]") is not None
     assert await _callouts(org) == []
@@ -108,11 +112,17 @@ async def test_the_call_out_reaches_the_incidents_team_and_joins_its_timeline(or
     assert audit.actor_id == org.users["safety"].id and audit.detail["alert"] == callout
 
     live = html(await safety.get(f"/incidents/{org.incident.id}"))
-    assert "Crisis team called out: 4 people alerted." in live.select_one(".flash").get_text()
+    assert "Crisis team called out: 5 people alerted." in live.select_one(".flash").get_text()
     entry = live.select_one(f"#timeline a[href='/admin/alerts/{alert.id}']")
     assert entry is not None and org.incident.reference in entry.get_text()
     # The page offers a new call-out, never the one just sent.
     assert live.select_one("#callout-form [name=callout]")["value"] != callout
+
+    # Every one of them is asked to answer, the admin too; answers join the timeline.
+    admin = await as_role("admin")
+    opened = html(await admin.get(f"/alerts/{alert.id}"))
+    assert opened.select_one("#answer") is not None
+    assert org.incident.reference in opened.get_text()
 
     # The same form again (a second tap, a reload): no second alert.
     again = await safety.post(_url(org), {"callout": callout, "confirm": "yes"})

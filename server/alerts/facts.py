@@ -71,7 +71,9 @@ class Facts:
     def situation(self) -> bool:
         """Raised in the field about something happening there (a call, a missing student, a
         report, a late trip): the safety team acts on it rather than answering "are you safe?"."""
-        return not self.alert.source.get("composer")
+        source = self.alert.source
+        # A crisis team call-out asks each of its people to answer, the safety team's too.
+        return not (source.get("composer") or source.get("callout"))
 
     def place_words(self) -> str:
         return self.place.words() if self.place else ""

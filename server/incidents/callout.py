@@ -111,7 +111,7 @@ async def _send(
             audience=Audience(user_ids=people),
             raised_at=now,
             alert_id=callout_id,
-            source={"incident": incident.id, "reference": incident.reference},
+            source={"callout": True, "incident": incident.id, "reference": incident.reference},
             where={"schools": names, "incident": incident.reference},
         )
         # The join rule links only emergencies with schools; a call-out is neither, so it is
