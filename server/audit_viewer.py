@@ -8,6 +8,7 @@ dropped, the list still shows, and the field says what was wrong (a 200, never a
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from server.tenancy import MAX_ID, scoped
 ACTION = re.compile(r"[a-z][a-z_]{0,31}(\.[a-z][a-z_]{0,31})?")  # "incident.viewed"
 
 
-def _person(raw: str) -> int | None:
+def _id(raw: str) -> int | None:
     return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_ID else None
 
 
@@ -38,7 +39,7 @@ SPEC = Spec(
         "newest": Sort(N_("Newest first"), ("-at",)),
         "oldest": Sort(N_("Oldest first"), ("at",)),
     },
-    extra={"person": _person, "action": _action},
+    extra={"person": _id, "action": _action},
 )
 
 # What each action is, in words; an action not listed here shows as its own name.
@@ -103,7 +104,7 @@ def problems(query: Mapping[str, str], people: list[User]) -> dict[str, str]:
         if query.get(name) and query_day(query[name]) is None:
             errors[name] = _(BAD_DAY)
     raw = query.get("person", "")
-    if raw and _person(raw[:200]) not in {p.id for p in people}:
+    if raw and _id(raw[:200]) not in {p.id for p in people}:
         errors["person"] = _("Choose people from the list.")
     raw = query.get("action", "")
     if raw and _action(raw[:200]) is None:
@@ -118,6 +119,36 @@ def found(user: User, listing: Listing, tz: ZoneInfo) -> QuerySet[AuditLog]:
     if action := listing.extra.get("action"):
         entries = entries.filter(action=action)
     return entries
+
+
+# The page of each kind of record an entry can be about, and whether its id is a number or a
+# UUID; a stored id that can't be one links nowhere (a URL is never built from it).
+RECORD_PAGES = {
+    "Alert": ("alert_live", "uuid"),
+    "ChecklistRun": ("run_detail", "uuid"),
+    "Incident": ("incident", "int"),
+    "Report": ("report_detail", "uuid"),
+    "RiskPlan": ("risk_plan", "int"),
+    "School": ("school_edit", "int"),
+    "Site": ("site_edit", "int"),
+    "Trip": ("trip_edit", "int"),
+    "User": ("person_edit", "int"),
+}
+
+
+def record_link(entry: AuditLog) -> tuple[str, dict[str, Any]] | None:
+    """The route name and path parameters of the page of the record ``entry`` is about."""
+    page = RECORD_PAGES.get(entry.record_type)
+    if page is None:
+        return None
+    name, kind = page
+    raw = entry.record_id
+    if kind == "int":
+        return (name, {"id": int(raw)}) if _id(raw) is not None else None
+    try:
+        return name, {"id": str(uuid.UUID(raw))}
+    except ValueError:
+        return None
 
 
 def action_label(action: str) -> str:
@@ -142,5 +173,6 @@ async def list_page(user: User, query: Mapping[str, str], tz: ZoneInfo) -> dict[
         "people": people,
         "actions": [(a, _(ACTION_LABELS[a])) for a in actions],
         "action_label": action_label,
+        "record_link": record_link,
         "errors": problems(query, people),
     }

@@ -59,6 +59,20 @@ async def test_filters_by_person_kind_and_the_districts_day(app, org, other_org,
     assert "Incident timeline printed" in text and org.users["admin"].name in text
     assert "2026-06-11 01:30" in text  # the district's clock
     assert page.select_one("#f-day")["value"] == "2026-06-11"
+    assert first.select_one(f"a[href='/incidents/{org.incident.id}']")  # the record's page
+
+
+async def test_an_entry_links_to_its_record_only_when_its_id_can_be_one(org, as_role):
+    now = datetime.now(UTC)
+    for record_type, record_id in [("Incident", "12abc"), ("Report", "not-a-uuid"), ("Thing", "1")]:
+        made = await _entry(org, "safety", "odd.thing", now)
+        await AuditLog.filter(id=made.id).update(record_type=record_type, record_id=record_id)
+    report = await _entry(org, "safety", "report.viewed", now - timedelta(minutes=1))
+    await AuditLog.filter(id=report.id).update(record_type="Report", record_id=str(org.report.id))
+    response = await (await as_role("admin")).get("/admin/audit")
+    assert response.status_code == 200
+    links = [a["href"] for a in html(response).select("#audit-list li.audit-entry p.muted a")]
+    assert links == [f"/reports/{org.report.id}"]
 
 
 async def test_pages_and_escapes(org, as_role):
