@@ -28,6 +28,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.push.models",
                     "server.team.models",
                     "server.incidents.models",
+                    "server.reviews.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

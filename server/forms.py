@@ -171,6 +171,11 @@ FIXED_MESSAGES: dict[str, str] = {
     "email": N_("Enter an email address like name@school.org."),
     "control_chars": N_("Remove the hidden control characters from this text."),
     "date_range": N_("Enter a date between 2000 and 2200."),
+    **dict.fromkeys(
+        ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"),
+        N_("Enter a date like 2026-12-31."),
+    ),
+    "prompt_needed": N_("Say what prompted it, or choose the review."),
     "title_needed": N_("Give your message a title."),
     **dict.fromkeys(("school_needed", "site_needed", "trip_needed"), N_("Choose where it goes.")),
     "where_conflict": N_(

@@ -52,6 +52,7 @@ from server.models import Organisation, Role, School, Site, SiteKind, User  # no
 from server.passwords import hash_password  # noqa: E402
 from server.push.worker import DeliveryWorker  # noqa: E402
 from server.reports.models import PositionSource, Report, ReportKind  # noqa: E402
+from server.reviews.models import ImprovementAction, Review, ReviewKind  # noqa: E402
 from server.risk.models import EventKind, Hazard, RiskPlan  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 from server.trips.models import Trip, TripStudent  # noqa: E402
@@ -108,6 +109,8 @@ class Org:
     hazard: Hazard | None = None
     alert: Alert | None = None  # a medical alert the admin sent to everyone else
     incident: Incident | None = None  # an active lockdown at the school, opened by hand
+    review: Review | None = None  # a near miss, with one action the spare person owns
+    action: ImprovementAction | None = None
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -164,6 +167,23 @@ async def make_org(name: str | None = None) -> Org:
         organisation=org, year=2026, number=1, kind="lockdown", opened_at=datetime.now(UTC)
     )
     await IncidentSchool.create(incident=result.incident, school=school)
+    now = datetime.now(UTC)
+    result.review = await Review.create(
+        organisation=org,
+        kind=ReviewKind.NEAR_MISS,
+        title="Gate left open",
+        what_happened="The side gate was found open at lunch.",
+        written_at=now,
+        updated_at=now,
+    )
+    result.action = await ImprovementAction.create(
+        organisation=org,
+        review=result.review,
+        description="Fit a closer to the side gate",
+        owner=result.spare,
+        due_on=(now + timedelta(days=30)).date(),
+        created_at=now,
+    )
     return result
 
 

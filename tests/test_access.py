@@ -91,6 +91,13 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "incident_csv": ("GET", lambda o: f"/incidents/{o.incident.id}/timeline.csv"),
     "audit_log": ("GET", lambda o: "/admin/audit"),
     "incident_callout": ("POST", lambda o: f"/incidents/{o.incident.id}/callout"),
+    "reviews": ("GET", lambda o: "/reviews"),
+    "review_new": ("GET", lambda o: f"/reviews/new?incident={o.incident.id}"),
+    "review": ("GET", lambda o: f"/reviews/{o.review.id}"),
+    "review_edit": ("GET", lambda o: f"/reviews/{o.review.id}/edit"),
+    "review_action": ("POST", lambda o: f"/reviews/{o.review.id}/actions"),
+    "action_new": ("POST", lambda o: "/reviews/actions"),
+    "action_status": ("POST", lambda o: f"/reviews/actions/{o.action.id}/status"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -151,6 +158,17 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/incidents/{o.incident.id}/print", {}),
     ("GET", lambda o: f"/incidents/{o.incident.id}/timeline.csv", {}),
     ("POST", lambda o: f"/incidents/{o.incident.id}/callout", {"callout": "", "confirm": "yes"}),
+    ("GET", lambda o: f"/reviews/new?incident={o.incident.id}", {}),
+    ("POST", lambda o: f"/reviews/new?incident={o.incident.id}", {"what_happened": "Taken"}),
+    ("GET", lambda o: f"/reviews/{o.review.id}", {}),
+    ("GET", lambda o: f"/reviews/{o.review.id}/edit", {}),
+    ("POST", lambda o: f"/reviews/{o.review.id}/edit", {"what_happened": "Taken"}),
+    (
+        "POST",
+        lambda o: f"/reviews/{o.review.id}/actions",
+        {"description": "Taken", "owner": "1", "due_on": "2199-01-01"},
+    ),
+    ("POST", lambda o: f"/reviews/actions/{o.action.id}/status", {"status": "dropped"}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -275,6 +293,11 @@ async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
         f"/risk-plans/{org.plan.id}/hazards/{org.hazard.id}",
         "/admin/alerts/new",
         "/admin/alerts/send",
+        "/reviews/new",
+        f"/reviews/{org.review.id}/edit",
+        f"/reviews/{org.review.id}/actions",
+        "/reviews/actions",
+        f"/reviews/actions/{org.action.id}/status",
     ]
     for url in urls:
         response = await admin.post(url, JUNK_FORMS[junk])

@@ -23,6 +23,7 @@ AREAS = (
     "places",
     "push",
     "reports",
+    "reviews",
     "risk",
     "team",
     "trips",

@@ -43,6 +43,7 @@ from server.incidents.forms import CallOutForm, OpenForm, RoleForm, StatusForm
 from server.places.forms import SchoolForm, SiteForm
 from server.reports.forms import FollowUpForm
 from server.reports.models import Report
+from server.reviews.forms import ActionForm, ActionStatusForm, ReviewForm
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
 from server.team.forms import SeatsForm
@@ -290,6 +291,12 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", f"/incidents/{org.incident.id}/callout", CallOutForm),
         ("admin", f"/team/{school}/incident_commander", SeatsForm),
         ("safety", "/team/district/medical_lead", SeatsForm),
+        ("safety", f"/reviews/new?incident={org.incident.id}", ReviewForm),
+        ("admin", f"/reviews/{org.review.id}/edit", ReviewForm),
+        ("safety", f"/reviews/{org.review.id}/actions", ActionForm),
+        ("admin", "/reviews/actions", ActionForm),
+        ("staff", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
+        ("safety", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
     ]
 
 
@@ -335,6 +342,7 @@ async def test_every_form(as_role, make_client, org, other_org, capsys):
         "venue": [org.site.id, other_org.site.id],
         "trip": [org.trip.id, other_org.trip.id],
         "owner": [org.users["staff"].id, other_org.users["staff"].id],
+        "review": [org.review.id, other_org.review.id],
         "person": [org.users["staff"].id, other_org.users["staff"].id],
         "primary": [org.users["staff"].id, other_org.users["staff"].id],
         "backups": [[org.users["safety"].id], [other_org.users["staff"].id]],

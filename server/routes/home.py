@@ -12,8 +12,12 @@ from starlette.routing import Route
 from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.csrf import csrf_token
+from server.district_time import zone
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
 from server.offline_pages import offline_trip_urls
+from server.pages import flash
+from server.reviews import queries as review_queries
+from server.reviews.models import WRITERS
 from server.templating import render
 
 
@@ -24,11 +28,19 @@ async def home(request: Request) -> Response:
     journeys = [(j, journey_url(request, j)) for j in journeys_for(user)]
     # The pages of the trips this person chaperones, kept on the phone while the trip is on.
     trips = await offline_trip_urls(request, user, now)
+    today = now.astimezone(zone(request)).date()
     context = {
         "journeys": journeys,
         "offline_urls": [*offline_urls(request, user), *trips],
         "alerts": await alert_queries.my_alerts(user.id, now),
+        # The improvement actions this person owns, still open (few, soonest due first); for
+        # the safety team and admins, how many of the district's are overdue.
+        "actions": await review_queries.my_open_actions(user),
+        "today": today,
+        "flash": flash(request),
     }
+    if user.has_role(*WRITERS):
+        context["overdue"] = await review_queries.overdue_count(user, today)
     return render(request, "home.html", context)
 
 
