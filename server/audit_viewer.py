@@ -44,6 +44,8 @@ SPEC = Spec(
 
 # What each action is, in words; an action not listed here shows as its own name.
 ACTION_LABELS = {
+    "action.added": N_("Improvement action added"),
+    "action.status": N_("Improvement action status changed"),
     "action_names.saved": N_("Names of the actions saved"),
     "alert.ended": N_("Alert ended with an all clear"),
     "alert.sent": N_("Alert sent"),
@@ -64,6 +66,8 @@ ACTION_LABELS = {
     "report.viewed": N_("Report viewed"),
     "reports.exported": N_("Reports exported"),
     "reports.listed": N_("Reports searched"),
+    "review.edited": N_("Review edited"),
+    "review.written": N_("Review written"),
     "risk_plan.approve": N_("Risk plan approved"),
     "risk_plan.hazard_added": N_("Hazard added to a risk plan"),
     "risk_plan.hazard_removed": N_("Hazard removed from a risk plan"),
