@@ -50,7 +50,8 @@ async def _lockdown(org, seconds: float, **extra) -> Alert:
 async def _seed_incident(org) -> None:
     """Into org.incident (an active lockdown at org.school): two lockdown alerts answered at known
     times, one undone alert answered sooner (it must not count), a missing student found after
-    12 min 34 s, and a completed run with two skipped steps that raised an alert."""
+    12 min 34 s, a completed run with two skipped steps that raised an alert, and a recovery
+    run naming the incident with one skipped."""
     first = await _lockdown(org, 0)
     await _answer(first, 10, 20, 30, 40, 50, 300)
     second = await _lockdown(org, 100)
@@ -98,6 +99,20 @@ async def _seed_incident(org) -> None:
         raised_at=at(80),
         source={"run_id": str(run.id), "checklist_id": "bleeding-control"},
     )
+    # A recovery run names the incident by its reference; a practice one does not count.
+    for practice in (False, True):
+        await ChecklistRun.create(
+            id=uuid.uuid4(),
+            organisation=org.organisation,
+            user=org.users["safety"],
+            checklist_id="recovery",
+            checklist_version=1,
+            context={"incident": org.incident.reference},
+            started_at=datetime.now(UTC),
+            completed_at=datetime.now(UTC),
+            skipped=[{"item_id": "media-statement", "reason": "No press came"}],
+            practice=practice,
+        )
 
 
 def test_the_90th_percentile_is_the_nearest_rank():
@@ -108,8 +123,9 @@ def test_the_90th_percentile_is_the_nearest_rank():
     assert p90(list(range(1, 21))) == 18
 
 
-async def test_the_figures_are_measured_from_the_incidents_records(org):
+async def test_the_figures_are_measured_from_the_incidents_records(org, other_org):
     await _seed_incident(org)
+    await _seed_incident(other_org)  # its incident has the same reference, in its own district
     figures = await measured(org.incident)
     # Answers: 10, 20, 30, 40, 50, 300 s to the first alert, 5 s to the second; the medical
     # alert's and the missing student's alerts went unanswered; the undone alert is not counted.
@@ -120,8 +136,8 @@ async def test_the_figures_are_measured_from_the_incidents_records(org):
         lost_found_s=754,
         lost=1,
         lost_not_found=0,
-        skipped=2,
-        runs=1,
+        skipped=3,
+        runs=2,
     )
 
 
@@ -137,7 +153,7 @@ async def test_the_hot_wash_is_prefilled_with_the_figures_and_keeps_them(org, as
         "figure-first-answer": "10 s",
         "figure-p90": "5 min 00 s (7 answers)",
         "figure-lost": "12 min 34 s",
-        "figure-skipped": "2 (in 1 run)",
+        "figure-skipped": "3 (in 2 runs)",
     }
     response = await safety.post(
         link["href"],
@@ -150,7 +166,7 @@ async def test_the_hot_wash_is_prefilled_with_the_figures_and_keeps_them(org, as
     assert response.status_code == 303
     review = await Review.get(subject_id=str(org.incident.id))
     assert review.kind == ReviewKind.HOT_WASH and review.title == org.incident.reference
-    assert review.figures["first_answer_s"] == 10 and review.figures["skipped"] == 2
+    assert review.figures["first_answer_s"] == 10 and review.figures["skipped"] == 3
     page = html(await safety.get(response.headers["location"]))
     assert page.select_one("#figure-lost").get_text(strip=True) == "12 min 34 s"
     assert "Gauze in every kit." in page.get_text()

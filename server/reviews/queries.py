@@ -4,14 +4,15 @@ screen shows (a person's open actions; for the safety team, how many are overdue
 
 The figures come from the records the incident links, never from what anyone typed: its alerts
 (not undone, not all clears) and the first answer each recipient gave; the missing students
-those alerts were about; the checklist runs they came from. Where there is nothing to measure a
+those alerts were about; the checklist runs they came from, and those that name the incident
+(a recovery run asks for its reference). Where there is nothing to measure a
 figure is None, and pages say "not measured"."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from server.alerts.models import Alert, AlertRecipient
@@ -81,6 +82,26 @@ def _uuids(values: list[str]) -> list[uuid.UUID]:
     return found
 
 
+NAMING_SLACK = timedelta(hours=1)  # a phone's clock a little behind the server's
+
+
+async def _runs_naming(incident: Incident) -> set[uuid.UUID]:
+    """The runs that name the incident by its reference (a recovery run asks which one): those
+    of its district started while it was open, read by the (started_at) index."""
+    runs = ChecklistRun.filter(
+        organisation_id=incident.organisation_id,
+        started_at__gte=incident.opened_at - NAMING_SLACK,
+    )
+    if incident.closed_at is not None:
+        runs = runs.filter(started_at__lte=incident.closed_at + NAMING_SLACK)
+    rows = await runs.values_list("id", "context")
+    return {
+        run_id
+        for run_id, context in rows
+        if isinstance(context, dict) and context.get("incident") == incident.reference
+    }
+
+
 async def measured(incident: Incident) -> Figures:
     """The figures of an incident, from the records it links (see the module's docstring)."""
     links = await IncidentLink.filter(incident_id=incident.id).values_list("kind", "record_id")
@@ -116,6 +137,7 @@ async def measured(incident: Incident) -> Figures:
     )
     found = [_seconds(s.found_at, s.started_at) for s in lost if s.found_at is not None]
 
+    run_ids.update(await _runs_naming(incident))
     runs = await ChecklistRun.filter(
         id__in=list(run_ids),
         organisation_id=incident.organisation_id,
