@@ -107,7 +107,7 @@ async def _seed_incident(org) -> None:
             user=org.users["safety"],
             checklist_id="recovery",
             checklist_version=1,
-            context={"incident": org.incident.reference},
+            context={"incident": org.incident.reference.lower()},  # as typed
             started_at=datetime.now(UTC),
             completed_at=datetime.now(UTC),
             skipped=[{"item_id": "media-statement", "reason": "No press came"}],

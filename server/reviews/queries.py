@@ -18,6 +18,7 @@ from typing import Any
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistRun
 from server.incidents.models import Incident, IncidentLink
+from server.incidents.references import REFERENCE
 from server.models import User
 from server.reviews.models import (
     ACTION_STATUS_LABELS,
@@ -95,11 +96,15 @@ async def _runs_naming(incident: Incident) -> set[uuid.UUID]:
     if incident.closed_at is not None:
         runs = runs.filter(started_at__lte=incident.closed_at + NAMING_SLACK)
     rows = await runs.values_list("id", "context")
-    return {
-        run_id
-        for run_id, context in rows
-        if isinstance(context, dict) and context.get("incident") == incident.reference
-    }
+    return {run_id for run_id, context in rows if _names(context, incident)}
+
+
+def _names(context: Any, incident: Incident) -> bool:
+    """Whether a run's context names the incident (the reference read as the incident's
+    timeline reads it: any case, zeros optional)."""
+    said = context.get("incident") if isinstance(context, dict) else None
+    found = REFERENCE.match(said) if isinstance(said, str) else None
+    return found is not None and (int(found[1]), int(found[2])) == (incident.year, incident.number)
 
 
 async def measured(incident: Incident) -> Figures:
