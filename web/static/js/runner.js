@@ -53,16 +53,19 @@ async function begin(context) {
   for (const [id, given] of answers) if (!run.answers.has(id)) run.answers.set(id, given);
 }
 
-async function start(context) {
-  await begin(context);
+// A run begun here is on screen at once and written after: a cheap phone's storage can take
+// seconds to write, and the steps must not wait for it (under load in CI a run once never showed while its start was being written).
+function start(context) {
+  run = { ...blankRun(), context, startedAt: new Date().toISOString() };
   step = 0;
   show();
+  return ensureRun().then(() => { $("#run-discard").hidden = false; }); // once there is a run to discard
 }
 
-// Writes one after another: the first answer of a run records the run itself before it.
+// Writes one after another: the run itself is recorded before its first answer.
 let recording = Promise.resolve();
 function ensureRun() {
-  recording = recording.then(() => (run.id ? null : begin({})));
+  recording = recording.then(() => (run.id ? null : begin(run.context)));
   return recording;
 }
 
@@ -72,7 +75,7 @@ async function answer(item, value) {
   run.answers.set(item.id, { value, at: new Date().toISOString() });
   render();
   recording = recording.then(async () => {
-    if (!run.id) await begin({});
+    if (!run.id) await begin(run.context);
     const event = await record("checklist.answered", { run_id: run.id, item_id: item.id, value });
     run.answers.set(item.id, { value, at: event.occurred_at });
   });
@@ -444,6 +447,7 @@ async function discard() {
     button.textContent = msg.msgDiscardConfirm;
     return;
   }
+  await recording; // a run still being written is written, then discarded
   if (run.id) await record("checklist.discarded", { run_id: run.id });
   await dropDrafts();
   localStorage.removeItem(`muster.step.${run.id}`);
