@@ -132,6 +132,7 @@ RECORD_PAGES = {
     "ChecklistRun": ("run_detail", "uuid"),
     "Incident": ("incident", "int"),
     "Report": ("report_detail", "uuid"),
+    "Review": ("review", "int"),
     "RiskPlan": ("risk_plan", "int"),
     "School": ("school_edit", "int"),
     "Site": ("site_edit", "int"),
