@@ -28,6 +28,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from server.db import SQLITE_LOG_LIMIT  # noqa: E402
+
 BATCH = 100
 PUSH = {"MUSTER_VAPID_CONTACT": "mailto:bench@example.org"}  # required to serve
 
@@ -123,7 +126,11 @@ NOTE_SQL = "INSERT INTO note (id, organisation_id, user_id, text, written_at) VA
 
 def raw_sqlite(path: Path, batch_events: list[dict]) -> float:
     db = sqlite3.connect(path, isolation_level=None)
+    # The database as the app opens it (server/db.py and Tortoise's SQLite client): foreign keys
+    # checked, as PostgreSQL always checks them, and the same write-ahead log settings.
     db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA journal_size_limit={SQLITE_LOG_LIMIT}")
     org, user = db.execute("SELECT organisation_id, id FROM user LIMIT 1").fetchone()
     log, notes = rows(batch_events, org, user)
     start = time.perf_counter()
