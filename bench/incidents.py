@@ -35,6 +35,7 @@ PASSWORD = "bench password long enough"
 
 async def _incident(org, school, user, entries: int, number: int) -> int:
     from server.alerts.models import Alert, AlertRecipient
+    from server.checklists.models import ChecklistAnswer, ChecklistRun
     from server.incidents.models import (
         Incident,
         IncidentLink,
@@ -42,14 +43,20 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
         IncidentSchool,
         LinkKind,
     )
+    from server.reports.models import Report
+    from server.trips.models import CheckIn, Headcount, LostStudent, Trip
 
     start = datetime.now(UTC) - timedelta(hours=5)
     incident = await Incident.create(
         organisation=org, year=start.year, number=number, kind="lockdown", opened_at=start
     )
     await IncidentSchool.create(incident=incident, school=school)
-    alerts = entries // 10
+    tenth = entries // 10
     times = [start + timedelta(seconds=3 * n) for n in range(entries)]
+
+    def at(share: int, n: int) -> datetime:  # the n-th entry of a share, through the incident
+        return times[10 * n + share]
+
     rows = [
         Alert(
             id=uuid.uuid4(),
@@ -57,20 +64,17 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
             raised_by_id=user.id,
             kind="lockdown",
             severity="emergency",
-            raised_at=times[10 * n],  # every tenth, through the incident
+            raised_at=at(0, n),
         )
-        for n in range(alerts)
+        for n in range(tenth)
     ]
     await Alert.bulk_create(rows, batch_size=1000)
-    await IncidentLink.bulk_create(
-        [
-            IncidentLink(
-                incident_id=incident.id, kind=LinkKind.ALERT, record_id=str(a.id), at=a.raised_at
-            )
-            for a in rows
-        ],
-        batch_size=1000,
-    )
+    links = [
+        IncidentLink(
+            incident_id=incident.id, kind=LinkKind.ALERT, record_id=str(a.id), at=a.raised_at
+        )
+        for a in rows
+    ]
     await AlertRecipient.bulk_create(
         [
             AlertRecipient(
@@ -87,6 +91,98 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
         ],
         batch_size=1000,
     )
+    reports = [
+        Report(
+            id=uuid.uuid4(),
+            organisation_id=org.id,
+            reported_by_id=user.id,
+            kind="person",
+            activity=f"Report {n}: someone at the fence",
+            seen_at=at(1, n),
+            latitude=38.578,
+            longitude=-121.486,
+            position_source="device",
+            school_id=school.id,
+        )
+        for n in range(tenth)
+    ]
+    await Report.bulk_create(reports, batch_size=1000)
+    links += [
+        IncidentLink(
+            incident_id=incident.id, kind=LinkKind.REPORT, record_id=str(r.id), at=r.seen_at
+        )
+        for r in reports
+    ]
+    trip = await Trip.create(
+        organisation=org,
+        school=school,
+        name=f"Trip {number}",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        created_by=user,
+    )
+    lost = await LostStudent.create(
+        id=uuid.uuid4(), trip=trip, user=user, started_at=start, ends_at=start
+    )
+    links.append(
+        IncidentLink(incident_id=incident.id, kind=LinkKind.LOST, record_id=str(lost.id), at=start)
+    )
+    await CheckIn.bulk_create(
+        [
+            CheckIn(
+                id=uuid.uuid4(),
+                trip_id=trip.id,
+                user_id=user.id,
+                kind="arrived" if n % 2 else "departed",
+                position={"latitude": 38.578, "longitude": -121.486, "accuracy": 10},
+                at=at(2, n),
+            )
+            for n in range(tenth)
+        ],
+        batch_size=1000,
+    )
+    await Headcount.bulk_create(
+        [
+            Headcount(
+                id=uuid.uuid4(),
+                trip_id=trip.id,
+                user_id=user.id,
+                expected=24,
+                counted=24,
+                by_name=False,
+                place="the museum steps",
+                counted_at=at(3, n),
+            )
+            for n in range(tenth)
+        ],
+        batch_size=1000,
+    )
+    run = await ChecklistRun.create(
+        id=uuid.uuid4(),
+        organisation=org,
+        user=user,
+        school=school,
+        checklist_id="bleeding-control",
+        checklist_version=4,
+        started_at=start,
+    )
+    links.append(
+        IncidentLink(incident_id=incident.id, kind=LinkKind.RUN, record_id=str(run.id), at=start)
+    )
+    await ChecklistAnswer.bulk_create(
+        [
+            ChecklistAnswer(
+                run_id=run.id,
+                item_id="tourniquet-on",
+                stored={"value": True},
+                answered_at=at(4, n),
+                event_id=uuid.uuid4(),
+            )
+            for n in range(tenth)
+        ],
+        batch_size=1000,
+    )
+    await IncidentLink.bulk_create(links, batch_size=1000)
     await IncidentLogEntry.bulk_create(
         [
             IncidentLogEntry(
@@ -97,7 +193,7 @@ async def _incident(org, school, user, entries: int, number: int) -> int:
                 at=times[n],
             )
             for n in range(entries)
-            if n % 10 or n // 10 >= alerts
+            if n % 10 > 4 or n // 10 >= tenth
         ],
         batch_size=1000,
     )
@@ -159,6 +255,8 @@ async def measure(small: int, large: int, runs: int) -> tuple[float, float]:
                     assert (
                         "timeline-answer" in response.text and " of Lincoln campus" in response.text
                     )
+                    for kind in ("report", "checkin", "headcount", "step"):
+                        assert f"timeline-{kind}" in response.text, kind
                     if run >= 2:
                         timings.append(elapsed)
                 medians[size] = statistics.median(timings)

@@ -98,6 +98,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "review_action": ("POST", lambda o: f"/reviews/{o.review.id}/actions"),
     "action_new": ("POST", lambda o: "/reviews/actions"),
     "action_status": ("POST", lambda o: f"/reviews/actions/{o.action.id}/status"),
+    "report_escalate": ("POST", lambda o: f"/reports/{o.report.id}/escalate"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -169,6 +170,7 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         {"description": "Taken", "owner": "1", "due_on": "2199-01-01"},
     ),
     ("POST", lambda o: f"/reviews/actions/{o.action.id}/status", {"status": "dropped"}),
+    ("POST", lambda o: f"/reports/{o.report.id}/escalate", {}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day

@@ -21,6 +21,7 @@ from server.events.payloads import Position, Slug
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import N_
 from server.i18n import gettext as _
+from server.incidents.service import after_help
 from server.models import Organisation, Role, School, Site, SiteKind
 from server.places.nearest import nearest
 from server.tenancy import RecordId
@@ -141,6 +142,22 @@ async def alert_undone(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("Too late to undo: the alert has gone out. Tell the safety team."))
 
 
+async def _help_opens_incidents(helped: dict[UUID, Pending], sender: Sender) -> None:
+    """ "Need help" is an emergency where that person is: each alert answered so joins or opens
+    its schools' incident (else the school of the campus nearest the answer, else theirs)."""
+    user = sender.user
+    mine = await column(user.schools.all().order_by("id"), "id")
+    sites = await Site.filter(organisation_id=user.organisation_id)
+    for alert in await Alert.filter(id__in=list(helped), organisation_id=user.organisation_id):
+        p = helped[alert.id]
+        schools = list(mine)
+        if (position := p.payload.position) is not None:
+            found = nearest((position.latitude, position.longitude), sites, SiteKind.CAMPUS)
+            if found is not None and found.site.school_id is not None:
+                schools = [found.site.school_id]
+        await after_help(alert, user, schools, p.occurred_at)
+
+
 class AlertAcknowledged(Payload):
     alert_id: UUID
     response: Response
@@ -162,6 +179,7 @@ async def alert_acknowledged(batch: list[Pending], sender: Sender) -> None:
         )
     }
     touched: dict[int, AlertRecipient] = {}
+    helped: dict[UUID, Pending] = {}  # the alerts this person now needs help on
     for p in batch:
         recipient = mine.get(p.payload.alert_id)
         if recipient is None:
@@ -176,9 +194,15 @@ async def alert_acknowledged(batch: list[Pending], sender: Sender) -> None:
                 position = p.payload.position
                 recipient.position = position.model_dump() if position else None
             recipient.note = p.payload.note or recipient.note
+            if recipient.response == Response.HELP:
+                helped[recipient.alert_id] = p
+            else:
+                helped.pop(recipient.alert_id, None)
         touched[recipient.id] = recipient
     for recipient in touched.values():
         await recipient.save()
+    if helped:
+        await _help_opens_incidents(helped, sender)
     for alert in await Alert.filter(id__in={r.alert_id for r in touched.values()}):
         firsts = await column(
             AlertRecipient.filter(alert_id=alert.id, first_responded_at__isnull=False),

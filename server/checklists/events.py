@@ -22,6 +22,7 @@ from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.incidents.references import schools_of_named
+from server.incidents.service import after_steps
 from server.models import Site
 from server.places.nearest import field_school
 
@@ -128,6 +129,7 @@ class ChecklistAnswered(Payload):
 async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
     answers = []
     seen_at: dict[UUID, tuple[float, float]] = {}
+    stepped: dict[UUID, tuple[ChecklistRun, datetime]] = {}
     for p, run, checklist in await _with_runs(batch, sender):
         try:
             item = find_item(checklist, p.payload.item_id)
@@ -140,6 +142,7 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
             value = p.on_server_clock(moment).isoformat() if moment.tzinfo else value
         if item.kind == "location" and value:
             seen_at[run.id] = (value["latitude"], value["longitude"])
+        stepped.setdefault(run.id, (run, p.occurred_at))
         answers.append(
             {
                 "run_id": run.id,
@@ -151,6 +154,7 @@ async def checklist_answered(batch: list[Pending], sender: Sender) -> None:
         )
     await insert_many(ChecklistAnswer, answers)
     await place_runs(sender.user.organisation_id, seen_at)
+    await after_steps(list(stepped.values()))  # a run at a school in an incident joins it
 
 
 class Skipped(Payload):

@@ -63,6 +63,7 @@ class ChecklistAnswer(TenantModel):
     class Meta:
         table = "checklist_answer"
         ordering = ["answered_at"]
+        indexes = (("run_id", "answered_at"),)  # a run's newest steps (an incident's timeline)
 
     @property
     def value(self) -> Any:

@@ -190,10 +190,10 @@ def _with_facts(found: Row, facts: Facts) -> Row:
     return replace(found, what=" · ".join([found.what, *said]), where=where or found.where)
 
 
-async def rows(incident: Incident) -> tuple[list[Row], bool]:
+async def rows(incident: Incident, words: queries.Words = queries.PLAIN) -> tuple[list[Row], bool]:
     """Every entry of the timeline, oldest first, and whether there were more than ``MOST``.
-    Alerts say all their facts (read for all of them at once)."""
-    entries = list(reversed(await queries.timeline(incident, limit=MOST)))
+    Alerts say all their facts (read for all of them at once); checklist steps in ``words``."""
+    entries = list(reversed(await queries.timeline(incident, limit=MOST, words=words)))
     found = [row(e) for e in entries]
     alerts = [e.record for e in entries if e.kind == "alert" and isinstance(e.record, Alert)]
     if alerts:

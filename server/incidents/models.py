@@ -1,7 +1,7 @@
 """An incident, the schools it concerns, its command roles as filled on the day, the records it
-links (an alert, for now) and the log entries its team types. Links point at the records
-themselves, never copies; links and log entries are indexed by incident and time, so the live
-page reads the newest few whatever the incident's size."""
+links (alerts, missing students, reports, checklist runs) and the log entries its team types.
+Links point at the records themselves, never copies; links and log entries are indexed by
+incident and time, so the live page reads the newest few whatever the incident's size."""
 
 from __future__ import annotations
 
@@ -131,9 +131,12 @@ class IncidentRole(Model):
 
 class LinkKind(StrEnum):
     ALERT = "alert"
+    LOST = "lost"  # a missing student (trip_lost_student): its trip's check-ins and headcounts too
+    REPORT = "report"
+    RUN = "run"  # a checklist run: each of its steps
 
 
-# A record an incident links (an alert; reports, runs and lost students next), at its own time.
+# A record an incident links, at its own time (see incidents.service, "What belongs").
 class IncidentLink(Model):
     id = fields.BigIntField(primary_key=True)
     incident: fields.ForeignKeyRelation[Incident] = fields.ForeignKeyField(
@@ -147,7 +150,7 @@ class IncidentLink(Model):
     class Meta:
         table = "incident_link"
         unique_together = (("kind", "record_id"),)  # a record belongs to one incident
-        indexes = (("incident_id", "at"),)
+        indexes = (("incident_id", "at"), ("incident_id", "kind", "at"))
 
 
 # A line of the incident's log, typed on a phone (an ``incident.logged`` event, offline too).

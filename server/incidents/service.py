@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from tortoise.transactions import in_transaction
 from server import audit
 from server.alerts.kinds import Severity
 from server.alerts.models import Alert
+from server.checklists.models import ChecklistRun
 from server.db import column
 from server.i18n import gettext as _
 from server.incidents.forms import OpenForm, RoleForm
@@ -30,9 +32,10 @@ from server.incidents.models import (
     LinkKind,
 )
 from server.models import School, Site, User
+from server.reports.models import Report
 from server.team.service import holds_a_seat
 from server.tenancy import scoped
-from server.trips.models import Trip
+from server.trips.models import LostStudent, Trip
 
 log = logging.getLogger("muster.incidents")
 
@@ -227,41 +230,232 @@ async def _alert_schools(alert: Alert) -> list[int]:
     return ids
 
 
-async def join_or_open(alert: Alert) -> Incident | None:
-    """Applies the join rule to a newly raised alert: the incident it joined or opened."""
-    school_ids = await _alert_schools(alert)
+# What belongs to an incident (the one rule; the timeline reads only what it links):
+# - an emergency alert, a missing student, a "need help" answer or a report the team escalates,
+#   for a school, joins that school's oldest open incident or opens one (``decide_join``);
+# - a report filed at one of an open incident's schools, seen at or after the incident opened,
+#   joins it (``attach``), as does a checklist run (not practice) at such a school with a step
+#   answered in that time, or whose alert joined it (the call script: its words typed before);
+# - a missing student's trip brings its check-ins and headcounts (up to the incident's close).
+# Each record belongs to one incident (IncidentLink's unique kind and record).
+
+Link = tuple[LinkKind, str, datetime]  # what to link: its kind, its id, its time
+
+
+async def _open_incidents(organisation_id: int) -> dict[int, list[int]]:
+    """Each open incident of the organisation (oldest first) with its schools."""
     rows = (
         await IncidentSchool.filter(
-            incident__organisation_id=alert.organisation_id, incident__status__in=OPEN
+            incident__organisation_id=organisation_id, incident__status__in=OPEN
         )
         .order_by("incident__opened_at", "incident_id")
         .values_list("incident_id", "school_id")
     )
-    open_incidents: dict[int, list[int]] = {}
+    found: dict[int, list[int]] = {}
     for incident_id, school_id in rows:
-        open_incidents.setdefault(incident_id, []).append(school_id)
-    join = decide_join(alert.severity, alert.practice, alert.drill, school_ids, open_incidents)
+        found.setdefault(incident_id, []).append(school_id)
+    return found
+
+
+async def _link(incident: Incident, links: list[Link]) -> None:
+    """Links each record not yet in an incident (a record belongs to the first it joined)."""
+    for kind, record_id, at in links:
+        if not await IncidentLink.exists(kind=kind, record_id=record_id):
+            await IncidentLink.create(
+                incident_id=incident.id, kind=kind, record_id=record_id, at=at
+            )
+
+
+async def _apply(
+    join: Join | None,
+    open_incidents: dict[int, list[int]],
+    organisation_id: int,
+    kind: IncidentKind,
+    at: datetime,
+    by_id: int | None,
+    links: list[Link],
+) -> Incident | None:
     if join is None:
         return None
     if join.incident_id is None:
-        kind = KIND_OF_ALERT.get(alert.kind, IncidentKind.OTHER)
-        incident = await _create(
-            alert.organisation_id, kind, join.school_ids, alert.raised_at, alert.raised_by_id
-        )
+        incident = await _create(organisation_id, kind, join.school_ids, at, by_id)
     else:
         incident = await Incident.get(id=join.incident_id)
         have = set(open_incidents[incident.id])
-        await IncidentSchool.bulk_create(  # the alert's other schools join with it
+        await IncidentSchool.bulk_create(  # the record's other schools join with it
             [
                 IncidentSchool(incident_id=incident.id, school_id=s)
                 for s in join.school_ids
                 if s not in have
             ]
         )
-    await IncidentLink.create(
-        incident_id=incident.id, kind=LinkKind.ALERT, record_id=str(alert.id), at=alert.raised_at
-    )
+    await _link(incident, links)
     return incident
+
+
+async def join_or_open_for(
+    organisation_id: int,
+    school_ids: list[int],
+    kind: IncidentKind,
+    at: datetime,
+    by_id: int | None,
+    links: list[Link],
+) -> Incident | None:
+    """The join rule for a record that is an emergency in itself (a missing student, "need
+    help", a report the team escalates): the incident it joined or opened, None for no school."""
+    open_incidents = await _open_incidents(organisation_id)
+    join = decide_join(Severity.EMERGENCY, False, False, school_ids, open_incidents)
+    return await _apply(join, open_incidents, organisation_id, kind, at, by_id, links)
+
+
+async def join_or_open(alert: Alert) -> Incident | None:
+    """Applies the join rule to a newly raised alert: the incident it joined or opened. The
+    checklist run that raised it joins with it (its steps, e.g. the caller's exact words)."""
+    school_ids = await _alert_schools(alert)
+    open_incidents = await _open_incidents(alert.organisation_id)
+    join = decide_join(alert.severity, alert.practice, alert.drill, school_ids, open_incidents)
+    links: list[Link] = [(LinkKind.ALERT, str(alert.id), alert.raised_at)]
+    run = await _run_of(alert)
+    if run is not None:
+        links.append((LinkKind.RUN, str(run.id), run.started_at))
+    kind = KIND_OF_ALERT.get(alert.kind, IncidentKind.OTHER)
+    org, at, by = alert.organisation_id, alert.raised_at, alert.raised_by_id
+    return await _apply(join, open_incidents, org, kind, at, by, links)
+
+
+async def _run_of(alert: Alert) -> ChecklistRun | None:
+    run_id = alert.source.get("run_id") if isinstance(alert.source, dict) else None
+    if not isinstance(run_id, str):
+        return None
+    try:
+        key = uuid.UUID(run_id)
+    except ValueError:
+        return None
+    return await ChecklistRun.get_or_none(
+        id=key, organisation_id=alert.organisation_id, practice=False
+    )
+
+
+async def attach(
+    organisation_id: int,
+    school_id: int | None,
+    kind: LinkKind,
+    record_id: str,
+    at: datetime,
+    shown_at: datetime | None = None,
+) -> Incident | None:
+    """A record that opens nothing joins the oldest open incident of its school that was open
+    at ``at`` (see "What belongs"), in its timeline at ``shown_at`` (default ``at``); None when
+    there is none, or it is already in one."""
+    if school_id is None or await IncidentLink.exists(kind=kind, record_id=record_id):
+        return None
+    incident = (
+        await Incident.filter(
+            organisation_id=organisation_id,
+            status__in=OPEN,
+            opened_at__lte=at,
+            school_links__school_id=school_id,
+        )
+        .order_by("opened_at", "id")
+        .first()
+    )
+    if incident is not None:
+        await _link(incident, [(kind, record_id, shown_at or at)])
+    return incident
+
+
+async def _quietly(what: str, work: Awaitable[object]) -> None:
+    """Incident bookkeeping in its own savepoint: the field write it follows must stand
+    whatever happens here, so a failure is logged and never raised."""
+    try:
+        async with in_transaction():
+            await work
+    except Exception:
+        log.exception("incident bookkeeping for %s failed", what)
+
+
+async def after_lost(lost: LostStudent, trip: Trip) -> None:
+    """A missing student opens or joins the incident of the trip's school (its alert usually
+    has already; a second phone's report of the same student raises none, and joins too)."""
+    await _quietly(
+        f"missing student {lost.id}",
+        join_or_open_for(
+            trip.organisation_id,
+            [trip.school_id],
+            IncidentKind.MISSING,
+            lost.started_at,
+            lost.user_id,
+            [(LinkKind.LOST, str(lost.id), lost.started_at)],
+        ),
+    )
+
+
+async def after_help(alert: Alert, answerer: User, school_ids: list[int], at: datetime) -> None:
+    """ "Need help" answered to a real alert is an emergency where that person is: it opens or
+    joins the incident of the alert's schools (else the answerer's), linking the alert, so the
+    answer and its place show in the timeline even when the alert itself opened nothing."""
+    if alert.practice or alert.drill or alert.cancelled_at is not None:
+        return
+
+    async def work() -> None:
+        if await IncidentLink.exists(kind=LinkKind.ALERT, record_id=str(alert.id)):
+            return  # already in an incident: the answer shows there
+        schools = await _alert_schools(alert) or school_ids
+        kind = KIND_OF_ALERT.get(alert.kind, IncidentKind.OTHER)
+        await join_or_open_for(
+            alert.organisation_id,
+            schools,
+            kind,
+            at,
+            answerer.id,
+            [(LinkKind.ALERT, str(alert.id), alert.raised_at)],
+        )
+
+    await _quietly(f"need help on alert {alert.id}", work())
+
+
+async def after_report(report: Report) -> None:
+    """A report filed at a school during its open incident joins it."""
+    seen = report.seen_at
+    await _quietly(
+        f"report {report.id}",
+        attach(report.organisation_id, report.school_id, LinkKind.REPORT, str(report.id), seen),
+    )
+
+
+async def after_steps(runs: list[tuple[ChecklistRun, datetime]]) -> None:
+    """Runs with a step just answered: each (not practice) joins its school's open incident."""
+    for run, at in runs:
+        if not run.practice:
+            work = attach(
+                run.organisation_id, run.school_id, LinkKind.RUN, str(run.id), at, run.started_at
+            )
+            await _quietly(f"checklist run {run.id}", work)
+
+
+async def escalate_report(user: User, report: Report, now: datetime) -> tuple[Incident | None, str]:
+    """The safety team escalates a report: it joins its school's open incident or opens one.
+    The incident, and what to tell them."""
+    known = await IncidentLink.get_or_none(kind=LinkKind.REPORT, record_id=str(report.id))
+    if known is not None:
+        already = await Incident.get(id=known.incident_id)
+        return already, _("This report is already in %(reference)s.") % {
+            "reference": already.reference
+        }
+    if report.school_id is None:
+        return None, _("This report is near no school: open an incident by hand.")
+    async with in_transaction():
+        incident = await join_or_open_for(
+            user.organisation_id,
+            [report.school_id],
+            IncidentKind.THREAT,
+            now,
+            user.id,
+            [(LinkKind.REPORT, str(report.id), report.seen_at)],
+        )
+        assert incident is not None  # a school: the join rule always answers
+        await audit.record(user, "incident.escalated", incident, report=str(report.id))
+    return incident, _("The report is in %(reference)s.") % {"reference": incident.reference}
 
 
 async def all_clear(alert: Alert) -> Incident | None:

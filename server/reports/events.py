@@ -22,6 +22,7 @@ from server.edge import EventTime, Latitude, Longitude, Text
 from server.events.models import Upload
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import gettext as _
+from server.incidents.service import after_report
 from server.models import Role, Site, SiteKind
 from server.places.nearest import field_school, nearest
 from server.reports import correlate
@@ -125,6 +126,7 @@ async def report_filed(batch: list[Pending], sender: Sender) -> None:
             )
             await correlate.link(report, matches)
             await _alert_if_near_campus(report, sites, settings, user)
+            await after_report(report)  # filed during its school's open incident: joins it
 
 
 async def _store(

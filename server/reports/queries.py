@@ -15,6 +15,8 @@ from tortoise.queryset import QuerySet
 
 from server.events.models import Upload
 from server.i18n import N_
+from server.incidents.models import LinkKind
+from server.incidents.queries import incident_of
 from server.labels import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
 from server.listing import Listing, Sort, Spec
 from server.models import Role, School, Site, User
@@ -144,6 +146,7 @@ async def detail(user: User, report: Report) -> dict[str, Any]:
         "links": links,
         "photos": [p for p in report.photos if uuid.UUID(p) in set(photos)],
         "missing_photos": len(report.photos) - len(photos),
+        "incident": await incident_of(user.organisation_id, LinkKind.REPORT, str(report.id)),
     }
 
 

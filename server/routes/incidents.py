@@ -17,16 +17,23 @@ from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.forms import from_form, messages
 from server.htmx import wants_fragment
-from server.i18n import N_, ngettext
+from server.i18n import N_, current_locale, ngettext
 from server.i18n import gettext as _
 from server.incidents import callout, handoff, queries, service
 from server.incidents.forms import CallOutForm, OpenForm, RoleForm, StatusForm
 from server.incidents.models import KIND_LABELS, MANAGERS, STATUS_LABELS, Incident
+from server.pages import flashed
+from server.reports.models import Report
 from server.spreadsheet import csv_response
 from server.templating import render
-from server.tenancy import get_or_404
+from server.tenancy import get_by_uuid_or_404, get_or_404
 
 REFRESH_SECONDS = 5
+
+
+def _words(request: Request) -> queries.Words:
+    """What the timeline needs to put checklist steps in words for this reader."""
+    return queries.Words(request.app.state.checklists, current_locale.get(), zone(request))
 
 
 def _to_incident(request: Request, incident: Incident) -> Response:
@@ -71,7 +78,7 @@ async def _live(
     request: Request, incident: Incident, flash: str | None, errors: dict, status: int = 200
 ) -> Response:
     only = request.query_params.get("only", "")
-    context = await queries.incident_view(signed_in_user(request), incident, only)
+    context = await queries.incident_view(signed_in_user(request), incident, only, _words(request))
     context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
     if not wants_fragment(request):  # the call-out sits outside the part that refreshes
         context |= await callout.callout_view(incident)
@@ -99,7 +106,7 @@ async def incident_print(request: Request) -> Response:
     """The timeline for a police or board handoff, oldest first, for paper: audited."""
     user = signed_in_user(request)
     incident = await get_or_404(Incident, user, request.path_params["id"])
-    rows, more = await handoff.rows(incident)
+    rows, more = await handoff.rows(incident, _words(request))
     await service.handed_off(user, incident, "print", len(rows))
     context = await handoff.print_view(incident, rows, more)
     context |= {"printed_at": datetime.now(UTC), "zone_name": zone(request).key}
@@ -111,7 +118,7 @@ async def incident_csv(request: Request) -> Response:
     """The timeline as CSV, oldest first: audited."""
     user = signed_in_user(request)
     incident = await get_or_404(Incident, user, request.path_params["id"])
-    rows, _more = await handoff.rows(incident)
+    rows, _more = await handoff.rows(incident, _words(request))
     await service.handed_off(user, incident, "csv", len(rows))
     table = handoff.csv_table(incident, rows, zone(request))
     return csv_response(handoff.csv_name(incident), handoff.CSV_HEADER, table)
@@ -194,6 +201,18 @@ async def incident_callout(request: Request) -> Response:
     return _to_incident(request, incident)
 
 
+@requires_role(*MANAGERS)
+async def report_escalate(request: Request) -> Response:
+    """The safety team escalates a report from its page: into its school's open incident, or a
+    new one; back to the report when it can't."""
+    user = signed_in_user(request)
+    report = await get_by_uuid_or_404(Report, user, request.path_params["id"])
+    incident, message = await service.escalate_report(user, report, datetime.now(UTC))
+    if incident is None:
+        return flashed(request, message, "report_detail", id=str(report.id))
+    return flashed(request, message, "incident", id=incident.id)
+
+
 routes = [
     Route("/incidents", incident_list, name="incidents"),
     Route("/incidents/new", incident_new, methods=["GET", "POST"], name="incident_new"),
@@ -208,4 +227,5 @@ routes = [
         methods=["POST"],
         name="incident_callout",
     ),
+    Route("/reports/{id:str}/escalate", report_escalate, methods=["POST"], name="report_escalate"),
 ]

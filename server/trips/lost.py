@@ -20,6 +20,7 @@ from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.db import column
+from server.incidents.service import after_lost
 from server.trips.models import LostStudent, Trip, TripStudent
 from server.trips.service import policy_for
 
@@ -98,6 +99,7 @@ async def report_lost(
             source=trip_source(trip, lost_id=str(lost_id), stage=STARTED),
             where=trip_where(trip, **_about(lost, student)),
         )
+    await after_lost(lost, trip)  # opens or joins the school's incident, alert or none
     return lost
 
 

@@ -160,6 +160,7 @@ class Headcount(TenantModel):
     class Meta:
         table = "trip_headcount"
         ordering = ["-counted_at"]
+        indexes = (("trip_id", "counted_at"),)  # a trip's newest (an incident's timeline)
 
     @property
     def complete(self) -> bool:
@@ -189,6 +190,7 @@ class CheckIn(TenantModel):
     class Meta:
         table = "trip_checkin"
         ordering = ["-at"]
+        indexes = (("trip_id", "at"),)  # a trip's newest (an incident's timeline)
 
 
 # A missing student: last seen when and where, a countdown to calling the police (the school's
