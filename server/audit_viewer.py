@@ -45,6 +45,7 @@ SPEC = Spec(
 # What each action is, in words; an action not listed here shows as its own name.
 ACTION_LABELS = {
     "action.added": N_("Improvement action added"),
+    "action.edited": N_("Improvement action changed"),
     "action.status": N_("Improvement action status changed"),
     "action_names.saved": N_("Names of the actions saved"),
     "alert.ended": N_("Alert ended with an all clear"),

@@ -99,6 +99,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "action_new": ("POST", lambda o: "/reviews/actions"),
     "action_status": ("POST", lambda o: f"/reviews/actions/{o.action.id}/status"),
     "report_escalate": ("POST", lambda o: f"/reports/{o.report.id}/escalate"),
+    "action_edit": ("GET", lambda o: f"/reviews/actions/{o.action.id}"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -171,6 +172,12 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ),
     ("POST", lambda o: f"/reviews/actions/{o.action.id}/status", {"status": "dropped"}),
     ("POST", lambda o: f"/reports/{o.report.id}/escalate", {}),
+    ("GET", lambda o: f"/reviews/actions/{o.action.id}", {}),
+    (
+        "POST",
+        lambda o: f"/reviews/actions/{o.action.id}",
+        {"description": "Taken", "owner": "1", "due_on": "2199-01-01", "prompted_by": "x"},
+    ),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -300,6 +307,7 @@ async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
         f"/reviews/{org.review.id}/actions",
         "/reviews/actions",
         f"/reviews/actions/{org.action.id}/status",
+        f"/reviews/actions/{org.action.id}",
     ]
     for url in urls:
         response = await admin.post(url, JUNK_FORMS[junk])

@@ -295,6 +295,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("admin", f"/reviews/{org.review.id}/edit", ReviewForm),
         ("safety", f"/reviews/{org.review.id}/actions", ActionForm),
         ("admin", "/reviews/actions", ActionForm),
+        ("safety", f"/reviews/actions/{org.action.id}", ActionForm),
         ("staff", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
         ("safety", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
     ]

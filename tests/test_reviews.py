@@ -404,3 +404,48 @@ async def test_only_this_organisations_reviews_and_actions_are_listed(org, other
     offered = {option["value"] for option in owners}
     assert str(org.users["staff"].id) in offered  # owners: this district's people only
     assert str(other_org.users["staff"].id) not in offered
+
+
+async def test_the_team_changes_an_action_and_it_is_audited(org, other_org, as_role):
+    late = await _action(org, "staff", date.today() - timedelta(days=4), "Repaint the lines")
+    safety = await as_role("safety")
+    url = f"/reviews/actions/{late.id}"
+    form = html(await safety.get(url))
+    assert form.select_one("select#owner option[selected]")["value"] == str(org.users["staff"].id)
+    assert form.select_one("input[name=review]")["value"] == str(org.review.id)
+    kept = late.due_on.isoformat()
+    base = {"description": "Repaint the muster lines", "review": org.review.id}
+    # An overdue action keeps its due day when edited; a new due day must not be past.
+    moved_back = await safety.post(
+        url, {**base, "owner": org.users["office"].id, "due_on": "2020-01-01"}
+    )
+    assert moved_back.status_code == 422
+    assert html(moved_back).select_one("#due_on-error").get_text() == (
+        "Choose a due date from today on."
+    )
+    stranger = await safety.post(
+        url, {**base, "owner": other_org.users["staff"].id, "due_on": kept}
+    )
+    assert stranger.status_code == 422
+    assert html(stranger).select_one("#owner-error").get_text() == (
+        "Choose the owner from the list of people."
+    )
+    saved = await safety.post(url, {**base, "owner": org.users["office"].id, "due_on": kept})
+    assert saved.status_code == 303
+    assert saved.headers["location"].endswith(f"/reviews/{org.review.id}#actions-title")
+    await late.refresh_from_db()
+    assert (late.description, late.owner_id) == (
+        "Repaint the muster lines",
+        org.users["office"].id,
+    )
+    assert late.review_id == org.review.id
+    entry = await AuditLog.get(action="action.edited", record_id=str(late.id))
+    assert entry.detail["fields"] == ["description", "owner_id"]
+    # The teacher it was taken from no longer sees it; the new owner does.
+    staff_home = html(await (await as_role("staff")).get("/"))
+    assert "Repaint" not in staff_home.get_text()
+    office_home = html(await (await as_role("office")).get("/"))
+    assert "Repaint the muster lines" in office_home.select_one("#my-actions").get_text()
+    # Only the team changes actions: the owner may not.
+    refused = await (await as_role("office")).get(url)
+    assert refused.status_code == 403

@@ -189,6 +189,7 @@ async def choices(user: User) -> dict[str, Any]:
 
 async def review_page(user: User, review: Review, today: date) -> dict[str, Any]:
     actions = await ImprovementAction.filter(review_id=review.id).prefetch_related("owner")
+    await review.fetch_related("written_by")
     return {
         "review": review,
         "incident": await incident_of(user, review),
@@ -198,6 +199,12 @@ async def review_page(user: User, review: Review, today: date) -> dict[str, Any]
         **_labels(),
         **await choices(user),
     }
+
+
+async def action_page(user: User, action: ImprovementAction) -> dict[str, Any]:
+    """An action's own page, to change it: the review that prompted it, and the choices."""
+    await action.fetch_related("review")
+    return {"action": action, **_labels(), **await choices(user)}
 
 
 async def form_page(user: User, incident: Incident | None) -> dict[str, Any]:

@@ -130,6 +130,51 @@ async def add_action(
     return action, {}
 
 
+async def edit_action(
+    user: User,
+    action: ImprovementAction,
+    form: ActionForm,
+    checklists: set[str],
+    today: date,
+) -> dict[str, str]:
+    """New words, owner, due day or checklist for an action; the errors to show, if any. A due
+    day already past may stay as it was (an overdue action is edited, not hidden); a new one
+    must be from today on. The review that prompted it stays: that is its history."""
+    errors: dict[str, str] = {}
+    if not await scoped(User, user).filter(id=form.owner, active=True).exists():
+        errors["owner"] = _("Choose the owner from the list of people.")
+    if form.due_on != action.due_on and form.due_on < today:
+        errors["due_on"] = _("Choose a due date from today on.")
+    if (
+        form.checklist
+        and form.checklist not in checklists
+        and form.checklist != (action.checklist_id)
+    ):
+        errors["checklist"] = _("Choose a checklist from the list.")
+    if errors:
+        return errors
+    given = {
+        "description": form.description,
+        "owner_id": form.owner,
+        "due_on": form.due_on,
+        "checklist_id": form.checklist,
+        "prompted_by": form.prompted_by,
+    }
+    changed = [name for name, value in given.items() if getattr(action, name) != value]
+    if changed:
+        action.update_from_dict(given)
+        await action.save(update_fields=list(given))
+        await audit.record(
+            user,
+            "action.edited",
+            action,
+            fields=changed,
+            owner=form.owner,
+            due_on=form.due_on.isoformat(),
+        )
+    return {}
+
+
 class Outcome(StrEnum):
     SET = "set"
     HIDDEN = "hidden"  # not theirs to see: the page answers as if it did not exist

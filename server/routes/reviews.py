@@ -144,6 +144,40 @@ async def action_new(request: Request) -> Response:
     return flashed(request, _("Action added."), "reviews", "#plan-title")
 
 
+async def _action_page(
+    request: Request, action: ImprovementAction, values: dict, errors: dict
+) -> Response:
+    context = await queries.action_page(signed_in_user(request), action)
+    context |= {"values": values, "errors": errors, "checklists": _checklists(request)}
+    return render(request, "reviews/action.html", context, status_code=422 if errors else 200)
+
+
+@requires_role(*WRITERS)
+async def action_edit(request: Request) -> Response:
+    """An action's words, owner, due day or checklist, changed by the safety team or admins."""
+    user = signed_in_user(request)
+    action = await get_or_404(ImprovementAction, user, request.path_params["id"])
+    if request.method == "GET":
+        values = {
+            "description": action.description,
+            "owner": action.owner_id,
+            "due_on": action.due_on.isoformat(),
+            "prompted_by": action.prompted_by,
+            "checklist": action.checklist_id,
+        }
+        return await _action_page(request, action, values, {})
+    raw = await request.form()
+    form, errors = parsed(ActionForm, raw)
+    if form is not None:
+        known = {c.id for c in _checklists(request)}
+        errors = await service.edit_action(user, action, form, known, _today(request))
+    if errors:
+        return await _action_page(request, action, dict(raw), errors)
+    if action.review_id is not None:
+        return flashed(request, _("Action saved."), "review", "#actions-title", id=action.review_id)
+    return flashed(request, _("Action saved."), "reviews", "#plan-title")
+
+
 @requires_role()
 async def action_status(request: Request) -> Response:
     """An action's status: the safety team and admins any; its owner may mark it done."""
@@ -173,6 +207,7 @@ routes = [
     Route("/reviews/{id:int}/edit", review_edit, methods=["GET", "POST"], name="review_edit"),
     Route("/reviews/{id:int}/actions", review_action, methods=["POST"], name="review_action"),
     Route("/reviews/actions", action_new, methods=["POST"], name="action_new"),
+    Route("/reviews/actions/{id:int}", action_edit, methods=["GET", "POST"], name="action_edit"),
     Route(
         "/reviews/actions/{id:int}/status",
         action_status,

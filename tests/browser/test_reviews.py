@@ -57,6 +57,12 @@ def test_a_hot_wash_and_two_actions_reach_the_owners_home(browser, live_server):
         expect(page.locator(".flash")).to_have_text("Action added.")
     expect(page.locator(".actions-list li")).to_have_count(2)
     _fits(page)
+    page.locator(".actions-list li").first.get_by_role("link", name=re.compile("^Change")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change the action")
+    expect(page.get_by_label("Owner")).to_have_value(re.compile(r"^\d+$"))
+    _fits(page)
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.locator(".flash")).to_have_text("Action saved.")
     lead.close()
 
     owner = browser.new_context(**PHONE)
