@@ -12,7 +12,7 @@ from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.checklists.models import ChecklistRun
-from server.incidents.models import Incident, IncidentSchool
+from server.incidents.models import Incident, IncidentLink, IncidentSchool, LinkKind
 from server.models import AuditLog
 from server.reviews.models import ActionStatus, ImprovementAction, Review, ReviewKind
 from server.reviews.queries import Figures, measured, p90
@@ -214,6 +214,35 @@ async def test_a_missing_student_not_yet_found_is_not_a_time(org):
     )
     figures = await measured(org.incident)
     assert (figures.lost, figures.lost_not_found, figures.lost_found_s) == (1, 1, None)
+
+
+async def test_records_the_incident_links_count_without_an_alert(org):
+    """A missing student and a run the incident links itself (the timeline's links) count."""
+    lost = await LostStudent.create(
+        id=uuid.uuid4(),
+        trip=org.trip,
+        user=org.users["staff"],
+        started_at=at(0),
+        ends_at=at(600),
+        found_at=at(90),
+    )
+    run = await ChecklistRun.create(
+        id=uuid.uuid4(),
+        organisation=org.organisation,
+        user=org.users["staff"],
+        checklist_id="bleeding-control",
+        checklist_version=1,
+        started_at=at(5),
+        completed_at=at(50),
+        skipped=[{"item_id": "tourniquet", "reason": "Not needed"}],
+    )
+    for kind, record in ((LinkKind.LOST, lost.id), (LinkKind.RUN, run.id)):
+        await IncidentLink.create(
+            incident_id=org.incident.id, kind=kind, record_id=str(record), at=at(0)
+        )
+    figures = await measured(org.incident)
+    assert (figures.lost_found_s, figures.lost, figures.skipped, figures.runs) == (90, 1, 1, 1)
+    assert figures.first_answer_s is None and figures.answers == 0
 
 
 async def test_a_near_miss_is_logged_and_gets_actions(org, as_role):

@@ -3,10 +3,10 @@ with its actions, the district's reviews and improvement plan, and the two short
 screen shows (a person's open actions; for the safety team, how many are overdue).
 
 The figures come from the records the incident links, never from what anyone typed: its alerts
-(not undone, not all clears) and the first answer each recipient gave; the missing students
-those alerts were about; the checklist runs they came from, and those that name the incident
-(a recovery run asks for its reference). Where there is nothing to measure a
-figure is None, and pages say "not measured"."""
+(not undone, not all clears) and the first answer each recipient gave; the missing students it
+links or those alerts were about; the checklist runs it links, those its alerts came from, and
+those that name the incident (a recovery run asks for its reference). Where there is nothing to
+measure a figure is None, and pages say "not measured"."""
 
 from __future__ import annotations
 
@@ -112,6 +112,7 @@ async def measured(incident: Incident) -> Figures:
     links = await IncidentLink.filter(incident_id=incident.id).values_list("kind", "record_id")
     alert_ids = _uuids([str(r) for k, r in links if str(k) == "alert"])
     run_ids = set(_uuids([str(r) for k, r in links if str(k) == "run"]))
+    lost_ids = [str(r) for k, r in links if str(k) == "lost"]
     alerts = await Alert.filter(
         id__in=alert_ids, organisation_id=incident.organisation_id, cancelled_at__isnull=True
     ).exclude(kind="all-clear")
@@ -128,7 +129,6 @@ async def measured(incident: Incident) -> Figures:
             first_answer = _seconds(min(at for _a, at in rows), min(went_out.values()))
             p90_answer = p90(times)
 
-    lost_ids: list[str] = []
     for alert in alerts:
         source = alert.source if isinstance(alert.source, dict) else {}
         if isinstance(source.get("lost_id"), str):
