@@ -1,7 +1,8 @@
 """A hot wash on a phone (390x844): the safety lead opens an incident, writes its review from
 the live page (the figures shown as measured: none yet, so "not measured"), adds two improvement
-actions for a teacher, and the teacher finds them on the home screen and marks one done; axe
-finds nothing on any of these pages."""
+actions for a teacher and changes one, looks at the plan and the near miss's form; the teacher
+finds both actions on the home screen and marks one done. Axe finds nothing on any of these
+pages, and none scrolls sideways."""
 
 from __future__ import annotations
 
@@ -63,6 +64,12 @@ def test_a_hot_wash_and_two_actions_reach_the_owners_home(browser, live_server):
     _fits(page)
     page.get_by_role("button", name="Save the action").click()
     expect(page.locator(".flash")).to_have_text("Action saved.")
+    page.goto(f"{live_server.url}/reviews")  # the plan, with the near miss's form a tap away
+    expect(page.locator(".actions-list li").filter(has_text="Fix the east door")).to_have_count(1)
+    _fits(page)
+    page.get_by_role("link", name="Log a near miss").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log a near miss")
+    _fits(page)
     lead.close()
 
     owner = browser.new_context(**PHONE)
