@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "alerts.exported": N_("Alerts exported"),
     "district.settings": N_("Who may raise alerts saved"),
     "incident.called_out": N_("Crisis team called out"),
+    "incident.escalated": N_("Report escalated to an incident"),
     "incident.exported": N_("Incident timeline exported"),
     "incident.opened": N_("Incident opened"),
     "incident.printed": N_("Incident timeline printed"),
