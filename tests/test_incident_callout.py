@@ -243,3 +243,27 @@ async def test_a_recovery_run_carries_its_incidents_reference(org, other_org, as
         context={"incident": org.incident.reference},
     )
     assert (await send(safety, [other])).json()["results"][0]["status"] == "rejected"
+
+
+async def test_a_recovery_run_joins_the_incident_it_names_not_just_its_schools_oldest(org, as_role):
+    # Two open incidents at one school: the older (org.incident) and a fire opened after it.
+    fire = await Incident.create(
+        organisation=org.organisation, year=2026, number=2, kind="fire", opened_at=datetime.now(UTC)
+    )
+    await IncidentSchool.create(incident=fire, school=org.school)
+    safety = await as_role("safety")
+    run_id = str(uuid.uuid4())
+    answered = event("checklist.answered", run_id=run_id, item_id="decide", value="reoccupy")
+    results = (await send(safety, [_recovery(run_id, fire.reference), answered])).json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    link = await IncidentLink.get(kind="run", record_id=run_id)
+    assert link.incident_id == fire.id
+    live = html(await safety.get(f"/incidents/{fire.id}"))
+    assert "Go back into the building" in live.select_one("#timeline").get_text()
+    older = html(await safety.get(f"/incidents/{org.incident.id}"))
+    assert "Go back into the building" not in older.select_one("#timeline").get_text()
+    # A run naming none of the district's incidents joins by its school, as any run does.
+    stray = str(uuid.uuid4())
+    typo = event("checklist.answered", run_id=stray, item_id="decide", value="not-yet")
+    await send(safety, [_recovery(stray, "INC-2026-0099"), typo])
+    assert (await IncidentLink.get(kind="run", record_id=stray)).incident_id == org.incident.id

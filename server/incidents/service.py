@@ -31,6 +31,7 @@ from server.incidents.models import (
     IncidentStatus,
     LinkKind,
 )
+from server.incidents.references import named
 from server.models import School, Site, User
 from server.reports.models import Report
 from server.team.service import holds_a_seat
@@ -236,6 +237,7 @@ async def _alert_schools(alert: Alert) -> list[int]:
 # - a report filed at one of an open incident's schools, seen at or after the incident opened,
 #   joins it (``attach``), as does a checklist run (not practice) at such a school with a step
 #   answered in that time, or whose alert joined it (the call script: its words typed before);
+#   a run that names its incident (the recovery checklist's context) joins that one instead;
 # - a missing student's trip brings its check-ins and headcounts (up to the incident's close).
 # Each record belongs to one incident (IncidentLink's unique kind and record).
 
@@ -424,13 +426,33 @@ async def after_report(report: Report) -> None:
 
 
 async def after_steps(runs: list[tuple[ChecklistRun, datetime]]) -> None:
-    """Runs with a step just answered: each (not practice) joins its school's open incident."""
+    """Runs with a step just answered: each (not practice) joins the incident it names (a
+    recovery run's context), else its school's open incident."""
     for run, at in runs:
         if not run.practice:
-            work = attach(
-                run.organisation_id, run.school_id, LinkKind.RUN, str(run.id), at, run.started_at
-            )
-            await _quietly(f"checklist run {run.id}", work)
+            await _quietly(f"checklist run {run.id}", _join_run(run, at))
+
+
+async def _join_run(run: ChecklistRun, at: datetime) -> Incident | None:
+    reference = run.context.get("incident") if isinstance(run.context, dict) else None
+    incident = await named(run.organisation_id, str(reference)) if reference else None
+    if incident is None:  # no incident named, or none of the district's: the school's rule
+        return await attach(
+            run.organisation_id, run.school_id, LinkKind.RUN, str(run.id), at, run.started_at
+        )
+    return await _join_named(run, incident, at)
+
+
+async def _join_named(run: ChecklistRun, incident: Incident, at: datetime) -> Incident | None:
+    """A run that names its incident joins that one, while it is open (or closed after this
+    step: a phone that was offline catches up)."""
+    closed = incident.status == IncidentStatus.CLOSED
+    if closed and (incident.closed_at is None or at > incident.closed_at):
+        return None
+    if await IncidentLink.exists(kind=LinkKind.RUN, record_id=str(run.id)):
+        return None
+    await _link(incident, [(LinkKind.RUN, str(run.id), run.started_at)])
+    return incident
 
 
 async def escalate_report(user: User, report: Report, now: datetime) -> tuple[Incident | None, str]:
