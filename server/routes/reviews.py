@@ -15,14 +15,22 @@ from starlette.routing import Route
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.forms import parsed
+from server.i18n import N_
 from server.i18n import gettext as _
 from server.incidents.models import Incident
 from server.pages import flash, flashed
 from server.reviews import queries, service
 from server.reviews.forms import ActionForm, ActionStatusForm, ReviewForm
-from server.reviews.models import ACTION_STATUS_LABELS, WRITERS, ImprovementAction, Review
+from server.reviews.models import WRITERS, ActionStatus, ImprovementAction, Review
 from server.templating import render
 from server.tenancy import MAX_ID, get_or_404
+
+# What the next page says after an action's status is set (each a whole sentence, for Spanish).
+SAID = {
+    ActionStatus.OPEN: N_("Action open again."),
+    ActionStatus.DONE: N_("Action marked done."),
+    ActionStatus.DROPPED: N_("Action dropped."),
+}
 
 
 def _today(request: Request) -> date:
@@ -191,8 +199,7 @@ async def action_status(request: Request) -> Response:
         raise HTTPException(404)
     if outcome == service.Outcome.REFUSED:
         raise HTTPException(403)
-    status = _(ACTION_STATUS_LABELS[form.status]).lower()
-    message = _("Action marked %(status)s.") % {"status": status}
+    message = _(SAID[form.status])
     if form.back == "home":
         return flashed(request, message, "home", "#my-actions-title")
     if form.back == "review" and action.review_id is not None:
