@@ -165,3 +165,11 @@ def test_tests_take_their_helpers_from_the_helpers_modules():
         or any(part.startswith("test_") for part in module.split(".")[:-1])
     }
     assert not borrowed, sorted(borrowed)
+
+
+def test_test_files_have_names_of_their_own():
+    """tests/ and tests/browser/ are not packages: pytest imports each test file by its name
+    alone, so two files of one name stop a whole-suite run at collection ("import file
+    mismatch") while each still passes when run on its own."""
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
