@@ -99,9 +99,9 @@ async def _seed_incident(org) -> None:
         raised_at=at(80),
         source={"run_id": str(run.id), "checklist_id": "bleeding-control"},
     )
-    # A recovery run names the incident by its reference; a practice one does not count.
+    # A recovery run the incident links (it names it); a practice one, linked, does not count.
     for practice in (False, True):
-        await ChecklistRun.create(
+        recovery = await ChecklistRun.create(
             id=uuid.uuid4(),
             organisation=org.organisation,
             user=org.users["safety"],
@@ -112,6 +112,12 @@ async def _seed_incident(org) -> None:
             completed_at=datetime.now(UTC),
             skipped=[{"item_id": "media-statement", "reason": "No press came"}],
             practice=practice,
+        )
+        await IncidentLink.create(
+            incident_id=org.incident.id,
+            kind=LinkKind.RUN,
+            record_id=str(recovery.id),
+            at=recovery.started_at,
         )
 
 

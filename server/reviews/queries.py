@@ -4,21 +4,20 @@ screen shows (a person's open actions; for the safety team, how many are overdue
 
 The figures come from the records the incident links, never from what anyone typed: its alerts
 (not undone, not all clears) and the first answer each recipient gave; the missing students it
-links or those alerts were about; the checklist runs it links, those its alerts came from, and
-those that name the incident (a recovery run asks for its reference). Where there is nothing to
+links or those alerts were about; the checklist runs it links (a recovery run that names it is
+linked when its steps are answered) and those its alerts came from. Where there is nothing to
 measure a figure is None, and pages say "not measured"."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistRun
 from server.incidents.models import Incident, IncidentLink
-from server.incidents.references import REFERENCE
 from server.models import User
 from server.reviews.models import (
     ACTION_STATUS_LABELS,
@@ -83,30 +82,6 @@ def _uuids(values: list[str]) -> list[uuid.UUID]:
     return found
 
 
-NAMING_SLACK = timedelta(hours=1)  # a phone's clock a little behind the server's
-
-
-async def _runs_naming(incident: Incident) -> set[uuid.UUID]:
-    """The runs that name the incident by its reference (a recovery run asks which one): those
-    of its district started while it was open, read by the (started_at) index."""
-    runs = ChecklistRun.filter(
-        organisation_id=incident.organisation_id,
-        started_at__gte=incident.opened_at - NAMING_SLACK,
-    )
-    if incident.closed_at is not None:
-        runs = runs.filter(started_at__lte=incident.closed_at + NAMING_SLACK)
-    rows = await runs.values_list("id", "context")
-    return {run_id for run_id, context in rows if _names(context, incident)}
-
-
-def _names(context: Any, incident: Incident) -> bool:
-    """Whether a run's context names the incident (the reference read as the incident's
-    timeline reads it: any case, zeros optional)."""
-    said = context.get("incident") if isinstance(context, dict) else None
-    found = REFERENCE.match(said) if isinstance(said, str) else None
-    return found is not None and (int(found[1]), int(found[2])) == (incident.year, incident.number)
-
-
 async def measured(incident: Incident) -> Figures:
     """The figures of an incident, from the records it links (see the module's docstring)."""
     links = await IncidentLink.filter(incident_id=incident.id).values_list("kind", "record_id")
@@ -142,7 +117,6 @@ async def measured(incident: Incident) -> Figures:
     )
     found = [_seconds(s.found_at, s.started_at) for s in lost if s.found_at is not None]
 
-    run_ids.update(await _runs_naming(incident))
     runs = await ChecklistRun.filter(
         id__in=list(run_ids),
         organisation_id=incident.organisation_id,
