@@ -74,10 +74,11 @@ async def _review_form(
 async def review_new(request: Request) -> Response:
     user = signed_in_user(request)
     incident = await _subject(request)
-    if incident is not None and (existing := await queries.review_of(user, incident)):
-        return RedirectResponse(str(request.url_for("review_edit", id=existing.id)), 303)
     if request.method == "GET":
+        if incident is not None and (existing := await queries.review_of(user, incident)):
+            return RedirectResponse(str(request.url_for("review_edit", id=existing.id)), 303)
         return await _review_form(request, incident, None, {}, {})
+    # Posted while someone else wrote it: their review is edited with these words, not lost.
     raw = await request.form()
     form, errors = parsed(ReviewForm, raw)
     if form is None:
