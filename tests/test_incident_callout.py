@@ -167,7 +167,10 @@ async def test_a_closed_incident_or_an_empty_directory_calls_nobody_out(org, as_
     safety = await as_role("safety")
     empty = await safety.post(_url(org), {"callout": str(uuid.uuid4()), "confirm": "yes"})
     assert empty.status_code == 409
-    assert "Nobody fills the team directory" in html(empty).select_one(".error-summary").get_text()
+    assert (
+        "Nobody else fills the team directory"
+        in html(empty).select_one(".error-summary").get_text()
+    )
     live = html(await safety.get(f"/incidents/{org.incident.id}"))
     assert live.select_one("#callout-form button[data-hold]").has_attr("disabled")
     await _team(org)
@@ -267,3 +270,23 @@ async def test_a_recovery_run_joins_the_incident_it_names_not_just_its_schools_o
     typo = event("checklist.answered", run_id=stray, item_id="decide", value="not-yet")
     await send(safety, [_recovery(stray, "INC-2026-0099"), typo])
     assert (await IncidentLink.get(kind="run", record_id=stray)).incident_id == org.incident.id
+
+
+async def test_a_team_of_only_the_caller_is_not_offered_as_a_team(org, as_role):
+    """The page named the caller as whom the call-out reaches, then refused to send it (an
+    alert never reaches its sender): the lead who is the only commander is told so at once."""
+    await _seat(org, TeamFunction.COMMANDER, org.school, org.users["safety"])
+    safety = await as_role("safety")
+    form = html(await safety.get(f"/incidents/{org.incident.id}")).select_one("#callout-form")
+    assert form.select_one("button[data-hold]").has_attr("disabled")
+    assert "Nobody else fills the team directory" in form.get_text()
+    refused = await safety.post(_url(org), {"callout": str(uuid.uuid4()), "confirm": "yes"})
+    assert refused.status_code == 409
+    assert "Nobody else fills the team directory" in refused.text
+    admin = await as_role("admin")  # anyone else who may call out reaches the commander
+    form = html(await admin.get(f"/incidents/{org.incident.id}")).select_one("#callout-form")
+    assert (
+        "It alerts 1 person" in form.get_text()
+        and "disabled" not in form.select_one("button[data-hold]").attrs
+    )
+    assert await _callouts(org) == []

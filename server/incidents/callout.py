@@ -53,10 +53,11 @@ async def may_call_out(user: User, incident: Incident) -> bool:
     return user.has_role(*MANAGERS) or await commander(incident) == user.id
 
 
-async def reached(incident: Incident) -> list[User]:
-    """The people a call-out from this incident would reach now, for the page to name."""
+async def reached(incident: Incident, caller: User) -> list[User]:
+    """The people a call-out by ``caller`` would reach now, for the page to name: never the
+    caller (an alert never reaches its sender), so a team of one is not offered as a team."""
     schools = await column(IncidentSchool.filter(incident_id=incident.id), "school_id")
-    ids = await callout_people(incident.organisation_id, schools)
+    ids = [i for i in await callout_people(incident.organisation_id, schools) if i != caller.id]
     return await User.filter(id__in=ids, organisation_id=incident.organisation_id, active=True)
 
 
@@ -64,7 +65,7 @@ class Outcome(StrEnum):
     SENT = "sent"
     ALREADY = "already"  # this very call-out (its id) was sent before: a second tap, a reload
     CLOSED = "closed"  # a closed incident calls nobody out
-    NOBODY = "nobody"  # nobody fills the team directory for its schools
+    NOBODY = "nobody"  # nobody but the caller fills the team directory for its schools
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ async def _send(
     return alert
 
 
-async def callout_view(incident: Incident) -> dict[str, object]:
+async def callout_view(incident: Incident, caller: User) -> dict[str, object]:
     """What the call-out button and its confirm page show: a new call-out's id, and whom it
     would reach now."""
-    return {"callout_id": uuid.uuid4(), "callout_people": await reached(incident)}
+    return {"callout_id": uuid.uuid4(), "callout_people": await reached(incident, caller)}

@@ -81,7 +81,7 @@ async def _live(
     context = await queries.incident_view(signed_in_user(request), incident, only, _words(request))
     context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
     if not wants_fragment(request):  # the call-out sits outside the part that refreshes
-        context |= await callout.callout_view(incident)
+        context |= await callout.callout_view(incident, signed_in_user(request))
     return render(
         request,
         "incidents/live.html",
@@ -160,14 +160,14 @@ async def _confirm(
     """The call-out's confirm step: what a press-and-hold does with JavaScript, a second post
     does without it; also where a refused call-out says why."""
     context = {"incident": incident, "error": error, "kind_labels": KIND_LABELS}
-    context |= await callout.callout_view(incident)
+    context |= await callout.callout_view(incident, signed_in_user(request))
     return render(request, "incidents/callout.html", context, status_code=status)
 
 
 CALLOUT_REFUSED = {
     callout.Outcome.CLOSED: N_("This incident is closed: its team can't be called out."),
     callout.Outcome.NOBODY: N_(
-        "Nobody fills the team directory for this incident's schools yet. Fill it there first."
+        "Nobody else fills the team directory for this incident's schools yet. Fill it there first."
     ),
 }
 

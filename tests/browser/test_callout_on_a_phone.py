@@ -51,7 +51,7 @@ def test_the_team_call_out_on_a_phone(browser, live_server):
     expect(page.locator(".flash")).to_contain_text("Incident commander")
 
     reference = _open_incident(page, live_server, "Call-out browser test")
-    form = page.locator("#callout-form")
+    form = page.locator("#callout-form[data-ready]")
     expect(form).to_contain_text(DISPATCH)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []

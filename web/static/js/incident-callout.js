@@ -10,4 +10,5 @@ if (form) {
     button.disabled = true;
     form.submit();
   }, form.dataset.holding);
+  form.dataset.ready = "true"; // a hold from now on is this module's (tests wait for it)
 }
