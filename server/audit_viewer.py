@@ -52,6 +52,10 @@ ACTION_LABELS = {
     "alert.sent": N_("Alert sent"),
     "alert.undone": N_("Alert undone"),
     "alerts.exported": N_("Alerts exported"),
+    "concern.refused": N_("Concern asked for by someone who may not read it"),
+    "concern.viewed": N_("Concern viewed"),
+    "concerns.listed": N_("Concerns listed"),
+    "concerns.refused": N_("Concerns asked for by someone who may not read them"),
     "district.settings": N_("Who may raise alerts saved"),
     "incident.called_out": N_("Crisis team called out"),
     "incident.escalated": N_("Report escalated to an incident"),
@@ -132,6 +136,7 @@ def found(user: User, listing: Listing, tz: ZoneInfo) -> QuerySet[AuditLog]:
 RECORD_PAGES = {
     "Alert": ("alert_live", "uuid"),
     "ChecklistRun": ("run_detail", "uuid"),
+    "Concern": ("concern_detail", "uuid"),
     "Incident": ("incident", "int"),
     "Report": ("report_detail", "uuid"),
     "Review": ("review", "int"),

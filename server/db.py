@@ -42,6 +42,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.team.models",
                     "server.incidents.models",
                     "server.reviews.models",
+                    "server.concerns.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

@@ -81,6 +81,13 @@ JOURNEYS = [
         route="report_form",
     ),
     Journey(
+        "concern",
+        N_("I'm worried about someone"),
+        N_("Something said or done that could lead to harm"),
+        EVERYONE,
+        route="concern_form",
+    ),
+    Journey(
         "desk",
         N_("Active now"),
         N_("Alerts not ended, trips out, reports near a campus today"),

@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "checklist.discarded": N_("Checklist discarded"),
     "alert.raised": N_("Alert"),
     "report.filed": N_("Suspicious report"),
+    "concern.raised": N_("Concern about someone"),
     "trip.headcount": N_("Headcount"),
     "trip.checkin": N_("Trip check-in"),
     "trip.student_lost": N_("Missing student"),

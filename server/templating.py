@@ -36,8 +36,13 @@ from server.places.nearest import describe
 from server.push.payload import name as alert_heading
 from server.settings import ROOT
 
-DESK_PATHS = ("/admin", "/reports", "/risk-plans")  # the safety team's and admins' pages
-FIELD_PATHS = ("/reports/new",)  # the report form is a phone's, whoever opens it
+DESK_PATHS = (
+    "/admin",
+    "/reports",
+    "/risk-plans",
+    "/concerns",
+)  # the safety team's and admins' pages
+FIELD_PATHS = ("/reports/new", "/concerns/new")  # forms on a phone, whoever opens them
 
 
 def desk_page(path: str) -> bool:

@@ -44,6 +44,7 @@ from server.alerts.models import Alert  # noqa: E402
 from server.alerts.service import raise_alert  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
+from server.concerns.models import Concern, HowKnown  # noqa: E402
 from server.db import migrate  # noqa: E402
 from server.events.models import Upload  # noqa: E402
 from server.images import reencode  # noqa: E402
@@ -111,6 +112,7 @@ class Org:
     incident: Incident | None = None  # an active lockdown at the school, opened by hand
     review: Review | None = None  # a near miss, with one action the spare person owns
     action: ImprovementAction | None = None
+    concern: Concern | None = None  # raised by the driver about someone at the school, no danger
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -183,6 +185,18 @@ async def make_org(name: str | None = None) -> Org:
         owner=result.spare,
         due_on=(now + timedelta(days=30)).date(),
         created_at=now,
+    )
+    result.concern = await Concern.create(
+        id=uuid.uuid4(),
+        organisation=org,
+        raised_by=result.users["driver"],
+        school=school,
+        what="Said on the bus he would bring something to sort them out",
+        place="Bus 14, back seats",
+        happened_at=now,
+        how_known=HowKnown.HEARD,
+        danger_now=False,
+        raised_at=now,
     )
     return result
 

@@ -100,6 +100,9 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "action_status": ("POST", lambda o: f"/reviews/actions/{o.action.id}/status"),
     "report_escalate": ("POST", lambda o: f"/reports/{o.report.id}/escalate"),
     "action_edit": ("GET", lambda o: f"/reviews/actions/{o.action.id}"),
+    "concern_form": ("GET", lambda o: "/concerns/new"),
+    "concerns": ("GET", lambda o: "/concerns"),
+    "concern_detail": ("GET", lambda o: f"/concerns/{o.concern.id}"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -178,11 +181,15 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         lambda o: f"/reviews/actions/{o.action.id}",
         {"description": "Taken", "owner": "1", "due_on": "2199-01-01", "prompted_by": "x"},
     ),
+    ("GET", lambda o: f"/concerns/{o.concern.id}", {}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
 # (tests/test_incident_callout.py); nobody is its commander in these cases.
 BY_RECORD = {"incident_callout": ("admin", "safety")}
+# Routes every signed-in person passes the guard of, where anyone outside these roles is told
+# the records don't exist (a 404, never a 403): concerns are records about children.
+NOT_FOUND_FOR_OTHERS = {"concerns": ("admin", "safety"), "concern_detail": ("admin", "safety")}
 
 
 def _routes(app) -> dict[str, Route]:
@@ -209,6 +216,8 @@ async def test_route_by_role(name, app, org, as_role, client):
     allowed = _routes(app)[name].endpoint.allowed_roles
     assert allowed, f"{name} has no requires_role guard"
     allowed = BY_RECORD.get(name, allowed)
+    hidden = name in NOT_FOUND_FOR_OTHERS
+    allowed = NOT_FOUND_FOR_OTHERS.get(name, allowed)
     url = url_for(org)
 
     anonymous = await _call(client, method, url)
@@ -222,6 +231,9 @@ async def test_route_by_role(name, app, org, as_role, client):
         response = await _call(await as_role(role), method, url)
         if role in allowed:
             assert response.status_code < 400 or response.status_code == 422, (role, response)
+        elif hidden:
+            assert response.status_code == 404, (role, response.status_code)
+            assert "not for your role" not in response.text
         else:
             assert response.status_code == 403, (role, response.status_code)
             assert "not for your role" in response.text

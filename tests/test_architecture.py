@@ -17,6 +17,7 @@ ROUTES = SERVER / "routes"
 AREAS = (
     "alerts",
     "checklists",
+    "concerns",
     "events",
     "incidents",
     "people",

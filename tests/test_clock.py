@@ -13,6 +13,7 @@ from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
 from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.concerns.models import Concern
 from server.events.clock import NOISE, skew_of
 from server.events.models import Note
 from server.events.registry import REGISTRY
@@ -120,6 +121,17 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
             "site_id": org.site.id,
         }
         return [], payload, lambda e: _at(Report, "seen_at", id=report)
+    if kind == "concern.raised":
+        concern = str(uuid.uuid4())
+        payload = {
+            "concern_id": concern,
+            "what": "Told a classmate he would make them all sorry tomorrow",
+            "place": "Cafeteria",
+            "happened_at": "PHONE_NOW",
+            "how_known": "heard",
+            "danger_now": False,
+        }
+        return [], payload, lambda e: _at(Concern, "happened_at", id=concern)
     if kind == "trip.headcount":
         count = str(uuid.uuid4())
         payload = {"headcount_id": count, "trip_id": trip, "counted": 1}
@@ -158,7 +170,7 @@ def test_every_event_type_has_a_clock_case():
     cases = {
         "note.recorded", "checklist.started", "checklist.answered", "checklist.completed",
         "checklist.discarded", "alert.undone",
-        "alert.raised", "alert.acknowledged", "report.filed", "trip.headcount",
+        "alert.raised", "alert.acknowledged", "report.filed", "concern.raised", "trip.headcount",
         "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard", "incident.logged",
     }  # fmt: skip

@@ -52,6 +52,7 @@ MARKS = {
     "trip-overdue": "clock",
     "lost-student": "search",
     "team-callout": "team",
+    "threat-concern": "bang",
     "custom": "dots",
 }
 CSS = Path(__file__).parent / "static" / "css" / "app.css"

@@ -191,6 +191,21 @@ KINDS: dict[str, AlertKind] = {
             composable=False,
         ),
         AlertKind(
+            "threat-concern",
+            N_("Threat concern: someone may be in danger now"),
+            N_(
+                "A member of staff is worried about someone and says a person may be in danger "
+                "now. Call them, and act with the threat assessment team."
+            ),
+            "#5b2a86",
+            "icons/alert-threat-concern.png",
+            (700, 200, 200, 200, 700),
+            # A warning, like a call-out: it calls a team, it doesn't open an incident (the
+            # sender is told to call 911 for the danger itself).
+            Severity.WARNING,
+            composable=False,
+        ),
+        AlertKind(
             "custom",
             N_("Message"),
             N_("A message from the safety team."),

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from server.alerts import events as alert_events
 from server.checklists import events as checklist_events
+from server.concerns import events as concern_events
 from server.edge import EventTime, in_window, problem
 from server.events import notes
 from server.events.bulk import insert_many
@@ -47,6 +48,7 @@ log = logging.getLogger("muster.events")
 EVENT_MODULES = (
     alert_events,
     checklist_events,
+    concern_events,
     incident_events,
     notes,
     report_events,

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
+from server.concerns.service import may_read as may_read_concerns
 from server.csrf import csrf_token
 from server.district_time import zone
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
@@ -39,6 +40,8 @@ async def home(request: Request) -> Response:
         "today": today,
         "flash": flash(request),
     }
+    # Concerns are records about children: not a journey, whose page a phone keeps offline.
+    context["reads_concerns"] = may_read_concerns(user)
     if user.has_role(*WRITERS):
         context["overdue"] = await review_queries.overdue_count(user, today)
     return render(request, "home.html", context)

@@ -28,6 +28,7 @@ class TeamFunction(StrEnum):
     REUNIFICATION = "reunification_lead"
     MENTAL_HEALTH = "mental_health_lead"
     FACILITIES = "facilities"
+    THREAT_ASSESSMENT = "threat_assessment"  # the school's behavioural threat assessment team
 
 
 FUNCTION_LABELS = {
@@ -39,6 +40,7 @@ FUNCTION_LABELS = {
     TeamFunction.REUNIFICATION: N_("Reunification lead"),
     TeamFunction.MENTAL_HEALTH: N_("Mental-health lead"),
     TeamFunction.FACILITIES: N_("Facilities"),
+    TeamFunction.THREAT_ASSESSMENT: N_("Threat assessment team"),
 }
 
 
