@@ -15,7 +15,7 @@ from server.journeys import JOURNEYS
 from tests.helpers import html
 
 # Everyone may call an action and take a threatening call (until the district narrows it).
-EVERYONE = {"call-action", "threat-call", "bleeding-control", "report"}
+EVERYONE = {"call-action", "threat-call", "bleeding-control", "report", "concern"}
 EXPECTED_HOME = {
     "driver": EVERYONE | {"bus-pre-route", "bus-post-route"},
     "office": EVERYONE,
