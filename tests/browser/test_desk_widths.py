@@ -27,7 +27,19 @@ def _desk_pages(live_server, page: Page) -> list[str]:
     run = str(uuid.uuid4())
     started = {"run_id": run, "checklist_id": "threat-call", "version": 3}
     assert events(page, [_event("checklist.started", started)]) == ["accepted"]
+    concern = str(uuid.uuid4())
+    raised = {
+        "concern_id": concern,
+        "what": "Wrote on the whiteboard that the class would regret Monday " + "x" * 300,
+        "place": "Room 12",
+        "happened_at": datetime.now(UTC).isoformat(),
+        "how_known": "saw",
+        "danger_now": False,
+    }
+    assert events(page, [_event("concern.raised", raised)]) == ["accepted"]
     return [
+        "/concerns",
+        f"/concerns/{concern}",
         "/admin/now",
         "/admin/alerts",
         "/admin/alerts?q=zzz-nothing",
