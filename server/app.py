@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from server import errors
 from server.action_names import NamesMiddleware
+from server.alerts.fallback import watch_fallbacks
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
 from server.checklists.library import load_all
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
             if settings.trip_watch_seconds > 0:
                 background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
+                background.append(asyncio.create_task(watch_fallbacks()))
             worker = DeliveryWorker(settings, assets.url) if settings.push_worker else None
             if worker:
                 await worker.start()

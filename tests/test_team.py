@@ -152,7 +152,8 @@ async def test_an_alert_to_a_function_reaches_its_primary_and_backups(org, as_ro
     assert alert.audience["scope"] == "team"
     got = set(await AlertRecipient.filter(alert_id=alert.id).values_list("user_id", flat=True))
     assert got == {u["staff"].id, u["driver"].id}
-    # With a phone, the primary alone (a backup after N minutes without an answer: issue 21).
+    # With a phone, the primary alone (the backups after 3 minutes without an answer:
+    # tests/test_team_fallback.py).
     await _phone(org, u["staff"])
     second = {**form, "message": "Nurse to room 5", "held": "yes"}
     assert (await safety.post("/admin/alerts/send", second)).status_code == 303

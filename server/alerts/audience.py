@@ -66,29 +66,34 @@ class Audience:
         return replace(self, user_ids=[], school_ids=None, site_id=None, team=None)
 
 
-async def team_people(organisation_id: int, team: Team) -> list[int]:
-    """Who a team alert goes to. One function: its primary, and at once the backups (the
-    school's, then the district team's) when the primary has no phone that takes alerts (the
-    timed fall-back to a backup who doesn't answer is issue 21's). The whole team: everyone
-    seated in it, primaries and backups, plus the district team for a school's. Empty when
-    nobody fills it, or the school isn't the organisation's."""
+async def team_chain(organisation_id: int, team: Team) -> tuple[list[int], list[int]]:
+    """Who a team alert goes to now, and who later if nobody answers. One function: its primary
+    now and its backups (the school's, then the district team's) later; all of them now when
+    the primary has no phone that takes alerts. The whole team: everyone seated in it,
+    primaries and backups, plus the district team for a school's, all now. Empty when nobody
+    fills it, or the school isn't the organisation's."""
     school = None
     if team.school_id is not None:
         school = await School.get_or_none(id=team.school_id, organisation_id=organisation_id)
         if school is None:
-            return []
+            return [], []
     if team.function is None:
         seated = await teams_for(organisation_id, [school.id] if school else [])
-        return sorted({p.id for people in seated.values() for p in people})
+        return sorted({p.id for people in seated.values() for p in people}), []
     if school is not None:
         people = await who_answers(team.function, school)
     else:
         people = await district_answers(team.function, organisation_id)
     if not people:
-        return []
+        return [], []
     if await PushSubscription.filter(user_id=people[0].id).exists():
-        return [people[0].id]
-    return [p.id for p in people]
+        return [people[0].id], [p.id for p in people[1:]]
+    return [p.id for p in people], []
+
+
+async def team_people(organisation_id: int, team: Team) -> list[int]:
+    """Who a team alert goes to at once (``team_chain``)."""
+    return (await team_chain(organisation_id, team))[0]
 
 
 async def callout_people(organisation_id: int, school_ids: list[int]) -> list[int]:
@@ -120,8 +125,9 @@ async def resolve_audience(
     bus depot, a venue) reaches the whole organisation."""
     notify, school_ids = audience.notify, audience.school_ids
     people = User.filter(organisation_id=organisation_id, active=True)
-    if audience.team is not None:
-        return [n for n in await team_people(organisation_id, audience.team) if n != exclude]
+    if audience.team is not None:  # the primary sending to their own function: the backups now
+        now, later = await team_chain(organisation_id, audience.team)
+        return [n for n in (now if now != [exclude] else later) if n != exclude]
     if audience.user_ids is not None:
         found = await column(people.filter(id__in=audience.user_ids), "id")
         return sorted(set(found) - {exclude})

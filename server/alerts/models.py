@@ -15,7 +15,7 @@ from server.models import TenantModel
 if TYPE_CHECKING:
     from server.models import Organisation, User
 
-__all__ = ["Alert", "AlertRecipient", "Response", "Severity"]
+__all__ = ["Alert", "AlertFallback", "AlertRecipient", "Response", "Severity"]
 
 
 class Alert(TenantModel):
@@ -94,3 +94,22 @@ class AlertRecipient(Model):
     class Meta:
         table = "alert_recipient"
         unique_together = (("alert", "user"),)
+
+
+# An alert to one function of a crisis team reaches its primary alone when the primary has a phone
+# that takes alerts; these are the backups, alerted at ``due_at`` if the primary hasn't answered
+# by then (``server/alerts/fallback.py``). ``done_at`` is set once, by the worker that takes it.
+class AlertFallback(Model):
+    id = fields.BigIntField(primary_key=True)
+    alert: fields.OneToOneRelation[Alert] = fields.OneToOneField(
+        "models.Alert", related_name="fallback"
+    )
+    alert_id: UUID
+    primary_id = fields.IntField()
+    people: fields.JSONField[list[int]] = fields.JSONField()  # the backups, in their order
+    due_at = fields.DatetimeField(db_index=True)
+    done_at = fields.DatetimeField(null=True)
+    fell_back = fields.BooleanField(default=False)  # whether the backups were alerted
+
+    class Meta:
+        table = "alert_fallback"

@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from server import audit
-from server.alerts import queries
+from server.alerts import fallback, queries
 from server.alerts.audience import Audience, Team, resolve_audience, team_people
 from server.alerts.facts import gather_many
 from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.queries import trips_now
+from server.alerts.recipients import add_recipients
 from server.alerts.rules import CHOOSABLE
 from server.db import column
-from server.events.bulk import insert_many
 from server.i18n import gettext as _
 from server.incidents.service import after_alert
 from server.listing import Listing, export_of
@@ -86,22 +86,8 @@ async def raise_alert(
         )
         # A silent alert never sounds on the sender's own phones.
         people = await resolve_audience(organisation_id, audience, exclude=raised_by_id)
-        await insert_many(
-            AlertRecipient,
-            [
-                {
-                    "alert_id": alert.id,
-                    "user_id": person,
-                    "response": None,
-                    "responded_at": None,
-                    "first_responded_at": None,
-                    "position": None,
-                    "note": "",
-                }
-                for person in people
-            ],
-        )
-        await queue_deliveries(alert, people, due_at=send_after or raised_at)
+        await add_recipients(alert, people, due_at=send_after or raised_at)
+        await fallback.plan(alert, audience, raised_by_id)  # a team function's backups, later
         await after_alert(alert)  # the join rule: an emergency joins or opens an incident
     return alert
 
