@@ -3,6 +3,7 @@ statuses, their command roles, and their log typed on phones (``incident.logged`
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -284,3 +285,17 @@ async def test_the_answers_to_its_alerts_join_the_timeline_with_their_place(org,
     assert only.select_one("a[aria-current=page]").get_text() == "Answers"
     alerts = html(await safety.get(f"/incidents/{org.incident.id}?only=alert"))
     assert not alerts.select("#timeline li.timeline-answer")
+
+
+async def test_emergencies_raised_at_one_moment_open_one_incident(org):
+    """Two processes (here two connections) raising emergencies for a school with no open
+    incident at the same moment: one opens it, the other joins it, and no reference repeats."""
+    school = org.other_school.id  # no incident open there
+    alerts = await asyncio.gather(*(_alert(org, "lockdown", [school]) for _ in range(4)))
+    links = await IncidentLink.filter(record_id__in=[str(a.id) for a in alerts])
+    assert len(links) == len(alerts)  # every one in an incident
+    assert len({link.incident_id for link in links}) == 1  # the same one
+    numbers = await Incident.filter(organisation_id=org.organisation.id).values_list(
+        "number", flat=True
+    )
+    assert len(numbers) == len(set(numbers))

@@ -32,7 +32,7 @@ from server.incidents.models import (
     LinkKind,
 )
 from server.incidents.references import named
-from server.models import School, Site, User
+from server.models import Organisation, School, Site, User
 from server.reports.models import Report
 from server.team.service import holds_a_seat
 from server.tenancy import scoped
@@ -55,6 +55,16 @@ def may_move(current: IncidentStatus, to: IncidentStatus) -> bool:
     return to in TRANSITIONS[current]
 
 
+async def _one_at_a_time(organisation_id: int) -> None:
+    """Holds the district's row until the transaction ends (PostgreSQL; SQLite writes one at a
+    time anyway), so the join rule and the next reference number are decided by one process at
+    a time: two emergencies raised at one moment in two web processes opened two incidents, or
+    lost one alert's link to a clash of reference numbers. "No key": the rows this transaction
+    already wrote that point at the district (the alert) hold a lock a full update would wait
+    on, a deadlock between two such transactions."""
+    await Organisation.select_for_update(no_key=True).filter(id=organisation_id).first()
+
+
 async def _next_number(organisation_id: int, year: int) -> int:
     last = (
         await Incident.filter(organisation_id=organisation_id, year=year)
@@ -75,6 +85,7 @@ async def _create(
     """A new incident with the next reference of its year (the year in UTC: the alert path
     has no district clock at hand, and one rule numbers both paths)."""
     async with in_transaction():
+        await _one_at_a_time(organisation_id)  # opened by hand too: the number is taken once
         year = opened_at.year
         incident = await Incident.create(
             organisation_id=organisation_id,
@@ -305,6 +316,7 @@ async def join_or_open_for(
 ) -> Incident | None:
     """The join rule for a record that is an emergency in itself (a missing student, "need
     help", a report the team escalates): the incident it joined or opened, None for no school."""
+    await _one_at_a_time(organisation_id)
     open_incidents = await _open_incidents(organisation_id)
     join = decide_join(Severity.EMERGENCY, False, False, school_ids, open_incidents)
     return await _apply(join, open_incidents, organisation_id, kind, at, by_id, links)
@@ -314,6 +326,7 @@ async def join_or_open(alert: Alert) -> Incident | None:
     """Applies the join rule to a newly raised alert: the incident it joined or opened. The
     checklist run that raised it joins with it (its steps, e.g. the caller's exact words)."""
     school_ids = await _alert_schools(alert)
+    await _one_at_a_time(alert.organisation_id)
     open_incidents = await _open_incidents(alert.organisation_id)
     join = decide_join(alert.severity, alert.practice, alert.drill, school_ids, open_incidents)
     links: list[Link] = [(LinkKind.ALERT, str(alert.id), alert.raised_at)]
