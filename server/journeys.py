@@ -23,6 +23,7 @@ class Journey:
     checklist: str | None = None  # the checklist this journey runs, once its file exists
     route: str | None = None  # else the page that is the journey
     setting: str | None = None  # a district setting that narrows ``roles`` (alerts.rules)
+    follows: str | None = None  # a checklist whose finished screen offers this journey next
 
 
 JOURNEYS = [
@@ -51,6 +52,14 @@ JOURNEYS = [
         EVERYONE,
         urgent=True,
         checklist="bleeding-control",
+    ),
+    Journey(
+        "bomb-threat-management",
+        N_("Bomb threat: after the call"),
+        N_("How serious, what to do, search and evacuate"),
+        (Role.ADMIN, Role.SAFETY, Role.OFFICE),  # the person in charge and who helps them decide
+        checklist="bomb-threat-management",
+        follows="threat-call",
     ),
     Journey(
         "bus-pre-route",
@@ -149,6 +158,16 @@ def journey_url(request: Request, journey: Journey) -> str:
     if journey.route:
         return request.url_for(journey.route).path
     return request.url_for("journey", key=journey.key).path
+
+
+def follow_ons(request: Request, user: User, checklist_id: str) -> list[tuple[Journey, str]]:
+    """What this person may do next once a run of this checklist is finished (the call script
+    leads the people who manage a bomb threat to its checklist), with each one's URL."""
+    return [
+        (journey, journey_url(request, journey))
+        for journey in journeys_for(user)
+        if journey.follows == checklist_id
+    ]
 
 
 def find(key: str) -> Journey | None:

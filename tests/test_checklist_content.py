@@ -4,6 +4,7 @@ under stress (content brief sections 2, 3 and 5), checked in English and Spanish
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -84,7 +85,7 @@ MUST = {
 }
 
 
-@pytest.mark.parametrize("checklist_id", ["threat-call", "bus-pre-route"])
+@pytest.mark.parametrize("checklist_id", ["threat-call", "bus-pre-route", "bomb-threat-management"])
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_the_call_script_and_the_bus_check_keep_distance_and_never_pull_the_alarm(
     checklist_id, locale
@@ -159,10 +160,11 @@ def test_the_trademark_check_catches_what_it_is_for():
 CLAIMS = {"instruction", "check", "yes_no", "choice", "chips", "action"}
 
 
-def test_every_recovery_step_that_claims_something_names_its_source():
+@pytest.mark.parametrize("checklist_id", ["recovery", "bomb-threat-management"])
+def test_every_step_that_claims_something_names_its_source(checklist_id):
     """Each step that tells people what to do is named in the ``facts`` of the source it comes
     from (the content brief's), and every step a source names exists."""
-    checklist = LIBRARY.get("recovery")
+    checklist = LIBRARY.get(checklist_id)
     facts = " ".join(source.facts for source in checklist.sources)
     claiming = {item.id for item in checklist.items() if item.kind in CLAIMS}
     uncited = sorted(i for i in claiming if not re.search(rf"\b{re.escape(i)}\b", facts))
@@ -220,3 +222,106 @@ def test_the_recovery_checklist_gives_no_advice_the_brief_does_not_hold():
     assert [o.id for o in by_id["decide"].options] == ["reoccupy", "dismiss", "not-yet"]
     assert checklist.audience == ["admin", "safety"]
     assert [c.value for c in checklist.context] == ["incident"]
+
+
+# -- bomb threat management, after the call (content brief, section 2) --------------------------
+
+
+def _content_brief() -> Path:
+    """The content brief (``shared/docs/content-brief.md``) beside the repository or above it: the
+    main checkout and the worktrees sit at different depths under the project's folder."""
+    root = Path(__file__).resolve().parent.parent
+    for folder in (root, *root.parents):
+        brief = folder / "shared" / "docs" / "content-brief.md"
+        if brief.is_file():
+            return brief
+    pytest.fail("shared/docs/content-brief.md not found above the repository")
+
+
+# The brief's names for the rows of the stand-off chart, and the card's item for each.
+STANDOFF_ROWS = {
+    "pipe bomb": "standoff-pipe",
+    "suicide vest": "standoff-vest",
+    "briefcase": "standoff-briefcase",
+    "car": "standoff-car",
+    "suv/van": "standoff-suv",
+}
+
+
+ROW = r"\s*(.+?) ([\d,]+)(?: ft mandatory)? / ([\d,]+)(?: ft preferred)?\.?\s*"
+
+
+def _brief_standoff_table(text: str) -> dict[str, tuple[int, int]]:
+    """Each row of the brief's stand-off chart: its least and its preferred distance, in feet."""
+    [line] = re.findall(r"Standoff distances \(NCTC[^)]*\):(.*?)(?:\n\n|\n## )", text, re.S)
+    rows = {}
+    for row in " ".join(line.split()).split(";"):
+        found = re.fullmatch(ROW, row)
+        assert found, f"a row of the brief's stand-off table did not parse: {row!r}"
+        name, least, better = found.groups()
+        rows[name.lower()] = (int(least.replace(",", "")), int(better.replace(",", "")))
+    return rows
+
+
+def _feet(text: str) -> tuple[int, ...]:
+    return tuple(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\d|\d", text))
+
+
+def test_the_standoff_card_equals_the_briefs_table():
+    table = _brief_standoff_table(_content_brief().read_text(encoding="utf-8"))
+    assert set(table) == set(STANDOFF_ROWS), sorted(table)
+    assert table["pipe bomb"] == (70, 1200)  # the parser reads the table as it is written
+    checklist = LIBRARY.get("bomb-threat-management")
+    [card] = [s for s in checklist.sections if s.id == "standoff"]
+    assert [i.id for i in card.items] == list(STANDOFF_ROWS.values())
+    by_id = {i.id: i for i in card.items}
+    for name, item_id in STANDOFF_ROWS.items():
+        item = by_id[item_id]
+        assert item.kind == "instruction"
+        assert _feet(item.text.en) == table[name], (item_id, item.text.en)
+        assert _feet(item.text.es) == table[name], (item_id, item.text.es)
+        assert "at least" in item.text.en and "feet" in item.text.en
+        assert "por lo menos" in item.text.es and "pies" in item.text.es
+
+
+def test_the_standoff_check_catches_a_wrong_number():
+    brief = (
+        "Standoff distances (NCTC bomb threat stand-off chart): car 320 / 1,900;"
+        " SUV/van 400 / 2,400.\n\n"
+    )
+    assert _brief_standoff_table(brief) == {"car": (320, 1900), "suv/van": (400, 2400)}
+    assert _feet("Car: at least 230 feet. Better: 1,900 feet.") != (320, 1900)
+
+
+def test_bomb_threat_management_decides_searches_and_records():
+    checklist = LIBRARY.get("bomb-threat-management")
+    by_id = {i.id: i for i in checklist.items()}
+    # the three levels, and the options the brief names (search first is how search results come in)
+    assert [o.id for o in by_id["risk"].options] == ["low", "medium", "high"]
+    options = [o.id for o in by_id["decision"].options]
+    assert options == ["no-action", "search", "lockdown", "evacuate"]
+    for scope in ("lockdown-scope", "evacuate-scope"):
+        assert [o.id for o in by_id[scope].options] == ["part", "whole"]
+        assert by_id[scope].show_if.item == "decision"
+    assert by_id["risk"].critical and by_id["decision"].critical and by_id["with-police"].critical
+    # decisions are recorded with their time and reasons as the run goes
+    for record, kind in (("decision-time", "timestamp"), ("decision-notes", "long_text")):
+        assert by_id[record].kind == kind
+    # the search: outside first, bottom floor up, two people a room, the words to report
+    assert "outside first" in by_id["search-outside-first"].text.en.lower()
+    assert "bottom floor" in by_id["search-outside-first"].text.en.lower()
+    assert "two people" in by_id["room-two"].text.en.lower()
+    assert "no device found" in by_id["report-wording"].text.en
+    assert "never say “no bomb”" in by_id["report-wording"].text.en.lower()
+    assert "nunca diga “no hay bomba”" in by_id["report-wording"].text.es.lower()
+    # the suspicious-item test: hidden, obviously suspicious, not typical
+    [card] = [s for s in checklist.sections if s.id == "suspicious-item"]
+    signs = card.items[:3]
+    assert [i.id for i in signs] == ["hot-hidden", "hot-obvious", "hot-typical"]
+    # evacuation: routes and assembly areas away from the item, searched first, must be done
+    for step in ("evac-routes", "evac-search-first", "evac-account"):
+        assert by_id[step].critical and by_id[step].show_if.equals == "evacuate"
+    assert "away from any suspicious item" in by_id["evac-routes"].text.en
+    assert "lejos de cualquier objeto sospechoso" in by_id["evac-routes"].text.es
+    # for the people who decide: admins, the safety team, the office
+    assert set(checklist.audience) == {"admin", "safety", "office"}

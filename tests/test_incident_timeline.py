@@ -160,6 +160,27 @@ async def test_a_checklist_run_during_the_incident_joins_with_each_step(app, org
     assert steps[1].endswith("Is a tourniquet on now? Yes")
 
 
+async def test_a_bomb_threat_run_joins_the_schools_open_incident(app, org, as_role):
+    """The decisions taken after a bomb threat call go into the school's open incident, as any
+    checklist run's steps do (by school and time): no code of its own."""
+    office = await as_role("office")
+    version = app.state.checklists.get("bomb-threat-management").version
+    run = str(uuid.uuid4())
+    batch = [
+        event(
+            "checklist.started", run_id=run, checklist_id="bomb-threat-management", version=version
+        ),
+        event("checklist.answered", run_id=run, item_id="risk", value="medium"),
+        event("checklist.answered", run_id=run, item_id="decision", value="evacuate"),
+    ]
+    assert [r["status"] for r in (await send(office, batch)).json()["results"]] == ["accepted"] * 3
+    assert (await _incident_of(LinkKind.RUN, run)).id == org.incident.id
+    steps = _items(await _page(await as_role("safety"), org.incident.id, "step"))
+    who = f"Bomb threat, after the call · {org.users['office'].name} · {org.school.name}"
+    answers = {step.split(who, 1)[1].strip() for step in steps if who in step}
+    assert answers == {"How serious is it? Medium", "The decision Evacuate"}, steps
+
+
 async def test_a_run_at_a_school_with_no_open_incident_joins_nothing(org, as_role):
     await _close(org.incident)
     staff = await as_role("staff")

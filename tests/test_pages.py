@@ -18,9 +18,12 @@ from tests.helpers import html
 EVERYONE = {"call-action", "threat-call", "bleeding-control", "report", "concern"}
 EXPECTED_HOME = {
     "driver": EVERYONE | {"bus-pre-route", "bus-post-route"},
-    "office": EVERYONE,
+    "office": EVERYONE | {"bomb-threat-management"},
     "staff": EVERYONE | {"field-trip"},
-    "safety": EVERYONE | {"desk", "alerts", "reports-map", "recovery", "drills"},
+    "safety": EVERYONE
+    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "drills"},
+    "admin": EVERYONE
+    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "drills"},
     "dispatch": EVERYONE,
 }
 
@@ -34,6 +37,29 @@ async def test_home_shows_the_roles_journeys(role, as_role):
     assert page.select_one("main [data-hold]")["data-alert"] == "panic"
     first = [a["data-journey"] for a in page.select(".journeys a")[:2]]
     assert first == ["call-action", "threat-call"]
+
+
+@pytest.mark.parametrize("role", ["admin", "safety", "office"])
+async def test_bomb_threat_management_is_one_tap_from_the_home_of_those_who_decide(role, as_role):
+    page = html(await (await as_role(role)).get("/"))
+    [link] = page.select(".journeys a[data-journey='bomb-threat-management']")
+    assert link["href"] == "/checklists/bomb-threat-management"
+    runner = html(await (await as_role(role)).get(link["href"]))
+    assert runner.select_one("#runner")["data-checklist"] == "bomb-threat-management"
+    # the end of the call script leads there too
+    script = html(await (await as_role(role)).get("/checklists/threat-call"))
+    [follow_on] = script.select("#run-done .next-journeys a")
+    assert follow_on["href"] == "/checklists/bomb-threat-management"
+
+
+@pytest.mark.parametrize("role", ["staff", "driver", "dispatch"])
+async def test_bomb_threat_management_is_not_for_the_others(role, as_role):
+    client = await as_role(role)
+    page = html(await client.get("/"))
+    assert not page.select(".journeys a[data-journey='bomb-threat-management']")
+    assert (await client.get("/checklists/bomb-threat-management")).status_code == 404
+    script = html(await client.get("/checklists/threat-call"))
+    assert not script.select(".next-journeys")
 
 
 async def test_a_person_with_several_roles_sees_each_once(as_role, org):

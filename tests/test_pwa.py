@@ -107,6 +107,11 @@ async def test_each_person_keeps_the_pages_their_roles_need(as_role, org):
     )
     office = html(await (await as_role("office")).http.get("/"))
     assert "/checklists/threat-call" in json.loads(office.select_one("body")["data-offline-pages"])
+    # the bomb threat's checklist after the call: kept by those who decide, not by the driver
+    assert "/checklists/bomb-threat-management" in json.loads(
+        office.select_one("body")["data-offline-pages"]
+    )
+    assert "/checklists/bomb-threat-management" not in pages
 
 
 async def test_the_outbox_page_carries_its_words_for_the_script(as_role):

@@ -21,7 +21,7 @@ from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.incidents.models import KIND_LABELS as INCIDENT_KINDS
 from server.incidents.queries import open_references
-from server.journeys import checklist_allowed
+from server.journeys import checklist_allowed, follow_ons
 from server.labels import CONTEXT_LABELS
 from server.templating import render
 from server.trips.service import my_trips
@@ -59,6 +59,7 @@ async def checklist_page(request: Request) -> Response:
         "incident_kinds": INCIDENT_KINDS,
         "latest_version": library.latest_version(checklist.id),
         "trips": trips,
+        "next_journeys": follow_ons(request, user, checklist.id),
         "lang": lang,
         "context_label_map": labels,
         "start_button": start.button.get(lang) if start.button else (_("Start") if timed else ""),
