@@ -189,7 +189,12 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
 BY_RECORD = {"incident_callout": ("admin", "safety")}
 # Routes every signed-in person passes the guard of, where anyone outside these roles is told
 # the records don't exist (a 404, never a 403): concerns are records about children.
-NOT_FOUND_FOR_OTHERS = {"concerns": ("admin", "safety"), "concern_detail": ("admin", "safety")}
+NOT_FOUND_FOR_OTHERS = {
+    "concerns": ("admin", "safety"),
+    "concern_detail": ("admin", "safety"),
+    # An incident's live page: its team's too (tests/test_incidents.py); nobody here is on it.
+    "incident": ("admin", "safety"),
+}
 
 
 def _routes(app) -> dict[str, Route]:

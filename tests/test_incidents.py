@@ -299,3 +299,31 @@ async def test_emergencies_raised_at_one_moment_open_one_incident(org):
         "number", flat=True
     )
     assert len(numbers) == len(set(numbers))
+
+
+async def test_the_team_reads_the_live_page_and_the_rest_find_nothing(org, other_org, as_role):
+    """The live page is the team's: a teacher in the school's crisis team reads it and adds to
+    the log from it (no status, roles, handoff or review there: the safety team's), finds it on
+    her home screen; a teacher in no team, and another district, find nothing there."""
+    page = f"/incidents/{org.incident.id}"
+    staff = await as_role("staff")
+    assert (await staff.get(page)).status_code == 404
+    assert "my-incidents" not in (await staff.get("/")).text
+    admin = await as_role("admin")
+    await admin.post(f"/team/{org.school.id}/facilities", {"primary": org.users["staff"].id})
+    live = html(await staff.get(page))
+    assert live.select_one("#log-form") is not None and live.select_one("#timeline") is not None
+    for managers_only in ("form[action$='/status']", "form[action$='/roles']", "#callout-form"):
+        assert live.select_one(managers_only) is None, managers_only
+    assert not live.find("a", string="Print for a handoff")
+    home = html(await staff.get("/"))
+    assert home.select_one(f"#my-incidents a[href='{page}']") is not None
+    # A role filled on the day is enough too; another district never is.
+    driver = await as_role("driver")
+    assert (await driver.get(page)).status_code == 404
+    safety = await as_role("safety")
+    filled = {"function": "medical_lead", "person": org.users["driver"].id}
+    assert (await safety.post(f"{page}/roles", filled)).status_code == 303
+    assert (await driver.get(page)).status_code == 200
+    outsider = await as_role("admin", other_org)
+    assert (await outsider.get(page)).status_code == 404

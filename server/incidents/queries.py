@@ -21,11 +21,13 @@ from server.checklists.present import present
 from server.db import column
 from server.incidents.models import (
     KIND_LABELS,
+    MANAGERS,
     STATUS_LABELS,
     Incident,
     IncidentLink,
     IncidentLogEntry,
     IncidentRole,
+    IncidentSchool,
     IncidentStatus,
     LinkKind,
 )
@@ -34,7 +36,7 @@ from server.labels import CHECKIN_LABELS, REPORT_KIND_LABELS
 from server.models import School, Site, User
 from server.places.nearest import describe, nearest
 from server.reports.models import Report
-from server.team.models import FUNCTION_LABELS, TeamFunction
+from server.team.models import FUNCTION_LABELS, TeamFunction, TeamSeat
 from server.team.service import teams_for
 from server.tenancy import scoped
 from server.trips.lost import FOUND, alert_id
@@ -316,13 +318,15 @@ async def incident_view(
     """The live page; ``only`` filters its timeline to one kind of entry (anything else: all)."""
     only = only if only in SHOWN else ""
     schools = await School.filter(incident_links__incident_id=incident.id)
+    manages = user.has_role(*MANAGERS)  # the team's other people read it and add to the log
     return {
+        "manages": manages,
         "incident": incident,
         "schools": schools,
         "only": only,
         "timeline": await timeline(incident, only, words=words),
         "roles": await roles(incident, sorted(s.id for s in schools)),
-        "moves": TRANSITIONS[incident.status],
+        "moves": TRANSITIONS[incident.status] if manages else (),
         "people": await scoped(User, user).filter(active=True),
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
@@ -347,3 +351,20 @@ async def open_references(user: User) -> list[Incident]:
     """The district's open incidents, newest first, for a checklist run that asks which one it
     belongs to (the recovery checklist)."""
     return await scoped(Incident, user).exclude(status=IncidentStatus.CLOSED)
+
+
+async def on_team_open(user: User) -> list[Incident]:
+    """The open incidents whose team this person is on (``service.on_team``): a role filled in
+    it, or a seat in the crisis team of one of its schools or the district's. For their home
+    screen; the safety team and admins see every incident on theirs."""
+    seats = await column(
+        TeamSeat.filter(organisation_id=user.organisation_id, person_id=user.id), "school_id"
+    )
+    open_ones = scoped(Incident, user).exclude(status=IncidentStatus.CLOSED)
+    if None in seats:  # the district's team covers every school
+        return await open_ones.order_by("-opened_at")
+    roles = IncidentRole.filter(person_id=user.id, incident__organisation_id=user.organisation_id)
+    ids = set(await column(roles, "incident_id"))
+    if seats:
+        ids |= set(await column(IncidentSchool.filter(school_id__in=list(seats)), "incident_id"))
+    return await open_ones.filter(id__in=sorted(ids)).order_by("-opened_at") if ids else []

@@ -14,6 +14,8 @@ from server.auth import current_user, public, requires_role, signed_in_user
 from server.concerns.service import may_read as may_read_concerns
 from server.csrf import csrf_token
 from server.district_time import zone
+from server.incidents import queries as incident_queries
+from server.incidents.models import KIND_LABELS
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
 from server.offline_pages import offline_trip_urls
 from server.pages import flash
@@ -44,6 +46,9 @@ async def home(request: Request) -> Response:
     context["reads_concerns"] = may_read_concerns(user)
     if user.has_role(*WRITERS):
         context["overdue"] = await review_queries.overdue_count(user, today)
+    else:  # the crisis team's other people: the live page of each open incident they are on
+        context["incidents"] = await incident_queries.on_team_open(user)
+        context["incident_kinds"] = KIND_LABELS
     return render(request, "home.html", context)
 
 

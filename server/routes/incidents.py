@@ -80,8 +80,10 @@ async def _live(
     only = request.query_params.get("only", "")
     context = await queries.incident_view(signed_in_user(request), incident, only, _words(request))
     context |= {"flash": flash, "refresh": REFRESH_SECONDS, "errors": errors}
+    user = signed_in_user(request)
     if not wants_fragment(request):  # the call-out sits outside the part that refreshes
-        context |= await callout.callout_view(incident, signed_in_user(request))
+        context |= await callout.callout_view(incident, user)
+        context["may_call_out"] = await callout.may_call_out(user, incident)
     return render(
         request,
         "incidents/live.html",
@@ -91,10 +93,15 @@ async def _live(
     )
 
 
-@requires_role(*MANAGERS)
+@requires_role()
 async def incident_page(request: Request) -> Response:
+    """The live page: the safety team's and admins', and the incident's team's (its schools'
+    crisis team in the directory, and whoever fills a role in it), who read it and add to
+    its log; anyone else is told it isn't there."""
     user = signed_in_user(request)
     incident = await get_or_404(Incident, user, request.path_params["id"])
+    if not await service.on_team(user, incident):
+        raise HTTPException(status_code=404)
     # Opening the page is a look; the htmx refresh of its timeline every few seconds is audited
     # only as often as ``service.viewed`` says (not once a refresh: that would flood the log).
     await service.viewed(user, incident, datetime.now(UTC), refresh=wants_fragment(request))
@@ -196,8 +203,6 @@ async def incident_callout(request: Request) -> Response:
             "Crisis team called out: %(num)s people alerted.",
             done.people,
         ) % {"num": done.people}
-    if not user.has_role(*MANAGERS):  # the commander of the day who is not on the safety team
-        return RedirectResponse(str(request.url_for("home")), 303)
     return _to_incident(request, incident)
 
 

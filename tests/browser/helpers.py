@@ -225,6 +225,12 @@ def end_open_searches(server: LiveServer) -> None:
     query(server, "update trip_lost_student set found_at = started_at where found_at is null")
 
 
+def clear_crisis_teams(server: LiveServer) -> None:
+    """Nobody fills any crisis team: browser tests share the demo district, and who fills it
+    decides whom a call-out or a team alert reaches."""
+    query(server, "delete from team_seat")
+
+
 def wait_for_offline_cache(
     page, minimum: int = 3, timeout_ms: int = 20000, paths: tuple[str, ...] = ()
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import PHONE, hold, query, sign_in
+from tests.browser.helpers import PHONE, clear_crisis_teams, hold, query, sign_in
 
 pytestmark = pytest.mark.browser
 DISPATCH = "Dina Dispatch"  # no other browser test signs in as her or counts her alerts
@@ -45,6 +45,7 @@ def test_the_team_call_out_on_a_phone(browser, live_server):
     page = context.new_page()
     sign_in(page, live_server, "safety@demo.muster.test")
     # The district team's incident commander covers every school.
+    clear_crisis_teams(live_server)
     page.goto(f"{live_server.url}/team/district/incident_commander")
     page.get_by_label("Primary").select_option(label=f"{DISPATCH} (no phone number)")
     page.get_by_role("button", name="Save").click()
@@ -79,6 +80,7 @@ def test_the_team_call_out_without_javascript(browser, live_server):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     sign_in(page, live_server, "safety@demo.muster.test")
+    clear_crisis_teams(live_server)
     page.goto(f"{live_server.url}/team/district/incident_commander")
     page.get_by_label("Primary").select_option(label=f"{DISPATCH} (no phone number)")
     page.get_by_role("button", name="Save").click()

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import axe_violations
 from tests.browser.helpers import (
     PHONE,
+    clear_crisis_teams,
     hold,
     query,
     send_now,
@@ -109,6 +110,7 @@ def test_one_incident_from_a_panic_offline_to_its_review(browser, live_server):
     lead = browser.new_context(**PHONE)
     page = lead.new_page()
     sign_in(page, live_server, "safety@demo.muster.test")
+    clear_crisis_teams(live_server)
     page.goto(f"{live_server.url}/team/district/incident_commander")
     page.get_by_label("Primary").select_option(label="Ada Admin (no phone number)")
     page.get_by_role("button", name="Save").click()
