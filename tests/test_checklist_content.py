@@ -227,15 +227,26 @@ def test_the_recovery_checklist_gives_no_advice_the_brief_does_not_hold():
 # -- bomb threat management, after the call (content brief, section 2) --------------------------
 
 
-def _content_brief() -> Path:
-    """The content brief (``shared/docs/content-brief.md``) beside the repository or above it: the
-    main checkout and the worktrees sit at different depths under the project's folder."""
+def _content_brief() -> Path | None:
+    """The content brief (``shared/docs/content-brief.md``) beside the repository or above it
+    (the main checkout and worktrees sit at different depths), when this machine has it."""
     root = Path(__file__).resolve().parent.parent
     for folder in (root, *root.parents):
         brief = folder / "shared" / "docs" / "content-brief.md"
         if brief.is_file():
             return brief
-    pytest.fail("shared/docs/content-brief.md not found above the repository")
+    return None
+
+
+# The brief's stand-off chart (section 2, NCTC), least and preferred distance in feet: kept here
+# so the card is checked on any machine; checked against the brief itself where it is at hand.
+BRIEF_STANDOFF = {
+    "pipe bomb": (70, 1200),
+    "suicide vest": (110, 1700),
+    "briefcase": (150, 1850),
+    "car": (320, 1900),
+    "suv/van": (400, 2400),
+}
 
 
 # The brief's names for the rows of the stand-off chart, and the card's item for each.
@@ -267,10 +278,16 @@ def _feet(text: str) -> tuple[int, ...]:
     return tuple(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\d|\d", text))
 
 
+def test_the_kept_standoff_table_equals_the_briefs():
+    brief = _content_brief()
+    if brief is None:
+        pytest.skip("the content brief is not on this machine (shared/docs/content-brief.md)")
+    assert _brief_standoff_table(brief.read_text(encoding="utf-8")) == BRIEF_STANDOFF
+
+
 def test_the_standoff_card_equals_the_briefs_table():
-    table = _brief_standoff_table(_content_brief().read_text(encoding="utf-8"))
+    table = BRIEF_STANDOFF
     assert set(table) == set(STANDOFF_ROWS), sorted(table)
-    assert table["pipe bomb"] == (70, 1200)  # the parser reads the table as it is written
     checklist = LIBRARY.get("bomb-threat-management")
     [card] = [s for s in checklist.sections if s.id == "standoff"]
     assert [i.id for i in card.items] == list(STANDOFF_ROWS.values())
