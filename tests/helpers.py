@@ -214,3 +214,16 @@ def unlinked_errors(page) -> list[str]:
         for ref in control["aria-describedby"].split()
     }
     return [p["id"] for p in page.select("p.field-error") if p["id"] not in described]
+
+
+async def give_phone(org, user) -> None:
+    """``user`` has a phone that takes alerts (a push subscription no test sends to)."""
+    from server.push.models import PushSubscription
+
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=user,
+        endpoint=f"https://push.example.com/{user.id}",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )

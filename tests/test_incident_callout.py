@@ -17,10 +17,9 @@ from server.incidents.models import (
     IncidentStatus,
 )
 from server.models import AuditLog
-from server.push.models import PushSubscription
 from server.push.payload import title
 from server.team.models import TeamFunction, TeamSeat
-from tests.helpers import event, html, send
+from tests.helpers import event, give_phone, html, send
 
 
 async def _seat(org, function: TeamFunction, school, *people) -> None:
@@ -34,29 +33,19 @@ async def _seat(org, function: TeamFunction, school, *people) -> None:
         )
 
 
-async def _phone(org, user) -> None:
-    await PushSubscription.create(
-        organisation_id=org.organisation.id,
-        user=user,
-        endpoint=f"https://push.example.com/{user.id}",
-        p256dh="B" * 87,
-        auth="A" * 22,
-    )
-
-
 async def _team(org) -> set[int]:
     """A crisis team for the incident's school; the ids a call-out must reach."""
     u = org.users
     # The commander has a phone that takes alerts: the commander alone, not the backup.
     await _seat(org, TeamFunction.COMMANDER, org.school, u["staff"], u["driver"])
-    await _phone(org, u["staff"])
+    await give_phone(org, u["staff"])
     # The medical lead has none: the backups at once.
     await _seat(org, TeamFunction.MEDICAL, org.school, u["office"], u["dispatch"])
     # The district team covers every school: its police liaison (no school of their own).
     await _seat(org, TeamFunction.POLICE, None, org.spare)
     # An admin on the district team: asked to answer like anyone else (no "situation" page).
     await _seat(org, TeamFunction.DEPUTY, None, u["admin"])
-    await _phone(org, u["admin"])
+    await give_phone(org, u["admin"])
     # Another school's team is not this incident's.
     await _seat(org, TeamFunction.FACILITIES, org.other_school, u["admin"])
     return {u["staff"].id, u["office"].id, u["dispatch"].id, u["admin"].id, org.spare.id}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.models import AuditLog, User
 from server.team.models import TeamFunction, TeamSeat
 from server.team.service import who_answers
-from tests.helpers import html
+from tests.helpers import give_phone, html
 
 MEDICAL = TeamFunction.MEDICAL
 
@@ -118,18 +118,6 @@ async def test_who_answers_is_the_primary_then_backups_then_the_district(org, as
     assert [p.id for p in await who_answers(MEDICAL, org.school)] == [district.id, first.id]
 
 
-async def _phone(org, user) -> None:
-    from server.push.models import PushSubscription
-
-    await PushSubscription.create(
-        organisation_id=org.organisation.id,
-        user=user,
-        endpoint=f"https://push.example.com/{user.id}",
-        p256dh="B" * 87,
-        auth="A" * 22,
-    )
-
-
 async def test_an_alert_to_a_function_reaches_its_primary_and_backups(org, as_role):
     from server.alerts.models import Alert, AlertRecipient
 
@@ -154,7 +142,7 @@ async def test_an_alert_to_a_function_reaches_its_primary_and_backups(org, as_ro
     assert got == {u["staff"].id, u["driver"].id}
     # With a phone, the primary alone (the backups after 3 minutes without an answer:
     # tests/test_team_fallback.py).
-    await _phone(org, u["staff"])
+    await give_phone(org, u["staff"])
     second = {**form, "message": "Nurse to room 5", "held": "yes"}
     assert (await safety.post("/admin/alerts/send", second)).status_code == 303
     alert = await Alert.get(organisation_id=org.organisation.id, message="Nurse to room 5")

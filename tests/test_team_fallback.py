@@ -11,24 +11,16 @@ from server.alerts.fallback import FALL_BACK_AFTER, fall_back_due
 from server.alerts.models import Alert, AlertFallback, AlertRecipient
 from server.push.models import Delivery, PushSubscription
 from server.team.models import TeamFunction, TeamSeat
-from tests.helpers import event, send
+from tests.helpers import event, give_phone, send
 
 MEDICAL = "medical_lead"
 
 
-async def _phone(org, user) -> None:
-    await PushSubscription.create(
-        organisation_id=org.organisation.id,
-        user=user,
-        endpoint=f"https://push.example.com/fallback/{user.id}",
-        p256dh="B" * 87,
-        auth="A" * 22,
-    )
-
-
 async def _team(org) -> None:
     """Lincoln's medical lead: the teacher (with a phone), then the driver and the office (each
-    with a phone too), as backups."""
+    with a phone too), as backups. Other tests' fall-backs are settled first, so the counts
+    here are this test's."""
+    await fall_back_due(datetime.now(UTC) + timedelta(days=1))
     u = org.users
     for rank, person in enumerate((u["staff"], u["driver"], u["office"])):
         await TeamSeat.create(
@@ -38,7 +30,7 @@ async def _team(org) -> None:
             rank=rank,
             person=person,
         )
-        await _phone(org, person)
+        await give_phone(org, person)
 
 
 async def _send(org, as_role, message: str) -> Alert:

@@ -2,7 +2,8 @@
 // the outbox), so it works with no signal; a half-filled form survives a reload as a draft. The
 // sender sees only that it is saved, then sent: never the team's record of it.
 
-import { draft, dropDraft, keepDraft, record } from "./journal.js";
+import { keepFormDraft, restoreFormDraft } from "./form-draft.js";
+import { dropDraft, record } from "./journal.js";
 
 const form = document.getElementById("concern-form");
 const msg = form.dataset;
@@ -27,25 +28,8 @@ function showDanger() {
   $("#concern-danger").hidden = choice("danger_now") !== "yes";
 }
 
-function saveDraft() {
-  const values = {};
-  for (const el of form.elements) {
-    if (!el.name) continue;
-    if (el.type === "radio") { if (el.checked) values[el.name] = el.value; } else values[el.name] = el.value;
-  }
-  keepDraft(DRAFT, values).catch(() => {});
-}
-
-async function restoreDraft() {
-  const values = (await draft(DRAFT).catch(() => null)) || {};
-  for (const [name, value] of Object.entries(values)) {
-    const el = form.elements[name];
-    if (!el) continue;
-    if (el instanceof RadioNodeList) {
-      for (const radio of el) radio.checked = radio.value === value;
-    } else el.value = value;
-  }
-}
+const saveDraft = () => keepFormDraft(form, DRAFT);
+const restoreDraft = () => restoreFormDraft(form, DRAFT);
 
 function problems() {
   const found = [];

@@ -1,6 +1,7 @@
 // The report form: everything is kept on the phone first (a report.filed event plus its photos in
 // the outbox), so it works with no signal. A half-filled form survives a reload as a draft.
 
+import { keepFormDraft, restoreFormDraft } from "./form-draft.js";
 import { draft, dropDraft, keepDraft, record, saveFile } from "./journal.js";
 import { baseMap, fit, loadLeaflet } from "./map.js";
 import { shrink } from "./photo.js";
@@ -140,25 +141,8 @@ function paintPhotos() {
 }
 
 // --- draft: typing survives a reload until the report is saved ---
-function saveDraft() {
-  const values = {};
-  for (const el of form.elements) {
-    if (!el.name || el.type === "file") continue;
-    if (el.type === "radio") { if (el.checked) values[el.name] = el.value; } else values[el.name] = el.value;
-  }
-  keepDraft(DRAFT, values).catch(() => {});
-}
-
-async function restoreDraft() {
-  const values = (await draft(DRAFT).catch(() => null)) || {};
-  for (const [name, value] of Object.entries(values)) {
-    const el = form.elements[name];
-    if (!el) continue;
-    if (el instanceof RadioNodeList) {
-      for (const radio of el) radio.checked = radio.value === value;
-    } else el.value = value;
-  }
-}
+const saveDraft = () => keepFormDraft(form, DRAFT);
+const restoreDraft = () => restoreFormDraft(form, DRAFT);
 
 // --- saving ---
 function text(name) {
