@@ -29,6 +29,7 @@ def test_the_live_incident_page_on_a_phone(browser, live_server):
     expect(page.locator("#log-status")).to_contain_text("Saved on this phone")
     entry = page.locator("#timeline li").first
     expect(entry).to_contain_text("Door 4 secured by the caretaker", timeout=20000)
+    expect(page.locator("#log-status")).to_have_text("In the log.")  # no longer "saved on…"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
     context.close()

@@ -13,12 +13,23 @@ if (root && form) {
     e.preventDefault();
     const words = text.value.trim();
     if (!words) return;
+    const entryId = crypto.randomUUID();
     await record("incident.logged", {
-      entry_id: crypto.randomUUID(),
+      entry_id: entryId,
       incident_id: Number(root.dataset.incident),
       text: words,
     });
     text.value = "";
     status.textContent = root.dataset.msgSaved;
+    waiting = entryId;
+  });
+  // Once the refreshed timeline shows the entry, the status says so: "saved on this phone"
+  // would be stale, and in a crisis a stale word makes someone type it again.
+  let waiting = null;
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (waiting && document.querySelector(`#timeline [data-entry="${waiting}"]`)) {
+      status.textContent = root.dataset.msgLogged;
+      waiting = null;
+    }
   });
 }
