@@ -59,20 +59,31 @@ def cmd_i18n_update(args: argparse.Namespace) -> None:
 
 
 def cmd_checklists(args: argparse.Namespace) -> None:
+    """The checklist files and the lesson files beside them (checklists/lessons/)."""
     from server.checklists.library import SCHEMA_PATH, ChecklistError, json_schema, load_all
+    from server.lessons import library as lessons
 
     if args.action == "schema":
         SCHEMA_PATH.write_text(json_schema(), encoding="utf-8")
-        print(f"Wrote {SCHEMA_PATH}")
+        lessons.SCHEMA_PATH.write_text(lessons.json_schema(), encoding="utf-8")
+        print(f"Wrote {SCHEMA_PATH} and {lessons.SCHEMA_PATH}")
         return
     try:
         library = load_all()
-    except ChecklistError as error:
+        found = lessons.load_all(library)
+    except (ChecklistError, lessons.LessonError) as error:
         sys.exit(f"error: {error}")
     for checklist in library.checklists.values():
         print(f"ok  {checklist.id} v{checklist.version} ({len(checklist.items())} items)")
+    for lesson in found.in_order():
+        print(f"ok  lessons/{lesson.id} v{lesson.version} ({len(lesson.points())} points)")
     if SCHEMA_PATH.read_text(encoding="utf-8") != json_schema():
         sys.exit("error: checklists/schema.json is stale: run `python -m server checklists schema`")
+    if lessons.SCHEMA_PATH.read_text(encoding="utf-8") != lessons.json_schema():
+        sys.exit(
+            "error: checklists/lessons/schema.json is stale: "
+            "run `python -m server checklists schema`"
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -152,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         "i18n-update", help="merge new UI strings into web/locale/*/LC_MESSAGES/messages.po"
     ).set_defaults(func=cmd_i18n_update)
     checklists = commands.add_parser(
-        "checklists", help="check checklist files, or write schema.json"
+        "checklists", help="check checklist and lesson files, or write their schema.json"
     )
     checklists.add_argument("action", choices=["check", "schema"])
     checklists.set_defaults(func=cmd_checklists)

@@ -22,6 +22,7 @@ from server.auth import NotSignedIn, SessionBackend
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
+from server.lessons.library import load_all as load_lessons
 from server.middleware import (
     LocaleMiddleware,
     SchemeAwareSessionMiddleware,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.check()  # raises SettingsError, naming the setting: a bad one stops start-up
     assets = AssetRegistry(reload=settings.debug)
     library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
+    lessons = load_lessons(library)  # the same for the lessons (LessonError)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -141,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.assets = assets
     app.state.checklists = library
+    app.state.lessons = lessons
     app.state.vapid = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)

@@ -20,6 +20,7 @@ AREAS = (
     "concerns",
     "events",
     "incidents",
+    "lessons",
     "people",
     "places",
     "push",

@@ -42,7 +42,7 @@ def catalogue_strings() -> Iterator[tuple[str, str, str]]:
 
 
 def checklist_strings() -> Iterator[tuple[str, str, str]]:
-    """(where, English, Spanish) for every string pair in every checklist file."""
+    """(where, English, Spanish) for every string pair in every checklist and lesson file."""
 
     def walk(node: object, path: str) -> Iterator[tuple[str, str, str]]:
         if isinstance(node, dict):
@@ -54,8 +54,11 @@ def checklist_strings() -> Iterator[tuple[str, str, str]]:
             for index, value in enumerate(node):
                 yield from walk(value, f"{path}[{index}]")
 
-    for file in sorted(CHECKLIST_DIR.glob("*.yaml")):
-        yield from walk(yaml.safe_load(file.read_text(encoding="utf-8")), file.name)
+    # and the lessons beside them (checklists/lessons/)
+    files = [*sorted(CHECKLIST_DIR.glob("*.yaml")), *sorted(CHECKLIST_DIR.glob("lessons/*.yaml"))]
+    for file in files:
+        where = str(file.relative_to(CHECKLIST_DIR))
+        yield from walk(yaml.safe_load(file.read_text(encoding="utf-8")), where)
 
 
 def spanish_strings() -> Iterator[tuple[str, str, str]]:
