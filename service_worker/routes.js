@@ -55,8 +55,12 @@ async function pageNetworkFirst(request) {
     if (response.status >= 500) return (await kept(cache, request.url)) || response;
     return response;
   } catch (error) {
+    // A query the page reads itself (?trip=…) was never cached as such: its plain page comes
+    // before any other copy of the path, since "any" may be an older version's (?v=2), which
+    // would send the runner back to the plain page without the query (CI lost a trip so).
     return (await inChosenLanguage(request.url))
-      || (await kept(cache, request.url)) || (await kept(cache, request.url, { ignoreSearch: true }))
+      || (await kept(cache, request.url)) || (await kept(cache, plainPage(request.url)))
+      || (await kept(cache, request.url, { ignoreSearch: true }))
       || (await caches.match(OFFLINE_URL)) || Response.error();
   }
 }
@@ -68,6 +72,12 @@ async function keepCopy(cache, key, response) {
   } catch (error) {
     // nothing kept this time; the next visit tries again
   }
+}
+
+function plainPage(url) {
+  const plain = new URL(url);
+  plain.search = "";
+  return plain.href;
 }
 
 async function kept(cache, url, options) {

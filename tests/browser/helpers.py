@@ -244,7 +244,11 @@ def wait_for_offline_cache(
         """async ([minimum, paths]) => {
             if (!navigator.serviceWorker.controller) return false;
             const cache = await caches.open("muster-pages");
-            const kept = (await cache.keys()).map((request) => new URL(request.url).pathname);
+            // A path is kept when its own page is: "/checklists/x?v=2" is not "/checklists/x".
+            const kept = (await cache.keys()).map((request) => {
+                const url = new URL(request.url);
+                return url.pathname + url.search;
+            });
             return kept.length >= minimum && paths.every((path) => kept.includes(path));
         }""",
         [minimum, list(paths)],

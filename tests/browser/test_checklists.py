@@ -318,3 +318,39 @@ def test_next_pressed_at_once_after_an_answer_follows_its_branch(page: Page, liv
         }"""
     )
     assert on_screen == ["item-have-tourniquet"]
+
+
+def test_offline_a_checklist_link_with_its_trip_opens_the_current_version_with_the_trip(
+    page: Page, live_server
+):
+    """Offline, "/checklists/field-trip-departure?trip=…" was never cached as such. The service
+    worker once answered with any copy of the path, sometimes the kept version 2 (cached for
+    finishing an old run), whose runner then went to the plain page and lost the trip: the
+    required field was empty and Start did nothing. The plain page must come first."""
+    from tests.browser.helpers import wait_for_offline_cache
+
+    sign_in(page, live_server, "staff@demo.muster.test")
+    plain = "/checklists/field-trip-departure"
+    wait_for_offline_cache(page, paths=(plain, f"{plain}?v=2"))
+    # The plain page kept last, so "any copy of the path" is the old version's.
+    page.evaluate(
+        """async (plain) => {
+            const cache = await caches.open("muster-pages");
+            const url = new URL(plain, location.origin).href;
+            const response = await cache.match(url);
+            await cache.delete(url);
+            await cache.put(url, response);
+        }""",
+        plain,
+    )
+    live_server.stop()
+    try:
+        page.goto(f"{live_server.url}{plain}?trip=Science%20museum%20visit")
+        page.locator("#runner[data-ready]").wait_for()
+        expect(page.locator("#runner")).to_have_attribute("data-version", "3")
+        expect(page.locator("#ctx-trip")).to_have_value("Science museum visit")
+        page.locator("#run-context button[type=submit]").click()
+        expect(_item(page, "student-missing").get_by_role("button", name="Yes")).to_be_visible()
+        expect(page.locator("#run-context-shown")).to_contain_text("Science museum visit")
+    finally:
+        live_server.start()

@@ -592,7 +592,8 @@ async function main() {
     return;
   }
   if (!open && msg.latest !== msg.version) { // a kept version is only for finishing a run
-    location.replace(location.pathname);
+    params.delete("v"); // the rest (?trip=…) still fills in the run's details
+    location.replace(params.size ? `${location.pathname}?${params}` : location.pathname);
     return;
   }
   wire();
