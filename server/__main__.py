@@ -38,10 +38,19 @@ def cmd_seed_demo(args: argparse.Namespace) -> None:
     print(credentials_text(DEMO_PEOPLE))
 
 
+def _ask_password() -> str:
+    """The new admin's password, typed at a prompt. With nothing to type at (a script, a
+    container with no terminal) the prompt meets end-of-input: say what to do instead."""
+    try:
+        return getpass.getpass("Password: ")
+    except (EOFError, KeyboardInterrupt):
+        sys.exit("\nerror: no password given: type one at the prompt, or set MUSTER_ADMIN_PASSWORD")
+
+
 def cmd_create_admin(args: argparse.Namespace) -> None:
     from server.admin_cli import create_admin
 
-    password = os.environ.get("MUSTER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    password = os.environ.get("MUSTER_ADMIN_PASSWORD") or _ask_password()
     try:
         message = asyncio.run(
             _with_db(lambda: create_admin(args.organisation, args.name, args.email, password))

@@ -11,7 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(data_dir: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+def _run(
+    data_dir: Path, *args: str, password: str | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "MUSTER_DATA_DIR": str(data_dir),
@@ -27,6 +29,8 @@ def _run(data_dir: Path, *args: str, password: str | None = None) -> subprocess.
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
     )
 
 
@@ -85,3 +89,23 @@ def test_migrate_seed_and_create_admin(tmp_path):
         password="long enough password",
     )
     assert taken.returncode != 0 and "already has an account" in taken.stderr
+
+
+def test_create_admin_with_no_password_and_no_terminal_says_what_to_do(tmp_path):
+    """No MUSTER_ADMIN_PASSWORD and nothing to type at: a plain message, not a traceback."""
+    assert _run(tmp_path, "migrate").returncode == 0
+    made = _run(
+        tmp_path,
+        "create-admin",
+        "--email",
+        "boss@example.org",
+        "--name",
+        "Boss",
+        "--organisation",
+        "Hill County Schools",
+        stdin="",
+    )
+    assert made.returncode != 0
+    assert "MUSTER_ADMIN_PASSWORD" in made.stderr and "Traceback" not in made.stderr
+    db = sqlite3.connect(tmp_path / "cli.sqlite3")
+    assert db.execute("select count(*) from user where email='boss@example.org'").fetchone() == (0,)
