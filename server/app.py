@@ -32,6 +32,7 @@ from server.push.vapid import VapidSigner
 from server.push.worker import DeliveryWorker
 from server.reports.place_names import run_place_namer
 from server.routes import (
+    accounting,
     action_names,
     actions,
     alerts,
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *risk.routes,
             *team.routes,
             *incidents.routes,
+            *accounting.routes,
             *reviews.routes,
             *push.routes,
             *sync.routes,

@@ -43,6 +43,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.incidents.models",
                     "server.reviews.models",
                     "server.concerns.models",
+                    "server.accounting.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

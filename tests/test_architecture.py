@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
 ROUTES = SERVER / "routes"
 AREAS = (
+    "accounting",
     "alerts",
     "checklists",
     "concerns",

@@ -26,6 +26,7 @@ from urllib.parse import quote_plus
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from server.accounting.forms import RosterImportForm
 from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
@@ -298,6 +299,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", f"/reviews/actions/{org.action.id}", ActionForm),
         ("staff", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
         ("safety", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
+        ("admin", "/admin/rosters", RosterImportForm),
     ]
 
 
