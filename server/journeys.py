@@ -125,6 +125,13 @@ JOURNEYS = [
         checklist="recovery",
     ),
     Journey(
+        "metrics",
+        N_("Safety figures"),
+        N_("Reports, drills, checklists, trips and actions over time"),
+        (Role.SAFETY, Role.ADMIN),
+        route="metrics",
+    ),
+    Journey(
         "drills", N_("Drills"), N_("Plan drills and see their figures"), (Role.SAFETY, Role.ADMIN)
     ),
 ]

@@ -41,6 +41,7 @@ DESK_PATHS = (
     "/reports",
     "/risk-plans",
     "/concerns",
+    "/metrics",
 )  # the safety team's and admins' pages
 FIELD_PATHS = ("/reports/new", "/concerns/new")  # forms on a phone, whoever opens them
 

@@ -22,6 +22,7 @@ AREAS = (
     "events",
     "incidents",
     "lessons",
+    "metrics",
     "people",
     "places",
     "push",

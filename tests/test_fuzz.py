@@ -396,6 +396,8 @@ FILTERS = [
     ("safety", "/admin/alerts.csv", [*LISTED, "kind", "state"]),
     ("admin", "/admin/people", ["q"]),
     ("admin", "/admin/audit", [*LISTED, "person", "action", "day"]),
+    ("safety", "/metrics", ["school", "from", "to"]),
+    ("admin", "/metrics/drills-by-school.csv", ["school", "from", "to"]),
     ("safety", "/admin/alerts/new", ["kind"]),
     ("safety", "/risk-plans/new", ["trip"]),
     ("anonymous", "/sign-in", ["next"]),

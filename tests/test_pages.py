@@ -21,9 +21,9 @@ EXPECTED_HOME = {
     "office": EVERYONE | {"bomb-threat-management"},
     "staff": EVERYONE | {"field-trip"},
     "safety": EVERYONE
-    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "drills"},
+    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "metrics", "drills"},
     "admin": EVERYONE
-    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "drills"},
+    | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "metrics", "drills"},
     "dispatch": EVERYONE,
 }
 

@@ -1,0 +1,147 @@
+"""Drill figures over time and per school, from DRILL alerts and their answers.
+
+A drill is an alert marked as a drill, not a practice (one person rehearsing), not undone, not
+an all clear. Its figures are the alerts area's own (``alerts.service.figures``, kept with the
+alert as each answer arrives): seconds from when it went out to each recipient's first answer,
+on the server's clock (a phone's clock corrected, ``events/clock.py``): the first, the median
+and the 90th percentile. A week or month with several drills shows the middle drill's figures
+(the median of the drills'), counted in the database; a drill sent to several schools counts
+at each, one sent to the whole district on a row of its own."""
+
+from __future__ import annotations
+
+from server.i18n import gettext as _
+from server.metrics import charts
+from server.metrics.figure import Figure, Scope, Table, per_bucket
+from server.metrics.sql import Sql
+
+MEASURES = ("first_s", "median_s", "p90_s")
+
+
+def _drills(sql: Sql, scope: Scope, per_school: bool) -> str:
+    """The drills of the range, one row a drill (``alert``, ``raised_at``, ``school``,
+    ``answered`` and its figures); ``per_school``: one row a drill and school it went to
+    (``school`` NULL for one to the whole district). With a school chosen, its drills only."""
+    org = sql.value(scope.organisation_id)
+    lo, hi = sql.value(scope.span.lo), sql.value(scope.span.hi)
+    yes, no = sql.value(True), sql.value(False)
+    numbers = ", ".join(f"{sql.json_number('a.figures', m)} AS {m}" for m in MEASURES)
+    joined = per_school or scope.school_id is not None
+    join = sql.schools_of("a.audience", "s") if joined else ""
+    school = sql.school_id("s") if joined else "NULL"
+    where = f" AND {school} = {sql.value(scope.school_id)}" if scope.school_id else ""
+    return (
+        f"SELECT a.id AS alert, a.raised_at AS raised_at, {school} AS school, "
+        f"COALESCE({sql.json_number('a.figures', 'answered')}, 0) AS answered, {numbers} "
+        f"FROM alert a {join} "
+        f"WHERE a.organisation_id = {org} AND a.drill = {yes} AND a.practice = {no} "
+        f"AND a.cancelled_at IS NULL AND a.kind <> 'all-clear' "
+        f"AND a.raised_at >= {lo} AND a.raised_at < {hi}{where}"
+    )
+
+
+def _middles(sql: Sql, group: str) -> str:
+    """Drills (``d``, with a ``group`` column) to one row a group: how many drills, their
+    answers, and the middle drill's figures (a drill with nothing measured left out of those)."""
+    ranks = ", ".join(
+        f"ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY "
+        f"CASE WHEN {m} IS NULL THEN 1 ELSE 0 END, {m}) AS r_{m}, "
+        f"COUNT({m}) OVER (PARTITION BY {group}) AS c_{m}"
+        for m in MEASURES
+    )
+    middles = ", ".join(f"{sql.median(m, f'r_{m}', f'c_{m}')} AS {m}" for m in MEASURES)
+    return (
+        f"ranked AS (SELECT d.*, {ranks} FROM d) SELECT {group} AS g, COUNT(*) AS drills, "
+        f"SUM(answered) AS answers, {middles} FROM ranked GROUP BY {group}"
+    )
+
+
+async def _over_time(scope: Scope) -> list[dict]:
+    sql = Sql()
+    buckets = sql.buckets(scope.buckets)
+    drills = _drills(sql, scope, per_school=False)
+    columns = ", ".join(MEASURES)
+    return await sql.rows(
+        f"WITH {buckets}, d AS (SELECT b.n AS n, x.answered, {columns} FROM ({drills}) x "
+        f"JOIN buckets b ON x.raised_at >= b.lo AND x.raised_at < b.hi), {_middles(sql, 'n')}"
+    )
+
+
+async def _by_school(scope: Scope) -> list[dict]:
+    sql = Sql()
+    drills = _drills(sql, scope, per_school=True)
+    columns = ", ".join(MEASURES)
+    return await sql.rows(
+        f"WITH d AS (SELECT COALESCE(x.school, 0) AS school, x.answered, {columns} "
+        f"FROM ({drills}) x), {_middles(sql, 'school')}"
+    )
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+async def figure(scope: Scope) -> Figure:
+    buckets = scope.buckets
+    over_time = [{**row, "n": row["g"]} for row in await _over_time(scope)]
+    names = [_("First answer (s)"), _("Median (s)"), _("90th percentile (s)")]
+    period = _("Week from") if scope.span.weekly else _("Month")
+    figures = {row["n"]: row for row in over_time}
+    rows = []
+    for b in buckets:
+        row = figures.get(b.n, {})
+        rows.append(
+            [
+                b.label,
+                int(row.get("drills") or 0),
+                int(row.get("answers") or 0),
+                *(_seconds(row.get(m)) for m in MEASURES),
+            ]
+        )
+    series = [
+        (names[i], [_seconds(v) for v in per_bucket(over_time, buckets, m)])
+        for i, m in enumerate(MEASURES)
+    ]
+    chart = charts.lines(
+        _("Drills: seconds to answer"),
+        _(
+            "Lines: for each period with a drill, seconds from the drill going out to the first "
+            "answer, the median answer and the 90th percentile."
+        ),
+        [b.label for b in buckets],
+        series,
+        unit=" s",
+    )
+    header = [_("Drills"), _("Answers"), *names]
+    per_school = {int(row["g"] or 0): row for row in await _by_school(scope)}
+    shown = [scope.school_id] if scope.school_id else [*scope.schools, 0]
+    school_rows = []
+    for school in shown:
+        if school == 0 and 0 not in per_school:
+            continue
+        row = per_school.get(school, {})
+        name = scope.school_name(school or None, _("Whole district"))
+        school_rows.append(
+            [
+                name,
+                int(row.get("drills") or 0),
+                int(row.get("answers") or 0),
+                *(_seconds(row.get(m)) for m in MEASURES),
+            ]
+        )
+    return Figure(
+        "drills",
+        _("Drills"),
+        [
+            _(
+                "From DRILL alerts (never practice): seconds from the drill going out to each "
+                "person's first answer, by the server's clock. A period with several drills "
+                "shows the middle drill's figures."
+            ),
+        ],
+        [
+            Table("drills-over-time", _("Drills over time"), [period, *header], rows),
+            Table("drills-by-school", _("Drills by school"), [_("School"), *header], school_rows),
+        ],
+        chart,
+    )

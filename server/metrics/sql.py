@@ -1,0 +1,96 @@
+"""The raw SQL the figures are counted with, for SQLite and PostgreSQL alike.
+
+Each figure writes its query with ``Sql``: every value goes in through ``sql.value`` (bound, never
+pasted into the text: "?n" on SQLite, "$n" on PostgreSQL), and the few things the two databases
+spell differently are asked of it (seconds between two times, a JSON member, a JSON array's
+length, the school ids an alert went to). Counting, grouping and percentiles happen in the
+database; what comes back is one row a week (or month) and group, never one a record.
+
+Weeks and months are joined as a small table of UTC edges (``buckets``) worked out in Python on
+the district's calendar (``calendar.py``): the stored times are compared with them through the
+indexes on (organisation, time), with no time-zone arithmetic in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tortoise import connections
+
+from server.metrics.calendar import Bucket
+
+
+class Sql:
+    def __init__(self) -> None:
+        self.connection = connections.get("default")
+        self.postgres = self.connection.capabilities.dialect == "postgres"
+        self.values: list[Any] = []
+
+    def value(self, value: Any, cast: str = "") -> str:
+        """A bound value's placeholder (``cast``: its PostgreSQL type, where it can't be told
+        from where it stands, as in a VALUES list)."""
+        self.values.append(value)
+        if not self.postgres:  # numbered, so a value may stand anywhere in the text
+            return f"?{len(self.values)}"
+        return f"${len(self.values)}" + (f"::{cast}" if cast else "")
+
+    def buckets(self, buckets: Sequence[Bucket]) -> str:
+        """``buckets(n, lo, hi)`` for a WITH clause: the weeks or months as UTC edges."""
+        rows = ", ".join(
+            f"({self.value(b.n, 'int')}, {self.value(b.lo, 'timestamptz')}, "
+            f"{self.value(b.hi, 'timestamptz')})"
+            for b in buckets
+        )
+        return f"buckets(n, lo, hi) AS (VALUES {rows})"
+
+    def seconds(self, later: str, earlier: str) -> str:
+        """Seconds from one time column to another."""
+        if self.postgres:
+            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+        return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+    def json_text(self, column: str, key: str) -> str:
+        """A JSON object's member as text (``key`` is ours, never a person's)."""
+        assert key.replace("_", "").isalnum()
+        if self.postgres:
+            return f"({column} ->> '{key}')"
+        return f"json_extract({column}, '$.{key}')"
+
+    def json_number(self, column: str, key: str) -> str:
+        if self.postgres:
+            return f"CAST({column} ->> '{key}' AS DOUBLE PRECISION)"
+        return f"CAST(json_extract({column}, '$.{key}') AS REAL)"
+
+    def json_length(self, column: str) -> str:
+        """How many entries a JSON array holds (0 for an empty one)."""
+        if self.postgres:
+            return f"jsonb_array_length({column})"
+        return f"json_array_length({column})"
+
+    def schools_of(self, column: str, alias: str) -> str:
+        """A LEFT JOIN that gives each row one row per school id in the JSON ``column``'s
+        ``school_ids`` (an alert's audience); ``{alias}.id`` is that id, NULL when none."""
+        if self.postgres:
+            return (
+                f"LEFT JOIN LATERAL (SELECT CAST(x AS INTEGER) AS id FROM "
+                f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({column} -> 'school_ids') "
+                f"= 'array' THEN {column} -> 'school_ids' ELSE '[]'::jsonb END) AS x) "
+                f"AS {alias} ON TRUE"
+            )
+        return (
+            f"LEFT JOIN json_each(CASE WHEN json_type({column}, '$.school_ids') = 'array' "
+            f"THEN json_extract({column}, '$.school_ids') ELSE '[]' END) AS {alias}_each ON TRUE"
+        )
+
+    def school_id(self, alias: str) -> str:
+        return f"{alias}.id" if self.postgres else f"CAST({alias}_each.value AS INTEGER)"
+
+    def median(self, column: str, rank: str, count: str) -> str:
+        """The median of ``column`` in a group, given each row's ``rank`` (1, 2, ...) and the
+        group's ``count`` from window functions: the middle value, or the mean of the middle
+        two (as Python's ``statistics.median``)."""
+        middle = f"{rank} IN (({count} + 1) / 2, ({count} + 2) / 2)"
+        return f"AVG(CASE WHEN {middle} THEN {column} END)"
+
+    async def rows(self, text: str) -> list[dict[str, Any]]:
+        return list(await self.connection.execute_query_dict(text, self.values))
