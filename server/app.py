@@ -43,6 +43,7 @@ from server.routes import (
     district,
     home,
     incidents,
+    lessons,
     metrics,
     people,
     places,
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.check()  # raises SettingsError, naming the setting: a bad one stops start-up
     assets = AssetRegistry(reload=settings.debug)
     library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
-    lessons = load_lessons(library)  # the same for the lessons (LessonError)
+    lesson_library = load_lessons(library)  # the same for the lessons (LessonError)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *team.routes,
             *incidents.routes,
             *accounting.routes,
+            *lessons.routes,
             *reviews.routes,
             *metrics.routes,
             *push.routes,
@@ -147,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.assets = assets
     app.state.checklists = library
-    app.state.lessons = lessons
+    app.state.lessons = lesson_library
     app.state.vapid = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)

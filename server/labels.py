@@ -100,3 +100,16 @@ EVENT_KIND_LABELS = {
     "graduation": N_("Graduation"),
     "other": N_("Other event"),
 }
+
+# Whom a lesson is for (server/lessons/schema.py Audience), as a trainer picks them.
+AUDIENCE_LABELS = {
+    "teachers": N_("Teachers"),
+    "administrators": N_("Administrators"),
+    "bus-drivers": N_("Bus drivers"),
+    "escorts": N_("Bus escorts"),
+    "custodians": N_("Custodians"),
+    "mealtime-assistants": N_("Mealtime assistants"),
+    "support-staff": N_("Other support staff"),
+    "parents": N_("Parents"),
+    "students": N_("Students"),
+}
