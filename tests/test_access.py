@@ -23,6 +23,8 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "journey": ("GET", lambda o: "/journeys/bleeding-control"),
     "sign_out": ("POST", lambda o: "/sign-out"),
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),
+    "lessons": ("GET", lambda o: "/lessons"),
+    "lesson": ("GET", lambda o: "/lessons/bus-security"),
     "runs": ("GET", lambda o: "/admin/runs"),
     "alerts": ("GET", lambda o: "/admin/alerts"),
     "alerts_csv": ("GET", lambda o: "/admin/alerts.csv"),
@@ -107,6 +109,8 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
     "sign_in",
+    "families",  # the cards for parents and students
+    "family_card",
     "health",
     "session",
     "static",

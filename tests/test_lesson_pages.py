@@ -53,3 +53,36 @@ async def test_a_lesson_in_spanish(as_role):
     page = html(await staff.get("/lessons/threatening-calls"))
     assert page.select_one("h1").get_text() == "Llamadas de amenaza"
     assert page.select_one("#start .screen-nav a.primary").get_text() == "Empezar la lección"
+
+
+async def test_family_cards_are_public_in_either_language(client):
+    cards = [card for _, card in load_all().cards()]
+    listing = html(await client.get("/families"))
+    assert [a["href"] for a in listing.select(".lesson-list a")] == [
+        f"/families/{card.id}" for card in cards
+    ]
+    response = await client.get("/families/lockdown?lang=es")
+    assert response.status_code == 200
+    page = html(response)
+    assert page.select_one("html")["lang"] == "es"
+    assert page.select_one("h1").get_text() == "Durante un cierre de emergencia (Lockdown)"
+    said = page.select_one("#family-card").get_text()
+    assert "No vaya a la escuela." in said and "No llame ni le mande mensajes a su hijo" in said
+    assert page.select_one(".language-links a")["href"] == "/families/lockdown?lang=en"
+    english = html(await client.get("/families/lockdown", headers={"Accept-Language": "en"}))
+    assert english.select_one("h1").get_text() == "During a lockdown"
+    # a language Muster doesn't speak is ignored, not an error
+    assert (await client.get("/families/lockdown?lang=xx")).status_code == 200
+    assert (await client.get("/families/nothing-here")).status_code == 404
+
+
+async def test_each_family_card_shows_both_audiences_and_its_sources(client):
+    for lesson, card in load_all().cards():
+        page = html(await client.get(f"/families/{card.id}"))
+        headings = [h.get_text() for h in page.select("#family-card h2")]
+        wanted = {"parents": "For parents", "students": "For students"}
+        assert headings == [wanted[s.audience.value] for s in card.sections], card.id
+        cited = {c for s in card.sections for p in s.points for c in p.cites}
+        foot = page.select_one(".card-foot").get_text()
+        for source in lesson.sources:
+            assert (source.title in foot) == (source.id in cited), (card.id, source.id)
