@@ -242,3 +242,14 @@ async def test_the_runner_is_told_which_items_ask_for_an_answer(as_role):
     asked = page.select("[data-asked=true]")
     assert asked and all(item["data-kind"] not in ("stopwatch", "countdown") for item in asked)
     assert {item["data-kind"] for item in asked} >= {"yes_no", "action"}
+
+
+def test_every_stylesheet_closes_each_block_it_opens():
+    """A lost brace (say, in a merge) silently moves every rule after it into a print block."""
+    for path in sorted((Path(__file__).resolve().parents[1] / "web" / "static").rglob("*.css")):
+        depth = 0
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for number, line in enumerate(text.splitlines(), 1):
+            depth += line.count("{") - line.count("}")
+            assert depth >= 0, f"{path.name}:{number}: a }} closes nothing"
+        assert depth == 0, f"{path.name}: {depth} block(s) never closed"
