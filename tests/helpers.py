@@ -227,3 +227,49 @@ async def give_phone(org, user) -> None:
         p256dh="B" * 87,
         auth="A" * 22,
     )
+
+
+async def small_roster(org, school=None, teacher=None, size: int = 3, ask: bool = True):
+    """A class at ``school`` (the org's own by default) taught by ``teacher`` (its staff
+    person), with ``size`` students, each with a guardian who may pick up and one who may not;
+    the org's incident asks for accounting when ``ask``. Returns (class, students)."""
+    from server.accounting.models import (
+        AccountingCall,
+        ClassTeacher,
+        Enrollment,
+        Guardian,
+        RosterClass,
+        Student,
+    )
+
+    school = school or org.school
+    teacher = teacher or org.users["staff"]
+    tag = uuid.uuid4().hex[:6]
+    klass = await RosterClass.create(
+        organisation_id=school.organisation_id,
+        school=school,
+        source_id=f"c-{tag}",
+        name=f"Room {tag}",
+    )
+    await ClassTeacher.create(roster_class=klass, teacher=teacher)
+    students = []
+    for n in range(size):
+        student = await Student.create(
+            organisation_id=school.organisation_id,
+            school=school,
+            source_id=f"s-{tag}-{n}",
+            name=f"Student {n} {tag}",
+            grade="3",
+            custody_notes="Not to the father." if n == 0 else "",
+        )
+        await Enrollment.create(roster_class=klass, student=student)
+        await Guardian.create(student=student, source_id=f"g-{tag}-{n}", name=f"Parent {n} {tag}")
+        await Guardian.create(
+            student=student, source_id=f"x-{tag}-{n}", name=f"Uncle {n} {tag}", may_pick_up=False
+        )
+        students.append(student)
+    if ask:
+        await AccountingCall.get_or_create(
+            incident_id=org.incident.id, defaults={"asked_at": datetime.now(UTC)}
+        )
+    return klass, students

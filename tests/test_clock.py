@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.accounting.models import ClassReport, Guardian, Release, StudentMark
 from server.alerts.audience import Audience
 from server.alerts.models import Alert, AlertRecipient
 from server.alerts.service import raise_alert
@@ -21,7 +22,7 @@ from server.incidents.models import IncidentLogEntry
 from server.reports.models import Report
 from server.risk.models import RiskPlan
 from server.trips.models import CheckIn, Headcount, LostStudent
-from tests.helpers import event
+from tests.helpers import event, small_roster
 
 NEAR = timedelta(seconds=30)
 
@@ -163,6 +164,32 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
         entry = str(uuid.uuid4())
         payload = {"entry_id": entry, "incident_id": org.incident.id, "text": "Doors locked"}
         return [], payload, lambda e: _at(IncidentLogEntry, "at", id=entry)
+    if kind in ("accounting.marked", "accounting.reported", "reunification.released"):
+        klass, students = await small_roster(org, size=1)
+        if kind == "accounting.marked":
+            mark = str(uuid.uuid4())
+            payload = {
+                "mark_id": mark,
+                "incident_id": org.incident.id,
+                "class_id": klass.id,
+                "student_id": students[0].id,
+                "mark": "present",
+            }
+            return [], payload, lambda e: _at(StudentMark, "at", id=mark)
+        if kind == "accounting.reported":
+            report = str(uuid.uuid4())
+            payload = {"report_id": report, "incident_id": org.incident.id, "class_id": klass.id}
+            return [], payload, lambda e: _at(ClassReport, "at", id=report)
+        release = str(uuid.uuid4())
+        guardian = await Guardian.get(student=students[0], may_pick_up=True)
+        payload = {
+            "release_id": release,
+            "incident_id": org.incident.id,
+            "student_id": students[0].id,
+            "guardian_id": guardian.id,
+            "id_checked": "Driver's licence",
+        }
+        return [], payload, lambda e: _at(Release, "at", id=release)
     raise AssertionError(f"no clock case for the event type {kind}: add one")
 
 
@@ -173,6 +200,7 @@ def test_every_event_type_has_a_clock_case():
         "alert.raised", "alert.acknowledged", "report.filed", "concern.raised", "trip.headcount",
         "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard", "incident.logged",
+        "accounting.marked", "accounting.reported", "reunification.released",
     }  # fmt: skip
     assert set(REGISTRY) == cases, "a new event type needs its case in _case() above"
 

@@ -44,6 +44,6 @@ class StudentReleased(Payload):
     release_id: UUID
     incident_id: RecordId
     student_id: RecordId
-    guardian_id: RecordId | None = None  # one of the student's guardians, or someone else named
-    released_to: Annotated[str, Field(min_length=1, max_length=200)]
+    guardian_id: RecordId  # an adult on the student's pick-up list
+    released_to: Annotated[str, Field(max_length=200)] = ""  # as the phone showed them
     id_checked: Annotated[str, Field(min_length=1, max_length=100)]  # e.g. "Driver's licence"

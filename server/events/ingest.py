@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.accounting import events as accounting_events
 from server.alerts import events as alert_events
 from server.checklists import events as checklist_events
 from server.concerns import events as concern_events
@@ -46,6 +47,7 @@ log = logging.getLogger("muster.events")
 # Every module of event types, each area's own: importing one registers its types. A module of
 # event types missing here is never registered (tests/test_architecture.py checks the list).
 EVENT_MODULES = (
+    accounting_events,
     alert_events,
     checklist_events,
     concern_events,

@@ -1,21 +1,30 @@
-"""Rosters: the admins' and safety team's roster import (OneRoster files or a plain CSV, checked
-whole, imported whole or not at all). Parse, call server/accounting/, render."""
+"""Rosters, class accounting and reunification: the admins' roster import, the incident asking
+teachers to account for their classes, the teacher's accounting page, the live page's figures,
+and the reunification page with its printable release log. Taps and releases arrive as outbox
+events (server/accounting/events.py). Parse, call server/accounting/, render."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.accounting import queries, rosters, service
+from server.accounting import queries, rosters, service, tally
 from server.accounting.forms import RosterImportForm
+from server.accounting.models import MARK_LABELS
 from server.auth import requires_role, signed_in_user
+from server.district_time import zone
 from server.forms import parsed
 from server.i18n import gettext as _
+from server.incidents.models import MANAGERS, Incident, IncidentStatus
 from server.models import Role
 from server.pages import flash, flashed
 from server.templating import render
+from server.tenancy import get_or_404
 
 IMPORTERS = (Role.ADMIN, Role.SAFETY)
 MAX_FILES = 8
@@ -89,6 +98,126 @@ async def roster_import(request: Request) -> Response:
     return flashed(request, message, "rosters")
 
 
+async def _incident(request: Request, kept: bool = False) -> tuple[Incident, list[int]]:
+    """The incident and the schools whose rosters this person may see in it; a 404 when none
+    (another district's incident, a closed one for staff, a school not theirs). ``kept``: a
+    page the phone keeps, a 404 for everyone once the incident closes, so phones drop it."""
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    schools = await service.schools_seen(user, incident)
+    if not schools or (kept and incident.status == IncidentStatus.CLOSED):
+        raise HTTPException(status_code=404)
+    return incident, schools
+
+
+@requires_role(*MANAGERS)
+async def accounting_ask(request: Request) -> Response:
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    if not await service.ask_for_accounting(user, incident, datetime.now(UTC)):
+        return flashed(request, _("This incident is closed."), "incident", id=incident.id)
+    message = _("Teachers at this incident's schools are asked to account for their classes.")
+    return flashed(request, message, "incident", id=incident.id)
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@requires_role()
+async def accounting_page(request: Request) -> Response:
+    """A teacher's phone: account for a class (this page is kept on the phone while the
+    incident is open; once it closes the page is a 404 and the phone drops its copy)."""
+    incident, schools = await _incident(request, kept=True)
+    if not await service.accounting_asked(incident):
+        raise HTTPException(status_code=404)
+    user = signed_in_user(request)
+    students = await queries.students_of(schools)
+    context = {
+        "incident": incident,
+        "classes": await queries.classes_for(user, schools),
+        "students": students,
+        "students_by_id": {s["id"]: s for s in students},
+        "sites": await queries.sites_of(schools),
+        "marks": await tally.marks_of(incident.id, user.id),
+        "mark_labels": MARK_LABELS,
+    }
+    return render(request, "accounting/account.html", context)
+
+
+@requires_role()
+async def accounting_panel(request: Request) -> Response:
+    """The live page's figures per school, refreshed by htmx."""
+    user = signed_in_user(request)
+    incident = await get_or_404(Incident, user, request.path_params["id"])
+    schools = await service.schools_seen(user, incident)
+    if not schools:
+        raise HTTPException(status_code=404)
+    context = {"incident": incident, "panel": await tally.panel(incident, schools)}
+    return render(request, "accounting/panel.html", context, fragment="accounting/_panel.html")
+
+
+@requires_role()
+async def reunification_page(request: Request) -> Response:
+    """Staff at a reunification site: look a student up, check the adult, record the release.
+    Every student's guardians are on the page (it works with no signal), so opening it is an
+    audited look at guardian records."""
+    incident, schools = await _incident(request, kept=True)
+    user = signed_in_user(request)
+    students = await queries.students_of(schools)
+    guardians = await queries.guardians_of(schools)
+    notes = await queries.custody_notes(schools)
+    for student in students:
+        student["guardians"] = guardians.get(student["id"], [])
+        student["custody"] = notes.get(student["id"], "")
+    releases = await queries.releases(incident.id)
+    await service.guardians_viewed(user, incident, len(students), "reunification")
+    context = {
+        "incident": incident,
+        "students": students,
+        "released": [
+            {
+                "student": r.student_id,
+                "to": r.released_to,
+                "by": r.staff.name,
+                "at": r.at.isoformat(),
+            }
+            for r in releases
+        ],
+        "counts": await tally.reunification_counts(incident.id, schools, len(releases)),
+    }
+    return render(request, "accounting/reunification.html", context)
+
+
+@requires_role()
+async def release_log(request: Request) -> Response:
+    """The printable release log: who, to whom, the ID checked, when, by whom. Audited; never
+    kept on a phone."""
+    incident, schools = await _incident(request)
+    user = signed_in_user(request)
+    releases = await queries.releases(incident.id)
+    await service.guardians_viewed(user, incident, len(releases), "release-log")
+    context = {
+        "incident": incident,
+        "releases": releases,
+        "counts": await tally.reunification_counts(incident.id, schools, len(releases)),
+        "printed_at": datetime.now(UTC),
+        "zone_name": zone(request).key,
+    }
+    response = render(request, "accounting/release_log.html", context)
+    response.headers.update(NO_STORE)
+    return response
+
+
 routes = [
     Route("/admin/rosters", roster_import, methods=["GET", "POST"], name="rosters"),
+    Route(
+        "/incidents/{id:int}/accounting/ask",
+        accounting_ask,
+        methods=["POST"],
+        name="accounting_ask",
+    ),
+    Route("/incidents/{id:int}/account", accounting_page, name="accounting"),
+    Route("/incidents/{id:int}/accounting", accounting_panel, name="accounting_panel"),
+    Route("/incidents/{id:int}/reunification", reunification_page, name="reunification"),
+    Route("/incidents/{id:int}/reunification/log", release_log, name="release_log"),
 ]

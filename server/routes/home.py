@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from server.accounting import service as accounting_service
 from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
 from server.concerns.service import may_read as may_read_concerns
@@ -23,6 +24,8 @@ from server.reviews import queries as review_queries
 from server.reviews.models import WRITERS
 from server.templating import render
 
+DROP_ROSTERS_WITHIN = timedelta(days=7)
+
 
 @requires_role()
 async def home(request: Request) -> Response:
@@ -32,9 +35,19 @@ async def home(request: Request) -> Response:
     # The pages of the trips this person chaperones, kept on the phone while the trip is on.
     trips = await offline_trip_urls(request, user, now)
     today = now.astimezone(zone(request)).date()
+    # An incident that asks for accounting: its pages kept on the phone while it is open; those
+    # of one closed lately listed once more, so the phone fetches them, meets a 404 and drops them.
+    accounting = await accounting_service.open_for(user)
+    closed = await accounting_service.recently_closed_for(user, now - DROP_ROSTERS_WITHIN)
+    rosters = [
+        request.url_for(name, id=incident.id).path
+        for incident in [*accounting, *closed]
+        for name in ("accounting", "reunification")
+    ]
     context = {
         "journeys": journeys,
-        "offline_urls": [*offline_urls(request, user), *trips],
+        "accounting": accounting,
+        "offline_urls": [*offline_urls(request, user), *trips, *rosters],
         "alerts": await alert_queries.my_alerts(user.id, now),
         # The improvement actions this person owns, still open (few, soonest due first); for
         # the safety team and admins, how many of the district's are overdue.

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.accounting import service as accounting
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.forms import from_form, messages
@@ -83,6 +84,8 @@ async def _live(
     user = signed_in_user(request)
     if not wants_fragment(request):  # the call-out sits outside the part that refreshes
         context |= await callout.callout_view(incident, user)
+        context["sees_rosters"] = bool(await accounting.schools_seen(user, incident))
+        context["accounting_asked"] = await accounting.accounting_asked(incident)
         context["may_call_out"] = await callout.may_call_out(user, incident)
     return render(
         request,

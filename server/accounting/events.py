@@ -1,0 +1,179 @@
+"""The phone's accounting and reunification events: a teacher's tap on a student
+(``accounting.marked``: here, missing, injured with a note, absent today, an extra from another
+class, or taken back), where the class is (``accounting.reported``), and a student released to
+an adult (``reunification.released``). A student is released once: the server decides between
+two phones that were offline together, and the later one's event is rejected with who took the
+student and when, which that phone shows under "Needs attention"."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from server.accounting.forms import ClassReported, StudentMarked, StudentReleased
+from server.accounting.models import (
+    ClassReport,
+    Enrollment,
+    Guardian,
+    Mark,
+    Release,
+    RosterClass,
+    Student,
+    StudentMark,
+)
+from server.accounting.service import accounting_asked, schools_seen
+from server.district_time import HM, shown
+from server.events.registry import Pending, Sender, event_type
+from server.i18n import gettext as _
+from server.incidents.models import Incident, IncidentStatus
+from server.models import Site
+
+
+async def _schools(batch: list[Pending], sender: Sender, accounting: bool) -> dict[int, list[int]]:
+    """Each of the batch's incidents with the schools whose rosters the sender may use in it;
+    events on any other (closed, another district's, no school of theirs) are rejected."""
+    ids = {p.payload.incident_id for p in batch}
+    allowed: dict[int, list[int]] = {}
+    for incident in await Incident.filter(id__in=ids, organisation_id=sender.user.organisation_id):
+        if incident.status == IncidentStatus.CLOSED:
+            continue
+        if accounting and not await accounting_asked(incident):
+            continue
+        schools = await schools_seen(sender.user, incident)
+        if schools:
+            allowed[incident.id] = schools
+    for p in batch:
+        if p.payload.incident_id not in allowed:
+            p.reject(_("This incident is closed, or its students are not yours to account for."))
+    return allowed
+
+
+async def _classes(batch: list[Pending]) -> dict[int, int]:
+    """The batch's classes and their schools."""
+    ids = {p.payload.class_id for p in batch if not p.rejected}
+    return dict(await RosterClass.filter(id__in=ids).values_list("id", "school_id"))
+
+
+@event_type("accounting.marked", StudentMarked)
+async def student_marked(batch: list[Pending], sender: Sender) -> None:
+    allowed = await _schools(batch, sender, accounting=True)
+    classes = await _classes(batch)
+    students = dict(
+        await Student.filter(
+            id__in={p.payload.student_id for p in batch if not p.rejected}, active=True
+        ).values_list("id", "school_id")
+    )
+    pairs = set(
+        await Enrollment.filter(
+            roster_class_id__in=list(classes), student_id__in=list(students)
+        ).values_list("roster_class_id", "student_id")
+    )
+    rows = []
+    for p in batch:
+        if p.rejected:
+            continue
+        m: StudentMarked = p.payload
+        schools = allowed[m.incident_id]
+        if classes.get(m.class_id) not in schools:
+            p.reject(_("This class is not at one of this incident's schools."))
+        elif students.get(m.student_id) not in schools:
+            p.reject(_("This student is not at one of this incident's schools."))
+        elif m.mark != Mark.EXTRA and (m.class_id, m.student_id) not in pairs:
+            p.reject(_("This student is not in this class: add them as an extra."))
+        elif m.mark == Mark.EXTRA and (m.class_id, m.student_id) in pairs:
+            p.reject(_("This student is in this class already."))
+        else:
+            rows.append(
+                StudentMark(
+                    id=m.mark_id,
+                    incident_id=m.incident_id,
+                    roster_class_id=m.class_id,
+                    student_id=m.student_id,
+                    mark=m.mark,
+                    note=m.note.strip() if m.mark == Mark.INJURED else "",
+                    user_id=sender.user.id,
+                    at=p.occurred_at,
+                )
+            )
+    await StudentMark.bulk_create(rows)
+
+
+@event_type("accounting.reported", ClassReported)
+async def class_reported(batch: list[Pending], sender: Sender) -> None:
+    allowed = await _schools(batch, sender, accounting=True)
+    classes = await _classes(batch)
+    sites = dict(
+        await Site.filter(
+            id__in={p.payload.site_id for p in batch if p.payload.site_id}
+        ).values_list("id", "school_id")
+    )
+    rows = []
+    for p in batch:
+        if p.rejected:
+            continue
+        r: ClassReported = p.payload
+        if classes.get(r.class_id) not in allowed[r.incident_id]:
+            p.reject(_("This class is not at one of this incident's schools."))
+        elif r.site_id is not None and sites.get(r.site_id) != classes[r.class_id]:
+            p.reject(_("Choose one of the school's places."))
+        else:
+            rows.append(
+                ClassReport(
+                    id=r.report_id,
+                    incident_id=r.incident_id,
+                    roster_class_id=r.class_id,
+                    user_id=sender.user.id,
+                    site_id=r.site_id,
+                    place=r.place.strip(),
+                    position=r.position.model_dump() if r.position else None,
+                    at=p.occurred_at,
+                )
+            )
+    await ClassReport.bulk_create(rows)
+
+
+def _taken(release: Release, tz: ZoneInfo) -> str:
+    return _("%(student)s was already released to %(to)s by %(staff)s at %(time)s.") % {
+        "student": release.student.name,
+        "to": release.released_to,
+        "staff": release.staff.name,
+        "time": shown(release.at, tz, HM),
+    }
+
+
+@event_type("reunification.released", StudentReleased)
+async def student_released(batch: list[Pending], sender: Sender) -> None:
+    """One at a time, each checked against the releases already made: the first to reach the
+    server stands. The table's unique (incident, student) holds it against two phones' batches
+    arriving together: the loser's batch is replayed and meets the winner's release here."""
+    allowed = await _schools(batch, sender, accounting=False)
+    tz = ZoneInfo(sender.app_state.settings.timezone)
+    for p in batch:
+        if p.rejected:
+            continue
+        r: StudentReleased = p.payload
+        student = await Student.get_or_none(
+            id=r.student_id, school_id__in=allowed[r.incident_id], active=True
+        )
+        if student is None:
+            p.reject(_("This student is not at one of this incident's schools."))
+            continue
+        earlier = await Release.get_or_none(
+            incident_id=r.incident_id, student_id=r.student_id
+        ).prefetch_related("student", "staff")
+        if earlier is not None:
+            p.reject(_taken(earlier, tz))
+            continue
+        guardian = await Guardian.get_or_none(id=r.guardian_id, student_id=student.id)
+        if guardian is None or not guardian.may_pick_up:
+            p.reject(_("This adult is not on the student's pick-up list."))
+            continue
+        await Release.create(
+            id=r.release_id,
+            incident_id=r.incident_id,
+            student_id=student.id,
+            guardian_id=guardian.id,
+            released_to=guardian.name,
+            id_checked=r.id_checked.strip(),
+            staff_id=sender.user.id,
+            at=p.occurred_at,
+        )

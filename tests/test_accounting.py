@@ -1,0 +1,201 @@
+"""Class accounting and reunification over HTTP: taps and releases through /api/sync, the live
+page's figures (a student missing in one class and extra in another is found), a student released
+once (the later phone's event rejected with who took them and when), and who may see rosters and
+releases: by role, by school, by the incident's state, never across districts; every look at
+guardian records audited."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from server.accounting.models import AccountingCall, ClassReport, Guardian, Release
+from server.incidents.models import IncidentStatus
+from server.models import AuditLog, User
+from tests.helpers import event, html, send, small_roster
+
+
+def marked(org, klass, student, mark: str, note: str = "") -> dict:
+    return event(
+        "accounting.marked",
+        mark_id=str(uuid.uuid4()),
+        incident_id=org.incident.id,
+        class_id=klass.id,
+        student_id=student.id,
+        mark=mark,
+        note=note,
+    )
+
+
+def reported(org, klass, **extra) -> dict:
+    return event(
+        "accounting.reported",
+        report_id=str(uuid.uuid4()),
+        incident_id=org.incident.id,
+        class_id=klass.id,
+        **extra,
+    )
+
+
+async def released(org, student, guardian=None) -> dict:
+    guardian = guardian or await Guardian.get(student=student, may_pick_up=True)
+    return event(
+        "reunification.released",
+        release_id=str(uuid.uuid4()),
+        incident_id=org.incident.id,
+        student_id=student.id,
+        guardian_id=guardian.id,
+        released_to=guardian.name,
+        id_checked="Driver's licence",
+    )
+
+
+async def statuses(client, events, device="phone-1") -> list[dict]:
+    response = await send(client, events, device)
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+async def second_teacher(org) -> User:
+    person = await User.create(
+        organisation=org.organisation,
+        name=f"Second teacher {uuid.uuid4().hex[:6]}",
+        email=f"second-{uuid.uuid4().hex[:8]}@example.org",
+        password_hash=org.users["staff"].password_hash,
+        roles=["staff"],
+    )
+    await person.schools.add(org.school)
+    return person
+
+
+async def test_missing_in_one_class_and_extra_in_another_is_found(org, as_role, make_client):
+    room_a, kids_a = await small_roster(org, size=3)
+    other = await second_teacher(org)
+    room_b, kids_b = await small_roster(org, teacher=other, size=2)
+    teacher_a = await as_role("staff")
+    teacher_b = make_client()
+    await teacher_b.sign_in(other)
+    a = [
+        marked(org, room_a, kids_a[0], "present"),
+        marked(org, room_a, kids_a[1], "injured", "Cut hand, bandaged"),
+        marked(org, room_a, kids_a[2], "missing"),
+        reported(org, room_a, site_id=org.site.id, place="Field gate"),
+    ]
+    b = [
+        marked(org, room_b, kids_b[0], "present"),
+        marked(org, room_b, kids_b[1], "absent"),
+        marked(org, room_b, kids_a[2], "extra"),
+        reported(org, room_b, position={"latitude": 38.57, "longitude": -121.48, "accuracy": 9}),
+    ]
+    assert [r["status"] for r in await statuses(teacher_a, a)] == ["accepted"] * 4
+    safety = await as_role("safety")
+    panel = html(await safety.get(f"/incidents/{org.incident.id}/accounting"))
+    school = panel.select_one(f'[data-school="{org.school.id}"]')
+    assert "Missing" in school.select_one(".acc-missing").get_text()
+    assert kids_a[2].name in school.select_one(".acc-missing").get_text()
+    assert [r["status"] for r in await statuses(teacher_b, b, "phone-2")] == ["accepted"] * 4
+    page = await safety.get(
+        f"/incidents/{org.incident.id}/accounting", headers={"HX-Request": "true"}
+    )
+    school = html(page).select_one(f'[data-school="{org.school.id}"]')
+    assert school.select_one(".acc-missing") is None
+    found = school.select_one(".acc-found").get_text(" ", strip=True)
+    assert kids_a[2].name in found and room_b.name in found
+    assert "Cut hand, bandaged" in school.select_one(".acc-injured").get_text()
+    assert "Students accounted for: 5 of" in school.select_one(".acc-students").get_text()
+    assert "Classes reported: 2 of" in school.select_one(".acc-classes").get_text()
+    where = await ClassReport.get(roster_class=room_a)
+    assert where.site_id == org.site.id and where.place == "Field gate"
+
+
+async def test_a_later_tap_stands_and_taps_are_checked(org, as_role):
+    room, kids = await small_roster(org, size=2)
+    _other_room, others = await small_roster(org, size=1)
+    teacher = await as_role("staff")
+    first = marked(org, room, kids[0], "missing")
+    then = marked(org, room, kids[0], "present")
+    then["occurred_at"] = datetime.now(UTC).isoformat()
+    bad = [
+        marked(org, room, others[0], "present"),  # not in this class
+        marked(org, room, kids[1], "extra"),  # in this class already
+        reported(org, room, site_id=999_999),
+    ]
+    results = await statuses(teacher, [first, then, *bad])
+    assert [r["status"] for r in results] == ["accepted", "accepted", *["rejected"] * 3]
+    assert "add them as an extra" in results[2]["reason"]
+    safety = await as_role("safety")
+    panel = html(await safety.get(f"/incidents/{org.incident.id}/accounting"))
+    assert kids[0].name not in panel.select_one(f'[data-school="{org.school.id}"]').get_text()
+
+
+async def test_a_student_is_released_once_and_the_later_phone_is_told(org, as_role, make_client):
+    _room, kids = await small_roster(org, size=2)
+    staff = await as_role("staff")
+    office = await as_role("office")
+    one = await released(org, kids[0])
+    two = await released(org, kids[0])
+    assert (await statuses(staff, [one], "phone-1"))[0]["status"] == "accepted"
+    refused = (await statuses(office, [two], "phone-2"))[0]
+    assert refused["status"] == "rejected"
+    staff_name = org.users["staff"].name
+    assert "already released to Parent 0" in refused["reason"] and staff_name in refused["reason"]
+    assert await Release.filter(student=kids[0]).count() == 1
+    # resent by the first phone: a duplicate, not a second release
+    assert (await statuses(staff, [one], "phone-1"))[0]["status"] == "duplicate"
+    uncle = await Guardian.get(student=kids[1], may_pick_up=False)
+    no = (await statuses(staff, [await released(org, kids[1], uncle)]))[0]
+    assert no["status"] == "rejected" and "pick-up list" in no["reason"]
+    log = html(
+        await (await as_role("safety")).get(f"/incidents/{org.incident.id}/reunification/log")
+    )
+    rows = [r.get_text(" ", strip=True) for r in log.select("#release-log tbody tr")]
+    assert len(rows) == 1 and kids[0].name in rows[0] and "Driver's licence" in rows[0]
+
+
+async def test_who_sees_rosters_and_releases(org, other_org, as_role, make_client):
+    incident = org.incident
+    await small_roster(org, size=1, ask=False)
+    staff = await as_role("staff")
+    assert (await staff.get(f"/incidents/{incident.id}/account")).status_code == 404  # not asked
+    assert (await staff.post(f"/incidents/{incident.id}/accounting/ask")).status_code in (403, 404)
+    safety = await as_role("safety")
+    asked = await safety.post(f"/incidents/{incident.id}/accounting/ask")
+    assert asked.status_code == 303
+    assert await AccountingCall.filter(incident=incident).exists()
+    home = html(await staff.get("/"))
+    assert home.select_one(f'#account-for-class a[href="/incidents/{incident.id}/account"]')
+    assert f"/incidents/{incident.id}/reunification" in home.body["data-offline-pages"]
+    for role in ("staff", "office", "safety", "admin"):
+        client = await as_role(role)
+        assert (await client.get(f"/incidents/{incident.id}/account")).status_code == 200
+        assert (await client.get(f"/incidents/{incident.id}/reunification")).status_code == 200
+    looks = AuditLog.filter(
+        organisation_id=org.organisation.id, action="guardians.viewed", record_id=str(incident.id)
+    )
+    assert await looks.count() == 4
+    # someone at no school of the incident's; another district's safety team
+    nobody = make_client()
+    await nobody.sign_in(org.spare)
+    stranger = await as_role("safety", other_org)
+    for client in (nobody, stranger):
+        for page in ("account", "reunification", "reunification/log", "accounting"):
+            assert (await client.get(f"/incidents/{incident.id}/{page}")).status_code == 404
+    klass, kids = await small_roster(org, size=1)
+    for client in (nobody, stranger):
+        results = await statuses(client, [marked(org, klass, kids[0], "present")])
+        assert results[0]["status"] == "rejected"
+    # closed: the phones' pages go (a 404 makes them drop their copies); the log stays the team's
+    incident.status, incident.closed_at = IncidentStatus.CLOSED, datetime.now(UTC)
+    await incident.save()
+    for page in ("account", "reunification"):
+        assert (await staff.get(f"/incidents/{incident.id}/{page}")).status_code == 404
+        assert (await safety.get(f"/incidents/{incident.id}/{page}")).status_code == 404
+    assert (await staff.get(f"/incidents/{incident.id}/reunification/log")).status_code == 404
+    assert (await safety.get(f"/incidents/{incident.id}/reunification/log")).status_code == 200
+    late = await statuses(staff, [marked(org, klass, kids[0], "present")])
+    assert late[0]["status"] == "rejected"
+    home = html(await staff.get("/"))
+    assert home.select_one("#account-for-class") is None
+    # listed once more for a week, so the phone fetches them, meets the 404 and drops them
+    assert f"/incidents/{incident.id}/reunification" in home.body["data-offline-pages"]
+    assert await looks.filter(actor_id=org.users["safety"].id).count() == 2  # page and log
