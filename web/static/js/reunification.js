@@ -36,11 +36,12 @@ async function releases() {
   return found;
 }
 
+/** This phone's releases the server refused: [{student, reason}]. */
 async function refusals() {
   const out = [];
   for (const item of await self.MusterOutbox.outbox()) {
     if (item.type !== "reunification.released" || item.state !== "rejected") continue;
-    if (item.payload.incident_id === incidentId) out.push(item.reason);
+    if (item.payload.incident_id === incidentId) out.push({ student: item.payload.student_id, reason: item.reason });
   }
   return out;
 }
@@ -118,7 +119,14 @@ async function show(id) {
 async function paintDone() {
   if (!chosen) return;
   const done = (await releases()).get(chosen.id);
+  const refused = (await refusals()).find((r) => r.student === chosen.id);
   const line = document.getElementById("reu-done");
+  line.classList.toggle("refused", Boolean(refused && !done));
+  if (refused && !done) {
+    line.textContent = fill(msg.msgRefused, { reason: refused.reason });
+    form.hidden = true;
+    return;
+  }
   if (!done) line.textContent = "";
   else if (done.mine && !done.sent) line.textContent = fill(msg.msgSaved, { time: clockTime(done.at) });
   else line.textContent = fill(msg.msgReleased, { to: done.to, by: done.by || "—", time: clockTime(done.at) });
@@ -128,7 +136,7 @@ async function paintDone() {
 async function paintRefusals() {
   const reasons = await refusals();
   document.getElementById("reu-refused").textContent = reasons
-    .map((reason) => fill(msg.msgRefused, { reason })).join(" ");
+    .map(({ reason }) => fill(msg.msgRefused, { reason })).join(" ");
 }
 
 form.addEventListener("submit", async (event) => {
