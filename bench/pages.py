@@ -1,4 +1,5 @@
-"""Bytes a phone downloads for the threat-call page: on a first visit, and on an offline revisit.
+"""Bytes a phone downloads for the threat-call page and a lesson page: on a first visit, and on an
+offline revisit.
 
 A real server on a fresh demo database; headless Chromium at phone size. A first visit starts with
 an empty cache (signed in, never been to the page); bytes are what crossed the network,
@@ -22,7 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.sync import serve, sign_in
 
 BUDGET = 60 * 1024
-PAGE = "/checklists/threat-call"
+# Each page from an empty cache in its own browser context; the threat-call page's lines come
+# first and unprefixed (the headline), the lesson page's prefixed ``lesson_``.
+PAGES = {"threat-call": "/checklists/threat-call", "lesson": "/lessons/bus-security"}
 
 
 def signed_in_cookie(url: str) -> dict:
@@ -71,33 +74,46 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path="/usr/bin/chromium", chromium_sandbox=False
                 )
-                context = browser.new_context(
-                    viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-                )
-                context.add_cookies([signed_in_cookie(url)])
-                page = context.new_page()
-                first, first_requests = network_bytes(
-                    page, lambda: page.goto(url + PAGE, wait_until="networkidle")
-                )
-                page.wait_for_function(
-                    """async () => navigator.serviceWorker.controller &&
-                    (await (await caches.open("muster-pages")).keys()).length > 2""",
-                    timeout=20000,
-                )
+                first_visits = {}
+                for name, path in PAGES.items():
+                    context = browser.new_context(
+                        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+                    )
+                    context.add_cookies([signed_in_cookie(url)])
+                    page = context.new_page()
+                    first_visits[name] = (
+                        page,
+                        *network_bytes(
+                            page,
+                            lambda p=page, a=url + path: p.goto(a, wait_until="networkidle"),
+                        ),
+                    )
+                    page.wait_for_function(
+                        """async (path) => navigator.serviceWorker.controller &&
+                        (await (await caches.open("muster-pages")).keys())
+                            .some((request) => new URL(request.url).pathname === path)""",
+                        arg=path,
+                        timeout=20000,
+                    )
                 process.terminate()
                 process.wait()
-                offline, offline_requests = network_bytes(page, lambda: page.reload())
-                shown = page.locator("h1").inner_text()
+                results = {}
+                for name, (page, first, first_requests) in first_visits.items():
+                    offline, offline_requests = network_bytes(page, lambda p=page: p.reload())
+                    shown = page.locator("h1").inner_text()
+                    results[name] = (first, first_requests, offline, offline_requests, shown)
                 browser.close()
         finally:
             if process.poll() is None:
                 process.terminate()
-    print(f"first_visit_bytes: {first}")
-    print(f"first_visit_requests: {first_requests}")
-    print(f"offline_revisit_bytes: {offline}")
-    print(f"offline_revisit_requests_to_network: {offline_requests}")
-    print(f"offline_revisit_heading: {shown}")
-    print(f"ratio: {first / BUDGET:.2f}")
+    for name, (first, first_requests, offline, offline_requests, shown) in results.items():
+        prefix = "" if name == "threat-call" else f"{name}_"
+        print(f"{prefix}first_visit_bytes: {first}")
+        print(f"{prefix}first_visit_requests: {first_requests}")
+        print(f"{prefix}offline_revisit_bytes: {offline}")
+        print(f"{prefix}offline_revisit_requests_to_network: {offline_requests}")
+        print(f"{prefix}offline_revisit_heading: {shown}")
+        print(f"{prefix}ratio: {first / BUDGET:.2f}")
 
 
 if __name__ == "__main__":
