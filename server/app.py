@@ -56,12 +56,14 @@ from server.routes import (
     static,
     sync,
     team,
+    tips,
     trip_admin,
     trips,
 )
 from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
+from server.tips.privacy import keep_addresses_out_of_logs
 from server.trips.watch import watch_trips
 
 
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *runs.routes,
             *reports.routes,
             *concerns.routes,
+            *tips.routes,
             *alerts.routes,
             *desk.routes,
             *trips.routes,
@@ -153,4 +156,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.vapid = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)
+    keep_addresses_out_of_logs()
     return app

@@ -44,6 +44,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.reviews.models",
                     "server.concerns.models",
                     "server.accounting.models",
+                    "server.tips.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

@@ -56,6 +56,9 @@ from server.reports.models import PositionSource, Report, ReportKind  # noqa: E4
 from server.reviews.models import ImprovementAction, Review, ReviewKind  # noqa: E402
 from server.risk.models import EventKind, Hazard, RiskPlan  # noqa: E402
 from server.settings import load_settings  # noqa: E402
+from server.tips.forms import TipForm  # noqa: E402
+from server.tips.models import Tip, TipLine  # noqa: E402
+from server.tips.service import line_for, send  # noqa: E402
 from server.trips.models import Trip, TripStudent  # noqa: E402
 from tests.photos import jpeg_with_gps  # noqa: E402
 from tests.push_receiver import PushService  # noqa: E402
@@ -113,6 +116,8 @@ class Org:
     review: Review | None = None  # a near miss, with one action the spare person owns
     action: ImprovementAction | None = None
     concern: Concern | None = None  # raised by the driver about someone at the school, no danger
+    tip_line: TipLine | None = None  # the district's anonymous tip line
+    tip: Tip | None = None  # one tip sent to it, not urgent, about the school
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -198,6 +203,12 @@ async def make_org(name: str | None = None) -> Org:
         danger_now=False,
         raised_at=now,
     )
+    result.tip_line = await line_for(org.id)
+    sent = await send(
+        result.tip_line,
+        TipForm(urgent=False, what="Posted a knife and wrote 'tomorrow'", school=school.id),
+    )
+    result.tip = sent.tip
     return result
 
 

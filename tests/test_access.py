@@ -105,6 +105,10 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "concern_form": ("GET", lambda o: "/concerns/new"),
     "concerns": ("GET", lambda o: "/concerns"),
     "concern_detail": ("GET", lambda o: f"/concerns/{o.concern.id}"),
+    "tips": ("GET", lambda o: "/tips"),
+    "tip_poster": ("GET", lambda o: "/tips/poster"),
+    "tip_detail": ("GET", lambda o: f"/tips/{o.tip.id}"),
+    "tip_ask": ("POST", lambda o: f"/tips/{o.tip.id}/questions"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -118,6 +122,11 @@ PUBLIC = {
     "service_worker",
     "manifest",
     "offline",
+    # The anonymous tip line (tests/test_tips.py): no sign-in, on purpose.
+    "tip_form",
+    "tip_follow_up",
+    "tip_answer",
+    "tip_close",
 }
 # JSON endpoints for the device, tested in test_sync.py.
 API = {"sync", "upload", "push_subscribe", "push_unsubscribe"}  # and test_push.py
@@ -186,6 +195,8 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         {"description": "Taken", "owner": "1", "due_on": "2199-01-01", "prompted_by": "x"},
     ),
     ("GET", lambda o: f"/concerns/{o.concern.id}", {}),
+    ("GET", lambda o: f"/tips/{o.tip.id}", {}),
+    ("POST", lambda o: f"/tips/{o.tip.id}/questions", {"body": "Taken"}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -194,6 +205,10 @@ BY_RECORD = {"incident_callout": ("admin", "safety")}
 # Routes every signed-in person passes the guard of, where anyone outside these roles is told
 # the records don't exist (a 404, never a 403): concerns are records about children.
 NOT_FOUND_FOR_OTHERS = {
+    "tips": ("admin", "safety"),
+    "tip_poster": ("admin", "safety"),
+    "tip_detail": ("admin", "safety"),
+    "tip_ask": ("admin", "safety"),
     "concerns": ("admin", "safety"),
     "concern_detail": ("admin", "safety"),
     # An incident's live page: its team's too (tests/test_incidents.py); nobody here is on it.

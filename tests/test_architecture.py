@@ -30,6 +30,7 @@ AREAS = (
     "reviews",
     "risk",
     "team",
+    "tips",
     "trips",
 )
 

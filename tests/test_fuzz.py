@@ -48,6 +48,7 @@ from server.reviews.forms import ActionForm, ActionStatusForm, ReviewForm
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
 from server.team.forms import SeatsForm
+from server.tips.forms import CodeForm, MessageForm, TipForm
 from server.trips.forms import PolicyForm, StudentForm, TripForm
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.fuzz import FromSchema, hostile, moments, mutated, raw_json
@@ -300,6 +301,10 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("staff", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
         ("safety", f"/reviews/actions/{org.action.id}/status", ActionStatusForm),
         ("admin", "/admin/rosters", RosterImportForm),
+        ("anonymous", f"/tip/{org.tip_line.code}", TipForm),
+        ("anonymous", f"/tip/{org.tip_line.code}/follow-up", CodeForm),
+        ("safety", f"/tips/{org.tip.id}/questions", MessageForm),
+        ("anonymous", f"/tip/{org.tip_line.code}/follow-up/answer", MessageForm),
     ]
 
 

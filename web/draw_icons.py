@@ -53,6 +53,7 @@ MARKS = {
     "lost-student": "search",
     "team-callout": "team",
     "threat-concern": "bang",
+    "threat-tip": "bang",
     "custom": "dots",
 }
 CSS = Path(__file__).parent / "static" / "css" / "app.css"

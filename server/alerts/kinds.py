@@ -206,6 +206,20 @@ KINDS: dict[str, AlertKind] = {
             composable=False,
         ),
         AlertKind(
+            "threat-tip",
+            N_("Urgent tip: someone could be hurt today"),
+            N_(
+                "An anonymous tip says someone could be hurt today. Read it now in Muster "
+                "and act with the threat assessment team."
+            ),
+            "#5b2a86",
+            "icons/alert-threat-tip.png",
+            (700, 200, 200, 200, 200, 200, 700),
+            # A warning, like a concern's: it calls a team; the tipster is told to call 911.
+            Severity.WARNING,
+            composable=False,
+        ),
+        AlertKind(
             "custom",
             N_("Message"),
             N_("A message from the safety team."),
