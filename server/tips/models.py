@@ -80,6 +80,7 @@ class Tip(TenantModel):
     code_hash = fields.CharField(max_length=64, unique=True)  # SHA-256 of the follow-up code
     team_alert = fields.UUIDField(null=True)  # the team's alert, when urgent
     received_at = fields.DatetimeField(auto_now_add=True)
+    messages: fields.ReverseRelation[TipMessage]  # filled by TipMessage.tip
 
     class Meta:
         table = "tip"
