@@ -57,6 +57,7 @@ from server.routes import (
     sync,
     team,
     tips,
+    training,
     trip_admin,
     trips,
 )
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *reports.routes,
             *concerns.routes,
             *tips.routes,
+            *training.routes,
             *alerts.routes,
             *desk.routes,
             *trips.routes,

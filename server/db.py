@@ -45,6 +45,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.concerns.models",
                     "server.accounting.models",
                     "server.tips.models",
+                    "server.training.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

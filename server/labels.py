@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "alert.raised": N_("Alert"),
     "report.filed": N_("Suspicious report"),
     "concern.raised": N_("Concern about someone"),
+    "training.session_recorded": N_("Training session"),
+    "training.feedback_given": N_("Feedback on a practice delivery"),
     "trip.headcount": N_("Headcount"),
     "trip.checkin": N_("Trip check-in"),
     "trip.student_lost": N_("Missing student"),

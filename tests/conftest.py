@@ -59,6 +59,8 @@ from server.settings import load_settings  # noqa: E402
 from server.tips.forms import TipForm  # noqa: E402
 from server.tips.models import Tip, TipLine  # noqa: E402
 from server.tips.service import line_for, send  # noqa: E402
+from server.training.models import Attendance, Trainer, TrainingSession  # noqa: E402
+from server.training.models import Audience as TrainingAudience  # noqa: E402
 from server.trips.models import Trip, TripStudent  # noqa: E402
 from tests.photos import jpeg_with_gps  # noqa: E402
 from tests.push_receiver import PushService  # noqa: E402
@@ -118,6 +120,8 @@ class Org:
     concern: Concern | None = None  # raised by the driver about someone at the school, no danger
     tip_line: TipLine | None = None  # the district's anonymous tip line
     tip: Tip | None = None  # one tip sent to it, not urgent, about the school
+    trainer: Trainer | None = None  # the spare person, certified for two years from a month ago
+    training: TrainingSession | None = None  # the spare person's bus-security session: the driver
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -209,6 +213,22 @@ async def make_org(name: str | None = None) -> Org:
         TipForm(urgent=False, what="Posted a knife and wrote 'tomorrow'", school=school.id),
     )
     result.tip = sent.tip
+    result.trainer = await Trainer.create(
+        organisation=org,
+        person=result.spare,
+        certified_on=(now - timedelta(days=30)).date(),
+        expires_on=(now + timedelta(days=700)).date(),
+    )
+    result.training = await TrainingSession.create(
+        id=uuid.uuid4(),
+        organisation=org,
+        trainer=result.spare,
+        lesson="bus-security",
+        audience=TrainingAudience.BUS_DRIVERS,
+        held_at=now,
+        recorded_at=now,
+    )
+    await Attendance.create(session=result.training, person=result.users["driver"])
     return result
 
 

@@ -109,6 +109,15 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "tip_poster": ("GET", lambda o: "/tips/poster"),
     "tip_detail": ("GET", lambda o: f"/tips/{o.tip.id}"),
     "tip_ask": ("POST", lambda o: f"/tips/{o.tip.id}/questions"),
+    "training": ("GET", lambda o: "/training"),
+    "training_session_form": ("GET", lambda o: "/training/sessions/new"),
+    "training_session": ("GET", lambda o: f"/training/sessions/{o.training.id}"),
+    "training_coverage": ("GET", lambda o: "/training/coverage"),
+    "training_coverage_csv": ("GET", lambda o: "/training/coverage.csv"),
+    "training_coverage_cell": ("GET", lambda o: "/training/coverage/bus-security/bus_drivers"),
+    "training_trainers": ("GET", lambda o: "/training/trainers"),
+    "training_trainer_remove": ("POST", lambda o: f"/training/trainers/{o.trainer.id}/remove"),
+    "training_settings": ("POST", lambda o: "/training/settings"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -197,6 +206,8 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/concerns/{o.concern.id}", {}),
     ("GET", lambda o: f"/tips/{o.tip.id}", {}),
     ("POST", lambda o: f"/tips/{o.tip.id}/questions", {"body": "Taken"}),
+    ("GET", lambda o: f"/training/sessions/{o.training.id}", {}),
+    ("POST", lambda o: f"/training/trainers/{o.trainer.id}/remove", {}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -213,6 +224,14 @@ NOT_FOUND_FOR_OTHERS = {
     "concern_detail": ("admin", "safety"),
     # An incident's live page: its team's too (tests/test_incidents.py); nobody here is on it.
     "incident": ("admin", "safety"),
+    # Training: admins and the safety team; a trainer (a person an admin certified: nobody
+    # signed in here) records sessions; who attended reads the session (the driver, here).
+    "training": ("admin", "safety"),
+    "training_session_form": (),
+    "training_session": ("admin", "safety", "driver"),
+    "training_coverage": ("admin", "safety"),
+    "training_coverage_csv": ("admin", "safety"),
+    "training_coverage_cell": ("admin", "safety"),
 }
 
 

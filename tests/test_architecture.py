@@ -31,6 +31,7 @@ AREAS = (
     "risk",
     "team",
     "tips",
+    "training",
     "trips",
 )
 

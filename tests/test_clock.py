@@ -21,6 +21,7 @@ from server.events.registry import REGISTRY
 from server.incidents.models import IncidentLogEntry
 from server.reports.models import Report
 from server.risk.models import RiskPlan
+from server.training.models import Feedback, Trainer, TrainingSession
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.helpers import event, small_roster
 
@@ -190,6 +191,37 @@ async def _case(kind: str, org, staff) -> tuple[list[tuple[str, dict]], dict, ob
             "id_checked": "Driver's licence",
         }
         return [], payload, lambda e: _at(Release, "at", id=release)
+    if kind.startswith("training."):  # sent by a trainer: the staff member, certified here
+        await Trainer.get_or_create(
+            person=org.users["staff"],
+            defaults={
+                "organisation": org.organisation,
+                "certified_on": datetime.now(UTC).date() - timedelta(days=1),
+                "expires_on": datetime.now(UTC).date() + timedelta(days=365),
+            },
+        )
+        session = str(uuid.uuid4())
+        recorded = {
+            "session_id": session,
+            "lesson": "bus-security",
+            "audience": "bus_drivers",
+            "held_at": "PHONE_NOW",
+            "people": [org.users["driver"].id, org.users["office"].id],
+            "practice": kind == "training.feedback_given",
+            "presenter_id": org.users["driver"].id,
+        }
+        if kind == "training.session_recorded":
+            return [], recorded, lambda e: _at(TrainingSession, "held_at", id=session)
+        feedback = str(uuid.uuid4())
+        payload = {"feedback_id": feedback, "session_id": session, "verdict": "ready"}
+        payload["given_at"] = "PHONE_NOW"
+        # sent first, unchanged: three hours ago on a phone two hours off is still the past
+        recorded["held_at"] = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+        return (
+            [("training.session_recorded", recorded)],
+            payload,
+            lambda e: _at(Feedback, "given_at", id=feedback),
+        )
     raise AssertionError(f"no clock case for the event type {kind}: add one")
 
 
@@ -201,6 +233,7 @@ def test_every_event_type_has_a_clock_case():
         "trip.checkin",
         "trip.student_lost", "trip.student_found", "risk.thunder_heard", "incident.logged",
         "accounting.marked", "accounting.reported", "reunification.released",
+        "training.session_recorded", "training.feedback_given",
     }  # fmt: skip
     assert set(REGISTRY) == cases, "a new event type needs its case in _case() above"
 

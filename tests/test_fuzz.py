@@ -49,6 +49,7 @@ from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
 from server.team.forms import SeatsForm
 from server.tips.forms import CodeForm, MessageForm, TipForm
+from server.training.forms import TrainerForm, TrainingSettingsForm
 from server.trips.forms import PolicyForm, StudentForm, TripForm
 from server.trips.models import CheckIn, Headcount, LostStudent
 from tests.fuzz import FromSchema, hostile, moments, mutated, raw_json
@@ -305,6 +306,8 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("anonymous", f"/tip/{org.tip_line.code}/follow-up", CodeForm),
         ("safety", f"/tips/{org.tip.id}/questions", MessageForm),
         ("anonymous", f"/tip/{org.tip_line.code}/follow-up/answer", MessageForm),
+        ("admin", "/training/trainers", TrainerForm),
+        ("admin", "/training/settings", TrainingSettingsForm),
     ]
 
 

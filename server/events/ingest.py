@@ -40,6 +40,7 @@ from server.i18n import gettext as _
 from server.incidents import events as incident_events
 from server.reports import events as report_events
 from server.risk import events as risk_events
+from server.training import events as training_events
 from server.trips import events as trip_events
 
 log = logging.getLogger("muster.events")
@@ -55,6 +56,7 @@ EVENT_MODULES = (
     notes,
     report_events,
     risk_events,
+    training_events,
     trip_events,
 )
 

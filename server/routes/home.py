@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,11 +18,14 @@ from server.district_time import zone
 from server.incidents import queries as incident_queries
 from server.incidents.models import KIND_LABELS
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
+from server.models import Role, User
 from server.offline_pages import offline_trip_urls
 from server.pages import flash
 from server.reviews import queries as review_queries
 from server.reviews.models import WRITERS
 from server.templating import render
+from server.training import queries as training_queries
+from server.training import service as training_service
 
 DROP_ROSTERS_WITHIN = timedelta(days=7)
 
@@ -44,10 +47,16 @@ async def home(request: Request) -> Response:
         for incident in [*accounting, *closed]
         for name in ("accounting", "reunification")
     ]
+    training = await _training(request, user, today)
     context = {
         "journeys": journeys,
         "accounting": accounting,
-        "offline_urls": [*offline_urls(request, user), *trips, *rosters],
+        "offline_urls": [
+            *offline_urls(request, user),
+            *trips,
+            *rosters,
+            *training.pop("urls", []),
+        ],
         "alerts": await alert_queries.my_alerts(user.id, now),
         # The improvement actions this person owns, still open (few, soonest due first); for
         # the safety team and admins, how many of the district's are overdue.
@@ -57,12 +66,35 @@ async def home(request: Request) -> Response:
     }
     # Concerns are records about children: not a journey, whose page a phone keeps offline.
     context["reads_concerns"] = may_read_concerns(user)
+    context |= training
     if user.has_role(*WRITERS):
         context["overdue"] = await review_queries.overdue_count(user, today)
     else:  # the crisis team's other people: the live page of each open incident they are on
         context["incidents"] = await incident_queries.on_team_open(user)
         context["incident_kinds"] = KIND_LABELS
     return render(request, "home.html", context)
+
+
+async def _training(request: Request, user: User, today: date) -> dict:
+    """A trainer's link to record a session (its form kept offline, for a depot with no signal)
+    and their certification's reminder; for admins, the certifications expiring soon."""
+    trainer = await training_service.trainer_of(user)
+    found: dict = {"trainer": trainer, "reads_training": training_service.may_read_all(user)}
+    if trainer is None and not found["reads_training"]:
+        return found
+    settings = await training_service.settings_of(user.organisation_id)
+    found["reminder"] = await training_queries.my_reminder(user, today, settings.reminder_days)
+    if trainer is not None:
+        found["urls"] = [
+            request.url_for("training").path,
+            request.url_for("training_session_form").path,
+        ]
+    if user.has_role(Role.ADMIN):
+        expiring = await training_queries.expiring(
+            user.organisation_id, today, settings.reminder_days
+        )
+        found["certifications_expiring"] = len(expiring)
+    return found
 
 
 @requires_role()

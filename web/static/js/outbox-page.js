@@ -33,6 +33,7 @@ function summary(event) {
   if (event.type === "note.recorded") return p.text;
   if (event.type === "report.filed") return p.activity; // the words the person will recognise
   if (event.type === "concern.raised") return p.what;
+  if (event.type === "training.session_recorded") return p.notes || "";
   if (event.type === "alert.raised") return alertNames[p.kind] || "";
   if (p.item_id) return itemText(p.run_id, p.item_id);
   const checklist = checklists[p.checklist_id || runChecklists.get(p.run_id)];
