@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import query, shot, sign_in
+from tests.browser.helpers import SHOTS, query, shot, sign_in
 
 pytestmark = pytest.mark.browser
 WHAT = "He posted a photo of a gun and wrote that the kids who laughed at him will see tomorrow"
@@ -38,10 +38,13 @@ def test_a_student_files_an_urgent_tip_and_answers_the_teams_question(
     no_overflow(page)
     shot(page, "tip-poster-screen")
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 726, "height": 966})  # Letter less its margins, at 96 dpi
     shot(page, "tip-poster-print")
     pdf = page.pdf(format="Letter", print_background=True)
+    (SHOTS / "tip-poster.pdf").write_bytes(pdf)  # to look at
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # the poster fits one page
     page.emulate_media(media="screen")
+    page.set_viewport_size(browser_context_args["viewport"])
 
     # A student, on their own phone, no account: the link from the poster.
     student = browser.new_context(**browser_context_args).new_page()
