@@ -151,7 +151,7 @@ async def _recipients(alert_id) -> set[int]:
     return set(await AlertRecipient.filter(alert_id=alert_id).values_list("user_id", flat=True))
 
 
-async def test_an_urgent_tip_says_call_911_and_alerts_the_team_at_once(tipster, org):
+async def test_an_urgent_tip_says_call_911_and_alerts_the_team_at_once(tipster, org, as_role):
     lead, backup = org.spare, org.users["office"]
     for rank, person in enumerate([lead, backup]):
         await TeamSeat.create(
@@ -183,6 +183,11 @@ async def test_an_urgent_tip_says_call_911_and_alerts_the_team_at_once(tipster, 
     assert alert.where["site"] == "Gym, after school"
     said = alert.message + alert.title + str(alert.where)
     assert "pay" not in said and "gun" not in said
+    # the alert's live page leads the team to the tip, whose page says what it is
+    safety = await as_role("safety")
+    page = html(await safety.get(f"/admin/alerts/{alert.id}"))
+    link = page.select_one("#fact-tip")
+    assert link is not None and link["href"] == f"/tips/{sent.id}"
 
 
 async def test_an_urgent_tip_with_nobody_in_the_function_reaches_the_safety_team(tipster, org):
