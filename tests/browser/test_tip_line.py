@@ -8,10 +8,14 @@ team's tip page or the poster; screenshots go to /tmp/muster-desk-shots."""
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from server.demo import DEMO_PASSWORD
 from tests.browser.axe import axe_violations
 from tests.browser.helpers import SHOTS, query, shot, sign_in
 
@@ -171,3 +175,38 @@ def test_the_tip_line_in_spanish(page: Page, live_server):
     assert axe_violations(page) == []
     no_overflow(page)
     shot(page, "tip-form-spanish")
+
+
+def test_the_servers_log_keeps_no_tipster_address(live_server):
+    """The real server's access log (uvicorn's, behind a proxy that names the address in
+    X-Forwarded-For) writes "-" for the tip line's requests, the address for the rest."""
+    tipster, other = "203.0.113.77", "203.0.113.78"
+    with httpx.Client(base_url=live_server.url) as admin:  # the poster makes the line
+        token = re.search(r'name="csrf_token" value="([^"]+)"', admin.get("/sign-in").text)[1]
+        form = {"email": "admin@demo.muster.test", "password": DEMO_PASSWORD, "csrf_token": token}
+        admin.post("/sign-in", data=form)
+        poster = admin.get("/tips/poster")
+        url = re.search(r'id="tip-link">([^<]+)<', poster.text)[1].strip()
+    with httpx.Client() as http:
+        page = http.get(url, headers={"X-Forwarded-For": tipster})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        sent = http.post(
+            url,
+            data={
+                "urgent": "no",
+                "what": "Log check: a threat in a group chat",
+                "csrf_token": token,
+            },
+            headers={"X-Forwarded-For": tipster},
+        )
+        assert sent.status_code == 200
+        http.get(f"{url}/follow-up", headers={"X-Forwarded-For": tipster})
+        http.get(f"{live_server.url}/sign-in", headers={"X-Forwarded-For": other})
+    deadline = time.monotonic() + 10
+    log = ""
+    while other not in log and time.monotonic() < deadline:
+        log = Path(live_server.log.name).read_text(errors="replace")
+        time.sleep(0.2)
+    assert other in log  # the log is written, and names addresses elsewhere
+    assert tipster not in log
+    assert re.search(r'- - "POST /tip/[A-Z2-9]{6} HTTP/1.1" 200', log)
