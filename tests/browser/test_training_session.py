@@ -1,8 +1,9 @@
-"""A training session at the bus depot with no signal, in Chromium at 390x844: an admin certifies
-the depot's dispatcher as a trainer; on her phone, with the server gone, she records the
-bus-security session for three drivers (kept through a reload), comes back online and it is sent
-once; the coverage matrix shows the three drivers trained. axe finds nothing on the session form,
-its saved screen, the coverage page or the trainers page."""
+"""A training session at the bus depot with no signal, in Chromium at 390x844: an admin adds three
+new drivers and certifies Dan, a senior driver, as a trainer; on his phone, with the server gone,
+he reads the bus-security lesson, opens its pre-route checklist in practice mode from it (nobody
+is alerted), records the session for the three drivers (kept through a reload), comes back online
+and it is sent once; the coverage matrix shows the three drivers trained. axe finds nothing on
+the session form, its saved screen, the coverage page or the trainers page."""
 
 from __future__ import annotations
 
@@ -40,26 +41,36 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
     page: Page, browser, browser_context_args, live_server
 ):
     tag = uuid.uuid4().hex[:4]
-    drivers = ["Dan Driver", f"Bea Route{tag}", f"Cal Route{tag}"]
+    drivers = [f"Bea Route{tag}", f"Cal Route{tag}", f"Dee Route{tag}"]
     admin = browser.new_context(**browser_context_args).new_page()
     sign_in(admin, live_server, "admin@demo.muster.test")
-    for name in drivers[1:]:
+    for name in drivers:
         _add_driver(admin, live_server, name)
     admin.goto(f"{live_server.url}/training/trainers")
-    admin.get_by_label("Person").select_option(label="Dina Dispatch")
+    admin.get_by_label("Person").select_option(label="Dan Driver")
     today = date.today()
     admin.get_by_label("Certified on").fill((today - timedelta(days=30)).isoformat())
     admin.get_by_label("Expires on").fill((today + timedelta(days=700)).isoformat())
     admin.get_by_role("button", name="Save the certification").click()
-    expect(admin.locator("#trainers-list")).to_contain_text("Dina Dispatch")
+    expect(admin.locator("#trainers-list")).to_contain_text("Dan Driver")
     assert axe_violations(admin) == []
 
-    sign_in(page, live_server, "dispatch@demo.muster.test")
+    sign_in(page, live_server, "driver@demo.muster.test")
     expect(page.locator("#training-record")).to_be_visible()
-    wait_for_offline_cache(page, paths=("/", "/training/sessions/new"))
+    wait_for_offline_cache(page, paths=("/", "/training/sessions/new", "/checklists/bus-pre-route"))
+    page.goto(f"{live_server.url}/lessons/bus-security")  # read once with signal: kept
+    wait_for_offline_cache(page, paths=("/lessons/bus-security",))
+    alerts_before = query(live_server, "select count(*) from alert")
     live_server.stop()  # the depot: no signal
 
-    page.reload()
+    page.reload()  # the lesson, from the phone; its checklist in practice mode
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bus security")
+    page.goto(f"{live_server.url}/lessons/bus-security#practise")
+    practise = page.locator("#practise")
+    expect(practise).to_be_visible()
+    practise.locator("a[href='/checklists/bus-pre-route?practice=1']").click()
+    expect(page.locator("#practice-banner")).to_be_visible()
+    page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Record a training session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a training session")
     expect(page.get_by_label("When")).not_to_have_value("")  # the script is on
@@ -97,6 +108,7 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
     live_server.start()
     expect(page.locator("#sync-text")).to_have_text("All sent", timeout=30000)
 
+    assert query(live_server, "select count(*) from alert") == alerts_before  # nobody alerted
     rows = _rows_when_sent(
         live_server,
         "select cast(s.id as text), s.lesson, s.audience, s.school_id from training_session s"
@@ -126,3 +138,5 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
     # later tests meet the demo district as it was: its drivers, no trainer
     query(live_server, f"update \"user\" set active = false where name like '%Route{tag}'")
     query(live_server, "delete from training_trainer")
+    query(live_server, "delete from training_attendance")
+    query(live_server, "delete from training_session")
