@@ -43,6 +43,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.incidents.models",
                     "server.reviews.models",
                     "server.concerns.models",
+                    "server.drills.models",
                     "server.accounting.models",
                     "server.tips.models",
                     "server.training.models",

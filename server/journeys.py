@@ -132,7 +132,11 @@ JOURNEYS = [
         route="metrics",
     ),
     Journey(
-        "drills", N_("Drills"), N_("Plan drills and see their figures"), (Role.SAFETY, Role.ADMIN)
+        "drills",
+        N_("Drills"),
+        N_("Plan drills and see their figures"),
+        (Role.SAFETY, Role.ADMIN),
+        route="drills",
     ),
 ]
 

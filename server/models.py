@@ -44,6 +44,8 @@ class Organisation(Model):
     call_script_roles: fields.JSONField[list[str] | None] = fields.JSONField(
         null=True
     )  # may open the threatening-call script
+    # The month the school year starts on the first of (drill requirements count per year).
+    school_year_starts = fields.SmallIntField(default=8, db_default=8)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

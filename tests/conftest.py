@@ -46,6 +46,7 @@ from server.app import create_app  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
 from server.concerns.models import Concern, HowKnown  # noqa: E402
 from server.db import migrate  # noqa: E402
+from server.drills.models import Drill, DrillKind  # noqa: E402
 from server.events.models import Upload  # noqa: E402
 from server.images import reencode  # noqa: E402
 from server.incidents.models import Incident, IncidentSchool  # noqa: E402
@@ -117,6 +118,7 @@ class Org:
     incident: Incident | None = None  # an active lockdown at the school, opened by hand
     review: Review | None = None  # a near miss, with one action the spare person owns
     action: ImprovementAction | None = None
+    drill: Drill | None = None  # a lockdown drill planned at the school, in a week
     concern: Concern | None = None  # raised by the driver about someone at the school, no danger
     tip_line: TipLine | None = None  # the district's anonymous tip line
     tip: Tip | None = None  # one tip sent to it, not urgent, about the school
@@ -194,6 +196,13 @@ async def make_org(name: str | None = None) -> Org:
         owner=result.spare,
         due_on=(now + timedelta(days=30)).date(),
         created_at=now,
+    )
+    result.drill = await Drill.create(
+        organisation=org,
+        school=school,
+        kind=DrillKind.LOCKDOWN,
+        planned_on=(now + timedelta(days=7)).date(),
+        planned_by=result.users["safety"],
     )
     result.concern = await Concern.create(
         id=uuid.uuid4(),

@@ -19,6 +19,7 @@ AREAS = (
     "alerts",
     "checklists",
     "concerns",
+    "drills",
     "events",
     "incidents",
     "lessons",

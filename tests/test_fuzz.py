@@ -30,6 +30,7 @@ from server.accounting.forms import RosterImportForm
 from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
+from server.drills.forms import HeldForm, PlanForm, RequirementsForm
 from server.events.registry import REGISTRY
 from server.forms import (
     ActionNamesForm,
@@ -308,6 +309,9 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("anonymous", f"/tip/{org.tip_line.code}/follow-up/answer", MessageForm),
         ("admin", "/training/trainers", TrainerForm),
         ("admin", "/training/settings", TrainingSettingsForm),
+        ("safety", "/drills/requirements", RequirementsForm),
+        ("safety", "/drills", PlanForm),
+        ("safety", f"/drills/{org.drill.id}/held", HeldForm),
     ]
 
 

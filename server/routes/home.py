@@ -15,6 +15,8 @@ from server.auth import current_user, public, requires_role, signed_in_user
 from server.concerns.service import may_read as may_read_concerns
 from server.csrf import csrf_token
 from server.district_time import zone
+from server.drills import queries as drill_queries
+from server.drills.models import KIND_LABELS as DRILL_KINDS
 from server.incidents import queries as incident_queries
 from server.incidents.models import KIND_LABELS
 from server.journeys import find, journey_url, journeys_for, may_take, offline_urls
@@ -61,6 +63,9 @@ async def home(request: Request) -> Response:
         # The improvement actions this person owns, still open (few, soonest due first); for
         # the safety team and admins, how many of the district's are overdue.
         "actions": await review_queries.my_open_actions(user),
+        # The drills this person leads, running or within a week: a reminder where they look.
+        "my_drills": await drill_queries.my_next(user, today),
+        "drill_kinds": DRILL_KINDS,
         "today": today,
         "flash": flash(request),
     }
