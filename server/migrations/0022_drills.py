@@ -7,7 +7,7 @@ from tortoise.indexes import Index
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_accounting")]
+    dependencies = [("models", "0021_training")]
 
     initial = False
 
