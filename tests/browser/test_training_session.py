@@ -134,6 +134,11 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
     for name in drivers:
         expect(admin.locator("#cell-sessions")).to_contain_text(name)
     assert axe_violations(admin) == []
+    admin.locator("#cell-sessions").get_by_role("link", name=today.isoformat()).click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Bus security")
+    expect(admin.locator("#session-people li")).to_have_count(3)
+    assert axe_violations(admin) == []
+    shot(admin, "training-session-page")
     admin.context.close()
     # later tests meet the demo district as it was: its drivers, no trainer
     query(live_server, f"update \"user\" set active = false where name like '%Route{tag}'")
