@@ -7,6 +7,7 @@ student and when, which that phone shows under "Needs attention"."""
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.accounting.forms import ClassReported, StudentMarked, StudentReleased
@@ -20,100 +21,117 @@ from server.accounting.models import (
     Student,
     StudentMark,
 )
-from server.accounting.service import accounting_asked, schools_seen
 from server.district_time import HM, shown
+from server.events.bulk import insert_many
 from server.events.registry import Pending, Sender, event_type
 from server.i18n import gettext as _
-from server.incidents.models import Incident, IncidentStatus
+from server.incidents.models import MANAGERS, IncidentSchool, IncidentStatus
 from server.models import Site
 
 
-async def _schools(batch: list[Pending], sender: Sender, accounting: bool) -> dict[int, list[int]]:
-    """Each of the batch's incidents with the schools whose rosters the sender may use in it;
-    events on any other (closed, another district's, no school of theirs) are rejected."""
-    ids = {p.payload.incident_id for p in batch}
+async def _schools(batch: list[Pending], sender: Sender) -> dict[int, list[int]]:
+    """Each of the batch's incidents with the schools whose rosters the sender may use in it
+    (``service.schools_seen``, for a batch in one query); events on any other incident
+    (closed, another district's, no school of theirs) are rejected."""
+    user = sender.user
+    links = IncidentSchool.filter(
+        incident_id__in={p.payload.incident_id for p in batch},
+        incident__organisation_id=user.organisation_id,
+        incident__status__in=OPEN,
+    )
+    if not user.has_role(*MANAGERS):
+        links = links.filter(school__members__id=user.id)
     allowed: dict[int, list[int]] = {}
-    for incident in await Incident.filter(id__in=ids, organisation_id=sender.user.organisation_id):
-        if incident.status == IncidentStatus.CLOSED:
-            continue
-        if accounting and not await accounting_asked(incident):
-            continue
-        schools = await schools_seen(sender.user, incident)
-        if schools:
-            allowed[incident.id] = schools
+    for incident_id, school_id in await links.values_list("incident_id", "school_id"):
+        allowed.setdefault(incident_id, []).append(school_id)
     for p in batch:
         if p.payload.incident_id not in allowed:
-            p.reject(_("This incident is closed, or its students are not yours to account for."))
+            p.reject(_("This incident is closed, or its students are not yours to see."))
     return allowed
 
 
-async def _classes(batch: list[Pending]) -> dict[int, int]:
-    """The batch's classes and their schools."""
-    ids = {p.payload.class_id for p in batch if not p.rejected}
-    return dict(await RosterClass.filter(id__in=ids).values_list("id", "school_id"))
+OPEN = (IncidentStatus.ACTIVE, IncidentStatus.STABILISED, IncidentStatus.RECOVERY)
+
+
+async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int], int]:
+    """The batch's (incident, class) pairs the sender may account for, with the class's school,
+    in one query: an open incident of the sender's district that asks for accounting, a class
+    at one of its schools, a school of the sender's (any, for the safety team and admins).
+    Events on any other pair are rejected."""
+    user = sender.user
+    links = RosterClass.filter(
+        id__in={p.payload.class_id for p in batch},
+        school__incident_links__incident_id__in={p.payload.incident_id for p in batch},
+        school__incident_links__incident__organisation_id=user.organisation_id,
+        school__incident_links__incident__status__in=OPEN,
+        school__incident_links__incident__accounting__id__isnull=False,
+    )
+    if not user.has_role(*MANAGERS):
+        links = links.filter(school__members__id=user.id)
+    rows = await links.values_list("school__incident_links__incident_id", "id", "school_id")
+    allowed = {(incident, klass): school for incident, klass, school in rows}
+    for p in batch:
+        if (p.payload.incident_id, p.payload.class_id) not in allowed:
+            p.reject(_("This incident is closed, or this class is not yours to account for."))
+    return allowed
 
 
 @event_type("accounting.marked", StudentMarked)
 async def student_marked(batch: list[Pending], sender: Sender) -> None:
-    allowed = await _schools(batch, sender, accounting=True)
-    classes = await _classes(batch)
-    students = dict(
-        await Student.filter(
-            id__in={p.payload.student_id for p in batch if not p.rejected}, active=True
-        ).values_list("id", "school_id")
-    )
+    allowed = await _classes(batch, sender)
+    classes = {klass: school for (_incident, klass), school in allowed.items()}
+    wanted = {p.payload.student_id for p in batch if not p.rejected}
     pairs = set(
         await Enrollment.filter(
-            roster_class_id__in=list(classes), student_id__in=list(students)
+            roster_class_id__in=list(classes), student_id__in=wanted, student__active=True
         ).values_list("roster_class_id", "student_id")
     )
-    rows = []
+    students = {sid: classes[cid] for cid, sid in pairs}  # a class's students are at its school
+    others = wanted - set(students)  # extras, or students not in the class named
+    if others:
+        students |= dict(
+            await Student.filter(id__in=others, active=True).values_list("id", "school_id")
+        )
+    rows: list[dict[str, Any]] = []
     for p in batch:
         if p.rejected:
             continue
         m: StudentMarked = p.payload
-        schools = allowed[m.incident_id]
-        if classes.get(m.class_id) not in schools:
-            p.reject(_("This class is not at one of this incident's schools."))
-        elif students.get(m.student_id) not in schools:
-            p.reject(_("This student is not at one of this incident's schools."))
+        if students.get(m.student_id) != classes[m.class_id]:
+            p.reject(_("This student is not at this class's school."))
         elif m.mark != Mark.EXTRA and (m.class_id, m.student_id) not in pairs:
             p.reject(_("This student is not in this class: add them as an extra."))
         elif m.mark == Mark.EXTRA and (m.class_id, m.student_id) in pairs:
             p.reject(_("This student is in this class already."))
         else:
             rows.append(
-                StudentMark(
-                    id=m.mark_id,
-                    incident_id=m.incident_id,
-                    roster_class_id=m.class_id,
-                    student_id=m.student_id,
-                    mark=m.mark,
-                    note=m.note.strip() if m.mark == Mark.INJURED else "",
-                    user_id=sender.user.id,
-                    at=p.occurred_at,
-                )
+                {
+                    "id": m.mark_id,
+                    "incident_id": m.incident_id,
+                    "roster_class_id": m.class_id,
+                    "student_id": m.student_id,
+                    "mark": m.mark,
+                    "note": m.note.strip() if m.mark == Mark.INJURED else "",
+                    "user_id": sender.user.id,
+                    "at": p.occurred_at,
+                }
             )
-    await StudentMark.bulk_create(rows)
+    await insert_many(StudentMark, rows)
 
 
 @event_type("accounting.reported", ClassReported)
 async def class_reported(batch: list[Pending], sender: Sender) -> None:
-    allowed = await _schools(batch, sender, accounting=True)
-    classes = await _classes(batch)
-    sites = dict(
-        await Site.filter(
-            id__in={p.payload.site_id for p in batch if p.payload.site_id}
-        ).values_list("id", "school_id")
+    allowed = await _classes(batch, sender)
+    site_ids = {p.payload.site_id for p in batch if p.payload.site_id}
+    sites = (
+        dict(await Site.filter(id__in=site_ids).values_list("id", "school_id")) if site_ids else {}
     )
     rows = []
     for p in batch:
         if p.rejected:
             continue
         r: ClassReported = p.payload
-        if classes.get(r.class_id) not in allowed[r.incident_id]:
-            p.reject(_("This class is not at one of this incident's schools."))
-        elif r.site_id is not None and sites.get(r.site_id) != classes[r.class_id]:
+        if r.site_id is not None and sites.get(r.site_id) != allowed[(r.incident_id, r.class_id)]:
             p.reject(_("Choose one of the school's places."))
         else:
             rows.append(
@@ -145,7 +163,7 @@ async def student_released(batch: list[Pending], sender: Sender) -> None:
     """One at a time, each checked against the releases already made: the first to reach the
     server stands. The table's unique (incident, student) holds it against two phones' batches
     arriving together: the loser's batch is replayed and meets the winner's release here."""
-    allowed = await _schools(batch, sender, accounting=False)
+    allowed = await _schools(batch, sender)
     tz = ZoneInfo(sender.app_state.settings.timezone)
     for p in batch:
         if p.rejected:

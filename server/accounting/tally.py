@@ -29,10 +29,12 @@ ACCOUNTED = (*HERE, Mark.ABSENT)
 
 async def latest_marks(incident_id: int) -> Latest:
     latest: Latest = {}
-    rows = await StudentMark.filter(incident_id=incident_id).values_list(
-        "roster_class_id", "student_id", "mark", "note", "at"
+    rows = (
+        await StudentMark.filter(incident_id=incident_id)
+        .order_by("at")
+        .values_list("roster_class_id", "student_id", "mark", "note", "at")
     )
-    for class_id, student_id, mark, note, at in sorted(rows, key=lambda r: r[4]):
+    for class_id, student_id, mark, note, at in rows:  # the latest tap last
         latest[(class_id, student_id)] = (Mark(mark), note, at)
     return {key: value for key, value in latest.items() if value[0] != Mark.CLEARED}
 
