@@ -118,6 +118,14 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "training_trainers": ("GET", lambda o: "/training/trainers"),
     "training_trainer_remove": ("POST", lambda o: f"/training/trainers/{o.trainer.id}/remove"),
     "training_settings": ("POST", lambda o: "/training/settings"),
+    "drills": ("GET", lambda o: "/drills"),
+    "drills_csv": ("GET", lambda o: "/drills.csv"),
+    "drill_requirements": ("GET", lambda o: "/drills/requirements"),
+    "drill": ("GET", lambda o: f"/drills/{o.drill.id}"),
+    "drill_start": ("POST", lambda o: f"/drills/{o.drill.id}/start"),
+    "drill_end": ("POST", lambda o: f"/drills/{o.drill.id}/end"),
+    "drill_held": ("POST", lambda o: f"/drills/{o.drill.id}/held"),
+    "drill_cancel": ("POST", lambda o: f"/drills/{o.drill.id}/cancel"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -208,6 +216,10 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("POST", lambda o: f"/tips/{o.tip.id}/questions", {"body": "Taken"}),
     ("GET", lambda o: f"/training/sessions/{o.training.id}", {}),
     ("POST", lambda o: f"/training/trainers/{o.trainer.id}/remove", {}),
+    ("GET", lambda o: f"/drills/{o.drill.id}", {}),
+    ("POST", lambda o: f"/drills/{o.drill.id}/start", {"held": "yes"}),
+    ("POST", lambda o: f"/drills/{o.drill.id}/held", {"held_on": "2026-09-01"}),
+    ("POST", lambda o: f"/drills/{o.drill.id}/cancel", {}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -232,6 +244,11 @@ NOT_FOUND_FOR_OTHERS = {
     "training_coverage": ("admin", "safety"),
     "training_coverage_csv": ("admin", "safety"),
     "training_coverage_cell": ("admin", "safety"),
+    # A drill: the planners', and its leader's (nobody leads the one here).
+    "drill": ("admin", "safety"),
+    "drill_start": ("admin", "safety"),
+    "drill_end": ("admin", "safety"),
+    "drill_held": ("admin", "safety"),
 }
 
 
