@@ -172,6 +172,12 @@ async def _answer(as_role, alert, role: str, at: datetime, skew: timedelta) -> N
     assert response.json()["results"][0]["status"] == "accepted", response.text
 
 
+def _about(shown: list[str], seconds: list[float]) -> None:
+    """Figures as shown, each within 2 s of what was meant (a request may take that long to
+    reach the server on a loaded machine, and the phone's clock is judged on arrival)."""
+    assert all(abs(float(a) - b) <= 2 for a, b in zip(shown, seconds, strict=True)), shown
+
+
 async def test_drill_figures_from_drill_alerts_and_server_corrected_answers(org, as_role):
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     first = await _drill(org, start, drill=True)
@@ -204,14 +210,17 @@ async def test_drill_figures_from_drill_alerts_and_server_corrected_answers(org,
         "90th percentile (s)",
     ]
     week = [row for row in rows[1:] if row[1] != "0"]
-    # Two drills: the middle of (30, 10) s to the first answer, of (60, 20) and of (90, 40).
-    assert week == [[week[0][0], "2", "6", "20.0", "40.0", "65.0"]]
+    # Two drills: the middle of (30, 10) s to the first answer, of (60, 20) and of (90, 40);
+    # the phones' 7 minutes taken off (what remains is the request's own time on a busy machine).
+    assert len(week) == 1 and week[0][1:3] == ["2", "6"]
+    _about(week[0][3:], [20, 40, 65])
     schools = {row[0]: row[1:] for row in _table(page, "drills-by-school")[1:]}
-    assert schools[org.school.name] == ["2", "6", "20.0", "40.0", "65.0"]
+    assert schools[org.school.name][:2] == ["2", "6"]
+    _about(schools[org.school.name][2:], [20, 40, 65])
     assert schools[org.other_school.name] == ["0", "0", "—", "—", "—"]
-    # A week of one drill is that drill's own figures; CSV leaves "not measured" empty.
+    # One school and one day: the same two drills.
     only = html(await safety.get(f"/metrics?from={day}&to={day}&school={org.school.id}"))
-    assert _table(only, "drills-over-time")[1][1:] == ["2", "6", "20.0", "40.0", "65.0"]
+    _about(_table(only, "drills-over-time")[1][3:], [20, 40, 65])
     got = _csv(await safety.get(f"/metrics/drills-by-school.csv?{query}"))
     assert [org.other_school.name, "0", "0", "", "", ""] in got
     assert page.select("#chart-drills-title")[0].find_parent("svg").select("polyline")
@@ -282,8 +291,8 @@ async def test_checklist_completion_skipped_steps_and_bus_checks_by_week(app, or
         page = html(await safety.get("/metrics?from=2026-10-05&to=2026-10-18"))
         got = _csv(await safety.get("/metrics/buses.csv?from=2026-10-05&to=2026-10-18"))
     rows = {row[0]: row[1:] for row in _table(page, "checklists")[1:]}
-    assert rows["Before the route"] == ["4", "3", "75.0", "2", "1"]
-    assert rows["Bleeding control"] == ["1", "1", "100.0", "1", "1"]
+    assert rows["Before the route"] == ["4", "3", "75.0", "2"]
+    assert rows["Bleeding control"] == ["1", "1", "100.0", "1"]
     driver = org.users["driver"].name
     assert _table(page, "buses") == [
         ["Bus", "Driver", "2026-10-05", "2026-10-12", "Critical steps skipped"],

@@ -63,6 +63,7 @@ class Alert(TenantModel):
     class Meta:
         table = "alert"
         ordering = ["-raised_at"]
+        indexes = (("organisation_id", "drill", "raised_at"),)  # the metrics' drills in a range
 
     @property
     def info(self) -> AlertKind:

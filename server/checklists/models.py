@@ -44,6 +44,18 @@ class ChecklistRun(TenantModel):
     class Meta:
         table = "checklist_run"
         ordering = ["-started_at"]
+        # The metrics dashboard counts a checklist's runs in a time range from the index alone.
+        indexes = (
+            (
+                "organisation_id",
+                "checklist_id",
+                "started_at",
+                "practice",
+                "discarded_at",
+                "completed_at",
+                "school_id",
+            ),
+        )
 
 
 class ChecklistAnswer(TenantModel):

@@ -16,8 +16,9 @@ WEEKS = 8
 
 async def _weeks(scope: Scope) -> list[dict]:
     sql = Sql()
-    weeks = sql.buckets(scope.span.last_weeks(WEEKS))
-    where = runs_where(sql, scope)
+    last = scope.span.last_weeks(WEEKS)
+    weeks = sql.buckets(last)
+    where = runs_where(sql, scope, sql.value(last[0].lo), sql.value(last[-1].hi))
     bus = sql.json_text("r.context", "bus_number")
     return await sql.rows(
         f"WITH {weeks} SELECT b.n AS n, COALESCE({bus}, '') AS bus, u.name AS driver, "

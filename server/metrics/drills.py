@@ -40,41 +40,45 @@ def _drills(sql: Sql, scope: Scope, per_school: bool) -> str:
     )
 
 
-def _middles(sql: Sql, group: str) -> str:
-    """Drills (``d``, with a ``group`` column) to one row a group: how many drills, their
-    answers, and the middle drill's figures (a drill with nothing measured left out of those)."""
+def _middles(sql: Sql, source: str, ranked: str) -> tuple[str, str]:
+    """Drills (the CTE ``source``, with a column ``g``) to one row a ``g``: how many drills,
+    their answers, and the middle drill's figures (a drill with nothing measured left out of
+    those). Returns the ranking CTE (named ``ranked``) and the SELECT that reads it."""
     ranks = ", ".join(
-        f"ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY "
+        f"ROW_NUMBER() OVER (PARTITION BY g ORDER BY "
         f"CASE WHEN {m} IS NULL THEN 1 ELSE 0 END, {m}) AS r_{m}, "
-        f"COUNT({m}) OVER (PARTITION BY {group}) AS c_{m}"
+        f"COUNT({m}) OVER (PARTITION BY g) AS c_{m}"
         for m in MEASURES
     )
     middles = ", ".join(f"{sql.median(m, f'r_{m}', f'c_{m}')} AS {m}" for m in MEASURES)
     return (
-        f"ranked AS (SELECT d.*, {ranks} FROM d) SELECT {group} AS g, COUNT(*) AS drills, "
-        f"SUM(answered) AS answers, {middles} FROM ranked GROUP BY {group}"
+        f"{ranked} AS (SELECT {source}.*, {ranks} FROM {source})",
+        f"SELECT g, COUNT(*) AS drills, SUM(answered) AS answers, {middles} FROM {ranked} "
+        f"GROUP BY g",
     )
 
 
-async def _over_time(scope: Scope) -> list[dict]:
+async def _figures(scope: Scope) -> tuple[list[dict], list[dict]]:
+    """Per week (or month), each drill once; and per school it went to (0: the whole
+    district). One pass over the drills of the range (``d``, kept for both)."""
     sql = Sql()
     buckets = sql.buckets(scope.buckets)
-    drills = _drills(sql, scope, per_school=False)
-    columns = ", ".join(MEASURES)
-    return await sql.rows(
-        f"WITH {buckets}, d AS (SELECT b.n AS n, x.answered, {columns} FROM ({drills}) x "
-        f"JOIN buckets b ON x.raised_at >= b.lo AND x.raised_at < b.hi), {_middles(sql, 'n')}"
-    )
-
-
-async def _by_school(scope: Scope) -> list[dict]:
-    sql = Sql()
     drills = _drills(sql, scope, per_school=True)
     columns = ", ".join(MEASURES)
-    return await sql.rows(
-        f"WITH d AS (SELECT COALESCE(x.school, 0) AS school, x.answered, {columns} "
-        f"FROM ({drills}) x), {_middles(sql, 'school')}"
+    times = (
+        f"t AS (SELECT b.n AS g, x.answered, {columns} FROM (SELECT DISTINCT alert, raised_at, "
+        f"answered, {columns} FROM d) x JOIN buckets b ON x.raised_at >= b.lo "
+        f"AND x.raised_at < b.hi)"
     )
+    schools = f"s AS (SELECT COALESCE(d.school, 0) AS g, d.answered, {columns} FROM d)"
+    by_time, read_time = _middles(sql, "t", "rt")
+    by_school, read_school = _middles(sql, "s", "rs")
+    rows = await sql.rows(
+        f"WITH {buckets}, d AS MATERIALIZED ({drills}), {times}, {schools}, {by_time}, "
+        f"{by_school} SELECT 1 AS part, x.* FROM ({read_time}) x "
+        f"UNION ALL SELECT 2 AS part, y.* FROM ({read_school}) y"
+    )
+    return [r for r in rows if r["part"] == 1], [r for r in rows if r["part"] == 2]
 
 
 def _seconds(value: float | None) -> float | None:
@@ -83,7 +87,8 @@ def _seconds(value: float | None) -> float | None:
 
 async def figure(scope: Scope) -> Figure:
     buckets = scope.buckets
-    over_time = [{**row, "n": row["g"]} for row in await _over_time(scope)]
+    timed, at_schools = await _figures(scope)
+    over_time = [{**row, "n": row["g"]} for row in timed]
     names = [_("First answer (s)"), _("Median (s)"), _("90th percentile (s)")]
     period = _("Week from") if scope.span.weekly else _("Month")
     figures = {row["n"]: row for row in over_time}
@@ -113,7 +118,7 @@ async def figure(scope: Scope) -> Figure:
         unit=" s",
     )
     header = [_("Drills"), _("Answers"), *names]
-    per_school = {int(row["g"] or 0): row for row in await _by_school(scope)}
+    per_school = {int(row["g"] or 0): row for row in at_schools}
     shown = [scope.school_id] if scope.school_id else [*scope.schools, 0]
     school_rows = []
     for school in shown:

@@ -96,6 +96,9 @@ class Report(TenantModel):
         indexes = [
             ("organisation_id", "plate_key", "seen_at"),
             ("organisation_id", "seen_at", "latitude"),
+            # The metrics dashboard counts a kind (at a school) in a time range, by index alone.
+            ("organisation_id", "kind", "seen_at"),
+            ("organisation_id", "school_id", "kind", "seen_at"),
         ]
 
 

@@ -248,4 +248,5 @@ class TripOverdue(TenantModel):
 
     class Meta:
         table = "trip_overdue"
+        indexes = (("due_at",),)  # the metrics dashboard: late check-ins in a range
         unique_together = (("trip", "expected"),)
