@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "concerns.listed": N_("Concerns listed"),
     "concerns.refused": N_("Concerns asked for by someone who may not read them"),
     "district.settings": N_("Who may raise alerts saved"),
+    "district.content_settings": N_("Checklist content settings saved"),
     "incident.called_out": N_("Crisis team called out"),
     "incident.escalated": N_("Report escalated to an incident"),
     "incident.exported": N_("Incident timeline exported"),

@@ -54,6 +54,20 @@ JOURNEYS = [
         checklist="bleeding-control",
     ),
     Journey(
+        "active-threat",
+        N_("Active threat"),
+        N_("Someone attacking: the five actions, 911, when police arrive"),
+        EVERYONE,
+        checklist="active-threat",
+    ),
+    Journey(
+        "weapon-found",
+        N_("Weapon found"),
+        N_("Don't touch it, keep people away, call for help"),
+        (Role.ADMIN, Role.SAFETY, Role.STAFF, Role.DRIVER, Role.OFFICE),
+        checklist="weapon-found",
+    ),
+    Journey(
         "bomb-threat-management",
         N_("Bomb threat: after the call"),
         N_("How serious, what to do, search and evacuate"),
@@ -67,6 +81,13 @@ JOURNEYS = [
         N_("Security walkaround and equipment"),
         (Role.DRIVER,),
         checklist="bus-pre-route",
+    ),
+    Journey(
+        "bus-en-route",
+        N_("Trouble on the route"),
+        N_("Followed, a stranger at a stop, someone got on, an item left"),
+        (Role.DRIVER,),
+        checklist="bus-en-route",
     ),
     Journey(
         "bus-post-route",
@@ -95,6 +116,13 @@ JOURNEYS = [
         N_("Something said or done that could lead to harm"),
         EVERYONE,
         route="concern_form",
+    ),
+    Journey(
+        "reference-cards",
+        N_("Reference cards"),
+        N_("How people react, suspicious people and vehicles, calming someone down"),
+        EVERYONE,
+        route="reference_cards",
     ),
     Journey(
         "desk",
@@ -195,4 +223,10 @@ def offline_urls(request: Request, user: User) -> list[str]:
             page = request.url_for("checklist", id=journey.checklist).path
             # and the earlier versions kept for runs still in progress on a phone
             urls += [page, *(f"{page}?v={v}" for v in library.older(journey.checklist))]
+        if journey.route == "reference_cards":  # the cards its page leads to
+            urls += [
+                request.url_for("checklist", id=card.id).path
+                for card in library.for_roles(user.roles)
+                if card.reference
+            ]
     return list(dict.fromkeys(urls))

@@ -46,6 +46,13 @@ class Organisation(Model):
     )  # may open the threatening-call script
     # The month the school year starts on the first of (drill requirements count per year).
     school_year_starts = fields.SmallIntField(default=8, db_default=8)
+    # The district's policy on a weapon found at school: may anyone handle it at all? The default
+    # is never; the weapon-found checklist gives only that path either way (the content brief has
+    # no steps for handling one), so a district that allows it follows its own written procedure.
+    weapon_handling = fields.BooleanField(default=False, db_default=False)
+    # A checklist whose last content review (`revised`) is older than this many months is named to
+    # the district's admins and safety team as due a review.
+    checklist_review_months = fields.SmallIntField(default=12, db_default=12)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,8 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "home": ("GET", lambda o: "/"),
     "call_action": ("GET", lambda o: "/actions"),
     "district_settings": ("GET", lambda o: "/admin/district"),
+    "checklist_settings": ("GET", lambda o: "/admin/checklists"),
+    "reference_cards": ("GET", lambda o: "/reference"),
     "journey": ("GET", lambda o: "/journeys/bleeding-control"),
     "sign_out": ("POST", lambda o: "/sign-out"),
     "checklist": ("GET", lambda o: "/checklists/bleeding-control"),

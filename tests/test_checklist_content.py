@@ -85,7 +85,9 @@ MUST = {
 }
 
 
-@pytest.mark.parametrize("checklist_id", ["threat-call", "bus-pre-route", "bomb-threat-management"])
+@pytest.mark.parametrize(
+    "checklist_id", ["threat-call", "bus-pre-route", "bomb-threat-management", "bus-en-route"]
+)
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_the_call_script_and_the_bus_check_keep_distance_and_never_pull_the_alarm(
     checklist_id, locale
@@ -160,7 +162,20 @@ def test_the_trademark_check_catches_what_it_is_for():
 CLAIMS = {"instruction", "check", "yes_no", "choice", "chips", "action"}
 
 
-@pytest.mark.parametrize("checklist_id", ["recovery", "bomb-threat-management"])
+# The checklists written from the brief with each step cited (the earlier ones cite by topic).
+CITED = [
+    "recovery",
+    "bomb-threat-management",
+    "active-threat",
+    "bus-en-route",
+    "weapon-found",
+    "human-reaction",
+    "suspicious-people-vehicles",
+    "de-escalation",
+]
+
+
+@pytest.mark.parametrize("checklist_id", CITED)
 def test_every_step_that_claims_something_names_its_source(checklist_id):
     """Each step that tells people what to do is named in the ``facts`` of the source it comes
     from (the content brief's), and every step a source names exists."""
@@ -342,3 +357,237 @@ def test_bomb_threat_management_decides_searches_and_records():
     assert "lejos de cualquier objeto sospechoso" in by_id["evac-routes"].text.es
     # for the people who decide: admins, the safety team, the office
     assert set(checklist.audience) == {"admin", "safety", "office"}
+
+
+# -- issue 18: the checklists that were missing (content brief, sections 4, 6, 7, 8 and 13) -----
+
+# Each new checklist and the sections of the brief its facts come from.
+BRIEF_SECTIONS = {
+    "active-threat": (7,),
+    "bus-en-route": (2, 4, 6),
+    "weapon-found": (13,),
+    "human-reaction": (8,),
+    "suspicious-people-vehicles": (6,),
+    "de-escalation": (13,),
+}
+REFERENCE_CARDS = ("human-reaction", "suspicious-people-vehicles", "de-escalation")
+
+
+def pairs(checklist) -> list[tuple[str, str]]:
+    """Every (English, Spanish) pair a person reads in this checklist."""
+    texts = [checklist.title, checklist.summary]
+    for section in checklist.sections:
+        texts += [section.title, *([section.note] if section.note else [])]
+        for item in section.items:
+            texts += [item.text, *([item.detail] if item.detail else [])]
+            texts += [o.label for o in getattr(item, "options", [])]
+    return [(text.en, text.es) for text in texts]
+
+
+@pytest.mark.parametrize("checklist_id", BRIEF_SECTIONS)
+def test_the_spanish_is_complete(checklist_id):
+    """Every string has its own Spanish: never blank, never the English left in place."""
+    for en, es in pairs(LIBRARY.get(checklist_id)):
+        assert es.strip() and es != en, (checklist_id, en)
+
+
+# A quantity in our words and in the brief's: (number, unit).
+UNITS = {
+    "minute": "min", "minutes": "min", "min": "min", "minutos": "min",
+    "feet": "ft", "ft": "ft", "pies": "ft",
+    "yards": "yd", "yardas": "yd",
+    "inches": "in", "in": "in", "pulgadas": "in",
+    "pounds": "lb", "lb": "lb", "libras": "lb",
+    "seconds": "s", "segundos": "s", "hours": "h", "horas": "h",
+}  # fmt: skip
+QUANTITY = re.compile(r"(\d[\d,]*\d|\d)\s*(" + "|".join(UNITS) + r")\b", re.I)
+
+
+def quantities(text: str) -> set[tuple[int, str]]:
+    return {(int(n.replace(",", "")), UNITS[u.lower()]) for n, u in QUANTITY.findall(text)}
+
+
+def brief_section(text: str, number: int) -> str:
+    [found] = re.findall(rf"\n## {number}\. .*?(?=\n## |\Z)", text, re.S)
+    return found
+
+
+@pytest.mark.parametrize("checklist_id", BRIEF_SECTIONS)
+def test_every_number_is_the_briefs_and_the_same_in_spanish(checklist_id):
+    """A time, distance, height or weight in a checklist is one the brief gives in the sections
+    it draws from (checked where the brief is at hand), and the Spanish says the same number."""
+    checklist = LIBRARY.get(checklist_id)
+    said = set()
+    for en, es in pairs(checklist):
+        assert quantities(en) == quantities(es), (checklist_id, en, es)
+        said |= quantities(en)
+    brief = _content_brief()
+    if brief is None:
+        pytest.skip("the content brief is not on this machine (shared/docs/content-brief.md)")
+    text = brief.read_text(encoding="utf-8")
+    allowed = set().union(
+        *(quantities(brief_section(text, n)) for n in BRIEF_SECTIONS[checklist_id])
+    )
+    assert said <= allowed, sorted(said - allowed)
+
+
+def test_the_number_check_catches_a_wrong_number():
+    assert quantities("about 6 minutes") == {(6, "min")} == quantities("~6 min")
+    assert quantities("to the nearest 2 inches") == quantities("nearest 2 in")
+    assert quantities("100 yards (300 feet)") == {(100, "yd"), (300, "ft")}
+    assert quantities("unos 6 minutos") != quantities("about 8 minutes")
+    assert quantities("100 yardas (300 pies, unos 100 metros)") == {(100, "yd"), (300, "ft")}
+    assert quantities("On 9/11, people in the towers") == set()  # a date, not a height
+
+
+def test_the_human_reaction_card_gives_the_briefs_figure():
+    by_id = {i.id: i for i in LIBRARY.get("human-reaction").items()}
+    assert quantities(by_id["wait-6"].text.en) == {(6, "min")}
+    assert "9/11" in by_id["wait-6"].text.en and "11 de septiembre" in by_id["wait-6"].text.es
+    # the design consequence: one step a screen, big buttons, plain words, no fine taps
+    words_en = by_id["one-step"].text.en.lower()
+    assert all(w in words_en for w in ("one step a screen", "big buttons", "plain words"))
+
+
+@pytest.mark.parametrize("checklist_id", REFERENCE_CARDS)
+def test_a_reference_card_is_read_never_answered(checklist_id):
+    checklist = LIBRARY.get(checklist_id)
+    assert checklist.reference and checklist.mode.value == "reference"
+    assert {item.kind for item in checklist.items()} == {"instruction"}
+    assert not checklist.context
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_the_active_threat_checklist_says_what_the_brief_says(locale):
+    checklist = LIBRARY.get("active-threat")
+    by_id = {i.id: i for i in checklist.items()}
+    text = {key: item.text.get(locale).lower() for key, item in by_id.items()}
+    # the five actions, in the order districts teach them, in the glossary's names
+    names = {
+        "en": ["hold:", "secure:", "lockdown:", "evacuate:", "shelter:"],
+        "es": [
+            "permanecer en el salón (hold)",
+            "asegurar el edificio (secure)",
+            "cierre de emergencia (lockdown)",
+            "evacuar (evacuate)",
+            "refugiarse (shelter)",
+        ],
+    }[locale]
+    actions = [i for i in checklist.sections[0].items if i.id.startswith("action-")]
+    assert [i.id for i in actions] == [
+        "action-hold", "action-secure", "action-lockdown", "action-evacuate", "action-shelter"
+    ]  # fmt: skip
+    for item, name in zip(actions, names, strict=True):
+        assert item.text.get(locale).lower().startswith(name), item.id
+    # lockdown: the danger inside, the door never opened
+    assert ("inside" if locale == "en" else "adentro") in text["action-lockdown"]
+    assert ("don't open the door" if locale == "en" else "no abra la puerta") in text[
+        "action-lockdown"
+    ]
+    # the last resort is the last step of its card, and says so
+    plan = [i.id for i in checklist.sections[1].items]
+    assert plan.index("last-resort") > plan.index("barricade") > plan.index("get-out")
+    assert ("last resort" if locale == "en" else "último recurso") in text["last-resort"]
+    # the police: hands empty and seen, no sudden moves
+    assert ("empty" if locale == "en" else "vacías") in text["police-hands"]
+    assert ("sudden" if locale == "en" else "bruscos") in text["police-still"]
+    # what 911 needs: where, how many, what they look like, weapons, how many hurt
+    wanted = {
+        "en": ("where", "how many attackers", "look like", "weapons", "hurt"),
+        "es": ("dónde", "cuántos atacantes", "cómo son", "armas", "heridas"),
+    }[locale]
+    assert all(w in text["tell-911"] for w in wanted), text["tell-911"]
+    assert re.search(MUST[locale]["the fire-alarm rule"], words(checklist, locale))
+
+
+def test_the_active_threat_checklist_uses_no_programme_slogan():
+    """The actions in our own words: not the federal slogan, nor a trademarked programme's."""
+    for locale in ("en", "es"):
+        assert not says(LIBRARY.get("active-threat"), locale, r"run[,.]? hide[,.]? fight")
+    assert re.search(r"run[,.]? hide[,.]? fight", "run, hide, fight")
+
+
+def test_the_active_threat_checklist_says_nothing_of_buses_or_trips():
+    """The brief has no facts for an attack on a bus or a field trip: nothing is said of either."""
+    checklist = LIBRARY.get("active-threat")
+    assert not says(checklist, "en", r"\bbus\b|field trip")
+    assert not says(checklist, "es", r"autobús|excursión")
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_weapon_found_is_never_handled_by_default(locale):
+    checklist = LIBRARY.get("weapon-found")
+    by_id = {i.id: i for i in checklist.items()}
+    never = by_id["no-touch"].text.get(locale).lower()
+    wanted = {"en": ("touch", "move", "unload"), "es": ("toque", "mueva", "descargar")}[locale]
+    assert all(w in never for w in wanted), never
+    assert checklist.sections[0].items[0].id == "no-touch"  # the first thing it says
+    # people kept away, the area held until the police take over, both calls made at once
+    for step in ("keep-away", "control-area", "call-admin", "call-police"):
+        assert by_id[step].kind == "check" and by_id[step].critical, step
+    assert ("police take over" if locale == "en" else "policía se haga cargo") in by_id[
+        "control-area"
+    ].text.get(locale)
+    assert ("search" if locale == "en" else "revise") in by_id["no-search"].text.get(locale)
+    # it writes down what, where and who was near
+    assert {"what-it-is", "where-it-is", "who-near"} <= set(by_id)
+    # and never tells anyone how to handle one: no step offers it
+    handle = {
+        "en": r"\b(how to|you may|allowed to) (handle|unload|pick)",
+        "es": r"puede (manejar|descargar)",
+    }
+    assert not says(checklist, locale, handle[locale])
+    assert not [i for i in checklist.items() if i.kind == "action"]
+
+
+def test_the_bus_route_checklist_follows_the_brief_for_each_case():
+    checklist = LIBRARY.get("bus-en-route")
+    by_id = {i.id: i for i in checklist.items()}
+    assert [o.id for o in by_id["situation"].options] == [
+        "followed",
+        "stranger",
+        "boarding",
+        "item",
+    ]
+    shown = {}
+    for item in checklist.items():
+        if item.show_if and item.show_if.item == "situation":
+            shown.setdefault(item.show_if.equals, []).append(item.id)
+    assert "followed-dispatch" in shown["followed"]
+    assert shown["stranger"][0] == "stop-drive-on" and "drive on" in by_id["stop-drive-on"].text.en
+    assert shown["boarding"][:3] == ["board-control", "board-dispatch", "board-police"]
+    assert "door" in by_id["board-control"].text.en and "police" in by_id["board-police"].text.en
+    # an item: not touched first, then the three signs; only a suspicious one empties the bus
+    assert shown["item"][:3] == ["item-no-touch", "item-signs", "item-suspicious"]
+    for step in ("item-clear", "item-no-radio", "item-no-fire-alarm"):
+        assert by_id[step].show_if.item == "item-suspicious" and by_id[step].show_if.equals is True
+    assert set(checklist.audience) == {"driver"}
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_the_suspicious_people_card_reports_behaviour_never_who_someone_is(locale):
+    checklist = LIBRARY.get("suspicious-people-vehicles")
+    by_id = {i.id: i for i in checklist.items()}
+    never = by_id["never-suspicious"].text.get(locale).lower()
+    wanted = {
+        "en": ("race", "ethnicity", "gender", "religion", "never"),
+        "es": ("raza", "étnico", "género", "religión", "nunca"),
+    }[locale]
+    assert all(w in never for w in wanted), never
+    assert checklist.items()[0].id == "behaviour-not-who"  # the card opens with it
+    assert ("plate matters most" if locale == "en" else "placa es lo más importante") in by_id[
+        "vehicle-plate"
+    ].text.get(locale)
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_the_de_escalation_card_keeps_a_way_out_and_calls_for_help(locale):
+    by_id = {i.id: i for i in LIBRARY.get("de-escalation").items()}
+    assert ("arm's length" if locale == "en" else "un brazo") in by_id["space"].text.get(locale)
+    assert ("way out" if locale == "en" else "salida") in by_id["exit"].text.get(locale)
+    assert ("call for help" if locale == "en" else "pedir ayuda") in by_id["step-back"].text.get(
+        locale
+    )
+    assert ("don't argue" if locale == "en" else "no discuta") in by_id["no-argue"].text.get(
+        locale
+    ).lower()

@@ -159,3 +159,19 @@ def test_a_lost_student_button_opens_the_trips_screen_and_photo_false_is_for_rep
     assert "photo: false is for report buttons" in _error(
         tmp_path, checklist(sections=_section(no_photo))
     )
+
+
+def test_a_reference_card_holds_only_instructions(tmp_path):
+    """A reference card is read, never run: an answer, a critical step or a condition is refused
+    with its path, and so is anything a run would ask for first."""
+    card = checklist(mode="reference", sections=_section(item("a", "instruction")))
+    assert load_file(write(tmp_path, card)).reference
+    for bad in (item("b", "check"), item("b", "instruction", critical=True)):
+        message = _error(tmp_path, {**card, "sections": _section(item("a", "instruction"), bad)})
+        assert message.startswith("checklists/sample.yaml: sections[0].items[1]: a reference card")
+    message = _error(tmp_path, {**card, "context": ["bus_number"]})
+    assert "a reference card is never run" in message
+    message = _error(tmp_path, {**card, "start": {"button": t("Go")}})
+    assert "a reference card is never run" in message
+    # the same items are fine in a checklist that is run
+    assert load_file(write(tmp_path, {**card, "mode": "read-do", "context": ["bus_number"]}))

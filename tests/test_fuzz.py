@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from server.accounting.forms import RosterImportForm
 from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
+from server.checklists.forms import ContentSettingsForm
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.forms import HeldForm, PlanForm, RequirementsForm
 from server.events.registry import REGISTRY
@@ -287,6 +288,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("admin", f"/risk-plans/{plan}/decide", DecisionForm),
         ("admin", "/admin/actions", ActionNamesForm),
         ("admin", "/admin/district", DistrictForm),
+        ("admin", "/admin/checklists", ContentSettingsForm),
         ("safety", f"/reports/{org.report.id}/follow-up", FollowUpForm),
         ("safety", f"/admin/runs/{org.run.id}/school", RecordSchoolForm),
         ("safety", "/incidents/new", OpenForm),

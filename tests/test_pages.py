@@ -15,14 +15,25 @@ from server.journeys import JOURNEYS
 from tests.helpers import html
 
 # Everyone may call an action and take a threatening call (until the district narrows it).
-EVERYONE = {"call-action", "threat-call", "bleeding-control", "report", "concern"}
+# An attack, and the reference cards (one journey for them all), are for everyone too.
+EVERYONE = {
+    "call-action",
+    "threat-call",
+    "bleeding-control",
+    "report",
+    "concern",
+    "active-threat",
+    "reference-cards",
+}
+# Whoever may find a weapon at school or on a bus (dispatch works at the depot).
+AT_SCHOOL = EVERYONE | {"weapon-found"}
 EXPECTED_HOME = {
-    "driver": EVERYONE | {"bus-pre-route", "bus-post-route"},
-    "office": EVERYONE | {"bomb-threat-management"},
-    "staff": EVERYONE | {"field-trip"},
-    "safety": EVERYONE
+    "driver": AT_SCHOOL | {"bus-pre-route", "bus-en-route", "bus-post-route"},
+    "office": AT_SCHOOL | {"bomb-threat-management"},
+    "staff": AT_SCHOOL | {"field-trip"},
+    "safety": AT_SCHOOL
     | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "metrics", "drills"},
-    "admin": EVERYONE
+    "admin": AT_SCHOOL
     | {"bomb-threat-management", "desk", "alerts", "reports-map", "recovery", "metrics", "drills"},
     "dispatch": EVERYONE,
 }

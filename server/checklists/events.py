@@ -57,6 +57,8 @@ async def checklist_started(batch: list[Pending], sender: Sender) -> None:
         checklist = library.get(p.payload.checklist_id)
         if checklist is None:
             p.reject(_("There is no checklist called “%(id)s”.") % {"id": p.payload.checklist_id})
+        elif checklist.reference:
+            p.reject(_("A reference card is read, never run."))
         elif p.payload.version > checklist.version:
             p.reject(
                 _("Checklist version %(n)s is newer than this server's.") % {"n": p.payload.version}

@@ -3,6 +3,8 @@ page and the runs' CSV table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,10 +14,11 @@ from tortoise.queryset import QuerySet
 from server.checklists.library import Library
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.checklists.present import rows
+from server.checklists.schema import Checklist
 from server.db import column
 from server.i18n import N_
 from server.listing import Listing, Sort, Spec, page_of, squashed
-from server.models import School, User
+from server.models import Organisation, School, User
 from server.reports.correlate import plate_key
 from server.tenancy import MAX_ID, scoped
 
@@ -162,3 +165,40 @@ def csv_table(found: list[ChecklistRun], library: Library, lang: str, tz: ZoneIn
                 ]
             )
     return table
+
+
+@dataclass(frozen=True)
+class Review:
+    """A checklist's content review: when it was last reviewed and when the next one is due."""
+
+    checklist: Checklist
+    due_on: date
+
+    def overdue(self, today: date) -> bool:
+        return self.due_on <= today
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter: 31 Jan + 1 is
+    28 or 29 Feb)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")
+
+
+def reviews(library: Library, organisation: Organisation) -> list[Review]:
+    """Every current checklist with the day its next content review is due (its ``revised``
+    date plus the district's age), the oldest first."""
+    months = organisation.checklist_review_months
+    found = [Review(c, months_after(c.revised, months)) for c in library.checklists.values()]
+    return sorted(found, key=lambda r: (r.due_on, r.checklist.id))
+
+
+def due_reviews(library: Library, organisation: Organisation, today: date) -> list[Review]:
+    """The checklists older than the district's review age: the reminder for the leads."""
+    return [review for review in reviews(library, organisation) if review.overdue(today)]

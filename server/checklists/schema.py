@@ -35,6 +35,8 @@ class Text(Strict):
 class Mode(StrEnum):
     READ_DO = "read-do"  # one step a screen, read it then do it
     DO_CONFIRM = "do-confirm"  # a list to tick after doing
+    # A reference card: read-only, one idea a screen; nothing is answered and no run is kept.
+    REFERENCE = "reference"
 
 
 class Source(Strict):
@@ -306,6 +308,26 @@ class Checklist(Strict):
 
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
+
+    @property
+    def reference(self) -> bool:
+        return self.mode is Mode.REFERENCE
+
+    @model_validator(mode="after")
+    def a_reference_card_asks_nothing(self) -> Checklist:
+        """A reference card is read, never run: only instructions, nothing a run would need."""
+        if not self.reference:
+            return self
+        if self.context or self.full_screen or self.start != Start():
+            raise ValueError("a reference card is never run: no context, full_screen or start")
+        for s, section in enumerate(self.sections):
+            for i, item in enumerate(section.items):
+                if item.kind != "instruction" or item.critical or item.show_if:
+                    raise ValueError(
+                        f"sections[{s}].items[{i}]: a reference card holds only instructions "
+                        "(no answers, critical or show_if)"
+                    )
+        return self
 
     @model_validator(mode="after")
     def references_hold(self) -> Checklist:

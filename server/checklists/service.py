@@ -11,7 +11,7 @@ from tortoise.queryset import QuerySet
 from server import audit
 from server.checklists.models import ChecklistRun
 from server.listing import Listing, export_of
-from server.models import School, Site, User
+from server.models import Organisation, School, Site, User
 from server.places.nearest import campus_school
 from server.tenancy import scoped
 
@@ -24,6 +24,23 @@ async def set_school(actor: User, run: ChecklistRun, school_id: int | None) -> b
         await ChecklistRun.filter(id=run.id).update(school_id=school_id)
         await audit.record(actor, "run.school_changed", run, school_id=[run.school_id, school_id])
     return True
+
+
+async def set_content_settings(
+    admin: User, organisation: Organisation, review_months: int, weapon_handling: bool
+) -> None:
+    """The age at which a checklist is due a content review, and the district's weapon policy
+    (may anyone handle one at all; the default is never). Audited."""
+    organisation.checklist_review_months = review_months
+    organisation.weapon_handling = weapon_handling
+    await organisation.save(update_fields=["checklist_review_months", "weapon_handling"])
+    await audit.record(
+        admin,
+        "district.content_settings",
+        organisation,
+        checklist_review_months=review_months,
+        weapon_handling=weapon_handling,
+    )
 
 
 async def place_runs(organisation_id: int, points: dict[UUID, tuple[float, float]]) -> None:

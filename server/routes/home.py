@@ -12,6 +12,7 @@ from starlette.routing import Route
 from server.accounting import service as accounting_service
 from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
+from server.checklists.queries import due_reviews
 from server.concerns.service import may_read as may_read_concerns
 from server.csrf import csrf_token
 from server.district_time import zone
@@ -72,6 +73,8 @@ async def home(request: Request) -> Response:
     # Concerns are records about children: not a journey, whose page a phone keeps offline.
     context["reads_concerns"] = may_read_concerns(user)
     context |= training
+    if user.has_role(Role.ADMIN, Role.SAFETY):  # checklists older than the district's review age
+        context["review_due"] = due_reviews(request.app.state.checklists, user.organisation, today)
     if user.has_role(*WRITERS):
         context["overdue"] = await review_queries.overdue_count(user, today)
     else:  # the crisis team's other people: the live page of each open incident they are on

@@ -20,19 +20,23 @@ def test_driver_signs_in_and_sees_their_journeys(page: Page, live_server, tmp_pa
     panic = page.get_by_role("button", name="Emergency: I need help here")
     expect(panic).to_be_visible()
     journeys = page.locator(".journeys a")
-    expect(journeys).to_have_count(7)
+    expect(journeys).to_have_count(11)
     for name in (
         "Call an action",
         "Threatening call",
         "Bleeding control",
+        "Active threat",
+        "Weapon found",
         "Pre-route bus check",
+        "Trouble on the route",
         "Post-route child check",
         "Report something suspicious",
         "I'm worried about someone",
+        "Reference cards",
     ):
         expect(page.get_by_role("link", name=re.compile(f"^{name}"))).to_be_visible()
     # Big targets: every journey button is at least 48 px tall and fits the 390 px screen.
-    for box in [panic.bounding_box()] + [journeys.nth(i).bounding_box() for i in range(7)]:
+    for box in [panic.bounding_box()] + [journeys.nth(i).bounding_box() for i in range(11)]:
         assert box["height"] >= 48 and box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.screenshot(path=tmp_path / "driver-home.png", full_page=True)
 
