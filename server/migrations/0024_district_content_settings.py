@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0022_drills")]
+    dependencies = [("models", "0023_metrics_indexes")]
 
     initial = False
 
