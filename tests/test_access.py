@@ -96,6 +96,8 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "audit_log": ("GET", lambda o: "/admin/audit"),
     "incident_callout": ("POST", lambda o: f"/incidents/{o.incident.id}/callout"),
     "reviews": ("GET", lambda o: "/reviews"),
+    "metrics": ("GET", lambda o: "/metrics"),
+    "metrics_csv": ("GET", lambda o: "/metrics/reports-over-time.csv"),
     "review_new": ("GET", lambda o: f"/reviews/new?incident={o.incident.id}"),
     "review": ("GET", lambda o: f"/reviews/{o.review.id}"),
     "review_edit": ("GET", lambda o: f"/reviews/{o.review.id}/edit"),
