@@ -54,24 +54,29 @@ OPEN = (IncidentStatus.ACTIVE, IncidentStatus.STABILISED, IncidentStatus.RECOVER
 
 
 async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int], int]:
-    """The batch's (incident, class) pairs the sender may account for, with the class's school,
-    in one query: an open incident of the sender's district that asks for accounting, a class
-    at one of its schools, a school of the sender's (any, for the safety team and admins).
-    Events on any other pair are rejected."""
+    """The batch's (incident, class) pairs the sender may account for, with the class's school:
+    an open incident of the sender's district that asks for accounting, a class at one of its
+    schools that is the sender's (any, for the safety team and admins). Events on any other pair
+    are rejected."""
     user = sender.user
-    links = RosterClass.filter(
-        id__in={p.payload.class_id for p in batch},
-        school__incident_links__incident_id__in={p.payload.incident_id for p in batch},
-        school__incident_links__incident__organisation_id=user.organisation_id,
-        school__incident_links__incident__status__in=OPEN,
-        school__incident_links__incident__accounting__id__isnull=False,
+    links = IncidentSchool.filter(
+        incident_id__in={p.payload.incident_id for p in batch},
+        incident__organisation_id=user.organisation_id,
+        incident__status__in=OPEN,
+        incident__accounting__id__isnull=False,
     )
     if not user.has_role(*MANAGERS):
         links = links.filter(school__members__id=user.id)
-    rows = await links.values_list("school__incident_links__incident_id", "id", "school_id")
-    allowed = {(incident, klass): school for incident, klass, school in rows}
+    schools = set(await links.values_list("incident_id", "school_id"))
+    ids = {p.payload.class_id for p in batch}
+    classes = dict(await RosterClass.filter(id__in=ids).values_list("id", "school_id"))
+    allowed: dict[tuple[int, int], int] = {}
     for p in batch:
-        if (p.payload.incident_id, p.payload.class_id) not in allowed:
+        pair = (p.payload.incident_id, p.payload.class_id)
+        school = classes.get(p.payload.class_id)
+        if school is not None and (p.payload.incident_id, school) in schools:
+            allowed[pair] = school
+        else:
             p.reject(_("This incident is closed, or this class is not yours to account for."))
     return allowed
 
