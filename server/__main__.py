@@ -14,7 +14,7 @@ from tortoise import Tortoise
 
 from server.db import migrate, tortoise_config
 from server.demo import DEMO_PEOPLE, credentials_text, seed_demo
-from server.settings import SettingsError, load_settings, use_demo_defaults
+from server.settings import Settings, SettingsError, load_settings, use_demo_defaults
 
 T = TypeVar("T")
 
@@ -99,7 +99,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     try:
-        load_settings().check()  # a clear message now, not a traceback from every worker
+        settings = load_settings()
+        settings.check()  # a clear message now, not a traceback from every worker
+        asyncio.run(_with_db(lambda: _case_key_opens(settings)))
     except SettingsError as error:
         sys.exit(f"error: {error}")
 
@@ -111,6 +113,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         proxy_headers=True,
     )
+
+
+async def _case_key_opens(settings: Settings) -> None:
+    from server.cases.sealing import check_key, use_key
+
+    use_key(settings.case_key)
+    await check_key(settings)
 
 
 def cmd_push_send(args: argparse.Namespace) -> None:

@@ -19,6 +19,7 @@ from server.action_names import NamesMiddleware
 from server.alerts.fallback import watch_fallbacks
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
+from server.cases.sealing import check_key, use_key
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
@@ -38,6 +39,7 @@ from server.routes import (
     alerts,
     audit,
     auth,
+    cases,
     concerns,
     desk,
     district,
@@ -72,6 +74,7 @@ from server.trips.watch import watch_trips
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     settings.check()  # raises SettingsError, naming the setting: a bad one stops start-up
+    use_key(settings.case_key)
     assets = AssetRegistry(reload=settings.debug)
     library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
     lesson_library = load_lessons(library)  # the same for the lessons (LessonError)
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
+            await check_key(settings)  # the case key opens the sealed records, or no start
             background = []
             if settings.geocoder_url:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
@@ -129,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *concerns.routes,
             *tips.routes,
             *training.routes,
+            *cases.routes,
             *alerts.routes,
             *desk.routes,
             *trips.routes,

@@ -47,6 +47,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.accounting.models",
                     "server.tips.models",
                     "server.training.models",
+                    "server.cases.models",
                     "server.session_store",
                 ],
                 "default_connection": "default",

@@ -65,6 +65,11 @@ DOCUMENTED = {
         "The VAPID key that signs push requests (PEM, or the base64url raw key). Every web "
         "process needs the same one: changing it stops every phone's subscription.",
     ),
+    "MUSTER_CASE_KEY": (
+        "generated into <MUSTER_DATA_DIR>/case_key",
+        "Seals threat assessment case narratives at rest (a Fernet key). Every web process needs "
+        "the same one, and so does every backup: without it the case records can't be read.",
+    ),
     "MUSTER_PUSH_WORKER": (
         "1",
         "0: this process does not send push alerts (another process runs the delivery worker).",
@@ -128,6 +133,23 @@ def _vapid_key(data_dir: Path) -> str:
     return _kept(data_dir / "vapid_private.pem", _new_vapid_key)
 
 
+def _case_key(data_dir: Path) -> tuple[str, bool]:
+    """The case key from the environment, else the kept one, else one made now (and whether it
+    was made now: ``server.cases.sealing.check_key`` takes it back when sealed records exist)."""
+    given = os.environ.get("MUSTER_CASE_KEY")
+    if given:
+        return given.strip(), False
+    path = data_dir / "case_key"
+    existed = path.exists()
+
+    def make() -> str:
+        from cryptography.fernet import Fernet
+
+        return Fernet.generate_key().decode()
+
+    return _kept(path, make), not existed
+
+
 def check_vapid_contact(value: str) -> str:
     """A mailto: or https: URL: Apple's push service refuses anything else."""
     parsed = urlsplit(value)
@@ -160,6 +182,21 @@ def check_vapid_key(value: str) -> str:
             "the base64url raw key a VAPID tool prints, or unset it to have one made in "
             "MUSTER_DATA_DIR."
         )
+    return value
+
+
+def check_case_key(value: str) -> str:
+    """A Fernet key (32 bytes, url-safe base64): else sealing the first case would fail."""
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(value.encode())
+    except (ValueError, TypeError):
+        raise SettingsError(
+            "MUSTER_CASE_KEY is not a case key: it must be 32 bytes in url-safe base64, as "
+            "`python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'` "
+            "prints. Unset it to have one made in MUSTER_DATA_DIR (on a new database only)."
+        ) from None
     return value
 
 
@@ -205,12 +242,15 @@ class Settings:
     vapid_contact: str = ""
     vapid_private_key: str = ""
     push_worker: bool = True
+    case_key: str = ""
+    case_key_made: bool = False  # made by this process: no key was given or kept
 
     def check(self) -> None:
         """What the app needs before it serves; raises SettingsError naming the setting."""
         check_timezone(self.timezone)
         check_vapid_contact(self.vapid_contact)
         check_vapid_key(self.vapid_private_key)
+        check_case_key(self.case_key)
 
     @property
     def is_sqlite(self) -> bool:
@@ -220,6 +260,7 @@ class Settings:
 def load_settings() -> Settings:
     data_dir = Path(_env("MUSTER_DATA_DIR", str(ROOT / "data"))).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    case_key, case_key_made = _case_key(data_dir)
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite://{data_dir / 'muster.sqlite3'}"),
@@ -241,4 +282,6 @@ def load_settings() -> Settings:
         vapid_contact=_env("MUSTER_VAPID_CONTACT", "").strip(),
         vapid_private_key=_vapid_key(data_dir),
         push_worker=_env("MUSTER_PUSH_WORKER", "1") != "0",
+        case_key=case_key,
+        case_key_made=case_key_made,
     )

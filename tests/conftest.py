@@ -43,6 +43,7 @@ from server.alerts.audience import Audience  # noqa: E402
 from server.alerts.models import Alert  # noqa: E402
 from server.alerts.service import raise_alert  # noqa: E402
 from server.app import create_app  # noqa: E402
+from server.cases.models import Case, CaseMember, SourceKind  # noqa: E402
 from server.checklists.models import ChecklistRun  # noqa: E402
 from server.concerns.models import Concern, HowKnown  # noqa: E402
 from server.db import migrate  # noqa: E402
@@ -124,6 +125,7 @@ class Org:
     tip: Tip | None = None  # one tip sent to it, not urgent, about the school
     trainer: Trainer | None = None  # the spare person, certified for two years from a month ago
     training: TrainingSession | None = None  # the spare person's bus-security session: the driver
+    case: Case | None = None  # a threat assessment case whose team is the spare person alone
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -238,6 +240,17 @@ async def make_org(name: str | None = None) -> Org:
         recorded_at=now,
     )
     await Attendance.create(session=result.training, person=result.users["driver"])
+    result.case = await Case.create(
+        organisation=org,
+        school=school,
+        source_kind=SourceKind.CONCERN,
+        source_id=str(result.concern.id),
+        subject="Sam Doe, grade 8",
+        summary="Said on the bus he would bring something to sort them out",
+        opened_by=result.spare,
+        opened_at=now,
+    )
+    await CaseMember.create(case=result.case, person=result.spare, added_at=now)
     return result
 
 

@@ -130,6 +130,23 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "drill_end": ("POST", lambda o: f"/drills/{o.drill.id}/end"),
     "drill_held": ("POST", lambda o: f"/drills/{o.drill.id}/held"),
     "drill_cancel": ("POST", lambda o: f"/drills/{o.drill.id}/cancel"),
+    "cases": ("GET", lambda o: "/cases"),
+    "case_new": ("GET", lambda o: f"/cases/new?from=concern&id={o.concern.id}"),
+    "case_settings": ("GET", lambda o: "/cases/settings"),
+    "case_retention": ("GET", lambda o: "/cases/retention"),
+    "case": ("GET", lambda o: f"/cases/{o.case.id}"),
+    "case_identify": ("POST", lambda o: f"/cases/{o.case.id}/identification"),
+    "case_stage": ("POST", lambda o: f"/cases/{o.case.id}/stage"),
+    "case_entry": ("POST", lambda o: f"/cases/{o.case.id}/inquiry"),
+    "case_assess": ("POST", lambda o: f"/cases/{o.case.id}/assessment"),
+    "case_marker": ("POST", lambda o: f"/cases/{o.case.id}/markers"),
+    "case_support": ("POST", lambda o: f"/cases/{o.case.id}/plan"),
+    "case_support_status": ("POST", lambda o: f"/cases/{o.case.id}/plan/1"),
+    "case_review": ("POST", lambda o: f"/cases/{o.case.id}/review"),
+    "case_close": ("POST", lambda o: f"/cases/{o.case.id}/close"),
+    "case_team": ("POST", lambda o: f"/cases/{o.case.id}/team"),
+    "case_print": ("GET", lambda o: f"/cases/{o.case.id}/print"),
+    "case_purge": ("POST", lambda o: f"/cases/{o.case.id}/purge"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -224,6 +241,13 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("POST", lambda o: f"/drills/{o.drill.id}/start", {"held": "yes"}),
     ("POST", lambda o: f"/drills/{o.drill.id}/held", {"held_on": "2026-09-01"}),
     ("POST", lambda o: f"/drills/{o.drill.id}/cancel", {}),
+    ("GET", lambda o: f"/cases/{o.case.id}", {}),
+    ("GET", lambda o: f"/cases/{o.case.id}/print", {}),
+    (
+        "POST",
+        lambda o: f"/cases/{o.case.id}/close",
+        {"reason": "Taken", "follow_up_on": "2199-01-01"},
+    ),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -253,6 +277,10 @@ NOT_FOUND_FOR_OTHERS = {
     "drill_start": ("admin", "safety"),
     "drill_end": ("admin", "safety"),
     "drill_held": ("admin", "safety"),
+    # Threat assessment cases: their team and the district's leads only, whatever the role
+    # (tests/test_case_access.py); nobody signed in here is on the fixture's case's team.
+    **{name: () for name in ROUTE_CASES if name.startswith("case") and name != "case_settings"},
+    "case_settings": ("admin",),  # the district's clock and retention, no case in it
 }
 
 

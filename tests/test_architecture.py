@@ -17,6 +17,7 @@ ROUTES = SERVER / "routes"
 AREAS = (
     "accounting",
     "alerts",
+    "cases",
     "checklists",
     "concerns",
     "drills",

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
+from server.cases.access import on_threat_team
 from server.concerns import queries, service
 from server.concerns.models import HOW_KNOWN_LABELS
 from server.templating import render
@@ -37,6 +38,7 @@ async def concern_detail(request: Request) -> Response:
     if concern is None:
         raise HTTPException(status_code=404)
     context = {"concern": concern, "how_known": HOW_KNOWN_LABELS}
+    context["opens_cases"] = await on_threat_team(signed_in_user(request))
     return render(request, "concerns/detail.html", context)
 
 

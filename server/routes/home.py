@@ -12,6 +12,8 @@ from starlette.routing import Route
 from server.accounting import service as accounting_service
 from server.alerts import queries as alert_queries
 from server.auth import current_user, public, requires_role, signed_in_user
+from server.cases import access as case_access
+from server.cases import queries as case_queries
 from server.checklists.queries import due_reviews
 from server.concerns.service import may_read as may_read_concerns
 from server.csrf import csrf_token
@@ -75,6 +77,11 @@ async def home(request: Request) -> Response:
     context |= training
     if user.has_role(Role.ADMIN, Role.SAFETY):  # checklists older than the district's review age
         context["review_due"] = due_reviews(request.app.state.checklists, user.organisation, today)
+    # Threat assessment cases: for their teams and the district's leads, with how many of
+    # theirs are past the triage clock.
+    if await case_access.may_list(user):
+        context["cases_overdue"] = await case_queries.overdue_count(user, now)
+        context["reads_cases"] = True
     if user.has_role(*WRITERS):
         context["overdue"] = await review_queries.overdue_count(user, today)
     else:  # the crisis team's other people: the live page of each open incident they are on

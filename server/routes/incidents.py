@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from server.accounting import service as accounting
 from server.auth import requires_role, signed_in_user
+from server.cases.access import on_threat_team
 from server.district_time import zone
 from server.forms import from_form, messages
 from server.htmx import wants_fragment
@@ -87,6 +88,7 @@ async def _live(
         context["sees_rosters"] = bool(await accounting.schools_seen(user, incident))
         context["accounting_asked"] = await accounting.accounting_asked(incident)
         context["may_call_out"] = await callout.may_call_out(user, incident)
+        context["opens_cases"] = user.has_role(*MANAGERS) and await on_threat_team(user)
     return render(
         request,
         "incidents/live.html",

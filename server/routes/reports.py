@@ -11,6 +11,7 @@ from starlette.routing import Route
 from tortoise.queryset import QuerySet
 
 from server.auth import requires_role, signed_in_user
+from server.cases.access import on_threat_team
 from server.district_time import zone
 from server.forms import parsed
 from server.i18n import gettext as _
@@ -76,6 +77,7 @@ async def _detail(
         "errors": errors or {},
         "values": values or {},  # as typed, when the form comes back to be fixed
         "flash": flash(request),
+        "opens_cases": await on_threat_team(user),  # "Start a threat assessment"
     }
     return render(request, "reports/detail.html", context, status_code=status)
 

@@ -29,6 +29,7 @@ class TeamFunction(StrEnum):
     MENTAL_HEALTH = "mental_health_lead"
     FACILITIES = "facilities"
     THREAT_ASSESSMENT = "threat_assessment"  # the school's behavioural threat assessment team
+    SPECIAL_EDUCATION = "special_education"  # joins a case when the student has an IEP or 504
 
 
 FUNCTION_LABELS = {
@@ -41,6 +42,7 @@ FUNCTION_LABELS = {
     TeamFunction.MENTAL_HEALTH: N_("Mental-health lead"),
     TeamFunction.FACILITIES: N_("Facilities"),
     TeamFunction.THREAT_ASSESSMENT: N_("Threat assessment team"),
+    TeamFunction.SPECIAL_EDUCATION: N_("Special-education lead"),
 }
 
 
