@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from server.accounting.forms import RosterImportForm
 from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
+from server.cases import forms as case_forms
 from server.checklists.forms import ContentSettingsForm
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.forms import HeldForm, PlanForm, RequirementsForm
@@ -50,6 +51,7 @@ from server.reviews.forms import ActionForm, ActionStatusForm, ReviewForm
 from server.risk.forms import DecisionForm, HazardForm, RiskPlanForm
 from server.risk.models import RiskPlan
 from server.team.forms import SeatsForm
+from server.team.models import TeamFunction, TeamSeat
 from server.tips.forms import CodeForm, MessageForm, TipForm
 from server.training.forms import TrainerForm, TrainingSettingsForm
 from server.trips.forms import PolicyForm, StudentForm, TripForm
@@ -314,6 +316,27 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", "/drills/requirements", RequirementsForm),
         ("safety", "/drills", PlanForm),
         ("safety", f"/drills/{org.drill.id}/held", HeldForm),
+        *case_form_table(org),
+    ]
+
+
+def case_form_table(org) -> list[tuple[str, str, type[Form]]]:
+    """A case's forms, posted by the safety person made a district lead (test_every_form)."""
+    case = f"/cases/{org.case.id}"
+    return [
+        ("safety", "/cases/new", case_forms.IntakeForm),
+        ("safety", f"{case}/identification", case_forms.IdentificationForm),
+        ("safety", f"{case}/stage", case_forms.StageForm),
+        ("safety", f"{case}/inquiry", case_forms.EntryForm),
+        ("safety", f"{case}/assessment", case_forms.AssessmentForm),
+        ("safety", f"{case}/markers", case_forms.MarkerForm),
+        ("safety", f"{case}/plan", case_forms.SupportForm),
+        ("safety", f"{case}/plan/1", case_forms.SupportStatusForm),
+        ("safety", f"{case}/review", case_forms.ReviewForm),
+        ("safety", f"{case}/team", case_forms.MemberForm),
+        ("safety", f"{case}/close", case_forms.CloseForm),
+        ("safety", "/cases/settings", case_forms.PolicyForm),
+        ("safety", f"{case}/purge", case_forms.PurgeForm),
     ]
 
 
@@ -352,6 +375,9 @@ def form_fields(values: Any) -> list[tuple[str, str]]:
 
 async def test_every_form(as_role, make_client, org, other_org, capsys):
     clients = {role: await as_role(role) for role in ("admin", "safety", "staff")}
+    lead = TeamSeat(organisation=org.organisation, function=TeamFunction.THREAT_ASSESSMENT, rank=0)
+    lead.person = org.users["safety"]  # a district threat-assessment lead: every case's forms
+    await lead.save()
     ids = {
         "school": [org.school.id, other_org.school.id],
         "schools": [[org.school.id], [other_org.school.id]],
@@ -361,6 +387,7 @@ async def test_every_form(as_role, make_client, org, other_org, capsys):
         "owner": [org.users["staff"].id, other_org.users["staff"].id],
         "review": [org.review.id, other_org.review.id],
         "person": [org.users["staff"].id, other_org.users["staff"].id],
+        "done_by": [org.users["safety"].id, org.spare.id, other_org.users["staff"].id],
         "primary": [org.users["staff"].id, other_org.users["staff"].id],
         "backups": [[org.users["safety"].id], [other_org.users["staff"].id]],
         "people": [[org.users["staff"].id], [other_org.users["staff"].id]],

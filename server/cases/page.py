@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from server.cases.models import (
     ENTRY_LABELS,
     LEVEL_LABELS,
@@ -14,7 +16,7 @@ from server.cases.models import (
 from server.cases.record import ASSESSMENT_ON, INQUIRY_ON, MANAGEMENT_ON
 from server.cases.rules import ANSWER_LABELS, ORDER, QUESTIONS
 
-LABELS = {
+LABELS: dict[str, Any] = {
     "stages": STAGE_LABELS,
     "spine": ORDER,
     "levels": LEVEL_LABELS,

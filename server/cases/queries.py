@@ -12,12 +12,22 @@ from statistics import median
 from typing import Any
 
 from server.cases import access
-from server.cases.models import Case, CaseEntry, CaseMarker, CaseMember, CaseSupport, Stage
+from server.cases.models import (
+    Case,
+    CaseEntry,
+    CaseMarker,
+    CaseMember,
+    CaseSupport,
+    Marker,
+    Stage,
+)
 from server.cases.retention import policy
 from server.cases.rules import overdue, past_retention, triage_due
+from server.db import column
 from server.models import AuditLog, User
 
 LIST_LIMIT = 200
+PATHWAY = list(Marker)  # markers read in the pathway's order
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ async def overdue_count(user: User, now: datetime) -> int:
         return 0
     hours = (await policy(user.organisation_id)).triage_hours
     waiting = Case.filter(id__in=ids, screened_at__isnull=True).exclude(stage=Stage.CLOSED)
-    times = await waiting.values_list("opened_at", flat=True)
+    times = await column(waiting, "opened_at")
     return sum(1 for t in times if overdue(t, None, Stage.IDENTIFICATION, hours, now))
 
 
@@ -61,7 +71,7 @@ async def record(case: Case, now: datetime) -> dict[str, Any]:
     await case.fetch_related("school", "opened_by")
     entries = await CaseEntry.filter(case_id=case.id).prefetch_related("done_by")
     markers = sorted(
-        await CaseMarker.filter(case_id=case.id), key=lambda m: list(type(m.marker)).index(m.marker)
+        await CaseMarker.filter(case_id=case.id), key=lambda m: PATHWAY.index(m.marker)
     )
     supports = await CaseSupport.filter(case_id=case.id).prefetch_related("owner")
     return {

@@ -300,8 +300,8 @@ async def case_retention(request: Request) -> Response:
 
 @requires_role()  # the district's leads only
 async def case_purge(request: Request) -> Response:
+    case = await _case(request, "")  # an outsider's attempt audited on the case
     await _lead_or_404(request)
-    case = await _case(request, "case.purge_asked")
     form, _errors = parsed(PurgeForm, await request.form())
     if form is None:
         raise HTTPException(422)
