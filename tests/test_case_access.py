@@ -111,7 +111,7 @@ async def test_the_lists_are_404_for_those_with_no_case(org, as_role):
 
 
 async def test_a_member_of_another_case_does_not_see_this_one_in_the_list(org, as_role):
-    other, member = await _other_case(org)
+    other, _member = await _other_case(org)
     page = html(await (await as_role("office")).get("/cases"))
     links = {a["href"] for a in page.select("#cases-list a")}
     assert links == {f"/cases/{other.id}"}

@@ -37,11 +37,12 @@ def unseal(token: bytes) -> str:
     return _fernet().decrypt(bytes(token)).decode() if token else ""
 
 
-class Sealed(fields.Field[str], str):  # type: ignore[misc]
+class Sealed(fields.Field[str]):
     """Text held encrypted: a bytes column in the database, a ``str`` in Python. Bytes come only
     from the database (unsealed on reading); a ``str`` is text someone set (kept as it is).
     Never filtered on: a sealed value matches nothing (each seal differs)."""
 
+    field_type = bytes  # what the database holds
     indexable = False
     SQL_TYPE = "BLOB"
 
