@@ -198,3 +198,23 @@ async def test_the_figures_are_counts_only(org):
     assert figures.screened == 1 and figures.median_screening_s == 3 * 3600
     assert figures.within_clock == 1
     assert "A" not in repr(figures)
+
+
+async def test_a_tip_carries_its_words_into_the_intake_form(org, as_role):
+    await seat(org, org.users["safety"])
+    client = await as_role("safety")
+    tip_page = html(await client.get(f"/tips/{org.tip.id}"))
+    start = tip_page.select_one("#start-case")["href"]
+    assert start == f"/cases/new?from=tip&id={org.tip.id}"
+    form = html(await client.get(start))
+    assert form.select_one("#summary").text.strip() == org.tip.what
+    assert form.select_one("input[name=source_kind]")["value"] == "tip"
+    assert form.select_one("input[name=source_id]")["value"] == str(org.tip.id)
+
+
+async def test_start_a_threat_assessment_is_offered_only_to_the_threat_team(org, as_role):
+    client = await as_role("safety")  # reads concerns, but is on no threat assessment team
+    assert html(await client.get(f"/concerns/{org.concern.id}")).select_one("#start-case") is None
+    await seat(org, org.users["safety"])
+    page = html(await client.get(f"/concerns/{org.concern.id}"))
+    assert page.select_one("#start-case")["href"] == f"/cases/new?from=concern&id={org.concern.id}"

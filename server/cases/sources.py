@@ -1,8 +1,7 @@
 """What "Start a threat assessment" carries over from where it began: a concern's words, a
 suspicious-person report's description, an incident's reference. Each source is read through
-its own area's rule (a concern only by those who may read concerns, its look audited there);
-what a person may not read is not carried over, and they type it. A tip is carried over by the
-tip line's own code, through ``service.open_case`` with ``SourceKind.TIP``."""
+its own area's rule (a concern or a tip only by those who may read them, the look audited
+there); what a person may not read is not carried over, and they type it."""
 
 from __future__ import annotations
 
@@ -19,6 +18,8 @@ from server.incidents.models import MANAGERS, Incident, IncidentSchool
 from server.models import Role, User
 from server.reports.models import Report
 from server.tenancy import MAX_ID, scoped
+from server.tips import service as tips
+from server.tips.models import REPORTER_LABELS
 
 REPORT_READERS = (Role.ADMIN, Role.SAFETY)  # as the report pages (server/routes/reports.py)
 
@@ -44,6 +45,27 @@ async def draft(user: User, kind: SourceKind, raw_id: str, zone: Any) -> dict[st
             "exact_words": concern.exact_words,
             "sources": sources,
             "source_id": str(concern.id),
+        }
+    if kind == SourceKind.TIP:
+        tip = await tips.read(user, raw_id)
+        if tip is None:
+            return {}
+        sources = _("Anonymous tip received %(when)s (%(who)s).") % {
+            "when": shown(tip.received_at, zone),
+            "who": _(REPORTER_LABELS[tip.reporter]).lower(),
+        }
+        for label, value in ((_("Where"), tip.place), (_("When"), tip.happened)):
+            if value:
+                sources += f"\n{label}: {value}"
+        if tip.others_know:
+            sources += "\n" + _("Others who know: %(who)s") % {"who": tip.others_know}
+        return {
+            "school": tip.school_id,
+            "subject": tip.involved[:200],
+            "summary": tip.what,
+            "exact_words": tip.exact_words,
+            "sources": sources,
+            "source_id": str(tip.id),
         }
     if kind == SourceKind.REPORT and user.has_role(*REPORT_READERS):
         report = await _report(user, raw_id)

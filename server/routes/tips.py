@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from server import i18n
 from server.auth import public, requires_role, signed_in_user
+from server.cases.access import on_threat_team
 from server.forms import parsed
 from server.i18n import N_
 from server.i18n import gettext as _
@@ -178,6 +179,7 @@ async def tips_list(request: Request) -> Response:
 async def _tip_page(request: Request, tip: Any, status: int = 200, **extra: Any) -> Response:
     context = {"tip": tip, "thread": await queries.thread(tip), "reporters": REPORTER_LABELS}
     context["team"] = True  # the thread names who asked
+    context["opens_cases"] = await on_threat_team(signed_in_user(request))
     context |= {"errors": {}, "values": {}, "flash": flash(request)} | extra
     return render(request, "tips/detail.html", context, status_code=status)
 
