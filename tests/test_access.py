@@ -97,6 +97,12 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "incident_callout": ("POST", lambda o: f"/incidents/{o.incident.id}/callout"),
     "reviews": ("GET", lambda o: "/reviews"),
     "metrics": ("GET", lambda o: "/metrics"),
+    "rosters": ("GET", lambda o: "/admin/rosters"),
+    "accounting_ask": ("POST", lambda o: f"/incidents/{o.incident.id}/accounting/ask"),
+    "accounting": ("GET", lambda o: f"/incidents/{o.incident.id}/account"),
+    "accounting_panel": ("GET", lambda o: f"/incidents/{o.incident.id}/accounting"),
+    "reunification": ("GET", lambda o: f"/incidents/{o.incident.id}/reunification"),
+    "release_log": ("GET", lambda o: f"/incidents/{o.incident.id}/reunification/log"),
     "metrics_csv": ("GET", lambda o: "/metrics/reports-over-time.csv"),
     "review_new": ("GET", lambda o: f"/reviews/new?incident={o.incident.id}"),
     "review": ("GET", lambda o: f"/reviews/{o.review.id}"),
@@ -281,6 +287,8 @@ NOT_FOUND_FOR_OTHERS = {
     # (tests/test_case_access.py); nobody signed in here is on the fixture's case's team.
     **{name: () for name in ROUTE_CASES if name.startswith("case") and name != "case_settings"},
     "case_settings": ("admin",),  # the district's clock and retention, no case in it
+    # Accounting for a class: only once the incident asks for it (this one has not).
+    "accounting": (),
 }
 
 
