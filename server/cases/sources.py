@@ -30,7 +30,7 @@ async def draft(user: User, kind: SourceKind, raw_id: str, zone: Any) -> dict[st
         concern = await concerns.read(user, raw_id)
         if concern is None:
             return {}
-        how = _(HOW_KNOWN_LABELS[concern.how_known]).lower()
+        how = _(HOW_KNOWN_LABELS[concern.how_known])
         sources = _("Concern raised by %(name)s on %(when)s (%(how)s). Where: %(place)s.") % {
             "name": concern.raised_by.name,
             "when": shown(concern.raised_at, zone),
@@ -52,7 +52,7 @@ async def draft(user: User, kind: SourceKind, raw_id: str, zone: Any) -> dict[st
             return {}
         sources = _("Anonymous tip received %(when)s (%(who)s).") % {
             "when": shown(tip.received_at, zone),
-            "who": _(REPORTER_LABELS[tip.reporter]).lower(),
+            "who": _(REPORTER_LABELS[tip.reporter]),
         }
         for label, value in ((_("Where"), tip.place), (_("When"), tip.happened)):
             if value:
