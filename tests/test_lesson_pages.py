@@ -33,7 +33,8 @@ async def test_a_lesson_is_whole_in_its_page_one_screen_each(as_role):
     assert answers == [q.answer.en for q in lesson.questions]
     # the checklists open in practice mode, and the page is kept on the phone from this visit
     links = [a["href"] for a in page.select("#practise .lesson-links a")]
-    assert links == [f"/checklists/{c}?practice=1" for c in ("bus-pre-route", "bus-post-route")]
+    checklists = ("bus-pre-route", "bus-en-route", "bus-post-route")
+    assert links == [f"/checklists/{c}?practice=1" for c in checklists]
     assert "/lessons/bus-security" in page.select_one("body")["data-offline-pages"]
 
 

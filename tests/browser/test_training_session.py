@@ -1,6 +1,6 @@
 """A training session at the bus depot with no signal, in Chromium at 390x844: an admin adds three
 new drivers and certifies Dan, a senior driver, as a trainer; on his phone, with the server gone,
-he reads the bus-security lesson, opens its pre-route checklist in practice mode from it (nobody
+he reads the bus-security lesson, opens its en-route checklist in practice mode from it (nobody
 is alerted), records the session for the three drivers (kept through a reload), comes back online
 and it is sent once; the coverage matrix shows the three drivers trained. axe finds nothing on
 the session form, its saved screen, the coverage page or the trainers page."""
@@ -57,7 +57,7 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
 
     sign_in(page, live_server, "driver@demo.muster.test")
     expect(page.locator("#training-record")).to_be_visible()
-    wait_for_offline_cache(page, paths=("/", "/training/sessions/new", "/checklists/bus-pre-route"))
+    wait_for_offline_cache(page, paths=("/", "/training/sessions/new", "/checklists/bus-en-route"))
     page.goto(f"{live_server.url}/lessons/bus-security")  # read once with signal: kept
     wait_for_offline_cache(page, paths=("/lessons/bus-security",))
     alerts_before = query(live_server, "select count(*) from alert")
@@ -68,7 +68,7 @@ def test_a_trainer_records_the_bus_security_session_at_the_depot_offline(
     page.goto(f"{live_server.url}/lessons/bus-security#practise")
     practise = page.locator("#practise")
     expect(practise).to_be_visible()
-    practise.locator("a[href='/checklists/bus-pre-route?practice=1']").click()
+    practise.locator("a[href='/checklists/bus-en-route?practice=1']").click()
     expect(page.locator("#practice-banner")).to_be_visible()
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Record a training session").click()
