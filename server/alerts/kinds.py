@@ -212,7 +212,7 @@ KINDS: dict[str, AlertKind] = {
                 "An anonymous tip says someone could be hurt today. Read it now in Muster "
                 "and act with the threat assessment team."
             ),
-            "#5b2a86",
+            "#3f2a56",  # a concern's hue, darker: its own colour
             "icons/alert-threat-tip.png",
             (700, 200, 200, 200, 200, 200, 700),
             # A warning, like a concern's: it calls a team; the tipster is told to call 911.
