@@ -276,9 +276,15 @@ def test_spanish_chosen_offline_renders_spanish_offline(page: Page, live_server)
     sign_in(page, live_server, "driver@demo.muster.test")
     wait_for_offline_cache(page, paths=("/checklists/bleeding-control",))
     deadline = time.monotonic() + 20
-    while not page.evaluate(  # and the same pages in Spanish
-        """async () => (await (await caches.open("muster-pages-languages")).keys())
-            .some((r) => r.url.includes("/checklists/bleeding-control?muster-lang=es"))"""
+    # ...and the same two pages in Spanish (each copy is fetched after its English one, so the
+    # home's can come last: CI once stopped the server before it was kept).
+    while not page.evaluate(
+        """async () => {
+            const kept = (await (await caches.open("muster-pages-languages")).keys())
+                .map((r) => new URL(r.url)).map((u) => u.pathname + u.search);
+            return ["/?muster-lang=es", "/checklists/bleeding-control?muster-lang=es"]
+                .every((wanted) => kept.includes(wanted));
+        }"""
     ):
         assert time.monotonic() < deadline, "the Spanish pages were not kept"
         page.wait_for_timeout(200)
