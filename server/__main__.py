@@ -68,29 +68,40 @@ def cmd_i18n_update(args: argparse.Namespace) -> None:
 
 
 def cmd_checklists(args: argparse.Namespace) -> None:
-    """The checklist files and the lesson files beside them (checklists/lessons/)."""
+    """The checklist files and the lesson and tabletop scenario files beside them
+    (checklists/lessons/, checklists/exercises/)."""
     from server.checklists.library import SCHEMA_PATH, ChecklistError, json_schema, load_all
+    from server.exercises import library as exercises
     from server.lessons import library as lessons
 
     if args.action == "schema":
         SCHEMA_PATH.write_text(json_schema(), encoding="utf-8")
         lessons.SCHEMA_PATH.write_text(lessons.json_schema(), encoding="utf-8")
-        print(f"Wrote {SCHEMA_PATH} and {lessons.SCHEMA_PATH}")
+        exercises.SCHEMA_PATH.write_text(exercises.json_schema(), encoding="utf-8")
+        print(f"Wrote {SCHEMA_PATH}, {lessons.SCHEMA_PATH} and {exercises.SCHEMA_PATH}")
         return
     try:
         library = load_all()
         found = lessons.load_all(library)
-    except (ChecklistError, lessons.LessonError) as error:
+        scenarios = exercises.load_all(library)
+    except (ChecklistError, lessons.LessonError, exercises.ScenarioError) as error:
         sys.exit(f"error: {error}")
     for checklist in library.checklists.values():
         print(f"ok  {checklist.id} v{checklist.version} ({len(checklist.items())} items)")
     for lesson in found.in_order():
         print(f"ok  lessons/{lesson.id} v{lesson.version} ({len(lesson.points())} points)")
+    for scenario in scenarios.in_order():
+        print(f"ok  exercises/{scenario.id} v{scenario.version} ({len(scenario.injects)} injects)")
     if SCHEMA_PATH.read_text(encoding="utf-8") != json_schema():
         sys.exit("error: checklists/schema.json is stale: run `python -m server checklists schema`")
     if lessons.SCHEMA_PATH.read_text(encoding="utf-8") != lessons.json_schema():
         sys.exit(
             "error: checklists/lessons/schema.json is stale: "
+            "run `python -m server checklists schema`"
+        )
+    if exercises.SCHEMA_PATH.read_text(encoding="utf-8") != exercises.json_schema():
+        sys.exit(
+            "error: checklists/exercises/schema.json is stale: "
             "run `python -m server checklists schema`"
         )
 

@@ -23,6 +23,7 @@ from server.cases.sealing import check_key, use_key
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
+from server.exercises.library import load_all as load_scenarios
 from server.lessons.library import load_all as load_lessons
 from server.middleware import (
     LocaleMiddleware,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     assets = AssetRegistry(reload=settings.debug)
     library = load_all()  # raises ChecklistError, naming the file: a bad file stops start-up
     lesson_library = load_lessons(library)  # the same for the lessons (LessonError)
+    scenarios = load_scenarios(library)  # and the tabletop scenarios (ScenarioError)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -162,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.assets = assets
     app.state.checklists = library
     app.state.lessons = lesson_library
+    app.state.scenarios = scenarios
     app.state.vapid = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
     app.state.templates = make_templates(assets, settings.debug)
     logging.basicConfig(level=logging.INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,10 @@ from pathlib import Path
 import httpx
 import yaml
 from geographiclib.geodesic import Geodesic
+from pydantic import BaseModel
 
 from server.alerts.models import Alert
+from server.checklists.schema import Text
 from server.trips.models import LostStudent
 from tests.push_receiver import Device
 
@@ -273,3 +276,40 @@ async def small_roster(org, school=None, teacher=None, size: int = 3, ask: bool 
             incident_id=org.incident.id, defaults={"asked_at": datetime.now(UTC)}
         )
     return klass, students
+
+
+# The content files' checks (lessons, tabletop scenarios): the brief, its sections, every
+# string pair, and what no file may say.
+TRADEMARKED = r"stop the bleed\b|i love u guys|standard response protocol|\balice\b|say something"
+
+# The brief's ⚠ facts (need a second source): the 3 minutes of pressure after packing, and the
+# "about 2 hours" a tourniquet is said to be low risk.
+UNCONFIRMED = (
+    r"\b3 min|\bthree min|\b3 minutos|\btres minutos|\b2 hours|\btwo hours|\b2 horas|\bdos horas"
+)
+
+
+def texts(node: object) -> list[Text]:
+    """Every string pair in a lesson or a scenario, wherever it sits."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, list):
+        return [t for item in node for t in texts(item)]
+    if isinstance(node, BaseModel):
+        return [t for name in type(node).model_fields for t in texts(getattr(node, name))]
+    return []
+
+
+def brief() -> str | None:
+    root = Path(__file__).resolve().parent.parent
+    for folder in (root, *root.parents):
+        path = folder / "shared" / "docs" / "content-brief.md"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
+
+
+def brief_section(text: str, number: int) -> str:
+    found = re.search(rf"^## {number}\. (.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert found, f"the brief has no section {number}"
+    return found.group(0)

@@ -42,7 +42,8 @@ def catalogue_strings() -> Iterator[tuple[str, str, str]]:
 
 
 def checklist_strings() -> Iterator[tuple[str, str, str]]:
-    """(where, English, Spanish) for every string pair in every checklist and lesson file."""
+    """(where, English, Spanish) for every string pair in every checklist, lesson and tabletop
+    scenario file."""
 
     def walk(node: object, path: str) -> Iterator[tuple[str, str, str]]:
         if isinstance(node, dict):
@@ -54,8 +55,9 @@ def checklist_strings() -> Iterator[tuple[str, str, str]]:
             for index, value in enumerate(node):
                 yield from walk(value, f"{path}[{index}]")
 
-    # and the lessons beside them (checklists/lessons/)
+    # and the lessons and scenarios beside them (checklists/lessons/, checklists/exercises/)
     files = [*sorted(CHECKLIST_DIR.glob("*.yaml")), *sorted(CHECKLIST_DIR.glob("lessons/*.yaml"))]
+    files += sorted(CHECKLIST_DIR.glob("exercises/*.yaml"))
     for file in files:
         where = str(file.relative_to(CHECKLIST_DIR))
         yield from walk(yaml.safe_load(file.read_text(encoding="utf-8")), where)

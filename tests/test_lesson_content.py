@@ -5,44 +5,15 @@ trademarked slogan, and the ⚠ facts of the brief stay out."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from server.checklists.library import load_all as load_checklists
-from server.checklists.schema import Text
 from server.lessons.library import load_all
 from server.lessons.schema import Lesson
+from tests.helpers import TRADEMARKED, UNCONFIRMED, brief, brief_section, texts
 
 LESSONS = load_all(load_checklists()).in_order()
-TRADEMARKED = r"stop the bleed\b|i love u guys|standard response protocol|\balice\b|say something"
-
-
-def texts(node: object) -> list[Text]:
-    """Every string pair in a lesson, wherever it sits."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, list):
-        return [t for item in node for t in texts(item)]
-    if isinstance(node, BaseModel):
-        return [t for name in type(node).model_fields for t in texts(getattr(node, name))]
-    return []
-
-
-def brief() -> str | None:
-    root = Path(__file__).resolve().parent.parent
-    for folder in (root, *root.parents):
-        path = folder / "shared" / "docs" / "content-brief.md"
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return None
-
-
-def brief_section(text: str, number: int) -> str:
-    found = re.search(rf"^## {number}\. (.*?)(?=^## |\Z)", text, re.S | re.M)
-    assert found, f"the brief has no section {number}"
-    return found.group(0)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
@@ -77,13 +48,6 @@ def test_no_lesson_uses_a_trademarked_slogan(lesson: Lesson):
     for text in texts(lesson):
         for said in (text.en, text.es):
             assert not re.search(TRADEMARKED, said.lower()), f"{lesson.id}: {said!r}"
-
-
-# The brief's ⚠ facts (need a second source): the 3 minutes of pressure after packing, and the
-# "about 2 hours" a tourniquet is said to be low risk.
-UNCONFIRMED = (
-    r"\b3 min|\bthree min|\b3 minutos|\btres minutos|\b2 hours|\btwo hours|\b2 horas|\bdos horas"
-)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
