@@ -172,6 +172,7 @@ CITED = [
     "human-reaction",
     "suspicious-people-vehicles",
     "de-escalation",
+    "drill-observation",
 ]
 
 
