@@ -5,16 +5,25 @@ the CSV for the state, and another district's drills out of reach."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from server.accounting.models import AccountingCall
 from server.alerts.models import Alert, AlertRecipient
 from server.drills.models import Drill, DrillKind, DrillRequirement, DrillStatus
 from server.drills.rules import Rule, State, school_year, standing
-from server.models import AuditLog
-from tests.helpers import html
+from server.incidents.models import Incident, IncidentStatus, LinkKind
+from server.incidents.service import attach
+from server.models import AuditLog, User
+from tests.helpers import event, html, send, small_roster
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
 
 YEAR = (date(2026, 8, 1), date(2027, 7, 31))
 LOCKDOWNS = Rule(per_year=2, early_count=1, early_days=60)  # "2 lockdowns, one in 60 days"
@@ -226,3 +235,133 @@ async def test_the_calendar_shows_each_schools_standing_and_the_leaders_home_the
     assert kinds == {"Fire", "Lockdown", "Bus evacuation"}  # only what the district requires
     home = html(await (await as_role("staff")).get("/"))
     assert "Lockdown" in home.select_one("#my-drills").text
+
+
+def _observed(run_id: str, reference: str, room: str, answers: dict, at: datetime) -> list[dict]:
+    """An observer's run of one room, as the phone's outbox sends it."""
+    started = event(
+        "checklist.started",
+        run_id=run_id,
+        checklist_id="drill-observation",
+        version=1,
+        context={"incident": reference},
+    )
+    given = [
+        event("checklist.answered", run_id=run_id, item_id=item, value=value)
+        for item, value in {"room": room, **answers}.items()
+    ]
+    for e in [started, *given]:
+        e["occurred_at"] = at.isoformat()
+    return [started, *given]
+
+
+async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observers(
+    as_role, org, make_client
+):
+    """The drill's own incident asks the school's teachers to account for their classes (the
+    accounting path as it is: the teacher's home, the taps, the live figures); observers'
+    runs of one room each join it; the figures come from the server's times of it all."""
+    safety = await as_role("safety")
+    room_a, kids_a = await small_roster(org, size=2, ask=False)
+    other = await User.create(
+        organisation=org.organisation,
+        name="Second teacher",
+        email="second-drill@example.org",
+        password_hash=org.users["staff"].password_hash,
+        roles=["staff"],
+    )
+    await other.schools.add(org.school)
+    room_b, kids_b = await small_roster(org, teacher=other, size=1, ask=False)
+    drill_id = await _plan(safety, org)
+    page = html(await safety.get(f"/drills/{drill_id}"))
+    assert page.select_one("input[name=accounting]").has_attr("checked")
+    start = {"held": "yes", "accounting": "yes"}
+    assert (await safety.post(f"/drills/{drill_id}/start", start)).status_code == 303
+    drill = await Drill.get(id=drill_id).prefetch_related("incident")
+    incident = drill.incident
+    assert incident.drill and incident.status == IncidentStatus.ACTIVE
+    assert await AccountingCall.exists(incident_id=incident.id)
+    # The answers come in on the server's clock: move the alert ten minutes back to time them.
+    went_out = datetime.now(UTC) - timedelta(minutes=10)
+    await Alert.filter(id=drill.alert_id).update(raised_at=went_out, send_after=None)
+
+    # The teacher's home asks her to account for her class, as in an incident.
+    teacher = await as_role("staff")
+    home = html(await teacher.get("/"))
+    link = home.select_one("#account-for-class a")
+    assert link["href"] == f"/incidents/{incident.id}/account"
+    assert "DRILL" in link.get_text()
+    # No real record joins a drill's incident: with the school's real incident closed, a report
+    # at the school now is in none.
+    await Incident.filter(id=org.incident.id).update(status=IncidentStatus.CLOSED)
+    assert await attach(org.organisation.id, org.school.id, LinkKind.REPORT, "r1", now()) is None
+
+    def tapped(klass, student, seconds: int) -> list[dict]:
+        taps = [
+            event(
+                "accounting.marked",
+                mark_id=str(uuid.uuid4()),
+                incident_id=incident.id,
+                class_id=klass.id,
+                student_id=student.id,
+                mark="present",
+            ),
+            event(
+                "accounting.reported",
+                report_id=str(uuid.uuid4()),
+                incident_id=incident.id,
+                class_id=klass.id,
+            ),
+        ]
+        for e in taps:
+            e["occurred_at"] = (went_out + timedelta(seconds=seconds)).isoformat()
+        return taps
+
+    assert (await send(teacher, tapped(room_a, kids_a[0], 50))).status_code == 200
+    second = make_client()
+    await second.sign_in(other)
+    # A class reported twice counts from its first report.
+    assert (await send(second, tapped(room_b, kids_b[0], 95), "phone-2")).status_code == 200
+    assert (await send(second, tapped(room_b, kids_b[0], 130), "phone-2")).status_code == 200
+    observer = await as_role("admin")
+    rooms = [
+        ("Room 12", {"door-locked": True, "lights-off": True, "out-of-sight": True}),
+        ("Gym", {"door-locked": False, "lights-off": True, "silent": False}),
+        ("Room 14", {"door-locked": True, "lights-off": True, "silent": True}),
+    ]
+    for room, answers in rooms:
+        sent = _observed(str(uuid.uuid4()), incident.reference, room, answers, now())
+        results = (await send(observer, sent, "phone-3")).json()["results"]
+        assert {r["status"] for r in results} == {"accepted"}
+    # A practice run names a failed room too: it counts for nothing.
+    practice = _observed(str(uuid.uuid4()), incident.reference, "Library", {"silent": False}, now())
+    practice[0]["payload"]["practice"] = True
+    await send(observer, practice, "phone-3")
+
+    assert (await safety.post(f"/drills/{drill_id}/end", {"held": "yes"})).status_code == 303
+    assert (await Incident.get(id=incident.id)).status == IncidentStatus.CLOSED
+    page = html(await safety.get(f"/drills/{drill_id}"))
+    measured = {
+        row.th.text.strip(): row.td.text.strip() for row in page.select("#figures-title ~ table tr")
+    }
+    assert measured["Classes reported"] == "2 of 2"
+    assert measured["Every class accounted for by"] == "95 seconds"
+    assert measured["Rooms observed"] == "3"
+    assert measured["Rooms that failed a check"] == "1"
+    assert page.select_one("#rooms-failed").get_text(" ", strip=True) == "Gym : Door locked, Silent"
+    # With the incident closed, the teacher's phone drops the page.
+    assert (await teacher.get(f"/incidents/{incident.id}/account")).status_code == 404
+
+
+async def test_a_drill_started_without_accounting_asks_nobody(as_role, org):
+    safety = await as_role("safety")
+    drill_id = await _plan(safety, org)
+    assert (await safety.post(f"/drills/{drill_id}/start", {"held": "yes"})).status_code == 303
+    drill = await Drill.get(id=drill_id)
+    assert drill.incident_id is not None
+    assert not await AccountingCall.exists(incident_id=drill.incident_id)
+    page = html(await safety.get(f"/drills/{drill_id}"))
+    assert page.select_one("#accounting-panel") is None
+    observe = page.select_one("#observe")["href"]
+    reference = (await Incident.get(id=drill.incident_id)).reference
+    assert observe == f"/checklists/drill-observation?incident={reference}"

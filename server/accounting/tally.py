@@ -117,6 +117,20 @@ async def panel(incident: Incident, schools: list[int]) -> list[SchoolFigures]:
     return list(figures.values())
 
 
+async def all_reported(incident_id: int, schools: list[int]) -> tuple[int, int, datetime | None]:
+    """The schools' classes, how many reported in the incident, and when the last of them first
+    reported (on the server's clock): None until every class has (a drill's figure)."""
+    classes = set(await RosterClass.filter(school_id__in=schools).values_list("id", flat=True))
+    first: dict[int, datetime] = {}
+    for class_id, at in await ClassReport.filter(
+        incident_id=incident_id, roster_class_id__in=list(classes)
+    ).values_list("roster_class_id", "at"):
+        if class_id not in first or at < first[class_id]:
+            first[class_id] = at
+    done = bool(classes) and len(first) == len(classes)
+    return len(classes), len(first), max(first.values()) if done else None
+
+
 async def reunification_counts(
     incident_id: int, schools: list[int], released: int
 ) -> dict[str, int]:

@@ -18,6 +18,7 @@ from server.i18n import N_
 from server.models import Role, TenantModel
 
 if TYPE_CHECKING:
+    from server.incidents.models import Incident
     from server.models import Organisation, School, User
 
 PLANNERS = (Role.ADMIN, Role.SAFETY)  # who sets requirements, plans, starts and ends any drill
@@ -107,6 +108,12 @@ class Drill(TenantModel):
     leader_id: int | None
     status = fields.CharEnumField(DrillStatus, max_length=16, default=DrillStatus.PLANNED)
     alert_id = fields.UUIDField(null=True)  # its DRILL alert, once started
+    # Its own incident, once started (marked drill): the class accounting and the observers'
+    # checklist runs are that incident's, through the accounting and checklist paths as they are.
+    incident: fields.ForeignKeyNullableRelation[Incident] = fields.ForeignKeyField(
+        "models.Incident", related_name="drills", null=True, on_delete=fields.SET_NULL
+    )
+    incident_id: int | None
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     held_on = fields.DateField(null=True)  # the district's day it was held: what counts

@@ -12,16 +12,26 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from server.accounting.tally import all_reported
 from server.alerts.models import Alert, AlertRecipient
+from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.models import KIND_LABELS, STATUS_LABELS, Drill, DrillKind, DrillStatus
 from server.drills.rules import STATE_LABELS, Rule, Standing, school_year, standing
 from server.drills.service import rules_of
+from server.i18n import N_
 from server.i18n import gettext as _
+from server.incidents.models import IncidentLink, LinkKind
 from server.models import Organisation, School, User
 from server.reviews.queries import p90
 from server.tenancy import scoped
 
 SOON_DAYS = 7  # a leader's home shows the drills they lead within this many days
+
+# The observers' checklist (checklists/drill-observation.yaml): one run a room or area, each
+# check a yes or no; a "no" is a room that failed it.
+OBSERVATION = "drill-observation"
+ROOM = "room"
+CHECKS = ("door-locked", "lights-off", "windows-covered", "out-of-sight", "silent")
 
 
 @dataclass(frozen=True)
@@ -85,10 +95,17 @@ class Figures:
     median_s: int | None
     p90_s: int | None
     lasted_s: int | None  # start to end
+    classes: int = 0  # the school's classes, when the drill asked for accounting
+    reported: int = 0  # of them, reported by their teacher
+    accounted_s: int | None = None  # until the last class reported; None: not all have
+    rooms: int = 0  # rooms or areas observers checked
+    failed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each failed room, and its failed checks
 
 
 async def figures(drill: Drill) -> Figures | None:
-    """Measured from the drill's alert: each person's first answer, on the server's clock."""
+    """Measured from the drill's alert: each person's first answer, each class's first report
+    and the observers' checks, every time on the server's clock (a phone's own clock corrected
+    when its events came in)."""
     if drill.alert_id is None:
         return None
     alert = await Alert.get_or_none(id=drill.alert_id, organisation_id=drill.organisation_id)
@@ -101,6 +118,14 @@ async def figures(drill: Drill) -> Figures | None:
     lasted = None
     if drill.started_at and drill.ended_at:
         lasted = round((drill.ended_at - drill.started_at).total_seconds())
+    classes = reported = 0
+    accounted_s = None
+    rooms: dict[str, tuple[str, ...]] = {}
+    if drill.incident_id is not None:
+        classes, reported, last = await all_reported(drill.incident_id, [drill.school_id])
+        if last is not None:
+            accounted_s = max(0, round((last - out).total_seconds()))
+        rooms = await observed(drill.incident_id)
     return Figures(
         reached=len(answers),
         answered=len(times),
@@ -108,7 +133,42 @@ async def figures(drill: Drill) -> Figures | None:
         median_s=round(median(times)) if times else None,
         p90_s=p90(times),
         lasted_s=lasted,
+        classes=classes,
+        reported=reported,
+        accounted_s=accounted_s,
+        rooms=len(rooms),
+        failed=tuple((room, checks) for room, checks in sorted(rooms.items()) if checks),
     )
+
+
+async def observed(incident_id: int) -> dict[str, tuple[str, ...]]:
+    """Each room or area the drill's observers checked (runs of the observation checklist that
+    joined the drill's incident, not practice, not discarded), with the checks it failed: the
+    latest answer to each item stands; a room checked twice fails what either run failed."""
+    linked = await IncidentLink.filter(incident_id=incident_id, kind=LinkKind.RUN).values_list(
+        "record_id", flat=True
+    )
+    runs = await ChecklistRun.filter(
+        id__in=[str(r) for r in linked],
+        checklist_id=OBSERVATION,
+        practice=False,
+        discarded_at__isnull=True,
+    ).values_list("id", flat=True)
+    answers: dict[Any, dict[str, Any]] = {run: {} for run in runs}
+    for run_id, item, stored in (
+        await ChecklistAnswer.filter(run_id__in=list(answers), item_id__in=[ROOM, *CHECKS])
+        .order_by("answered_at", "id")
+        .values_list("run_id", "item_id", "stored")
+    ):
+        answers[run_id][item] = stored.get("value") if isinstance(stored, dict) else None
+    rooms: dict[str, tuple[str, ...]] = {}
+    for given in answers.values():
+        room = str(given.get(ROOM) or "").strip()
+        if not room:
+            continue
+        failed = {c for c in CHECKS if given.get(c) is False} | set(rooms.get(room, ()))
+        rooms[room] = tuple(c for c in CHECKS if c in failed)
+    return rooms
 
 
 async def my_next(user: User, today: date) -> list[Drill]:
@@ -165,4 +225,17 @@ async def held_days(user: User, year: tuple[date, date]) -> dict[tuple[int, str]
     return found
 
 
-LABELS = {"kinds": KIND_LABELS, "statuses": STATUS_LABELS, "states": STATE_LABELS}
+CHECK_LABELS = {
+    "door-locked": N_("Door locked"),
+    "lights-off": N_("Lights off"),
+    "windows-covered": N_("Windows covered"),
+    "out-of-sight": N_("Out of sight"),
+    "silent": N_("Silent"),
+}
+
+LABELS = {
+    "kinds": KIND_LABELS,
+    "statuses": STATUS_LABELS,
+    "states": STATE_LABELS,
+    "checks": CHECK_LABELS,
+}

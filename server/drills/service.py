@@ -12,14 +12,25 @@ from datetime import date, datetime
 from tortoise.transactions import in_transaction
 
 from server import audit
+from server.accounting.service import ask_for_accounting
 from server.alerts.audience import Audience
 from server.alerts.models import Alert
 from server.alerts.service import end_with_all_clear, raise_alert
 from server.drills.forms import PlanForm, field_name
-from server.drills.models import ALERT_KIND, PLANNERS, Drill, DrillRequirement, DrillStatus
+from server.drills.models import (
+    ALERT_KIND,
+    KIND_LABELS,
+    PLANNERS,
+    Drill,
+    DrillKind,
+    DrillRequirement,
+    DrillStatus,
+)
 from server.drills.rules import Rule
 from server.i18n import N_
 from server.i18n import gettext as _
+from server.incidents.models import Incident, IncidentKind, IncidentStatus
+from server.incidents.service import change_status, open_for_drill
 from server.models import Organisation, School, User
 from server.tenancy import scoped
 
@@ -99,9 +110,21 @@ NO_ALERT = N_("A drill of this kind is not alerted: record it as held when it is
 NOT_YET = N_("A drill is recorded as held on a day that has come.")
 
 
-async def start(user: User, drill: Drill, now: datetime) -> str | None:
-    """The DRILL alert to everyone at the drill's school, through the one alert path; None, or
-    why not (it ran already, its kind has no alert)."""
+# The kind of a drill's own incident.
+INCIDENT_KIND = {
+    DrillKind.FIRE: IncidentKind.FIRE,
+    DrillKind.LOCKDOWN: IncidentKind.LOCKDOWN,
+    DrillKind.EVACUATION: IncidentKind.EVACUATION,
+    DrillKind.SHELTER: IncidentKind.SHELTER,
+}
+
+
+async def start(user: User, drill: Drill, now: datetime, accounting: bool = False) -> str | None:
+    """The DRILL alert to everyone at the drill's school, through the one alert path, and the
+    drill's own incident (marked drill) that holds its observers' checklist runs and, when
+    ``accounting``, asks the school's teachers to account for their classes exactly as an
+    incident does (the accounting path as it is). None, or why not (it ran already, its kind
+    has no alert)."""
     alert_kind = ALERT_KIND.get(drill.kind)
     if alert_kind is None:
         return _(NO_ALERT)
@@ -121,8 +144,14 @@ async def start(user: User, drill: Drill, now: datetime) -> str | None:
             drill=True,
             source={"drill_id": drill.id},
         )
-        await Drill.filter(id=drill.id).update(alert_id=alert.id)
-    await audit.record(user, "drill.started", drill, alert=str(alert.id))
+        kind = INCIDENT_KIND.get(drill.kind, IncidentKind.OTHER)
+        title = _("%(kind)s drill") % {"kind": _(KIND_LABELS[drill.kind])}
+        incident = await open_for_drill(user, kind, drill.school_id, title, now)
+        await Drill.filter(id=drill.id).update(alert_id=alert.id, incident_id=incident.id)
+        if accounting:
+            await ask_for_accounting(user, incident, now)
+    drill.alert_id, drill.incident_id = alert.id, incident.id
+    await audit.record(user, "drill.started", drill, alert=str(alert.id), accounting=accounting)
     return None
 
 
@@ -137,6 +166,10 @@ async def end(user: User, drill: Drill, now: datetime, today: date) -> str | Non
         alert = await Alert.get_or_none(id=drill.alert_id) if drill.alert_id else None
         if alert is not None and alert.ended_at is None:
             await end_with_all_clear(alert, user.id, now)
+    # Its incident closes with it: the teachers' phones drop their roster copies.
+    incident = await Incident.get_or_none(id=drill.incident_id) if drill.incident_id else None
+    if incident is not None and incident.status != IncidentStatus.CLOSED:
+        await change_status(user, incident, IncidentStatus.CLOSED, now)
     await audit.record(user, "drill.ended", drill)
     return None
 

@@ -78,6 +78,10 @@ class Incident(TenantModel):
     )
     opened_by_id: int | None
     closed_at = fields.DatetimeField(null=True)
+    # A drill's own incident (drills.service.start): it holds the drill's class accounting and
+    # its observers' checklist runs. Marked as a drill everywhere it appears; no real record
+    # ever joins it.
+    drill = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "incident"

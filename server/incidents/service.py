@@ -81,6 +81,7 @@ async def _create(
     opened_at: datetime,
     opened_by_id: int | None,
     title: str = "",
+    drill: bool = False,
 ) -> Incident:
     """A new incident with the next reference of its year (the year in UTC: the alert path
     has no district clock at hand, and one rule numbers both paths)."""
@@ -95,6 +96,7 @@ async def _create(
             title=title,
             opened_at=opened_at,
             opened_by_id=opened_by_id,
+            drill=drill,
         )
         await IncidentSchool.bulk_create(
             [IncidentSchool(incident_id=incident.id, school_id=s) for s in sorted(set(school_ids))]
@@ -114,6 +116,16 @@ async def open_incident(
     )
     await audit.record(user, "incident.opened", incident, reference=incident.reference)
     return incident, {}
+
+
+async def open_for_drill(
+    user: User, kind: IncidentKind, school_id: int, title: str, now: datetime
+) -> Incident:
+    """A drill's own incident (marked drill): its class accounting and observers' runs are held
+    here by the paths incidents already have; nothing else joins it (``attach``, the join rule)."""
+    incident = await _create(user.organisation_id, kind, [school_id], now, user.id, title, True)
+    await audit.record(user, "incident.opened", incident, reference=incident.reference, drill=True)
+    return incident
 
 
 async def change_status(
@@ -261,6 +273,7 @@ async def _open_incidents(organisation_id: int) -> dict[int, list[int]]:
         await IncidentSchool.filter(
             incident__organisation_id=organisation_id, incident__status__in=OPEN
         )
+        .exclude(incident__drill=True)  # a drill's own incident: no real alert joins it
         .order_by("incident__opened_at", "incident_id")
         .values_list("incident_id", "school_id")
     )
@@ -370,6 +383,7 @@ async def attach(
             status__in=OPEN,
             opened_at__lte=at,
             school_links__school_id=school_id,
+            drill=False,  # only records that name a drill's incident join it
         )
         .order_by("opened_at", "id")
         .first()

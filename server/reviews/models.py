@@ -38,6 +38,7 @@ REVIEW_KIND_LABELS = {
 
 class SubjectKind(StrEnum):
     INCIDENT = "incident"
+    DRILL = "drill"
 
 
 class ActionStatus(StrEnum):

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.accounting.service import accounting_asked as asked
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.drills import queries, service
@@ -121,9 +122,11 @@ async def _drill(request: Request) -> Drill:
 
 
 async def _drill_page(request: Request, drill: Drill, said: str | None, status: int = 200):
-    await drill.fetch_related("school", "leader")
+    await drill.fetch_related("school", "leader", "incident")
     context = {
         "drill": drill,
+        "accounting_asked": bool(drill.incident) and await asked(drill.incident),
+        "observation": queries.OBSERVATION,
         "figures": await queries.figures(drill),
         "alerted": drill.kind in ALERT_KIND,
         "today": _today(request),
@@ -150,12 +153,18 @@ async def _held(request: Request) -> bool:
     return (await request.form()).get("held") == "yes"
 
 
+async def _accounting(request: Request) -> bool:
+    """The start form's "teachers account for their classes" box."""
+    return (await request.form()).get("accounting") == "yes"
+
+
 @requires_role()
 async def drill_start(request: Request) -> Response:
     drill = await _drill(request)
     if not await _held(request):
         return _done(request, drill, _("Press and hold the button for 2 seconds."), "")
-    refused = await service.start(signed_in_user(request), drill, datetime.now(UTC))
+    user, now = signed_in_user(request), datetime.now(UTC)
+    refused = await service.start(user, drill, now, accounting=await _accounting(request))
     return _done(request, drill, refused, _("The drill has started: its DRILL alert is out."))
 
 
