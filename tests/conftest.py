@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
 # Kept in the environment so a second import of this module (tests/browser imports it by name)
 # agrees with the first on where the test database is.
@@ -52,7 +53,6 @@ from server.events.models import Upload  # noqa: E402
 from server.images import reencode  # noqa: E402
 from server.incidents.models import Incident, IncidentSchool  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
-from server.passwords import hash_password  # noqa: E402
 from server.push.worker import DeliveryWorker  # noqa: E402
 from server.reports.models import PositionSource, Report, ReportKind  # noqa: E402
 from server.reviews.models import ImprovementAction, Review, ReviewKind  # noqa: E402
@@ -68,7 +68,11 @@ from tests.photos import jpeg_with_gps  # noqa: E402
 from tests.push_receiver import PushService  # noqa: E402
 
 PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(PASSWORD)
+# The fixtures' people get a real Argon2id hash of PASSWORD at Argon2's lowest cost, so signing in
+# goes through server/passwords.py's own verify (which reads the cost from the hash) in
+# microseconds, not the 0.1-1 s production's cost takes: the suite signs in thousands of times,
+# test_access.py alone five times a route. Every hash the app writes keeps production's cost.
+_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 _addresses = itertools.count(1)
 
 
