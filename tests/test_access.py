@@ -222,6 +222,8 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("POST", lambda o: f"/incidents/{o.incident.id}/callout", {"callout": "", "confirm": "yes"}),
     ("GET", lambda o: f"/reviews/new?incident={o.incident.id}", {}),
     ("POST", lambda o: f"/reviews/new?incident={o.incident.id}", {"what_happened": "Taken"}),
+    ("GET", lambda o: f"/reviews/new?drill={o.drill.id}", {}),
+    ("POST", lambda o: f"/reviews/new?drill={o.drill.id}", {"what_happened": "Taken"}),
     ("GET", lambda o: f"/reviews/{o.review.id}", {}),
     ("GET", lambda o: f"/reviews/{o.review.id}/edit", {}),
     ("POST", lambda o: f"/reviews/{o.review.id}/edit", {"what_happened": "Taken"}),

@@ -18,6 +18,7 @@ from server.drills.rules import Rule, State, school_year, standing
 from server.incidents.models import Incident, IncidentStatus, LinkKind
 from server.incidents.service import attach
 from server.models import AuditLog, User
+from server.reviews.models import Review, ReviewKind, SubjectKind
 from tests.helpers import event, html, send, small_roster
 
 
@@ -284,6 +285,11 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     # The answers come in on the server's clock: move the alert ten minutes back to time them.
     went_out = datetime.now(UTC) - timedelta(minutes=10)
     await Alert.filter(id=drill.alert_id).update(raised_at=went_out, send_after=None)
+    answerer = await AlertRecipient.filter(alert_id=drill.alert_id).order_by("id").first()
+    assert answerer is not None
+    await AlertRecipient.filter(id=answerer.id).update(
+        response="safe", first_responded_at=went_out + timedelta(seconds=20)
+    )
 
     # The teacher's home asks her to account for her class, as in an incident.
     teacher = await as_role("staff")
@@ -344,6 +350,7 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     measured = {
         row.th.text.strip(): row.td.text.strip() for row in page.select("#figures-title ~ table tr")
     }
+    assert measured["First answer"] == "20 seconds"
     assert measured["Classes reported"] == "2 of 2"
     assert measured["Every class accounted for by"] == "95 seconds"
     assert measured["Rooms observed"] == "3"
@@ -351,6 +358,29 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     assert page.select_one("#rooms-failed").get_text(" ", strip=True) == "Gym : Door locked, Silent"
     # With the incident closed, the teacher's phone drops the page.
     assert (await teacher.get(f"/incidents/{incident.id}/account")).status_code == 404
+
+    # The drill's review opens prefilled from its figures, and keeps them measured.
+    assert page.select_one("#drill-review")["href"] == f"/reviews/new?drill={drill_id}"
+    form = html(await safety.get(f"/reviews/new?drill={drill_id}"))
+    assert form.select_one("h1").text.strip() == "Review of the drill"
+    assert form.select_one("#title")["value"].startswith("Lockdown drill · ")
+    written = form.select_one("#what_happened").text
+    assert "every class accounted for by 95 seconds" in written
+    assert "rooms that failed a check: 1" in written
+    assert form.select_one("#to_improve").text.strip() == "Gym: Door locked, Silent"
+    saved = await safety.post(
+        f"/reviews/new?drill={drill_id}",
+        {"title": "", "what_happened": written, "to_improve": "Gym: lock the door"},
+    )
+    assert saved.status_code == 303
+    review = await Review.get(subject_kind=SubjectKind.DRILL, subject_id=str(drill_id))
+    assert review.kind == ReviewKind.HOT_WASH
+    # The drill's alert and the observers' runs are its incident's: measured with the review.
+    assert review.figures["first_answer_s"] == 20 and review.figures["runs"] == 3
+    again = await safety.get(f"/reviews/new?drill={drill_id}")
+    assert again.status_code == 303 and again.headers["location"].endswith(f"/{review.id}/edit")
+    shown = html(await safety.get(f"/reviews/{review.id}"))
+    assert shown.select_one(f'a[href="/drills/{drill_id}"]') is not None
 
 
 async def test_a_drill_started_without_accounting_asks_nobody(as_role, org):

@@ -18,7 +18,7 @@ from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.models import KIND_LABELS, STATUS_LABELS, Drill, DrillKind, DrillStatus
 from server.drills.rules import STATE_LABELS, Rule, Standing, school_year, standing
 from server.drills.service import rules_of
-from server.i18n import N_
+from server.i18n import N_, ngettext
 from server.i18n import gettext as _
 from server.incidents.models import IncidentLink, LinkKind
 from server.models import Organisation, School, User
@@ -169,6 +169,50 @@ async def observed(incident_id: int) -> dict[str, tuple[str, ...]]:
         failed = {c for c in CHECKS if given.get(c) is False} | set(rooms.get(room, ()))
         rooms[room] = tuple(c for c in CHECKS if c in failed)
     return rooms
+
+
+def _seconds(value: int | None) -> str:
+    if value is None:
+        return _("not measured")
+    return ngettext("%(num)s second", "%(num)s seconds", value) % {"num": value}
+
+
+async def review_draft(drill: Drill) -> dict[str, str]:
+    """The words a drill's review opens with, from its measured figures: a title, what
+    happened (the answers, the classes, the rooms checked) and, to improve, each room that
+    failed a check. The writer edits them; the figures themselves are kept with the review."""
+    await drill.fetch_related("school")
+    kind = _(KIND_LABELS[drill.kind])
+    day = (drill.held_on or drill.planned_on).isoformat()
+    title = _("%(kind)s drill") % {"kind": kind} + f" · {drill.school.name} · {day}"
+    found = await figures(drill)
+    if found is None:
+        return {"title": title, "what_happened": "", "to_improve": ""}
+    lines = [
+        _("Answered: %(answered)s of %(reached)s.")
+        % {"answered": found.answered, "reached": found.reached},
+        _("First answer: %(first)s. Half had answered by %(median)s; nine in ten by %(p90)s.")
+        % {
+            "first": _seconds(found.first_s),
+            "median": _seconds(found.median_s),
+            "p90": _seconds(found.p90_s),
+        },
+    ]
+    if found.classes:
+        lines.append(
+            _("Classes reported: %(n)s of %(total)s; every class accounted for by %(time)s.")
+            % {"n": found.reported, "total": found.classes, "time": _seconds(found.accounted_s)}
+        )
+    lines.append(
+        _("Rooms observed: %(rooms)s; rooms that failed a check: %(failed)s.")
+        % {"rooms": found.rooms, "failed": len(found.failed)}
+    )
+    if found.lasted_s is not None:
+        lines.append(_("Start to end: %(time)s.") % {"time": _seconds(found.lasted_s)})
+    improve = [
+        f"{room}: " + ", ".join(_(CHECK_LABELS[c]) for c in checks) for room, checks in found.failed
+    ]
+    return {"title": title, "what_happened": "\n".join(lines), "to_improve": "\n".join(improve)}
 
 
 async def my_next(user: User, today: date) -> list[Drill]:

@@ -29,8 +29,8 @@ from server.drills.models import (
 from server.drills.rules import Rule
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.incidents.models import Incident, IncidentKind, IncidentStatus
-from server.incidents.service import change_status, open_for_drill
+from server.incidents.models import Incident, IncidentKind
+from server.incidents.service import close_for_drill, open_for_drill
 from server.models import Organisation, School, User
 from server.tenancy import scoped
 
@@ -146,7 +146,7 @@ async def start(user: User, drill: Drill, now: datetime, accounting: bool = Fals
         )
         kind = INCIDENT_KIND.get(drill.kind, IncidentKind.OTHER)
         title = _("%(kind)s drill") % {"kind": _(KIND_LABELS[drill.kind])}
-        incident = await open_for_drill(user, kind, drill.school_id, title, now)
+        incident = await open_for_drill(user, kind, drill.school_id, title, alert, now)
         await Drill.filter(id=drill.id).update(alert_id=alert.id, incident_id=incident.id)
         if accounting:
             await ask_for_accounting(user, incident, now)
@@ -168,8 +168,8 @@ async def end(user: User, drill: Drill, now: datetime, today: date) -> str | Non
             await end_with_all_clear(alert, user.id, now)
     # Its incident closes with it: the teachers' phones drop their roster copies.
     incident = await Incident.get_or_none(id=drill.incident_id) if drill.incident_id else None
-    if incident is not None and incident.status != IncidentStatus.CLOSED:
-        await change_status(user, incident, IncidentStatus.CLOSED, now)
+    if incident is not None:
+        await close_for_drill(user, incident, now)
     await audit.record(user, "drill.ended", drill)
     return None
 

@@ -119,13 +119,26 @@ async def open_incident(
 
 
 async def open_for_drill(
-    user: User, kind: IncidentKind, school_id: int, title: str, now: datetime
+    user: User, kind: IncidentKind, school_id: int, title: str, alert: Alert, now: datetime
 ) -> Incident:
-    """A drill's own incident (marked drill): its class accounting and observers' runs are held
-    here by the paths incidents already have; nothing else joins it (``attach``, the join rule)."""
+    """A drill's own incident (marked drill), linking the drill's alert: its class accounting,
+    observers' runs and review figures are held here by the paths incidents already have;
+    nothing else joins it (``attach``, the join rule)."""
     incident = await _create(user.organisation_id, kind, [school_id], now, user.id, title, True)
+    await _link(incident, [(LinkKind.ALERT, str(alert.id), alert.raised_at)])
     await audit.record(user, "incident.opened", incident, reference=incident.reference, drill=True)
     return incident
+
+
+async def close_for_drill(user: User, incident: Incident, now: datetime) -> None:
+    """A drill's incident closes with its drill, from whatever phase its all clear left it in:
+    the teachers' phones drop their roster copies."""
+    if not incident.drill or incident.status == IncidentStatus.CLOSED:
+        return
+    before = incident.status
+    incident.status, incident.closed_at = IncidentStatus.CLOSED, now
+    await incident.save(update_fields=["status", "closed_at"])
+    await audit.record(user, "incident.status", incident, before=before.value, after="closed")
 
 
 async def change_status(

@@ -17,6 +17,7 @@ from typing import Any
 
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistRun
+from server.drills.models import Drill
 from server.incidents.models import Incident, IncidentLink
 from server.models import User
 from server.reviews.models import (
@@ -137,7 +138,21 @@ async def measured(incident: Incident) -> Figures:
     )
 
 
+async def drill_of(user: User, review: Review) -> Drill | None:
+    """The drill a review is about (its subject a drill), or None."""
+    if review.subject_kind != SubjectKind.DRILL or not (review.subject_id or "").isdigit():
+        return None
+    return await scoped(Drill, user).get_or_none(id=int(review.subject_id or 0))
+
+
 async def incident_of(user: User, review: Review) -> Incident | None:
+    """The incident whose records a review's figures are measured from: its subject, or its
+    drill's own incident (which links the drill's alert and its observers' runs)."""
+    if review.subject_kind == SubjectKind.DRILL:
+        drill = await drill_of(user, review)
+        if drill is None or drill.incident_id is None:
+            return None
+        return await scoped(Incident, user).get_or_none(id=drill.incident_id)
     if review.subject_kind != SubjectKind.INCIDENT or review.subject_id is None:
         return None
     if not review.subject_id.isdigit():
@@ -145,8 +160,16 @@ async def incident_of(user: User, review: Review) -> Incident | None:
     return await scoped(Incident, user).get_or_none(id=int(review.subject_id))
 
 
-async def review_of(user: User, incident: Incident) -> Review | None:
-    """The incident's review, if one is written."""
+async def review_of(
+    user: User, incident: Incident | None, drill: Drill | None = None
+) -> Review | None:
+    """The incident's review (or the drill's, when given), if one is written."""
+    if drill is not None:
+        return await scoped(Review, user).get_or_none(
+            subject_kind=SubjectKind.DRILL, subject_id=str(drill.id)
+        )
+    if incident is None:
+        return None
     return await scoped(Review, user).get_or_none(
         subject_kind=SubjectKind.INCIDENT, subject_id=str(incident.id)
     )
@@ -164,9 +187,11 @@ async def choices(user: User) -> dict[str, Any]:
 async def review_page(user: User, review: Review, today: date) -> dict[str, Any]:
     actions = await ImprovementAction.filter(review_id=review.id).prefetch_related("owner")
     await review.fetch_related("written_by")
+    drill = await drill_of(user, review)
     return {
         "review": review,
-        "incident": await incident_of(user, review),
+        "drill": drill,
+        "incident": None if drill else await incident_of(user, review),
         "figures": Figures.from_stored(review.figures),
         "actions": actions,
         "today": today,
@@ -181,12 +206,15 @@ async def action_page(user: User, action: ImprovementAction) -> dict[str, Any]:
     return {"action": action, **_labels(), **await choices(user)}
 
 
-async def form_page(user: User, incident: Incident | None) -> dict[str, Any]:
-    """A review's form: for an incident, its figures measured now."""
+async def form_page(
+    user: User, incident: Incident | None, drill: Drill | None = None
+) -> dict[str, Any]:
+    """A review's form: for an incident (or a drill's own), its figures measured now."""
     return {
         "incident": incident,
+        "drill": drill,
         "figures": await measured(incident) if incident else None,
-        "kind": ReviewKind.HOT_WASH if incident else ReviewKind.NEAR_MISS,
+        "kind": ReviewKind.HOT_WASH if incident or drill else ReviewKind.NEAR_MISS,
         **_labels(),
     }
 

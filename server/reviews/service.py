@@ -13,6 +13,7 @@ from enum import StrEnum
 from tortoise.exceptions import IntegrityError
 
 from server import audit
+from server.drills.models import Drill
 from server.i18n import gettext as _
 from server.incidents.models import Incident
 from server.models import User
@@ -25,27 +26,38 @@ from server.reviews.models import (
     ReviewKind,
     SubjectKind,
 )
-from server.reviews.queries import measured, review_of
+from server.reviews.queries import incident_of, measured, review_of
 from server.tenancy import scoped
 
 
 async def write_review(
-    user: User, form: ReviewForm, incident: Incident | None, now: datetime
+    user: User,
+    form: ReviewForm,
+    incident: Incident | None,
+    now: datetime,
+    drill: Drill | None = None,
 ) -> Review:
-    """A hot wash for ``incident`` (its review, edited, when one is written already), or a near
-    miss when there is none."""
-    if incident is not None:
-        existing = await review_of(user, incident)
+    """A hot wash for ``incident`` or ``drill`` (its review, edited, when one is written
+    already), or a near miss when there is neither. A drill's figures are measured from its own
+    incident, given as ``incident``."""
+    if incident is not None or drill is not None:
+        existing = await review_of(user, incident, drill)
         if existing is not None:
             await edit_review(user, existing, form, now)
             return existing
     figures = (await measured(incident)).stored() if incident else {}
+    if drill is not None:
+        subject: tuple[SubjectKind | None, str | None] = (SubjectKind.DRILL, str(drill.id))
+    elif incident is not None:
+        subject = (SubjectKind.INCIDENT, str(incident.id))
+    else:
+        subject = (None, None)
     try:
         review = await Review.create(
             organisation_id=user.organisation_id,
-            kind=ReviewKind.HOT_WASH if incident else ReviewKind.NEAR_MISS,
-            subject_kind=SubjectKind.INCIDENT if incident else None,
-            subject_id=str(incident.id) if incident else None,
+            kind=ReviewKind.HOT_WASH if subject[0] else ReviewKind.NEAR_MISS,
+            subject_kind=subject[0],
+            subject_id=subject[1],
             title=form.title or (incident.reference if incident else ""),
             what_happened=form.what_happened,
             went_well=form.went_well,
@@ -56,8 +68,7 @@ async def write_review(
             updated_at=now,
         )
     except IntegrityError:  # two people wrote it at once: the first one stands, edited
-        assert incident is not None
-        existing = await review_of(user, incident)
+        existing = await review_of(user, incident, drill)
         assert existing is not None
         await edit_review(user, existing, form, now)
         return existing
@@ -67,9 +78,7 @@ async def write_review(
 
 async def edit_review(user: User, review: Review, form: ReviewForm, now: datetime) -> None:
     """New words, and the figures measured again (records from phones may have come in since)."""
-    incident = None
-    if review.subject_kind == SubjectKind.INCIDENT and (review.subject_id or "").isdigit():
-        incident = await scoped(Incident, user).get_or_none(id=int(review.subject_id or 0))
+    incident = await incident_of(user, review)  # a drill's: its own incident
     given = {
         "title": form.title or review.title,  # empty: the title it has (the reference)
         "what_happened": form.what_happened,

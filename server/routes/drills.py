@@ -127,6 +127,7 @@ async def _drill_page(request: Request, drill: Drill, said: str | None, status: 
         "drill": drill,
         "accounting_asked": bool(drill.incident) and await asked(drill.incident),
         "observation": queries.OBSERVATION,
+        "writes_reviews": service.may_plan(signed_in_user(request)),
         "figures": await queries.figures(drill),
         "alerted": drill.kind in ALERT_KIND,
         "today": _today(request),

@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
+from server.drills import queries as drill_queries
+from server.drills.models import Drill
 from server.forms import parsed
 from server.i18n import N_
 from server.i18n import gettext as _
@@ -51,21 +53,35 @@ async def review_list(request: Request) -> Response:
     return render(request, "reviews/list.html", context)
 
 
-async def _subject(request: Request) -> Incident | None:
-    """The incident a new review is for (``?incident=``), or None: a near miss."""
+async def _subject(request: Request) -> tuple[Incident | None, Drill | None]:
+    """What a new review is for: an incident (``?incident=``), a drill (``?drill=``, with its
+    own incident, whose records are measured), or neither: a near miss."""
+    user = signed_in_user(request)
+    drill = None
+    raw = request.query_params.get("drill", "")
+    if raw:
+        if not raw.isdecimal() or not 0 < int(raw) <= MAX_ID:
+            raise HTTPException(404)
+        drill = await get_or_404(Drill, user, int(raw))
+        incident = await Incident.get_or_none(id=drill.incident_id) if drill.incident_id else None
+        return incident, drill
     raw = request.query_params.get("incident", "")
     if not raw:
-        return None
+        return None, None
     if not raw.isdecimal() or not 0 < int(raw) <= MAX_ID:
         raise HTTPException(404)
-    return await get_or_404(Incident, signed_in_user(request), int(raw))
+    return await get_or_404(Incident, user, int(raw)), None
 
 
 async def _review_form(
-    request: Request, incident: Incident | None, review: Review | None, values: dict, errors: dict
+    request: Request,
+    subject: tuple[Incident | None, Drill | None],
+    review: Review | None,
+    values: dict,
+    errors: dict,
 ) -> Response:
     user = signed_in_user(request)
-    context = await queries.form_page(user, incident)
+    context = await queries.form_page(user, *subject)
     context |= {"review": review, "values": values, "errors": errors}
     return render(request, "reviews/form.html", context, status_code=422 if errors else 200)
 
@@ -73,17 +89,20 @@ async def _review_form(
 @requires_role(*WRITERS)
 async def review_new(request: Request) -> Response:
     user = signed_in_user(request)
-    incident = await _subject(request)
+    subject = incident, drill = await _subject(request)
     if request.method == "GET":
-        if incident is not None and (existing := await queries.review_of(user, incident)):
+        existing = await queries.review_of(user, incident, drill)
+        if existing is not None:
             return RedirectResponse(str(request.url_for("review_edit", id=existing.id)), 303)
-        return await _review_form(request, incident, None, {}, {})
+        # A drill's review opens with the words its figures give; the writer edits them.
+        values = await drill_queries.review_draft(drill) if drill else {}
+        return await _review_form(request, subject, None, values, {})
     # Posted while someone else wrote it: their review is edited with these words, not lost.
     raw = await request.form()
     form, errors = parsed(ReviewForm, raw)
     if form is None:
-        return await _review_form(request, incident, None, dict(raw), errors)
-    review = await service.write_review(user, form, incident, datetime.now(UTC))
+        return await _review_form(request, subject, None, dict(raw), errors)
+    review = await service.write_review(user, form, incident, datetime.now(UTC), drill)
     return flashed(request, _("Review saved."), "review", id=review.id)
 
 
@@ -91,14 +110,14 @@ async def review_new(request: Request) -> Response:
 async def review_edit(request: Request) -> Response:
     user = signed_in_user(request)
     review = await get_or_404(Review, user, request.path_params["id"])
-    incident = await queries.incident_of(user, review)
+    subject = await queries.incident_of(user, review), await queries.drill_of(user, review)
     if request.method == "GET":
         values = {n: getattr(review, n) for n in ReviewForm.model_fields}
-        return await _review_form(request, incident, review, values, {})
+        return await _review_form(request, subject, review, values, {})
     raw = await request.form()
     form, errors = parsed(ReviewForm, raw)
     if form is None:
-        return await _review_form(request, incident, review, dict(raw), errors)
+        return await _review_form(request, subject, review, dict(raw), errors)
     await service.edit_review(user, review, form, datetime.now(UTC))
     return flashed(request, _("Review saved."), "review", id=review.id)
 
