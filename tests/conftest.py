@@ -68,11 +68,18 @@ from tests.photos import jpeg_with_gps  # noqa: E402
 from tests.push_receiver import PushService  # noqa: E402
 
 PASSWORD = "correct horse battery"
-# The fixtures' people get a real Argon2id hash of PASSWORD at Argon2's lowest cost, so signing in
-# goes through server/passwords.py's own verify (which reads the cost from the hash) in
-# microseconds, not the 0.1-1 s production's cost takes: the suite signs in thousands of times,
-# test_access.py alone five times a route. Every hash the app writes keeps production's cost.
-_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+
+
+def cheap_hash(password: str) -> str:
+    """A real Argon2id hash at Argon2's lowest cost, for the fixtures' people (and the live
+    server's demo people): signing in goes through server/passwords.py's own verify, which reads
+    the cost from the hash, in microseconds, not the 0.1-1 s production's cost takes; the suite
+    signs in thousands of times, test_access.py alone five times a route. Every hash the app
+    writes keeps production's cost."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+
+
+_PASSWORD_HASH = cheap_hash(PASSWORD)
 _addresses = itertools.count(1)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import LAUNCH_ARGS, PHONE, LiveServer, run_async
-from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db
+from server.demo import DEMO_PASSWORD
+from tests.browser.helpers import LAUNCH_ARGS, PHONE, LiveServer, query, run_async
+from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db, cheap_hash
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,9 @@ def live_server():
     server = LiveServer(data_dir, database_url)
     server.manage("migrate")
     server.manage("seed-demo")
+    # The demo people's password at Argon2's lowest cost (tests/conftest.py's cheap_hash).
+    cheap = cheap_hash(DEMO_PASSWORD)
+    query(server, f"update \"user\" set password_hash = '{cheap}' where password_hash like '$%'")
     server.start()
     yield server
     server.stop()
