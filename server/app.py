@@ -20,6 +20,7 @@ from server.alerts.fallback import watch_fallbacks
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
 from server.cases.sealing import check_key, use_key
+from server.channels.escalation import watch_escalations
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.trip_watch_seconds > 0:
                 background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
                 background.append(asyncio.create_task(watch_fallbacks()))
+                background.append(asyncio.create_task(watch_escalations()))
             worker = DeliveryWorker(settings, assets.url) if settings.push_worker else None
             if worker:
                 await worker.start()

@@ -39,6 +39,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.trips.models",
                     "server.risk.models",
                     "server.push.models",
+                    "server.channels.models",
                     "server.team.models",
                     "server.incidents.models",
                     "server.reviews.models",

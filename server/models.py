@@ -53,6 +53,12 @@ class Organisation(Model):
     # A checklist whose last content review (`revised`) is older than this many months is named to
     # the district's admins and safety team as due a review.
     checklist_review_months = fields.SmallIntField(default=12, db_default=12)
+    # Emergencies by SMS to everyone with a verified number, not only to those without push.
+    sms_to_all = fields.BooleanField(default=False, db_default=False)
+    # SMS a day (the district's day) beyond which none is sent; admins are warned near it.
+    sms_daily_cap = fields.IntField(default=1000, db_default=1000)
+    # An emergency alert not answered within this many seconds goes again by SMS, then email.
+    escalate_seconds = fields.IntField(default=120, db_default=120)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -113,6 +119,10 @@ class User(TenantModel):
     # For the safety team in an emergency. Every column added to a table that has rows gets a
     # database default too, so an upgrade can fill the rows already there.
     phone = fields.CharField(max_length=40, default="", db_default="")
+    # The number (E.164) and the email address this person proved are theirs with a code
+    # (``server/channels/verify.py``): SMS and email alerts go only there.
+    verified_phone = fields.CharField(max_length=20, default="", db_default="")
+    verified_email = fields.CharField(max_length=254, default="", db_default="")
     # Bumped on password reset and deactivation: every older session cookie stops working.
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -74,6 +74,36 @@ DOCUMENTED = {
         "1",
         "0: this process does not send push alerts (another process runs the delivery worker).",
     ),
+    "MUSTER_PUBLIC_URL": (
+        "(empty)",
+        "The address people open Muster at, e.g. https://muster.district.example: SMS and email "
+        "link to the alert page with it, and the SMS gateway's signature is checked against it.",
+    ),
+    "MUSTER_SMTP_HOST": (
+        "(empty: email off)",
+        "The SMTP server that sends email alerts and codes.",
+    ),
+    "MUSTER_SMTP_PORT": ("587", "Its port."),
+    "MUSTER_SMTP_TLS": ("starttls", "starttls, tls (implicit, port 465) or none."),
+    "MUSTER_SMTP_USER": ("(empty: no sign-in)", "The SMTP account's name."),
+    "MUSTER_SMTP_PASSWORD": ("(empty)", "...and its password."),
+    "MUSTER_SMTP_FROM": (
+        "(required with a host)",
+        'The sender, e.g. "Muster <alerts@district.example>".',
+    ),
+    "MUSTER_SMS_URL": (
+        "(empty: SMS off)",
+        "The SMS gateway's send URL. The request is the form most US gateways accept: POST, "
+        "form fields To, From, Body, HTTP Basic sign-in; e.g. "
+        "https://api.twilio.com/2010-04-01/Accounts/<account>/Messages.json.",
+    ),
+    "MUSTER_SMS_ACCOUNT": ("(empty)", "The gateway account (Basic sign-in's name)."),
+    "MUSTER_SMS_TOKEN": (
+        "(empty)",
+        "The gateway's secret: Basic sign-in's password, and the key of the HMAC-SHA1 signature "
+        "(X-Twilio-Signature) on the replies it posts to /api/sms/inbound.",
+    ),
+    "MUSTER_SMS_FROM": ("(required with a URL)", "The number SMS come from, E.164 (+15550100)."),
 }
 
 DEMO_VAPID_CONTACT = "mailto:admin@demo.muster.test"
@@ -214,6 +244,21 @@ def check_timezone(value: str) -> str:
     return value
 
 
+def check_channels(settings: Settings) -> None:
+    """Email and SMS: each off, or given all it needs."""
+    if settings.smtp_tls not in ("starttls", "tls", "none"):
+        raise SettingsError(
+            f"MUSTER_SMTP_TLS must be starttls, tls or none (it is {settings.smtp_tls!r})."
+        )
+    if settings.smtp_host and "@" not in settings.smtp_from:
+        raise SettingsError("MUSTER_SMTP_FROM must name the sender's address when email is on.")
+    if settings.sms_url:
+        if not settings.sms_from.startswith("+"):
+            raise SettingsError("MUSTER_SMS_FROM must be the sending number in E.164 (+1555...).")
+        if not settings.sms_token:
+            raise SettingsError("MUSTER_SMS_TOKEN is required when SMS is on.")
+
+
 def use_demo_defaults() -> None:
     """For ``python -m server run`` (the try-it command): a demo push contact when none is set."""
     os.environ.setdefault("MUSTER_VAPID_CONTACT", DEMO_VAPID_CONTACT)
@@ -244,6 +289,17 @@ class Settings:
     push_worker: bool = True
     case_key: str = ""
     case_key_made: bool = False  # made by this process: no key was given or kept
+    public_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    sms_url: str = ""
+    sms_account: str = ""
+    sms_token: str = ""
+    sms_from: str = ""
 
     def check(self) -> None:
         """What the app needs before it serves; raises SettingsError naming the setting."""
@@ -251,6 +307,7 @@ class Settings:
         check_vapid_contact(self.vapid_contact)
         check_vapid_key(self.vapid_private_key)
         check_case_key(self.case_key)
+        check_channels(self)
 
     @property
     def is_sqlite(self) -> bool:
@@ -284,4 +341,15 @@ def load_settings() -> Settings:
         push_worker=_env("MUSTER_PUSH_WORKER", "1") != "0",
         case_key=case_key,
         case_key_made=case_key_made,
+        public_url=_env("MUSTER_PUBLIC_URL", "").rstrip("/"),
+        smtp_host=_env("MUSTER_SMTP_HOST", ""),
+        smtp_port=int(_env("MUSTER_SMTP_PORT", "587")),
+        smtp_tls=_env("MUSTER_SMTP_TLS", "starttls"),
+        smtp_user=_env("MUSTER_SMTP_USER", ""),
+        smtp_password=_env("MUSTER_SMTP_PASSWORD", ""),
+        smtp_from=_env("MUSTER_SMTP_FROM", ""),
+        sms_url=_env("MUSTER_SMS_URL", ""),
+        sms_account=_env("MUSTER_SMS_ACCOUNT", ""),
+        sms_token=_env("MUSTER_SMS_TOKEN", ""),
+        sms_from=_env("MUSTER_SMS_FROM", ""),
     )

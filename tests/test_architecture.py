@@ -18,6 +18,7 @@ AREAS = (
     "accounting",
     "alerts",
     "cases",
+    "channels",
     "checklists",
     "concerns",
     "drills",

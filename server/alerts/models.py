@@ -42,6 +42,8 @@ class Alert(TenantModel):
     drill = fields.BooleanField(default=False)
     # From a practice run: reaches nobody.
     practice = fields.BooleanField(default=False, db_default=False)
+    # A drill goes by SMS only when it asks to (issue 21): a drill's SMS costs like a real one.
+    drill_sms = fields.BooleanField(default=False, db_default=False)
     source: fields.JSONField[dict[str, Any]] = fields.JSONField(
         default=dict
     )  # e.g. the checklist run and item it came from

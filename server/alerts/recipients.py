@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from server.alerts.models import Alert, AlertRecipient
+from server.channels.queue import for_alert
 from server.events.bulk import insert_many
 from server.push.service import queue_deliveries
 
@@ -28,3 +29,4 @@ async def add_recipients(alert: Alert, people: list[int], due_at: datetime) -> N
         ],
     )
     await queue_deliveries(alert, people, due_at=due_at)
+    await for_alert(alert, people, due_at=due_at)  # an emergency: SMS where push can't reach

@@ -49,6 +49,7 @@ async def raise_alert(
     raised_at: datetime,
     alert_id: uuid.UUID | None = None,
     drill: bool = False,
+    drill_sms: bool = False,
     practice: bool = False,
     severity: str | None = None,
     title: str = "",
@@ -60,7 +61,8 @@ async def raise_alert(
     """The one way an alert comes into being, whoever raises it, to ``audience``.
 
     With ``undo_seconds`` nothing goes out until then, so the sender can take it back.
-    A practice alert is recorded and reaches nobody.
+    A practice alert is recorded and reaches nobody; a drill goes by SMS only with
+    ``drill_sms``.
     Joins the caller's transaction when there is one."""
     if practice:
         audience = audience.nobody()
@@ -78,6 +80,7 @@ async def raise_alert(
             audience=audience.kept(),
             trip_id=audience.trip_id,
             drill=drill,
+            drill_sms=drill and drill_sms,
             practice=practice,
             source=source or {},
             where=where or {},

@@ -36,6 +36,8 @@ from server.action_names import load, using
 from server.alerts.facts import Facts, gather_many, is_desk
 from server.alerts.kinds import PUSH_HEADERS, Severity
 from server.alerts.models import Alert
+from server.channels.queue import after_push_failed
+from server.channels.worker import ChannelSender, channels_on
 from server.db import column
 from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
@@ -46,15 +48,19 @@ from server.settings import Settings
 
 log = logging.getLogger("muster.push")
 
-_CLAIM = """
-UPDATE delivery SET status = 'sending', claim = {p1}, claimed_until = {p2}
+# One claim, for any table of rows to send (``delivery``; email and SMS in ``channel_message``,
+# one channel at a time through ``only``: a constant condition, never a value from outside).
+_CLAIM_ROWS = """
+UPDATE {table} SET status = 'sending', claim = {p1}, claimed_until = {p2}
 WHERE id IN (
-    SELECT id FROM delivery
-    WHERE (status = 'pending' OR (status = 'sending' AND claimed_until < {p3})) AND due_at <= {p3}
+    SELECT id FROM {table}
+    WHERE {only}(status = 'pending' OR (status = 'sending' AND claimed_until < {p3}))
+      AND due_at <= {p3}
     ORDER BY id LIMIT {p4}{lock}
 )
 RETURNING id
 """
+_CLAIM = _CLAIM_ROWS.replace("{table}", "delivery").replace("{only}", "")
 
 # A claim's rows, with where each goes and in which language.
 _CLAIMED = """
@@ -112,6 +118,32 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+async def claim_rows(
+    model: type[Delivery] | type[Any], only: str, lease: float, batch: int, sqlite: bool
+) -> uuid.UUID | None:
+    """Claim up to ``batch`` due rows of ``model``'s table (with ``only``, a constant condition
+    ending in AND); returns the claim's token, or None when none were due. On PostgreSQL the
+    rows another worker is claiming are skipped, not waited for."""
+    token = uuid.uuid4()
+    now = _now()
+    fields = model._meta.fields_map
+    values = [
+        fields["claim"].to_db_value(token, model),
+        fields["claimed_until"].to_db_value(now + timedelta(seconds=lease), model),
+        fields["due_at"].to_db_value(now, model),
+        batch,
+    ]
+    if sqlite:
+        marks = {"p1": "?", "p2": "?", "p3": "?", "p4": "?", "lock": ""}
+        values = [values[0], values[1], values[2], values[2], values[3]]
+    else:
+        marks = {"p1": "$1", "p2": "$2", "p3": "$3", "p4": "$4", "lock": " FOR UPDATE SKIP LOCKED"}
+    sql = _CLAIM_ROWS.replace("{table}", model._meta.db_table).replace("{only}", only)
+    db = connections.get("default")
+    rows = await db.execute_query_dict(sql.format(**marks), values)
+    return token if rows else None
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -138,14 +170,20 @@ class DeliveryWorker:
         self.client: aiohttp.ClientSession | None = None
         self._woken = asyncio.Event()
         self._task: asyncio.Task | None = None
+        # Email and SMS: the same delivery path, each channel its own sender and loop.
+        self.channels = [ChannelSender(c, settings) for c in channels_on(settings)]
 
     # -- life ---------------------------------------------------------------------------------
     async def __aenter__(self) -> DeliveryWorker:
         self.client = new_client(self.concurrency)
         await warm_up()
+        for sender in self.channels:
+            await sender.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        for sender in self.channels:
+            await sender.__aexit__()
         if self.client is not None:
             await self.client.close()
             self.client = None
@@ -154,9 +192,13 @@ class DeliveryWorker:
         await self.__aenter__()
         _running.add(self)
         self._task = asyncio.create_task(self._loop(), name=f"push worker {self.name}")
+        for sender in self.channels:
+            sender.begin()
 
     async def stop(self) -> None:
         _running.discard(self)
+        for sender in self.channels:
+            await sender.end()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -166,6 +208,8 @@ class DeliveryWorker:
 
     def wake(self) -> None:
         self._woken.set()
+        for sender in self.channels:
+            sender.wake()
 
     async def _loop(self) -> None:
         while True:
@@ -217,29 +261,7 @@ class DeliveryWorker:
 
     async def claim(self) -> uuid.UUID | None:
         """Claim up to ``batch`` due rows; returns the claim's token, or None when none were due."""
-        token = uuid.uuid4()
-        now = _now()
-        fields = Delivery._meta.fields_map
-        values = [
-            fields["claim"].to_db_value(token, Delivery),
-            fields["claimed_until"].to_db_value(now + timedelta(seconds=self.lease), Delivery),
-            fields["due_at"].to_db_value(now, Delivery),
-            self.batch,
-        ]
-        if self.sqlite:
-            marks = {"p1": "?", "p2": "?", "p3": "?", "p4": "?", "lock": ""}
-            values = [values[0], values[1], values[2], values[2], values[3]]
-        else:
-            marks = {
-                "p1": "$1",
-                "p2": "$2",
-                "p3": "$3",
-                "p4": "$4",
-                "lock": " FOR UPDATE SKIP LOCKED",
-            }
-        db = connections.get("default")
-        rows = await db.execute_query_dict(_CLAIM.format(**marks), values)
-        return token if rows else None
+        return await claim_rows(Delivery, "", self.lease, self.batch, self.sqlite)
 
     async def send_claimed(self, token: uuid.UUID) -> None:
         db = connections.get("default")
@@ -335,6 +357,7 @@ class DeliveryWorker:
         now = _now()
         groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         gone_subscriptions: list[int] = []
+        failed: dict[uuid.UUID, list[int]] = defaultdict(list)  # push failed for good
         later: list[tuple[dict, Outcome]] = []
         for row, outcome in outcomes:
             if outcome.status is None and outcome.error == "cancelled":
@@ -345,6 +368,7 @@ class DeliveryWorker:
                 groups[(DeliveryStatus.GONE.value, outcome.status)].append(row["id"])
                 if row["subscription_id"] is not None:
                     gone_subscriptions.append(row["subscription_id"])
+                failed[row["alert_id"]].append(row["user_id"])
             else:
                 later.append((row, outcome))
         mine = Delivery.filter(claim=token)
@@ -366,6 +390,8 @@ class DeliveryWorker:
             for row, outcome in later:  # each its own back-off, and off the claim at once
                 attempts = row["attempts"] + 1
                 give_up = not outcome.retryable or attempts >= self.max_attempts
+                if give_up:
+                    failed[row["alert_id"]].append(row["user_id"])
                 due = now + timedelta(seconds=self._backoff(attempts, outcome.retry_after))
                 await mine.filter(id=row["id"]).update(
                     status=(DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING).value,
@@ -390,6 +416,11 @@ class DeliveryWorker:
             if gone_subscriptions:
                 await PushSubscription.filter(id__in=gone_subscriptions).delete()
             await mine.update(claim=None, claimed_until=None)
+            # An emergency that reached none of a person's phones goes to them by SMS now.
+            if failed:
+                await after_push_failed(failed, now)
+        if failed:
+            self.wake()
         self.sent += sum(len(ids) for key, ids in groups.items() if key[0] == "sent")
 
     async def _mark_working(self, token: uuid.UUID, now: datetime) -> None:

@@ -1,0 +1,314 @@
+"""Email and SMS beside push (issue 21), against an SMTP server and an SMS gateway on 127.0.0.1:
+who gets what, escalation at its time (the clock given, not slept), retries with the provider's
+answer kept, one channel's outage holding no other, the daily SMS cap, and two workers on one
+database sending nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from server.alerts.audience import Audience
+from server.alerts.models import AlertRecipient
+from server.alerts.service import raise_alert
+from server.channels.escalation import escalate_due
+from server.channels.models import Channel, Escalation, Message
+from server.channels.worker import ChannelSender
+from server.push.models import Delivery
+from server.push.worker import DeliveryWorker
+from tests.channel_servers import MailServer, SmsGateway
+from tests.helpers import subscribe
+
+PUBLIC = "https://muster.example.org"
+
+
+@pytest.fixture
+def mail():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gateway():
+    server = SmsGateway().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def on(settings, mail, gateway):
+    """The settings with email and SMS pointed at the local servers."""
+    return dataclasses.replace(
+        settings,
+        public_url=PUBLIC,
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+        smtp_tls="none",
+        smtp_from="Muster <alerts@district.example>",
+        sms_url=gateway.url,
+        sms_account=gateway.account,
+        sms_token=gateway.token,
+        sms_from="+15550100",
+    )
+
+
+def mails(mail, person, alert):
+    """What reached this person about this alert (an org's own first alert escalates too)."""
+    return [m for m in mail.to(person.verified_email) if str(alert.id) in m.get_content()]
+
+
+def texts(gateway, person, alert):
+    return [m.body for m in gateway.to(person.verified_phone) if str(alert.id) in m.body]
+
+
+def sender(channel, on, **options):
+    return ChannelSender(channel, on, retry_base=0.01, retry_cap=0.05, **options)
+
+
+async def send_all(on, *alerts):
+    for channel in Channel:
+        async with sender(channel, on) as running:
+            await running.run_until_idle([alert.id for alert in alerts])
+
+
+async def verify(user, n):
+    user.verified_phone = f"+1555010{n:04d}"[-12:]
+    user.verified_email = f"verified-{n}-{user.id}@example.org"
+    await user.save()
+    return user
+
+
+async def emergency(org, at=None, notify=("staff", "driver", "office"), **kwargs):
+    return await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["admin"].id,
+        kind=kwargs.pop("kind", "lockdown"),
+        audience=Audience(list(notify)),
+        raised_at=at or datetime.now(UTC),
+        **kwargs,
+    )
+
+
+async def test_an_emergency_reaches_each_person_on_the_right_channels_and_escalates_once(
+    as_role, org, service, worker, on, mail, gateway
+):
+    staff, driver, office = (org.users[r] for r in ("staff", "driver", "office"))
+    for n, person in enumerate((staff, driver, office)):
+        await verify(person, n)
+    working, expired = service.device(), service.device()
+    await subscribe(await as_role("staff"), working)  # push works
+    await subscribe(await as_role("office"), expired)  # push answers 410
+    service.forget(expired)
+    # the driver has no phone with push at all
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now)
+
+    # At once: SMS to the driver (no push), written with the alert; none to the others yet.
+    first = await Message.filter(alert_id=sent.id).values_list("user_id", "channel", "why")
+    assert first == [(driver.id, "sms", "no-push")]
+    await worker.run_until_idle([sent.id])  # the office's push comes back 410
+    assert len(service.payloads(working)) == 1
+    await send_all(on, sent)
+    # One segment: the instructions don't fit beside the link, so the title, answer and link.
+    assert texts(gateway, driver, sent) == [
+        f"Lockdown. Reply 1 safe, 2 need help. {PUBLIC}/alerts/{sent.id}"
+    ]
+    assert len(texts(gateway, office, sent)) == 1  # SMS once push failed for good
+    assert texts(gateway, staff, sent) == []
+    assert gateway.sent[0].sender == "+15550100"
+    rows = {m.user_id: m for m in await Message.filter(alert_id=sent.id, channel="sms")}
+    assert rows[driver.id].status == "sent" and rows[driver.id].response_code == 201
+    assert rows[driver.id].provider_id.startswith("SM")
+
+    # The staff member answers; the others don't. Nothing before its time, once at its time.
+    await AlertRecipient.filter(alert_id=sent.id, user_id=staff.id).update(
+        response="safe", responded_at=now, first_responded_at=now
+    )
+    # (escalate_due runs over every district's alerts: count this alert's rows)
+    await escalate_due(now + timedelta(seconds=119))
+    assert await Message.filter(alert_id=sent.id).count() == 2
+    await escalate_due(now + timedelta(seconds=120))
+    assert await Message.filter(alert_id=sent.id).count() == 4  # an email each (SMS had gone)
+    await escalate_due(now + timedelta(seconds=600))
+    assert await Message.filter(alert_id=sent.id).count() == 4
+    await send_all(on, sent)
+    # (the servers may also take other tests' leftovers: read by address)
+    assert len(mails(mail, office, sent)) == 1
+    [to_driver] = mails(mail, driver, sent)
+    assert to_driver["Subject"] == "Lockdown"
+    assert to_driver["From"] == "Muster <alerts@district.example>"
+    assert f"{PUBLIC}/alerts/{sent.id}" in to_driver.get_content()
+    assert "Lock the door" in to_driver.get_content()
+    assert mails(mail, staff, sent) == []
+    for person in (staff, driver, office):  # no second SMS to anyone
+        assert len(texts(gateway, person, sent)) == (person != staff)
+    escalation = await Escalation.get(alert_id=sent.id)
+    assert escalation.people == 3  # the driver, the office and the spare (no address)
+
+
+async def test_an_escalated_person_with_push_gets_sms_then_email(org, worker, on, mail, gateway):
+    office = await verify(org.users["office"], 7)
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["office"])
+    # the office has no push either: SMS at once; at escalation the email only
+    await escalate_due(now + timedelta(minutes=2))
+    await send_all(on, sent)
+    kinds = await Message.filter(alert_id=sent.id).order_by("id").values_list("channel", "why")
+    assert kinds == [("sms", "no-push"), ("email", "escalation")]
+    assert len(texts(gateway, office, sent)) == 1 and len(mails(mail, office, sent)) == 1
+
+
+async def test_an_answer_before_the_escalation_goes_out_skips_it(org, on, gateway, mail):
+    driver = await verify(org.users["driver"], 3)
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["driver"], drill=True)  # a drill: no SMS
+    await escalate_due(now + timedelta(minutes=2))
+    assert await Message.filter(alert_id=sent.id).count() == 1  # the email, written
+    await AlertRecipient.filter(alert_id=sent.id, user_id=driver.id).update(
+        response="safe", responded_at=now, first_responded_at=now
+    )
+    await send_all(on, sent)
+    assert mails(mail, driver, sent) == [] and texts(gateway, driver, sent) == []
+    [row] = await Message.filter(alert_id=sent.id)
+    assert (row.channel, row.status) == ("email", "skipped")
+
+
+async def test_information_never_and_drills_only_when_asked_go_by_sms(org, on, gateway):
+    driver = await verify(org.users["driver"], 4)
+    info = await emergency(org, notify=["driver"], kind="all-clear")
+    drill = await emergency(org, notify=["driver"], drill=True)
+    asked = await emergency(org, notify=["driver"], drill=True, drill_sms=True)
+    warning = await emergency(org, notify=["driver"], kind="secure")
+    for alert in (info, drill, warning):
+        assert not await Message.filter(alert_id=alert.id).exists(), alert.kind
+    assert await Message.filter(alert_id=asked.id, channel="sms").count() == 1
+    await send_all(on, asked)
+    [text] = texts(gateway, driver, asked)
+    assert text.startswith("DRILL: Lockdown.")
+    assert not await Escalation.filter(alert_id=info.id).exists()
+
+
+async def test_a_district_may_send_emergencies_by_sms_to_everyone(as_role, org, service, on):
+    staff = await verify(org.users["staff"], 5)
+    await subscribe(await as_role("staff"), service.device())
+    org.organisation.sms_to_all = True
+    await org.organisation.save()
+    sent = await emergency(org, notify=["staff"])
+    assert await Message.filter(alert_id=sent.id).values_list("user_id", "why") == [
+        (staff.id, "everyone")
+    ]
+
+
+async def test_the_gateway_refusing_for_now_is_retried_and_its_answer_kept(org, on, gateway):
+    driver = await verify(org.users["driver"], 6)
+    gateway.answer_first(driver.verified_phone, 429, 500)
+    sent = await emergency(org, notify=["driver"])
+    async with sender(Channel.SMS, on) as running:
+        await running.run_until_idle([sent.id])
+    assert len(texts(gateway, driver, sent)) == 1
+    row = await Message.get(alert_id=sent.id)
+    assert (row.status, row.attempts, row.response_code, row.error) == ("sent", 3, 201, "")
+
+
+async def test_a_gateway_refusal_fails_the_sms_for_good_with_its_words(org, on, gateway):
+    driver = await verify(org.users["driver"], 8)
+    gateway.answer_first(driver.verified_phone, 400)
+    sent = await emergency(org, notify=["driver"])
+    async with sender(Channel.SMS, on) as running:
+        await running.run_until_idle([sent.id])
+    row = await Message.get(alert_id=sent.id)
+    assert (row.status, row.attempts, row.response_code) == ("failed", 1, 400)
+    assert "try later" in row.error
+
+
+async def test_a_hung_gateway_holds_back_neither_email_nor_push(
+    as_role, org, service, worker, on, mail, gateway
+):
+    driver = await verify(org.users["driver"], 9)
+    phone = service.device()
+    await subscribe(await as_role("staff"), phone)
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["driver", "staff"])
+    await escalate_due(now + timedelta(minutes=2))  # the driver's email is due too
+    gateway.held.clear()  # the gateway takes requests and never answers
+    sms = sender(Channel.SMS, on)
+    await sms.start()
+    try:
+        async with sender(Channel.EMAIL, on) as email:
+            await email.run_until_idle([sent.id])
+        await worker.run_until_idle([sent.id])
+        assert len(mails(mail, driver, sent)) == 1
+        assert len(service.payloads(phone)) == 1
+        sms_row = await Message.get(alert_id=sent.id, channel="sms")
+        assert sms_row.status in ("pending", "sending")
+        assert texts(gateway, driver, sent) == []
+    finally:
+        gateway.held.set()
+        await sms.stop()
+
+
+async def test_the_daily_sms_cap_stops_sms_past_it(org, on, gateway):
+    people = [
+        await verify(org.users[role], 20 + n)
+        for n, role in enumerate(("staff", "driver", "office"))
+    ]
+    org.organisation.sms_daily_cap = 2
+    await org.organisation.save()
+    sent = await emergency(org)
+    await send_all(on, sent)
+    assert sum(len(texts(gateway, p, sent)) for p in people) == 2
+    statuses = sorted(await Message.filter(alert_id=sent.id).values_list("status", flat=True))
+    assert statuses == ["failed", "sent", "sent"]
+    assert await Message.filter(alert_id=sent.id, error__contains="daily SMS cap").count() == 1
+
+
+async def test_an_undone_alert_sends_no_sms(org, on, gateway):
+    driver = await verify(org.users["driver"], 30)
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["driver"], undo_seconds=5)
+    sent.cancelled_at = now
+    await sent.save()
+    await Message.filter(alert_id=sent.id).update(due_at=now)
+    await send_all(on, sent)
+    assert texts(gateway, driver, sent) == []
+    assert await Message.filter(alert_id=sent.id).values_list("status", flat=True) == ["cancelled"]
+
+
+async def test_two_workers_send_each_message_once(org, on, gateway, mail, settings):
+    """Two delivery workers on one database (on PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+    from server.models import User
+
+    people = []
+    for n in range(40):
+        person = await User.create(
+            organisation=org.organisation,
+            name=f"Sub {n}",
+            email=f"sub-{n}-{org.organisation.id}@example.org",
+            password_hash="x",
+            roles=["staff"],
+            verified_phone=f"+1555{org.organisation.id % 1000:03d}{n:04d}",
+            verified_email=f"sub-{n}-{org.organisation.id}@example.org",
+        )
+        people.append(person)
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["staff"])
+    await escalate_due(now + timedelta(minutes=2))
+    async with DeliveryWorker(on) as first, DeliveryWorker(on) as second:
+        senders = first.channels + second.channels  # the delivery worker's own
+        assert sorted(s.channel for s in senders) == ["email", "email", "sms", "sms"]
+        for running in senders:
+            running.batch, running.retry_base = 5, 0.01
+        await asyncio.gather(*(running.run_until_idle([sent.id]) for running in senders))
+        assert all(running.sent > 0 for running in senders), [r.sent for r in senders]
+    ours = {p.verified_phone for p in people}
+    numbers = [m.to for m in gateway.sent if m.to in ours]
+    assert sorted(numbers) == sorted(ours)  # each once
+    mine = {p.verified_email for p in people}
+    addresses = [e[0] for e in mail.envelopes if e[0] in mine]
+    assert sorted(addresses) == sorted(mine)
+    assert not await Message.filter(alert_id=sent.id).exclude(status="sent").exists()
+    assert await Delivery.filter(alert_id=sent.id).count() == 0
