@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0025_cases')]
+    dependencies = [('models', '0026_drill_runs')]
 
     initial = False
 
