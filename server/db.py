@@ -45,6 +45,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
                     "server.reviews.models",
                     "server.concerns.models",
                     "server.drills.models",
+                    "server.exercises.models",
                     "server.accounting.models",
                     "server.tips.models",
                     "server.training.models",

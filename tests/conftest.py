@@ -50,6 +50,7 @@ from server.concerns.models import Concern, HowKnown  # noqa: E402
 from server.db import migrate  # noqa: E402
 from server.drills.models import Drill, DrillKind  # noqa: E402
 from server.events.models import Upload  # noqa: E402
+from server.exercises.models import Exercise  # noqa: E402
 from server.images import reencode  # noqa: E402
 from server.incidents.models import Incident, IncidentSchool  # noqa: E402
 from server.models import Organisation, Role, School, Site, SiteKind, User  # noqa: E402
@@ -137,6 +138,7 @@ class Org:
     trainer: Trainer | None = None  # the spare person, certified for two years from a month ago
     training: TrainingSession | None = None  # the spare person's bus-security session: the driver
     case: Case | None = None  # a threat assessment case whose team is the spare person alone
+    exercise: Exercise | None = None  # a bomb-threat tabletop under way at the school
 
 
 async def make_org(name: str | None = None) -> Org:
@@ -216,6 +218,14 @@ async def make_org(name: str | None = None) -> Org:
         kind=DrillKind.LOCKDOWN,
         planned_on=(now + timedelta(days=7)).date(),
         planned_by=result.users["safety"],
+    )
+    result.exercise = await Exercise.create(
+        organisation=org,
+        school=school,
+        scenario="bomb-threat-call",
+        scenario_version=1,
+        facilitator=result.users["safety"],
+        started_at=now,
     )
     result.concern = await Concern.create(
         id=uuid.uuid4(),

@@ -153,6 +153,12 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "case_team": ("POST", lambda o: f"/cases/{o.case.id}/team"),
     "case_print": ("GET", lambda o: f"/cases/{o.case.id}/print"),
     "case_purge": ("POST", lambda o: f"/cases/{o.case.id}/purge"),
+    # Tabletop exercises: admins and the safety team run them (tests/test_exercises.py).
+    "exercises": ("GET", lambda o: "/exercises"),
+    "exercise": ("GET", lambda o: f"/exercises/{o.exercise.id}"),
+    "exercise_participants": ("POST", lambda o: f"/exercises/{o.exercise.id}/participants"),
+    "exercise_decision": ("POST", lambda o: f"/exercises/{o.exercise.id}/decisions"),
+    "exercise_finish": ("POST", lambda o: f"/exercises/{o.exercise.id}/finish"),
 }
 # Routes open to everyone on purpose (sign-in page, health check, static files, language).
 PUBLIC = {
@@ -256,6 +262,14 @@ OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
         lambda o: f"/cases/{o.case.id}/close",
         {"reason": "Taken", "follow_up_on": "2199-01-01"},
     ),
+    ("GET", lambda o: f"/exercises/{o.exercise.id}", {}),
+    ("POST", lambda o: f"/exercises/{o.exercise.id}/participants", {"participants": "Taken"}),
+    (
+        "POST",
+        lambda o: f"/exercises/{o.exercise.id}/decisions",
+        {"inject": "the-call", "decision": "Taken"},
+    ),
+    ("POST", lambda o: f"/exercises/{o.exercise.id}/finish", {}),
 ]
 # Routes every signed-in person passes the guard of, where the record decides: who may call out
 # an incident's team is the safety team, admins, and whoever is its commander of the day
@@ -422,6 +436,9 @@ async def test_junk_posted_to_every_form_never_crashes(junk, app, org, as_role):
         "/reviews/actions",
         f"/reviews/actions/{org.action.id}/status",
         f"/reviews/actions/{org.action.id}",
+        "/exercises",
+        f"/exercises/{org.exercise.id}/participants",
+        f"/exercises/{org.exercise.id}/decisions",
     ]
     for url in urls:
         response = await admin.post(url, JUNK_FORMS[junk])

@@ -23,6 +23,7 @@ AREAS = (
     "concerns",
     "drills",
     "events",
+    "exercises",
     "incidents",
     "lessons",
     "metrics",

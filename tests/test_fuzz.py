@@ -34,6 +34,7 @@ from server.checklists.forms import ContentSettingsForm
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.forms import HeldForm, PlanForm, RequirementsForm
 from server.events.registry import REGISTRY
+from server.exercises import forms as exercise_forms
 from server.forms import (
     ActionNamesForm,
     DistrictForm,
@@ -316,6 +317,9 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("safety", "/drills/requirements", RequirementsForm),
         ("safety", "/drills", PlanForm),
         ("safety", f"/drills/{org.drill.id}/held", HeldForm),
+        ("safety", "/exercises", exercise_forms.StartForm),
+        ("safety", f"/exercises/{org.exercise.id}/participants", exercise_forms.ParticipantsForm),
+        ("admin", f"/exercises/{org.exercise.id}/decisions", exercise_forms.DecisionForm),
         *case_form_table(org),
     ]
 

@@ -1,9 +1,10 @@
 """After-action reviews and the improvement plan they lead to.
 
-A review is a hot wash written the same day for a subject (an incident now; a drill later, as
-another ``SubjectKind``), or a near miss logged with no subject. Its subject is a kind and a
-record id, like an incident's links: a drill needs a new kind, not a new column. The figures
-measured from the subject's records are kept with the review as they stood when it was saved.
+A review is a hot wash written the same day for a subject (an incident, a drill, a tabletop
+exercise: each a ``SubjectKind``), or a near miss logged with no subject. Its subject is a kind
+and a record id, like an incident's links: a new subject needs a new kind, not a new column. The
+figures measured from the subject's records are kept with the review as they stood when it was
+saved (an exercise measures nothing: its review starts from the decisions taken).
 
 An improvement action has an owner (a person of the same organisation), a due day on the
 district's calendar and a status; what prompted it is a review, free text, or both; it may name a
@@ -39,6 +40,7 @@ REVIEW_KIND_LABELS = {
 class SubjectKind(StrEnum):
     INCIDENT = "incident"
     DRILL = "drill"
+    EXERCISE = "exercise"  # a tabletop exercise (server/exercises), prefilled with its decisions
 
 
 class ActionStatus(StrEnum):

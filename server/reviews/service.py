@@ -76,6 +76,34 @@ async def write_review(
     return review
 
 
+async def open_for(
+    user: User, kind: SubjectKind, subject_id: str, title: str, prefill: ReviewForm, now: datetime
+) -> Review:
+    """The hot wash of a subject that measures nothing (a tabletop exercise): written with
+    ``prefill`` the first time, the one already written after that (its words kept)."""
+    found = await scoped(Review, user).get_or_none(subject_kind=kind, subject_id=subject_id)
+    if found is not None:
+        return found
+    try:
+        review = await Review.create(
+            organisation_id=user.organisation_id,
+            kind=ReviewKind.HOT_WASH,
+            subject_kind=kind,
+            subject_id=subject_id,
+            title=prefill.title or title,
+            what_happened=prefill.what_happened,
+            went_well=prefill.went_well,
+            to_improve=prefill.to_improve,
+            written_by_id=user.id,
+            written_at=now,
+            updated_at=now,
+        )
+    except IntegrityError:  # opened twice at once: the first one stands
+        return await scoped(Review, user).get(subject_kind=kind, subject_id=subject_id)
+    await audit.record(user, "review.written", review, kind=review.kind.value, subject=kind.value)
+    return review
+
+
 async def edit_review(user: User, review: Review, form: ReviewForm, now: datetime) -> None:
     """New words, and the figures measured again (records from phones may have come in since)."""
     incident = await incident_of(user, review)  # a drill's: its own incident

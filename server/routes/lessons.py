@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from server.auth import public, requires_role, signed_in_user
 from server.checklists.library import Library
+from server.exercises.library import Scenarios
+from server.exercises.models import FACILITATORS
 from server.i18n import LANGUAGES, current_locale
 from server.journeys import checklist_allowed, offline_urls
 from server.labels import AUDIENCE_LABELS
@@ -53,9 +55,12 @@ async def lesson_page(request: Request) -> Response:
         opens = user.has_role(*checklist.audience) and checklist_allowed(user, checklist_id)
         linked.append((checklist, opens))
     here = request.url_for("lesson", slug=lesson.id).path
+    scenarios: Scenarios = request.app.state.scenarios
     context = {
         "lesson": lesson,
         "linked": linked,
+        # the tabletop exercises that follow it, for those who run them
+        "exercises": scenarios.for_lesson(lesson.id) if user.has_role(*FACILITATORS) else [],
         "audience_labels": AUDIENCE_LABELS,
         "lang": current_locale.get(),
         # kept on the phone from the first visit: a lesson given at a depot with no signal

@@ -82,7 +82,7 @@ async def _review_form(
 ) -> Response:
     user = signed_in_user(request)
     context = await queries.form_page(user, *subject)
-    context |= {"review": review, "values": values, "errors": errors}
+    context |= {"review": review, "values": values, "errors": errors, "flash": flash(request)}
     return render(request, "reviews/form.html", context, status_code=422 if errors else 200)
 
 
