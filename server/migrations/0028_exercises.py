@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0026_drill_runs')]
+    dependencies = [('models', '0027_channels')]
 
     initial = False
 
