@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,6 +25,7 @@ from server.channels.escalation import watch_escalations
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
+from server.drills.reminders import watch_drills
 from server.exercises.library import load_all as load_scenarios
 from server.lessons.library import load_all as load_lessons
 from server.middleware import (
@@ -94,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
                 background.append(asyncio.create_task(watch_fallbacks()))
                 background.append(asyncio.create_task(watch_escalations()))
+                tz = ZoneInfo(settings.timezone)
+                reminders = watch_drills(settings.trip_watch_seconds, tz)
+                background.append(asyncio.create_task(reminders))
             worker = DeliveryWorker(settings, assets.url) if settings.push_worker else None
             if worker:
                 await worker.start()

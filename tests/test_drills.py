@@ -6,7 +6,7 @@ the CSV for the state, and another district's drills out of reach."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,10 +14,12 @@ import pytest
 from server.accounting.models import AccountingCall
 from server.alerts.models import Alert, AlertRecipient
 from server.drills.models import Drill, DrillKind, DrillRequirement, DrillStatus
+from server.drills.reminders import remind_due
 from server.drills.rules import Rule, State, school_year, standing
 from server.incidents.models import Incident, IncidentStatus, LinkKind
 from server.incidents.service import attach
 from server.models import AuditLog, User
+from server.push.models import Delivery, PushSubscription
 from server.reviews.models import Review, ReviewKind, SubjectKind
 from tests.helpers import event, html, send, small_roster
 
@@ -395,3 +397,45 @@ async def test_a_drill_started_without_accounting_asks_nobody(as_role, org):
     observe = page.select_one("#observe")["href"]
     reference = (await Incident.get(id=drill.incident_id)).reference
     assert observe == f"/checklists/drill-observation?incident={reference}"
+
+
+async def test_the_leader_is_reminded_by_push_the_day_before_once(as_role, org):
+    """On the district's calendar: nothing two days before or early on the day before; from
+    nine that morning one "Message" alert to the leader alone, queued for the push worker on
+    their phone; a second pass reminds nobody. A leader who planned it themselves is reached
+    too (the alert path leaves out its sender)."""
+    tz = ZoneInfo("America/Los_Angeles")
+    safety = await as_role("safety")
+    leader = org.users["staff"]
+    day = date.today() + timedelta(days=5)
+    drill_id = await _plan(safety, org, day=day, leader=leader)
+    own_id = await _plan(safety, org, kind="fire", day=day, leader=org.users["safety"])
+    await PushSubscription.create(
+        organisation_id=org.organisation.id,
+        user=leader,
+        endpoint=f"https://push.example.com/drill-{org.organisation.id}",
+        p256dh="B" * 87,
+        auth="A" * 22,
+    )
+
+    def at(days_before: int, hour: int, minute: int = 0) -> datetime:
+        local = datetime.combine(day - timedelta(days=days_before), time(hour, minute), tz)
+        return local.astimezone(UTC)
+
+    assert await remind_due(at(2, 10), tz) == []
+    assert await remind_due(at(1, 8, 59), tz) == []
+    raised = await remind_due(at(1, 9), tz)
+    assert len(raised) == 2
+    mine = next(a for a in raised if a.source["drill_id"] == drill_id)
+    assert mine.kind == "custom" and not mine.drill
+    assert mine.title == f"Drill tomorrow: Lockdown at {org.school.name}"
+    assert await AlertRecipient.filter(alert_id=mine.id).values_list("user_id", flat=True) == [
+        leader.id
+    ]
+    assert await Delivery.filter(alert_id=mine.id, user_id=leader.id).count() == 1
+    own = next(a for a in raised if a.source["drill_id"] == own_id)
+    assert await AlertRecipient.filter(alert_id=own.id).values_list("user_id", flat=True) == [
+        org.users["safety"].id
+    ]
+    assert await remind_due(at(1, 15), tz) == []  # once
+    assert (await Drill.get(id=drill_id)).reminded_at == at(1, 9)

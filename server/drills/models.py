@@ -117,6 +117,7 @@ class Drill(TenantModel):
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     held_on = fields.DateField(null=True)  # the district's day it was held: what counts
+    reminded_at = fields.DatetimeField(null=True)  # the leader's push the day before (reminders)
     planned_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="drills_planned"
     )
