@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0027_exercises')]
+    dependencies = [('models', '0028_exercises')]
 
     initial = False
 
