@@ -1,7 +1,7 @@
 """Concerns ("I'm worried about someone") arrive as ``concern.raised`` events: checked, stored,
 and when someone may be in danger now the school's threat assessment team is alerted at once.
-Only admins and the safety team list and read them, every look audited; everyone else, the
-sender included, is told nothing exists (404)."""
+Admins, the safety team and the threat assessment team (a school's, for that school) list and
+read them, every look audited; everyone else, the sender included, is told nothing exists (404)."""
 
 from __future__ import annotations
 
@@ -231,3 +231,48 @@ async def test_the_form_is_kept_for_offline_use_and_the_records_are_not(as_role,
         assert "/concerns/new" in kept, role
         assert not [url for url in kept if url.startswith("/concerns/") and url != "/concerns/new"]
         assert "/concerns" not in kept
+
+
+async def test_a_schools_threat_assessment_team_reads_that_schools_concerns(as_role, org):
+    """Whom the danger-now alert reaches opens what it points to: the office worker seated in the
+    school's threat assessment team (no admin or safety role) reads that school's concerns and
+    lists them, and is told nothing of another school's."""
+    await TeamSeat.create(
+        organisation=org.organisation,
+        school=org.school,
+        function=TeamFunction.THREAT_ASSESSMENT,
+        rank=0,
+        person=org.users["office"],
+    )
+    staff = await as_role("staff")
+    here = raised(danger_now=True, place="Library, upstairs")
+    there = raised(school_id=org.other_school.id, place="Yard of the other school")
+    assert [r["status"] for r in await file(staff, here, there)] == ["accepted", "accepted"]
+    alert = await Alert.get(id=(await Concern.get(id=here["payload"]["concern_id"])).team_alert)
+    office = await as_role("office")
+    assert org.users["office"].id in await _recipients(alert.id)
+
+    page = await office.get(f"/concerns/{here['payload']['concern_id']}")
+    assert page.status_code == 200 and "Library, upstairs" in page.text
+    listing = await office.get("/concerns")
+    assert listing.status_code == 200 and "Library, upstairs" in listing.text
+    assert "Yard of the other school" not in listing.text
+    assert (await office.get(f"/concerns/{there['payload']['concern_id']}")).status_code == 404
+    refused = AuditLog.filter(actor_id=org.users["office"].id, action="concern.refused")
+    assert await refused.filter(record_id=there["payload"]["concern_id"]).exists()
+    assert 'id="concerns-link"' in (await office.get("/")).text
+
+
+async def test_the_districts_threat_assessment_team_reads_every_schools_concerns(as_role, org):
+    await TeamSeat.create(
+        organisation=org.organisation,
+        function=TeamFunction.THREAT_ASSESSMENT,
+        rank=0,
+        person=org.users["driver"],
+    )
+    staff = await as_role("staff")
+    there = raised(school_id=org.other_school.id, place="Yard of the other school")
+    assert [r["status"] for r in await file(staff, there)] == ["accepted"]
+    driver = await as_role("driver")
+    assert (await driver.get(f"/concerns/{there['payload']['concern_id']}")).status_code == 200
+    assert "Yard of the other school" in (await driver.get("/concerns")).text

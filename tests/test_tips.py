@@ -188,6 +188,12 @@ async def test_an_urgent_tip_says_call_911_and_alerts_the_team_at_once(tipster, 
     page = html(await safety.get(f"/admin/alerts/{alert.id}"))
     link = page.select_one("#fact-tip")
     assert link is not None and link["href"] == f"/tips/{sent.id}"
+    # and the backup it reached, an office worker with no safety role, reads it there
+    office = await as_role("office")
+    tip_page = await office.get(f"/tips/{sent.id}")
+    assert tip_page.status_code == 200 and "Gym, after school" in tip_page.text
+    assert "Gym, after school" in (await office.get("/tips")).text
+    assert (await office.get("/tips/poster")).status_code == 404  # the district's to print
 
 
 async def test_an_urgent_tip_with_nobody_in_the_function_reaches_the_safety_team(tipster, org):

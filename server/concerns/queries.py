@@ -10,12 +10,13 @@ from server.tenancy import scoped
 LIST_LIMIT = 200  # the newest; older ones by their reference (search and pages: the case work)
 
 
-async def newest(user: User) -> list[Concern]:
+async def newest(user: User, only_schools: frozenset[int] | None = None) -> list[Concern]:
+    """The newest concerns, of ``only_schools`` when given (a school's threat assessment team)."""
+    found = scoped(Concern, user)
+    if only_schools is not None:
+        found = found.filter(school_id__in=list(only_schools))
     return (
-        await scoped(Concern, user)
-        .order_by("-raised_at")
-        .limit(LIST_LIMIT)
-        .prefetch_related("raised_by", "school")
+        await found.order_by("-raised_at").limit(LIST_LIMIT).prefetch_related("raised_by", "school")
     )
 
 

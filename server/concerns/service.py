@@ -1,11 +1,16 @@
 """Every decision about concerns: storing one raised from a phone (and, when someone may be in
 danger now, alerting the school's threat assessment team at once), and who may read them: admins
 and the safety team, every look written to the audit log. Anyone else is told nothing, not even
-that a concern exists (the routes answer 404). Takes no request, raises no HTTP errors."""
+that a concern exists (the routes answer 404). Takes no request, raises no HTTP errors.
+
+Who reads them is who the danger-now alert reaches (``threat_team``), so nobody is alerted to a
+page they can't open: admins and the safety team, the district's threat assessment team, and a
+school's threat assessment team for that school's concerns."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from server import audit
@@ -16,11 +21,29 @@ from server.concerns.forms import ConcernRaised
 from server.concerns.models import READERS, Concern
 from server.models import Role, School, User
 from server.team.models import TeamFunction
+from server.team.service import seats_of
 from server.tenancy import scoped
 
 
-def may_read(user: User) -> bool:
-    return user.has_role(*READERS)
+@dataclass(frozen=True)
+class Reach:
+    """Whose concerns (and tips) a person may read: every school's, or those of ``school_ids``."""
+
+    everywhere: bool
+    school_ids: frozenset[int] = frozenset()
+
+    def covers(self, school_id: int | None) -> bool:
+        return self.everywhere or school_id in self.school_ids
+
+
+async def reach(user: User) -> Reach | None:
+    """What ``user`` may read of the district's concerns; None: nothing, not even the list."""
+    if user.has_role(*READERS):
+        return Reach(everywhere=True)
+    seats = await seats_of(user, TeamFunction.THREAT_ASSESSMENT)
+    if None in seats:  # the district's team covers every school
+        return Reach(everywhere=True)
+    return Reach(everywhere=False, school_ids=frozenset(seats)) if seats else None
 
 
 async def raise_concern(
@@ -89,7 +112,8 @@ async def read(user: User, raw_id: str) -> Concern | None:
     concern = await scoped(Concern, user).get_or_none(id=key)
     if concern is None:
         return None
-    if not may_read(user):
+    readable = await reach(user)
+    if readable is None or not readable.covers(concern.school_id):
         await audit.record(user, "concern.refused", concern)
         return None
     await audit.record(user, "concern.viewed", concern)
@@ -100,9 +124,10 @@ async def read(user: User, raw_id: str) -> Concern | None:
 async def listed(user: User) -> list[Concern] | None:
     """The newest concerns for a reader, the look audited with how many it showed; None for
     anyone else (audited too: they asked)."""
-    if not may_read(user):
+    readable = await reach(user)
+    if readable is None:
         await audit.record(user, "concerns.refused", user)
         return None
-    found = await queries.newest(user)
+    found = await queries.newest(user, None if readable.everywhere else readable.school_ids)
     await audit.record(user, "concerns.listed", user, count=len(found))
     return found

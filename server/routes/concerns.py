@@ -23,7 +23,7 @@ async def concern_form(request: Request) -> Response:
     return render(request, "concerns/form.html", context)
 
 
-@requires_role()  # readers only: everyone else gets a 404 (service.may_read)
+@requires_role()  # readers only: everyone else gets a 404 (service.reach)
 async def concerns_list(request: Request) -> Response:
     found = await service.listed(signed_in_user(request))
     if found is None:
@@ -32,7 +32,7 @@ async def concerns_list(request: Request) -> Response:
     return render(request, "concerns/list.html", context)
 
 
-@requires_role()  # readers only: everyone else gets a 404 (service.may_read)
+@requires_role()  # readers only: everyone else gets a 404 (service.reach)
 async def concern_detail(request: Request) -> Response:
     concern = await service.read(signed_in_user(request), request.path_params["id"])
     if concern is None:

@@ -15,7 +15,7 @@ from server.auth import current_user, public, requires_role, signed_in_user
 from server.cases import access as case_access
 from server.cases import queries as case_queries
 from server.checklists.queries import due_reviews
-from server.concerns.service import may_read as may_read_concerns
+from server.concerns.service import reach as concern_reach
 from server.csrf import csrf_token
 from server.district_time import zone
 from server.drills import queries as drill_queries
@@ -73,7 +73,7 @@ async def home(request: Request) -> Response:
         "flash": flash(request),
     }
     # Concerns are records about children: not a journey, whose page a phone keeps offline.
-    context["reads_concerns"] = may_read_concerns(user)
+    context["reads_concerns"] = await concern_reach(user) is not None
     context |= training
     if user.has_role(Role.ADMIN, Role.SAFETY):  # checklists older than the district's review age
         context["review_due"] = due_reviews(request.app.state.checklists, user.organisation, today)

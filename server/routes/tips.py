@@ -164,7 +164,7 @@ async def tip_close(request: Request) -> Response:
     return RedirectResponse(request.url_for("tip_form", line=line.code), 303)
 
 
-# The team's side: readers only, everyone else a 404 (service.may_read).
+# The team's side: readers only, everyone else a 404 (service.reach).
 
 
 @requires_role()

@@ -121,3 +121,9 @@ async def holds_a_seat(user: User, school_ids: list[int]) -> bool:
     """Whether ``user`` fills any function for one of these schools or district-wide."""
     seats = TeamSeat.filter(organisation_id=user.organisation_id, person_id=user.id)
     return await seats.filter(Q(school_id__in=school_ids) | Q(school_id__isnull=True)).exists()
+
+
+async def seats_of(user: User, function: TeamFunction) -> list[int | None]:
+    """Where ``user`` fills ``function``: the schools' ids, None for the district's team."""
+    seats = TeamSeat.filter(organisation_id=user.organisation_id, person_id=user.id)
+    return await column(seats.filter(function=function), "school_id")

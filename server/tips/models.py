@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from server.models import Organisation, School, User
 
-READERS = CONCERN_READERS  # who may list and read tips (the case team: with cases)
+READERS = CONCERN_READERS  # who read every tip and print the poster (concerns.service.reach)
 
 
 class Reporter(StrEnum):

@@ -23,10 +23,13 @@ async def line_schools(line: TipLine) -> list[School]:
     return await School.filter(organisation_id=line.organisation_id).order_by("name")
 
 
-async def newest(user: User) -> list[Tip]:
+async def newest(user: User, only_schools: frozenset[int] | None = None) -> list[Tip]:
+    """The newest tips, of ``only_schools`` when given (a school's threat assessment team)."""
+    found = scoped(Tip, user)
+    if only_schools is not None:
+        found = found.filter(school_id__in=list(only_schools))
     return (
-        await scoped(Tip, user)
-        .order_by("-received_at")
+        await found.order_by("-received_at")
         .limit(LIST_LIMIT)
         .prefetch_related("school", "messages")
     )

@@ -1,8 +1,9 @@
 """Every decision about the tip line: a district's line (made once, with its short code), a tip
 sent (stored without anything about who sent it; urgent ones alert the school's threat assessment
 team at once; the honeypot's stored nowhere), the tipster's way back with the follow-up code, and
-who on the team may read tips: the concern readers, every look audited, anyone else told nothing
-(the routes answer 404). Takes no request, raises no HTTP errors; knows no address."""
+who on the team may read tips: the concern readers (``concerns.service.reach``), every look
+audited, anyone else told nothing (the routes answer 404). Takes no request, raises no HTTP
+errors; knows no address."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.alerts.service import raise_alert
-from server.concerns.service import threat_team
+from server.concerns.service import reach, threat_team
 from server.models import School, User
 from server.tenancy import scoped
 from server.tips import codes, queries
@@ -25,10 +26,6 @@ from server.tips.models import READERS, Tip, TipLine, TipMessage
 
 ACCOUNT_NAME = "Anonymous tip line"  # what an urgent tip's alert says raised it
 NO_PASSWORD = "!"  # not a hash: no password matches it (server/passwords.py)
-
-
-def may_read(user: User) -> bool:
-    return user.has_role(*READERS)
 
 
 async def line_for(organisation_id: int) -> TipLine:
@@ -142,10 +139,11 @@ async def answer(tip: Tip, form: MessageForm) -> TipMessage:
 async def listed(user: User) -> list[Tip] | None:
     """The newest tips for a reader, the look audited with how many it showed; None for anyone
     else (audited too: they asked)."""
-    if not may_read(user):
+    readable = await reach(user)
+    if readable is None:
         await audit.record(user, "tips.refused", user)
         return None
-    found = await queries.newest(user)
+    found = await queries.newest(user, None if readable.everywhere else readable.school_ids)
     await audit.record(user, "tips.listed", user, count=len(found))
     return found
 
@@ -160,7 +158,8 @@ async def read(user: User, raw_id: str, action: str = "tip.viewed") -> Tip | Non
     tip = await scoped(Tip, user).get_or_none(id=key)
     if tip is None:
         return None
-    if not may_read(user):
+    readable = await reach(user)
+    if readable is None or not readable.covers(tip.school_id):
         await audit.record(user, "tip.refused", tip)
         return None
     await audit.record(user, action, tip)
@@ -175,6 +174,6 @@ async def ask(user: User, tip: Tip, form: MessageForm) -> TipMessage:
 
 async def poster_line(user: User) -> TipLine | None:
     """The district's tip line for the poster, for a reader; None for anyone else."""
-    if not may_read(user):
+    if not user.has_role(*READERS):  # the district's own: admins and the safety team
         return None
     return await line_for(user.organisation_id)
