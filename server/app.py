@@ -6,13 +6,16 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import NoMatchFound, Route, Router
 from tortoise.contrib.starlette import RegisterTortoise
 
 from server import errors
@@ -74,6 +77,31 @@ from server.settings import Settings, load_settings
 from server.templating import make_templates
 from server.tips.privacy import keep_addresses_out_of_logs
 from server.trips.watch import watch_trips
+
+
+class NamedRouter(Router):
+    """Starlette's router, finding a route by name in a dict: its own ``url_path_for`` tries each
+    of the ~150 routes in turn, each refusal an exception, and a page asks dozens of times. The
+    same answer: the first route, in order, that takes the name and the parameters."""
+
+    _by_name: dict[str, list[Route]] = {}
+    _indexed = -1  # how many routes the index was made from
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if self._indexed != len(self.routes):
+            routes = [route for route in self.routes if isinstance(route, Route)]
+            if len(routes) != len(self.routes):  # a mount answers for names not its own
+                return super().url_path_for(name, **path_params)
+            self._by_name = {}
+            for route in routes:
+                self._by_name.setdefault(route.name, []).append(route)
+            self._indexed = len(routes)
+        for route in self._by_name.get(name, ()):
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -169,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.router = NamedRouter(app.router.routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.assets = assets
     app.state.checklists = library
