@@ -26,7 +26,7 @@ from server.events.bulk import insert_many
 from server.events.registry import Pending, Sender, event_type
 from server.i18n import gettext as _
 from server.incidents.models import MANAGERS, IncidentSchool, IncidentStatus
-from server.models import Site
+from server.models import Site, User
 
 
 async def _schools(batch: list[Pending], sender: Sender) -> dict[int, list[int]]:
@@ -57,10 +57,27 @@ async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int]
     """The batch's (incident, class) pairs the sender may account for, with the class's school:
     an open incident of the sender's district that asks for accounting, a class at one of its
     schools that is the sender's (any, for the safety team and admins). Events on any other pair
-    are rejected."""
-    user = sender.user
+    are rejected. A pair is looked up once a batch (its taps and its report ask alike)."""
+    known: dict[tuple[int, int], int | None] = sender.looked_up.setdefault("accounting", {})
+    pairs = {(p.payload.incident_id, p.payload.class_id) for p in batch}
+    missing = pairs - known.keys()
+    if missing:
+        known |= await _look_up(missing, sender.user)
+    allowed: dict[tuple[int, int], int] = {}
+    for p in batch:
+        pair = (p.payload.incident_id, p.payload.class_id)
+        school = known.get(pair)
+        if school is not None:
+            allowed[pair] = school
+        else:
+            p.reject(_("This incident is closed, or this class is not yours to account for."))
+    return allowed
+
+
+async def _look_up(pairs: set[tuple[int, int]], user: User) -> dict[tuple[int, int], int | None]:
+    """Each (incident, class) pair with the class's school, or None where it may not be used."""
     links = IncidentSchool.filter(
-        incident_id__in={p.payload.incident_id for p in batch},
+        incident_id__in={incident for incident, _class in pairs},
         incident__organisation_id=user.organisation_id,
         incident__status__in=OPEN,
         incident__accounting__id__isnull=False,
@@ -68,17 +85,13 @@ async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int]
     if not user.has_role(*MANAGERS):
         links = links.filter(school__members__id=user.id)
     schools = set(await links.values_list("incident_id", "school_id"))
-    ids = {p.payload.class_id for p in batch}
+    ids = {klass for _incident, klass in pairs}
     classes = dict(await RosterClass.filter(id__in=ids).values_list("id", "school_id"))
-    allowed: dict[tuple[int, int], int] = {}
-    for p in batch:
-        pair = (p.payload.incident_id, p.payload.class_id)
-        school = classes.get(p.payload.class_id)
-        if school is not None and (p.payload.incident_id, school) in schools:
-            allowed[pair] = school
-        else:
-            p.reject(_("This incident is closed, or this class is not yours to account for."))
-    return allowed
+    found: dict[tuple[int, int], int | None] = {}
+    for incident, klass in pairs:
+        school = classes.get(klass)
+        found[(incident, klass)] = school if (incident, school) in schools else None
+    return found
 
 
 @event_type("accounting.marked", StudentMarked)
@@ -131,7 +144,7 @@ async def class_reported(batch: list[Pending], sender: Sender) -> None:
     sites = (
         dict(await Site.filter(id__in=site_ids).values_list("id", "school_id")) if site_ids else {}
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in batch:
         if p.rejected:
             continue
@@ -140,18 +153,18 @@ async def class_reported(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("Choose one of the school's places."))
         else:
             rows.append(
-                ClassReport(
-                    id=r.report_id,
-                    incident_id=r.incident_id,
-                    roster_class_id=r.class_id,
-                    user_id=sender.user.id,
-                    site_id=r.site_id,
-                    place=r.place.strip(),
-                    position=r.position.model_dump() if r.position else None,
-                    at=p.occurred_at,
-                )
+                {
+                    "id": r.report_id,
+                    "incident_id": r.incident_id,
+                    "roster_class_id": r.class_id,
+                    "user_id": sender.user.id,
+                    "site_id": r.site_id,
+                    "place": r.place.strip(),
+                    "position": r.position.model_dump() if r.position else None,
+                    "at": p.occurred_at,
+                }
             )
-    await ClassReport.bulk_create(rows)
+    await insert_many(ClassReport, rows)
 
 
 def _taken(release: Release, tz: ZoneInfo) -> str:

@@ -9,7 +9,7 @@ Adding an event type touches its schema, its handler and a test, nothing else.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -64,6 +64,10 @@ class Sender:
     user: User
     device_id: str
     app_state: Any
+    # What one handler looked up that another of the same batch may use again (read in the
+    # batch's transaction), by a key of the handler's area: a batch's accounting taps and its
+    # class report ask the same question of the same incident and class once.
+    looked_up: dict[Any, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[list[Pending], Sender], Awaitable[None]]
