@@ -13,11 +13,17 @@ from zoneinfo import ZoneInfo
 from server.alerts.audience import Audience
 from server.alerts.models import AlertRecipient
 from server.alerts.service import raise_alert
+from server.cases.models import Case, Level, SourceKind, Stage
 from server.checklists.models import ChecklistRun
+from server.concerns.models import Concern, HowKnown
+from server.drills.models import Drill, DrillKind, DrillRequirement, DrillStatus
 from server.metrics.service import spike
-from server.models import School
+from server.models import Role, School
 from server.reports.models import PositionSource, Report, ReportKind
 from server.reviews.models import ActionStatus, ImprovementAction
+from server.tips.models import Reporter, Tip
+from server.training.models import Attendance, TrainingSession
+from server.training.models import Audience as TrainingAudience
 from server.trips.models import Trip, TripOverdue
 from tests.helpers import configured, event, html
 
@@ -377,3 +383,187 @@ async def test_filters_that_cannot_be_used(org, as_role):
     rows = _table(page, "reports-over-time")
     assert rows[0][0] == "Month" and rows[1][0] == "2021-10" and rows[-1][0] == "2026-10"
     assert date.fromisoformat(page.select_one("#f-to")["value"]) == date(2026, 10, 5)
+
+
+async def _concern(org, school, at: datetime, danger_now: bool = False) -> None:
+    await Concern.create(
+        id=uuid.uuid4(),
+        organisation=org.organisation,
+        raised_by=org.users["staff"],
+        school=school,
+        what="Said he would sort them out",
+        place="Bus 14",
+        happened_at=at,
+        how_known=HowKnown.HEARD,
+        danger_now=danger_now,
+        raised_at=at,
+    )
+
+
+async def _tip(org, school, at: datetime, urgent: bool = False) -> None:
+    tip = await Tip.create(
+        id=uuid.uuid4(),
+        organisation=org.organisation,
+        school=school,
+        urgent=urgent,
+        what="Posted a picture of a knife",
+        reporter=Reporter.SOMEONE,
+        code_hash=uuid.uuid4().hex,
+    )
+    await Tip.filter(id=tip.id).update(received_at=at.astimezone(UTC))  # auto_now_add: after
+
+
+async def _case(org, school, at: datetime, **extra) -> None:
+    await Case.create(
+        organisation=org.organisation,
+        school=school,
+        source_kind=SourceKind.CONCERN,
+        subject="Not a name the dashboard may show",
+        opened_at=at,
+        **extra,
+    )
+
+
+async def test_threat_assessment_counts_by_week_and_school_never_names(
+    app, org, other_org, as_role
+):
+    await _concern(org, org.school, la(2026, 10, 6, 10), danger_now=True)
+    await _concern(org, None, la(2026, 10, 13, 9))  # named no school
+    await _concern(org, org.school, la(2026, 9, 1, 9))  # before the range
+    await _concern(other_org, other_org.school, la(2026, 10, 6, 10), danger_now=True)
+    await _tip(org, org.other_school, la(2026, 10, 7, 20), urgent=True)
+    await _tip(org, org.other_school, la(2026, 10, 19, 0, 30))  # the day after the range
+    await _case(org, org.school, la(2026, 10, 8, 8), level=Level.TRANSIENT, stage=Stage.ASSESSMENT)
+    closed = la(2026, 10, 14, 8)
+    await _case(
+        org,
+        org.other_school,
+        closed,
+        level=Level.VERY_SERIOUS,
+        stage=Stage.CLOSED,
+        closed_at=closed,
+    )
+    await _case(other_org, other_org.school, la(2026, 10, 8, 8))
+    safety = await as_role("safety")
+    query = "from=2026-10-05&to=2026-10-18"
+    with configured(app, timezone="America/Los_Angeles"):
+        page = html(await safety.get(f"/metrics?{query}"))
+        got = _csv(await safety.get(f"/metrics/threats-by-school.csv?{query}"))
+        one = html(await safety.get(f"/metrics?{query}&school={org.other_school.id}"))
+    assert _table(page, "threats-over-time") == [
+        ["Week from", "Concerns", "In danger now", "Tips", "Urgent tips", "Cases opened"],
+        ["2026-10-05", "1", "1", "1", "1", "1"],
+        ["2026-10-12", "1", "0", "0", "0", "1"],
+    ]
+    by_school = [
+        [org.school.name, "1", "1", "0", "0", "1", "1", "0", "0", "0"],
+        [org.other_school.name, "0", "0", "1", "1", "1", "0", "0", "1", "0"],
+        ["No school named", "1", "0", "0", "0", "0", "0", "0", "0", "0"],
+    ]
+    assert _table(page, "threats-by-school")[1:] == by_school
+    assert got[0][0] == "School" and got[0][-1] == "Not yet assessed" and got[1:] == by_school
+    # Open today: the fixture's case and the transient one, not the closed one.
+    facts = page.select_one("#figure-threats .metric-facts").get_text(" ", strip=True)
+    assert facts == "Cases open today 2"
+    assert "Not a name the dashboard may show" not in page.get_text()
+    assert org.users["staff"].name not in page.select_one("#figure-threats").get_text()
+    assert _table(one, "threats-by-school")[1:] == [by_school[1]]
+    assert _table(one, "threats-over-time")[1:] == [
+        ["2026-10-05", "0", "0", "1", "1", "0"],
+        ["2026-10-12", "0", "0", "0", "0", "1"],
+    ]
+
+
+async def test_drill_compliance_per_school_and_kind_in_the_school_year(org, other_org, as_role):
+    for kind, per_year, early in ((DrillKind.LOCKDOWN, 2, 1), (DrillKind.FIRE, 1, 0)):
+        await DrillRequirement.create(
+            organisation=org.organisation,
+            kind=kind,
+            per_year=per_year,
+            early_count=early,
+            early_days=60 if early else None,
+        )
+
+    async def drill(school, kind, day: date, status=DrillStatus.HELD, who=org) -> None:
+        await Drill.create(
+            organisation=who.organisation,
+            school=school,
+            kind=kind,
+            planned_on=day,
+            held_on=day if status == DrillStatus.HELD else None,
+            status=status,
+            planned_by=who.users["safety"],
+        )
+
+    # The school year 2025-08-01 to 2026-07-31 (the district's starts in August), long past.
+    await drill(org.school, DrillKind.LOCKDOWN, date(2025, 9, 29))  # the early window's last day
+    await drill(org.school, DrillKind.LOCKDOWN, date(2026, 2, 10))
+    await drill(org.school, DrillKind.FIRE, date(2025, 8, 1))
+    await drill(org.school, DrillKind.FIRE, date(2025, 7, 31))  # the year before
+    await drill(org.other_school, DrillKind.LOCKDOWN, date(2025, 9, 30))  # a day too late
+    await drill(org.other_school, DrillKind.LOCKDOWN, date(2026, 3, 1), DrillStatus.CANCELLED)
+    await drill(org.other_school, DrillKind.FIRE, date(2026, 5, 1), DrillStatus.PLANNED)  # missed
+    await drill(other_org.school, DrillKind.FIRE, date(2026, 5, 1), who=other_org)
+    safety = await as_role("safety")
+    query = "from=2026-06-01&to=2026-06-30"
+    page = html(await safety.get(f"/metrics?{query}"))
+    got = _csv(await safety.get(f"/metrics/compliance.csv?{query}"))
+    assert _table(page, "compliance") == [
+        ["School", "Drill", "Held", "Required", "Held early", "Required early", "Planned", "State"],
+        [org.school.name, "Fire", "1", "1", "—", "—", "0", "Done"],
+        [org.school.name, "Lockdown", "2", "2", "1", "1", "0", "Done"],
+        [org.other_school.name, "Fire", "0", "1", "—", "—", "0", "Overdue"],
+        [org.other_school.name, "Lockdown", "1", "2", "0", "1", "0", "Overdue"],
+    ]
+    marked = page.select("#table-compliance tr.marked th")
+    assert [m.get_text() for m in marked] == [org.other_school.name] * 2
+    assert got[1] == [org.school.name, "Fire", "1", "1", "", "", "0", "Done"]
+    assert len(got) == 5
+    assert "2025-08-01 to 2026-07-31" in page.select_one("#figure-compliance").get_text()
+    # The next year: the fixture's lockdown planned in a week is still to come.
+    page = html(await safety.get(f"/metrics?school={org.school.id}"))
+    rows = _table(page, "compliance")[1:]
+    assert rows[1][:3] == [org.school.name, "Lockdown", "0"] and rows[1][6] == "1"
+
+
+async def test_training_coverage_by_week_and_school(app, org, as_role):
+    async def session(school, at: datetime, people, names=(), practice=False) -> None:
+        held = await TrainingSession.create(
+            id=uuid.uuid4(),
+            organisation=org.organisation,
+            trainer=org.spare,
+            lesson="bus-security",
+            audience=TrainingAudience.TEACHERS,
+            school=school,
+            held_at=at,
+            recorded_at=at,
+            practice=practice,
+        )
+        for role in people:
+            await Attendance.create(session=held, person=org.users[role])
+        for name in names:
+            await Attendance.create(session=held, name=name)
+
+    await session(org.school, la(2026, 10, 6, 15), ["staff", "driver"], ["Ana Parent"])
+    await session(None, la(2026, 10, 13, 9), ["admin"])  # at the bus depot
+    await session(org.school, la(2026, 10, 7, 15), ["office"], practice=True)  # never counts
+    await session(org.other_school, la(2026, 9, 1, 15), ["dispatch"])  # before the range
+    safety = await as_role("safety")
+    query = "from=2026-10-05&to=2026-10-18"
+    with configured(app, timezone="America/Los_Angeles"):
+        page = html(await safety.get(f"/metrics?{query}"))
+        got = _csv(await safety.get(f"/metrics/training-by-school.csv?{query}"))
+    assert _table(page, "training-over-time") == [
+        ["Week from", "Sessions", "Attended"],
+        ["2026-10-05", "1", "3"],
+        ["2026-10-12", "1", "1"],
+    ]
+    staff = len(Role)  # the fixture's people of each role belong to the school
+    share = f"{round(100 * 3 / staff, 1)}"
+    assert _table(page, "training-by-school")[1:] == [
+        [org.school.name, "1", "3", "3", str(staff), share],
+        [org.other_school.name, "0", "0", "0", "0", "—"],
+        ["District-wide (no school)", "1", "1", "—", "—", "—"],
+    ]
+    assert got[1] == [org.school.name, "1", "3", "3", str(staff), share]
+    assert got[3] == ["District-wide (no school)", "1", "1", "", "", ""]

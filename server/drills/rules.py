@@ -61,28 +61,49 @@ def standing(
     held = [d for d in held if first <= d <= last]
     planned = [d for d in planned if first <= d <= last]
     coming = [d for d in planned if d >= today]
+    early_by = early_end(rule, year)
+    early_held = sum(1 for d in held if early_by and d <= early_by)
+    early_coming = sum(1 for d in coming if early_by and d <= early_by)
     missed = len(planned) - len(coming)
-    early_by = None
-    early_held = early_coming = 0
-    if rule.early_count and rule.early_days:
-        early_by = min(last, first + timedelta(days=rule.early_days - 1))
-        early_held = sum(1 for d in held if d <= early_by)
-        early_coming = sum(1 for d in coming if d <= early_by)
+    return counted(rule, year, today, len(held), len(coming), missed, early_held, early_coming)
+
+
+def early_end(rule: Rule, year: tuple[date, date]) -> date | None:
+    """The last day of the rule's early window in ``year`` (None: the rule has none)."""
+    if not (rule.early_count and rule.early_days):
+        return None
+    return min(year[1], year[0] + timedelta(days=rule.early_days - 1))
+
+
+def counted(
+    rule: Rule,
+    year: tuple[date, date],
+    today: date,
+    held: int,
+    coming: int,
+    missed: int,
+    early_held: int = 0,
+    early_coming: int = 0,
+) -> Standing:
+    """Where a school stands from its drills counted (as ``standing`` counts them, or a
+    database does): ``held`` in the year, ``coming`` planned from today, ``missed`` planned
+    days already past and not held; the early window's held and coming."""
+    early_by = early_end(rule, year)
     early_short = max(0, rule.early_count - early_held) if early_by else 0
-    if len(held) >= rule.per_year and not early_short:
+    if held >= rule.per_year and not early_short:
         state = State.MET
-    elif missed or (early_by and today > early_by and early_short) or today > last:
+    elif missed or (early_by and today > early_by and early_short) or today > year[1]:
         state = State.OVERDUE
-    elif len(held) + len(coming) >= rule.per_year and early_coming >= early_short:
+    elif held + coming >= rule.per_year and early_coming >= early_short:
         state = State.ON_TRACK
     else:
         state = State.SHORT
     return Standing(
         required=rule.per_year,
-        held=len(held),
-        planned=len(coming),
+        held=held,
+        planned=coming,
         early_required=rule.early_count if early_by else 0,
-        early_held=early_held,
+        early_held=early_held if early_by else 0,
         early_by=early_by,
         missed=missed,
         state=state,

@@ -35,20 +35,34 @@ def skipped(sql: Sql, alias: str = "r") -> str:
 
 
 async def _per_checklist(scope: Scope) -> list[dict]:
-    """Per checklist of the library: runs, completed, skipped steps. Each a count over the
-    (organisation, checklist, started) index, a checklist at a time: nothing is sorted."""
-    sql = Sql()
+    """Per checklist of the library: runs and completed, in one pass over the (organisation,
+    checklist, started) index; and the critical steps skipped, from the runs that skipped one
+    alone (the partial index ``idx_checklist_run_skipped``, migration 0026)."""
     ids = sorted(scope.checklist_titles) or [""]
-    checklists = ", ".join(f"({sql.value(c)})" for c in ids)
-    lo, hi = sql.value(scope.span.lo), sql.value(scope.span.hi)
-    where = f"r.checklist_id = c.id AND {runs_where(sql, scope, lo, hi)}"
-    return await sql.rows(
-        f"WITH checklists(id) AS (VALUES {checklists}) SELECT c.id AS checklist, "
-        f"(SELECT COUNT(*) FROM checklist_run r WHERE {where}) AS runs, "
-        f"(SELECT COUNT(r.completed_at) FROM checklist_run r WHERE {where}) AS done, "
-        f"(SELECT SUM({sql.json_length('r.skipped')}) FROM checklist_run r WHERE {where} "
-        f"AND r.completed_at IS NOT NULL) AS skipped FROM checklists c ORDER BY c.id"
+    sql = Sql()
+    where = _listed(sql, scope, ids)
+    counted = await sql.rows(
+        f"SELECT r.checklist_id AS checklist, COUNT(*) AS runs, COUNT(r.completed_at) AS done "
+        f"FROM checklist_run r WHERE {where} GROUP BY r.checklist_id"
     )
+    sql = Sql()
+    where = _listed(sql, scope, ids)
+    length = sql.json_length("r.skipped")
+    skips = await sql.rows(
+        f"SELECT r.checklist_id AS checklist, SUM({length}) AS skipped FROM checklist_run r "
+        f"WHERE {where} AND r.completed_at IS NOT NULL AND {length} > 0 GROUP BY r.checklist_id"
+    )
+    skipped_of = {row["checklist"]: row["skipped"] for row in skips}
+    return [
+        {**row, "skipped": skipped_of.get(row["checklist"], 0)}
+        for row in sorted(counted, key=lambda row: row["checklist"])
+    ]
+
+
+def _listed(sql: Sql, scope: Scope, ids: list[str]) -> str:
+    lo, hi = sql.value(scope.span.lo), sql.value(scope.span.hi)
+    listed = ", ".join(sql.value(c) for c in ids)
+    return f"r.checklist_id IN ({listed}) AND {runs_where(sql, scope, lo, hi)}"
 
 
 def percent(part: int, whole: int) -> float | None:

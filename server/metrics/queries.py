@@ -1,6 +1,6 @@
 """What the dashboard reads: the filters (a school of the district or all, From and To days on
-the district's calendar), and each figure in ``FIGURES`` for them. A later area (training,
-threat-assessment counts, drill compliance) adds a module with ``figure(scope)`` to the list."""
+the district's calendar), and each figure in ``FIGURES`` for them. A later area adds a module
+with ``figure(scope)`` to the list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from server.edge import query_day
-from server.metrics import actions, buses, checklists, drills, reports, trips
+from server.metrics import (
+    actions,
+    buses,
+    checklists,
+    compliance,
+    drills,
+    reports,
+    threats,
+    training,
+    trips,
+)
 from server.metrics.calendar import Span
 from server.metrics.figure import Figure, Scope, Table
 from server.models import School, User
@@ -20,10 +30,13 @@ from server.tenancy import MAX_ID, scoped
 FIGURES: list[Callable[[Scope], Awaitable[Figure]]] = [
     reports.figure,
     drills.figure,
+    compliance.figure,
     checklists.figure,
     buses.figure,
     trips.figure,
     actions.figure,
+    training.figure,
+    threats.figure,
 ]
 
 
