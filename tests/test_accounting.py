@@ -199,3 +199,32 @@ async def test_who_sees_rosters_and_releases(org, other_org, as_role, make_clien
     # listed once more for a week, so the phone fetches them, meets the 404 and drops them
     assert f"/incidents/{incident.id}/reunification" in home.body["data-offline-pages"]
     assert await looks.filter(actor_id=org.users["safety"].id).count() == 2  # page and log
+
+
+async def test_taps_are_refused_where_the_sender_may_not_account(org, other_org, as_role):
+    """Each (incident, class) pair is looked up once a batch: the taps and the class's report
+    are refused alike for a class at another school of the incident's, another district's
+    class, and after the incident closes; a safety lead may account for any class of it."""
+    room, kids = await small_roster(org)
+    elsewhere, theirs = await small_roster(org, school=org.other_school)  # not the incident's
+    foreign, strangers = await small_roster(other_org)
+    teacher = await as_role("staff")
+    not_yours = "not yours to account for"
+    events = [
+        marked(org, elsewhere, theirs[0], "present"),
+        reported(org, elsewhere),
+        marked(org, foreign, strangers[0], "present"),
+        reported(org, foreign),
+        marked(org, room, kids[0], "present"),
+        reported(org, room),
+    ]
+    results = await statuses(teacher, events)
+    assert [r["status"] for r in results] == ["rejected"] * 4 + ["accepted"] * 2
+    assert all(not_yours in r["reason"] for r in results[:4])
+    safety = await as_role("safety")
+    late = await statuses(safety, [marked(org, room, kids[1], "present"), reported(org, room)])
+    assert [r["status"] for r in late] == ["accepted"] * 2
+    await type(org.incident).filter(id=org.incident.id).update(status=IncidentStatus.CLOSED)
+    closed = await statuses(teacher, [marked(org, room, kids[2], "present"), reported(org, room)])
+    assert [r["status"] for r in closed] == ["rejected"] * 2
+    assert await ClassReport.filter(roster_class_id=room.id).count() == 2

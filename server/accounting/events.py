@@ -75,23 +75,25 @@ async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int]
 
 
 async def _look_up(pairs: set[tuple[int, int]], user: User) -> dict[tuple[int, int], int | None]:
-    """Each (incident, class) pair with the class's school, or None where it may not be used."""
-    links = IncidentSchool.filter(
-        incident_id__in={incident for incident, _class in pairs},
-        incident__organisation_id=user.organisation_id,
-        incident__status__in=OPEN,
-        incident__accounting__id__isnull=False,
+    """Each (incident, class) pair with the class's school, or None where it may not be used:
+    one query, the classes joined to the open incidents at their schools that ask."""
+    links = "school__incident_links__incident"
+    classes = RosterClass.filter(
+        id__in={klass for _incident, klass in pairs},
+        **{
+            f"{links}_id__in": {incident for incident, _class in pairs},
+            f"{links}__organisation_id": user.organisation_id,
+            f"{links}__status__in": OPEN,
+            f"{links}__accounting__id__isnull": False,
+        },
     )
     if not user.has_role(*MANAGERS):
-        links = links.filter(school__members__id=user.id)
-    schools = set(await links.values_list("incident_id", "school_id"))
-    ids = {klass for _incident, klass in pairs}
-    classes = dict(await RosterClass.filter(id__in=ids).values_list("id", "school_id"))
-    found: dict[tuple[int, int], int | None] = {}
-    for incident, klass in pairs:
-        school = classes.get(klass)
-        found[(incident, klass)] = school if (incident, school) in schools else None
-    return found
+        classes = classes.filter(school__members__id=user.id)
+    allowed = {
+        (incident, klass): school
+        for klass, school, incident in await classes.values_list("id", "school_id", f"{links}_id")
+    }
+    return {pair: allowed.get(pair) for pair in pairs}
 
 
 @event_type("accounting.marked", StudentMarked)

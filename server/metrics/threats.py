@@ -52,11 +52,11 @@ async def _by_school(scope: Scope) -> list[dict]:
     lo, hi = sql.value(scope.span.lo), sql.value(scope.span.hi)
     parts = []
     for what, (table, column, flag) in SOURCES.items():
-        level = "x.level" if what == "case" else "NULL"
+        level, by = ("x.level", ", x.level") if what == "case" else ("NULL", "")
         parts.append(
             f"SELECT '{what}' AS what, x.school_id AS school, {level} AS level, COUNT(*) AS c, "
             f"{_flag(sql, flag)} AS flagged FROM {table} x "
-            f"WHERE {_where(sql, scope, column, lo, hi)} GROUP BY x.school_id, {level}"
+            f"WHERE {_where(sql, scope, column, lo, hi)} GROUP BY x.school_id{by}"
         )
     return await sql.rows(" UNION ALL ".join(parts))
 
