@@ -37,7 +37,7 @@ def skipped(sql: Sql, alias: str = "r") -> str:
 async def _per_checklist(scope: Scope) -> list[dict]:
     """Per checklist of the library: runs and completed, in one pass over the (organisation,
     checklist, started) index; and the critical steps skipped, from the runs that skipped one
-    alone (the partial index ``idx_checklist_run_skipped``, migration 0029)."""
+    alone (the partial index ``idx_checklist_run_skipped``, migration 0030)."""
     ids = sorted(scope.checklist_titles) or [""]
     sql = Sql()
     where = _listed(sql, scope, ids)

@@ -29,7 +29,7 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0028_exercises")]
+    dependencies = [("models", "0029_drill_reminders")]
 
     initial = False
 
