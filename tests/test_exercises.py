@@ -163,3 +163,20 @@ async def test_the_drills_and_the_lessons_lead_to_the_exercises(org, as_role):
     assert not staff_page.select("a[href^='/exercises']")
     chosen = html(await safety.get("/exercises?scenario=student-missing-museum"))
     assert chosen.select_one("#scenario option[selected]")["value"] == "student-missing-museum"
+
+
+async def test_the_facilitator_opens_any_linked_checklist_in_practice_mode_only(org, as_role):
+    safety = await as_role("safety")
+    exercise = await _start(safety, org, "vehicle-following-bus")
+    page = html(await safety.get(f"/exercises/{exercise.id}?step=1"))
+    links = [a["href"] for a in page.select(".lesson-links a")]
+    assert links == [
+        "/checklists/bus-en-route?practice=1",  # the driver's, opened for the group
+        "/checklists/suspicious-people-vehicles?practice=1",
+    ]
+    assert (await safety.get("/checklists/bus-en-route?practice=1")).status_code == 200
+    assert (await safety.get("/checklists/bus-en-route")).status_code == 404  # never for real
+    staff = await as_role("staff")  # who runs no exercises: the checklist's roles, as before
+    assert (await staff.get("/checklists/bus-en-route?practice=1")).status_code == 404
+    driver = await as_role("driver")
+    assert (await driver.get("/checklists/bus-en-route")).status_code == 200

@@ -55,7 +55,7 @@ def test_a_bomb_threat_tabletop_run_through_every_inject_into_its_review(browser
             f"Event {number} of {len(SCENARIO.injects)}"
         )
         if number == 1:
-            checklist = page.get_by_role("link", name="Threatening call")
+            checklist = page.get_by_role("link", name="Threatening call")  # practice mode
             expect(checklist).to_have_attribute("href", "/checklists/threat-call?practice=1")
             page.locator(".facilitator-notes summary").click()
             expect(page.locator(".facilitator-notes li").first).to_be_visible()
