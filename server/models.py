@@ -159,6 +159,8 @@ class AuditLog(TenantModel):
             ("organisation_id", "at"),
             ("organisation_id", "actor_id", "at"),
             ("organisation_id", "action", "at"),
+            # One record's looks: a threat assessment case's access log.
+            ("organisation_id", "record_type", "record_id", "at"),
         )
 
 
