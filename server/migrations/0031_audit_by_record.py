@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0029_drill_reminders')]
+    dependencies = [('models', '0030_metrics_skipped_index')]
 
     initial = False
 
