@@ -8,6 +8,7 @@ in-process app's database connections are left alone.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -92,3 +93,16 @@ def test_a_database_with_rows_takes_every_new_migration(database_url):
     upgraded = _step(database_url, "")
     committed = sorted(path.stem for path in (ROOT / "server" / "migrations").glob("0*.py"))
     assert upgraded == f"{committed} ['']"  # every migration applied; old rows got the defaults
+
+
+def test_the_migrations_form_one_line():
+    """Each migration follows the one numbered before it: two sessions each adding "0030" leave
+    two heads, which the migrator refuses on a district's next upgrade."""
+    files = sorted(
+        p.stem for p in (ROOT / "server" / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py")
+    )
+    numbers = [int(name[:4]) for name in files]
+    assert numbers == list(range(1, len(files) + 1)), files
+    for before, after in itertools.pairwise(files):
+        text = (ROOT / "server" / "migrations" / f"{after}.py").read_text()
+        assert f"'models', '{before}'" in text or f'"models", "{before}"' in text, after
