@@ -180,6 +180,7 @@ PUBLIC = {
 }
 # JSON endpoints for the device, tested in test_sync.py.
 API = {"sync", "upload", "push_subscribe", "push_unsubscribe"}  # and test_push.py
+API |= {"sms_inbound"}  # the SMS gateway's, signed (test_channels.py)
 # Object routes: (method, url, form) against another organisation's record.
 OBJECT_ROUTES: list[tuple[str, Callable[[Org], str], dict]] = [
     ("GET", lambda o: f"/admin/people/{o.users['staff'].id}", {}),

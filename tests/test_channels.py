@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 
@@ -20,7 +21,7 @@ from server.channels.worker import ChannelSender
 from server.push.models import Delivery
 from server.push.worker import DeliveryWorker
 from tests.channel_servers import MailServer, SmsGateway
-from tests.helpers import subscribe
+from tests.helpers import html, subscribe
 
 PUBLIC = "https://muster.example.org"
 
@@ -312,3 +313,101 @@ async def test_two_workers_send_each_message_once(org, on, gateway, mail, settin
     assert sorted(addresses) == sorted(mine)
     assert not await Message.filter(alert_id=sent.id).exclude(status="sent").exists()
     assert await Delivery.filter(alert_id=sent.id).count() == 0
+
+
+@pytest.fixture
+def sms_app(app, on):
+    """The app itself with SMS on (its gateway the local one), as the inbound webhook reads."""
+    kept = app.state.settings
+    app.state.settings = on
+    yield app
+    app.state.settings = kept
+
+
+async def test_an_sms_reply_2_shows_as_need_help_and_a_bad_signature_changes_nothing(
+    as_role, org, on, gateway, sms_app, make_client
+):
+    driver = await verify(org.users["driver"], 40)
+    sent = await emergency(org, notify=["driver", "office"])
+    await send_all(on, sent)
+    assert len(texts(gateway, driver, sent)) == 1
+    url = f"{PUBLIC}/api/sms/inbound"
+    gateway_client = make_client()  # no session, no CSRF token: the gateway's own post
+
+    headers, form = gateway.signed(url, driver.verified_phone, "2", valid=False)
+    refused = await gateway_client.http.post("/api/sms/inbound", data=form, headers=headers)
+    assert refused.status_code == 403
+    mine = await AlertRecipient.get(alert_id=sent.id, user_id=driver.id)
+    assert mine.response is None
+    unsigned = await gateway_client.http.post("/api/sms/inbound", data=form)
+    assert unsigned.status_code == 403
+
+    headers, form = gateway.signed(url, driver.verified_phone, " 2 ", valid=True)
+    taken = await gateway_client.http.post("/api/sms/inbound", data=form, headers=headers)
+    assert taken.status_code == 200 and taken.headers["content-type"].startswith("text/xml")
+    assert ElementTree.fromstring(taken.text).findtext("Message") == (
+        "Recorded: you need help. The safety team sees it now."
+    )
+    mine = await AlertRecipient.get(alert_id=sent.id, user_id=driver.id)
+    assert mine.response == "help" and mine.first_responded_at is not None
+
+    page = html(await (await as_role("admin")).get(f"/admin/alerts/{sent.id}"))
+    [helped] = page.select("#need-help li")
+    assert driver.name in helped.text
+    assert helped.select_one("[data-person-channels]").text == "SMS: sent"
+    office = page.select_one("#not-answered li")
+    assert org.users["office"].name in office.text
+    assert office.select_one("[data-person-channels]") is None  # nothing reaches them
+    assert org.users["office"].name in page.select_one("#no-phone").text
+
+
+async def test_a_reply_that_is_neither_1_nor_2_is_told_how_to_answer(
+    org, on, gateway, sms_app, make_client
+):
+    driver = await verify(org.users["driver"], 41)
+    driver.locale = "es"
+    await driver.save()
+    sent = await emergency(org, notify=["driver"])
+    await send_all(on, sent)
+    [text] = texts(gateway, driver, sent)
+    assert text.startswith("Cierre de emergencia (Lockdown).")  # in their language
+    headers, form = gateway.signed(f"{PUBLIC}/api/sms/inbound", driver.verified_phone, "ok")
+    said = await make_client().http.post("/api/sms/inbound", data=form, headers=headers)
+    assert (
+        ElementTree.fromstring(said.text).findtext("Message")
+        == "Responda 1 si está a salvo, 2 si necesita ayuda."
+    )
+    assert (await AlertRecipient.get(alert_id=sent.id, user_id=driver.id)).response is None
+
+
+async def test_the_live_page_shows_every_channel_tried_for_each_person(
+    as_role, org, service, worker, on, gateway, mail
+):
+    office = await verify(org.users["office"], 42)
+    phone = service.device()
+    await subscribe(await as_role("office"), phone)
+    service.forget(phone)  # its push comes back 410: SMS at once
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["office"])
+    await worker.run_until_idle([sent.id])
+    await escalate_due(now + timedelta(minutes=2))
+    await send_all(on, sent)
+    page = html(await (await as_role("admin")).get(f"/admin/alerts/{sent.id}"))
+    [card] = page.select("#not-answered li")
+    assert office.name in card.text
+    said = card.select_one("[data-person-channels]").text
+    assert said == "Push: failed · SMS: sent · Email: sent"
+    assert page.select_one("#no-phone") is None
+
+
+async def test_admins_are_warned_near_the_daily_sms_cap(as_role, org, on, gateway):
+    for n, role in enumerate(("staff", "driver", "office")):
+        await verify(org.users[role], 50 + n)
+    org.organisation.sms_daily_cap = 3
+    await org.organisation.save()
+    sent = await emergency(org)
+    page = html(await (await as_role("admin")).get(f"/admin/alerts/{sent.id}"))
+    assert page.select_one("#sms-cap") is None
+    await send_all(on, sent)
+    page = html(await (await as_role("admin")).get(f"/admin/alerts/{sent.id}"))
+    assert "Today's SMS limit is reached (3 of 3)" in page.select_one("#sms-cap").text

@@ -15,6 +15,7 @@ from server.alerts.audience import Audience, resolve_audience
 from server.alerts.facts import Facts, audience_words, counted, gather, gather_many, is_desk
 from server.alerts.kinds import KINDS, Severity, kind_of
 from server.alerts.models import Alert, AlertRecipient
+from server.channels import queries as channel_queries
 from server.db import column
 from server.desk import ACTIVE_FOR
 from server.i18n import N_
@@ -240,8 +241,9 @@ async def live(alert: Alert) -> dict[str, Any]:
         if alert.ends
         else None
     )
-    # People it reaches by no phone at all: the sender must tell them another way.
-    reached = set(await Delivery.filter(alert_id=alert.id).values_list("user_id", flat=True))
+    # People it reaches by no phone, SMS or email: the sender must tell them another way.
+    tried = await channel_queries.tried(alert)
+    reached = set(tried)
     return {
         "alert": alert,
         "title": title(alert),
@@ -254,6 +256,7 @@ async def live(alert: Alert) -> dict[str, Any]:
         "waiting": [r for r in rows if r.response is None],
         "phoneless": [r for r in rows if r.user_id not in reached and r.response is None],
         "deliveries": counts,
+        "tried": tried,
         "undo_left": max(0, round(undo_left)),
         "ended_by": ended_by,
         "ends": ends,

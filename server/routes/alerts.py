@@ -20,6 +20,7 @@ from server.alerts.forms import AlertForm, shown
 from server.alerts.kinds import KINDS
 from server.alerts.models import Alert
 from server.auth import requires_role, signed_in_user
+from server.channels.queries import cap_warning
 from server.district_time import zone
 from server.forms import from_form, messages
 from server.i18n import gettext as _
@@ -131,6 +132,7 @@ async def alert_live(request: Request) -> Response:
         "on_live_page": True,
         "whom": audience_words(facts["facts"]),
         "live_flash": flash(request),
+        "sms_warning": await cap_warning(alert.organisation_id, zone(request)),
     }
     response = render(request, "admin/alert_live.html", context, fragment="admin/_alert_live.html")
     response.headers.update(headers)
