@@ -24,6 +24,7 @@ from server.metrics import (
 )
 from server.metrics.calendar import Span
 from server.metrics.figure import Figure, Scope, Table
+from server.metrics.sql import reading
 from server.models import School, User
 from server.tenancy import MAX_ID, scoped
 
@@ -82,7 +83,8 @@ async def scope_of(
 
 
 async def dashboard(scope: Scope) -> list[Figure]:
-    return [await figure(scope) for figure in FIGURES]
+    async with reading():
+        return [await figure(scope) for figure in FIGURES]
 
 
 async def table(scope: Scope, key: str) -> Table | None:
@@ -90,7 +92,9 @@ async def table(scope: Scope, key: str) -> Table | None:
     for figure in FIGURES:
         module = figure.__module__.rsplit(".", 1)[-1]
         if key == module or key.startswith(f"{module}-"):
-            for found in (await figure(scope)).tables:
+            async with reading():
+                tables = (await figure(scope)).tables
+            for found in tables:
                 if found.key == key:
                     return found
     return None
