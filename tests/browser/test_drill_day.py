@@ -3,18 +3,26 @@ lockdown drill at Lincoln Elementary led by the teacher, and the teacher finds i
 screen, starts it with a press and hold (a DRILL alert to the school), the front office
 answers it, and she ends it; the drill's page shows the answer measured, and the calendar
 counts it. Axe finds nothing on the calendar, the requirements or the drill page, and none
-scrolls sideways."""
+scrolls sideways.
+
+Then a drill run in full: started with class accounting, two teachers answer it and account for
+their classes (one with the server stopped, sent when it is back), an observer fails one room
+on the observers' checklist, the lead ends it; the drill's page shows figures that match the
+answers' and reports' times on the server's clock, and its review opens prefilled."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from statistics import median
 
 import pytest
 from playwright.sync_api import expect
 
+from server.reviews.queries import p90
 from tests.browser.axe import axe_violations
 from tests.browser.helpers import PHONE, hold, query, shot, sign_in
+from tests.browser.test_accounting_walk import OLGA, ROSTER, TESS, _phone, _settled
 
 pytestmark = pytest.mark.browser
 
@@ -103,4 +111,178 @@ def test_a_lockdown_drill_planned_started_answered_and_ended_on_phones(browser, 
     shot(page, "drill-calendar")
     _fits(page)
     for context in (lead, teacher, office):
+        context.close()
+
+
+def _when(value) -> datetime:
+    """A time as the live server's database gives it (text on SQLite), in UTC."""
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _seconds(value: int) -> str:
+    return f"{value} second" if value == 1 else f"{value} seconds"
+
+
+def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, live_server):
+    lead_context = browser.new_context(**PHONE)
+    lead = lead_context.new_page()
+    sign_in(lead, live_server, "safety@demo.muster.test")
+    # The school's roster (the accounting walk's: importing it again changes nothing).
+    lead.goto(f"{live_server.url}/admin/rosters")
+    lead.get_by_label("School (for a plain CSV file)").select_option(label="Lincoln Elementary")
+    lead.get_by_label("Roster files").set_input_files(
+        [{"name": "lincoln.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
+    )
+    lead.get_by_role("button", name="Import").click()
+    expect(lead.locator("#flash")).to_contain_text("Roster imported: 5 students, 2 classes")
+
+    lead.goto(f"{live_server.url}/drills")
+    lead.get_by_label("School", exact=True).select_option(label="Lincoln Elementary")
+    lead.get_by_label("Drill", exact=True).select_option(label="Lockdown")
+    lead.get_by_label("Day").fill(date.today().isoformat())
+    lead.get_by_role("button", name="Plan the drill").click()
+    expect(lead.locator(".flash")).to_have_text("Drill planned.")
+    drill_id = int(lead.url.rstrip("/").split("/")[-1])
+    expect(lead.get_by_label("Teachers account for their classes")).to_be_checked()
+    hold(lead, lead.get_by_role("button", name=re.compile("^Press and hold to start the drill")))
+    expect(lead.locator(".flash")).to_have_text("The drill has started: its DRILL alert is out.")
+    (alert_id, incident, reference), *_ = query(
+        live_server,
+        "select cast(d.alert_id as text), d.incident_id, "
+        "'INC-' || i.year || '-' || substr('000' || i.number, -4, 4) "
+        f"from drill d join incident i on i.id = d.incident_id where d.id = {drill_id}",
+    )
+    expect(lead.locator("#accounting-figures")).to_contain_text("Classes reported: 0 of 2")
+    _fits(lead)
+
+    # Two teachers: the drill's incident asks them to account, as an incident does.
+    tess_context, tess = _phone(browser, live_server, TESS, incident)
+    olga_context, olga = _phone(browser, live_server, OLGA, incident)
+    expect(tess.locator("#account-for-class a").first).to_contain_text("DRILL")
+    for page in (tess, olga):
+        page.goto(f"{live_server.url}/alerts/{alert_id}")
+        expect(page.locator(".drill-flag").first).to_have_text("DRILL")
+        page.get_by_role("button", name="I'm safe").click()
+    answered = (
+        "select count(*) from alert_recipient"
+        f" where alert_id = '{alert_id}' and first_responded_at is not null"
+    )
+    for _ in range(100):
+        if query(live_server, answered)[0][0] >= 2:
+            break
+        lead.wait_for_timeout(200)
+    assert query(live_server, answered)[0][0] == 2
+
+    tess.goto(f"{live_server.url}/incidents/{incident}/account")
+    expect(tess.locator("#accounting")).to_have_attribute("data-ready", "true")
+    for name in ("Ana Walker", "Ben Walker", "Maya Lopez"):
+        tess.get_by_role("button", name=name).click()
+    tess.get_by_role("button", name="Send: this is my class").click()
+    _settled(tess)
+    expect(tess.locator("#sync-status")).to_have_attribute("data-state", "ok")
+
+    live_server.stop()  # the second teacher's room has no signal
+    olga.goto(f"{live_server.url}/incidents/{incident}/account")
+    expect(olga.locator("#accounting")).to_have_attribute("data-ready", "true")
+    olga.get_by_role("button", name="Cleo Park").click()
+    olga.get_by_role("button", name="Leo Grant").click()
+    olga.get_by_role("button", name="Send: this is my class").click()
+    expect(olga.locator("#acc-saved")).to_contain_text("Saved on this phone")
+    live_server.start()
+    _settled(olga)
+    expect(olga.locator("#sync-status")).to_have_attribute("data-state", "ok")
+
+    # An observer checks the gym from the hall: its door was open and it was heard.
+    observer_context = browser.new_context(**PHONE)
+    observer = observer_context.new_page()
+    sign_in(observer, live_server, "admin@demo.muster.test")
+    observer.goto(f"{live_server.url}/drills/{drill_id}")
+    observer.get_by_role("link", name="Observe a room or area").click()
+    expect(observer.get_by_role("heading", level=1)).to_have_text(
+        "Observe a drill, one room at a time"
+    )
+    expect(observer.get_by_label("Incident")).to_have_value(reference)
+    observer.get_by_role("button", name="Start", exact=True).click()
+    observer.locator("#item-room input").fill("Gym")
+    observer.locator("#item-room input").press("Tab")
+    for item, answer in (
+        ("door-locked", "No"),
+        ("lights-off", "Yes"),
+        ("windows-covered", "Yes"),
+        ("out-of-sight", "Yes"),
+        ("silent", "No"),
+    ):
+        observer.locator(f"#item-{item}").get_by_role("button", name=answer, exact=True).click()
+    observer.locator("#item-time-to-secure input").fill("75")
+    observer.locator("#item-time-to-secure input").press("Tab")
+    observer.get_by_role("button", name="Finish and save").click()
+    _settled(observer)
+    failed = (
+        "select count(*) from checklist_answer a join incident_link l on l.record_id = "
+        "cast(a.run_id as text) where l.kind = 'run' and a.item_id = 'silent' "
+        f"and l.incident_id = {incident}"
+    )
+    for _ in range(100):
+        if query(live_server, failed)[0][0]:
+            break
+        lead.wait_for_timeout(200)
+
+    lead.goto(f"{live_server.url}/drills/{drill_id}")
+    expect(lead.locator("#accounting-figures")).to_contain_text("Classes reported: 2 of 2")
+    hold(lead, lead.get_by_role("button", name=re.compile("^Press and hold to end the drill")))
+    expect(lead.locator(".flash")).to_have_text("Drill ended: the all clear is out.")
+
+    # The figures are the server's times: each first answer, each class's first report.
+    ((raised, after),) = query(
+        live_server, f"select raised_at, send_after from alert where id = '{alert_id}'"
+    )
+    out = _when(after or raised)
+    times = sorted(
+        max(0, round((_when(at) - out).total_seconds()))
+        for (at,) in query(
+            live_server,
+            f"select first_responded_at from alert_recipient where alert_id = '{alert_id}'"
+            " and first_responded_at is not null",
+        )
+    )
+    reports: dict[int, datetime] = {}
+    for klass, at in query(
+        live_server,
+        f"select roster_class_id, at from accounting_class_report where incident_id = {incident}",
+    ):
+        reports[klass] = min(reports.get(klass, _when(at)), _when(at))
+    assert len(reports) == 2
+    accounted = max(0, round((max(reports.values()) - out).total_seconds()))
+    figures = lead.locator("#figures-title ~ table")
+    shown = {
+        label: figures.locator("tr", has_text=label).locator("td")
+        for label in (
+            "First answer",
+            "Half had answered by",
+            "Nine in ten had answered by",
+            "Every class accounted for by",
+            "Rooms that failed a check",
+        )
+    }
+    expect(shown["First answer"]).to_have_text(_seconds(times[0]))
+    expect(shown["Half had answered by"]).to_have_text(_seconds(round(median(times))))
+    expect(shown["Nine in ten had answered by"]).to_have_text(_seconds(p90(times) or 0))
+    expect(shown["Every class accounted for by"]).to_have_text(_seconds(accounted))
+    expect(shown["Rooms that failed a check"]).to_have_text("1")
+    expect(lead.locator("#rooms-failed")).to_have_text(re.compile(r"Gym\s*: Door locked, Silent"))
+    shot(lead, "drill-measured")
+    _fits(lead)
+
+    # The review opens with the drill's figures in its words.
+    lead.get_by_role("link", name="Review the drill").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Review of the drill")
+    expect(lead.get_by_label("What happened")).to_have_value(
+        re.compile(f"every class accounted for by {_seconds(accounted)}")
+    )
+    expect(lead.get_by_label("What to improve")).to_have_value("Gym: Door locked, Silent")
+    _fits(lead)
+    lead.get_by_role("button", name="Save the review").click()
+    expect(lead.locator(".flash")).to_have_text("Review saved.")
+    for context in (lead_context, tess_context, olga_context, observer_context):
         context.close()
