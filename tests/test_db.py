@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from tortoise import connections
 
@@ -30,3 +33,45 @@ async def test_the_app_connection_keeps_its_write_ahead_log(app, settings):
     assert rows[0][0] == SQLITE_LOG_LIMIT
     _, rows = await db.execute_query("PRAGMA journal_mode")
     assert rows[0][0] == "wal"
+
+
+async def test_postgres_connections_go_back_to_the_pool_without_a_reset_query(app, settings):
+    if settings.is_sqlite:
+        pytest.skip("a PostgreSQL setting")
+    db = connections.get("default")
+    async with db.acquire_connection() as conn:
+        assert conn.get_reset_query() == ""
+        await conn.execute("SELECT 1")
+
+
+async def test_a_transaction_left_open_is_still_rolled_back_on_release(app, settings):
+    if settings.is_sqlite:
+        pytest.skip("a PostgreSQL setting")
+    db = connections.get("default")
+    async with db.acquire_connection() as conn:
+        left = await conn.fetchval("SELECT pg_backend_pid()")
+        await conn.execute("BEGIN")
+        await conn.execute("CREATE TEMPORARY TABLE left_open (n int)")
+    async with db.acquire_connection() as conn:  # asyncpg's pool hands out the last one back
+        assert await conn.fetchval("SELECT pg_backend_pid()") == left
+        exists = await conn.fetchval("SELECT to_regclass('pg_temp.left_open') IS NOT NULL")
+    assert not exists
+
+
+# What the reset query would undo; the pooled connections skip it, so no code may leave it behind
+# (SET LOCAL ends with its transaction).
+SESSION_STATE = re.compile(
+    r"[\"']\s*(SET|RESET|LISTEN|DECLARE) (?!LOCAL )|pg_advisory_lock|pg_advisory_unlock",
+    re.IGNORECASE,
+)
+
+
+def test_no_code_leaves_session_state_on_a_pooled_connection():
+    root = Path(__file__).resolve().parents[1] / "server"
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sorted(root.rglob("*.py"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if SESSION_STATE.search(line)
+    ]
+    assert found == []
