@@ -9,9 +9,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from server.alerts.models import Alert
 from server.checklists.models import ChecklistAnswer
+from server.edge import BadBody, problem, read_json
 from server.events.models import Note, ReceivedEvent
 from server.reports.models import Report
 from tests.helpers import event, filed
@@ -391,3 +395,56 @@ async def test_a_lasting_fault_is_refused_at_once(as_role, database_fails):
     assert [r["status"] for r in response] == ["rejected", "accepted"]
     assert response[0]["reason"]
     assert await Note.filter(id=fine["id"]).exists()
+
+
+# -- the once-per-batch check (edge.read_json) ------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(alphabet=st.characters(codec=None, exclude_categories=())),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@examples(max_examples=400, deadline=None)
+@given(value=JSON_VALUES, ascii_only=st.booleans(), deep=st.integers(0, 20))
+def test_a_body_read_as_clean_passes_every_check_unwalked(value, ascii_only, deep):
+    for _ in range(deep):
+        value = [value]
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    try:
+        data, clean = read_json(text.encode("utf-8", "surrogatepass"))
+    except BadBody:
+        return
+    if clean:
+        assert problem(data) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"events": [{"text": "a\\u0000b"}]}',
+        b'{"events": [{"n": 9007199254740993}]}',
+        b'{"events": [{"n": 1e300}]}',
+        b'{"events": [{"n": -12345678901234567}]}',
+        b"[" * 17 + b"]" * 17,
+    ],
+)
+def test_what_problem_would_refuse_is_never_read_as_clean(body):
+    assert not read_json(body)[1]
+
+
+def test_a_phones_usual_batch_is_read_as_clean():
+    batch = [
+        event("note.recorded", text="Gate B left open \u2014 caf\u00e9 \U0001f600 50%")
+        for _ in range(3)
+    ]
+    body = json.dumps({"device_id": "phone-1", "events": batch}).encode()
+    data, clean = read_json(body)
+    assert clean and data["events"] == batch

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.bodies import read_body
-from server.edge import BadBody, loads, problem, real_time
+from server.edge import BadBody, problem, read_json, real_time
 from server.events import uploads
 from server.events.ingest import ingest
 from server.events.registry import Sender
@@ -45,12 +45,14 @@ def _sent_at(raw: Any) -> datetime | None:
         return None
 
 
-def _batch(request: Request, body: bytes) -> tuple[str, list[Any], datetime | None]:
+def _batch(request: Request, body: bytes) -> tuple[str, list[Any], datetime | None, bool]:
+    """The device, its events, when it sent them, and whether every value in the events is
+    already known to pass ``edge.problem`` (``edge.read_json``)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":  # a form post can't smuggle a batch past CORS rules
         raise HTTPException(415, _("Send the batch as application/json."))
     try:
-        data = loads(body)
+        data, clean = read_json(body)
     except BadBody as error:
         raise HTTPException(400, _(str(error))) from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
@@ -60,16 +62,17 @@ def _batch(request: Request, body: bytes) -> tuple[str, list[Any], datetime | No
         raise HTTPException(400, _("device_id must be a short text."))
     if len(data["events"]) > MAX_BATCH_EVENTS:
         raise HTTPException(413, _("At most %(n)s events in one batch.") % {"n": MAX_BATCH_EVENTS})
-    return device_id, data["events"], _sent_at(data.get("sent_at"))
+    return device_id, data["events"], _sent_at(data.get("sent_at")), clean
 
 
 @requires_role()
 async def sync(request: Request) -> Response:
     user = signed_in_user(request)
-    device_id, events, sent_at = _batch(request, await read_body(request, MAX_BATCH_BYTES))
+    device_id, events, sent_at, clean = _batch(request, await read_body(request, MAX_BATCH_BYTES))
     # Committed: any alert in the batch goes out now, not at the next poll.
     async with wake_push_workers_if_queued():
-        results = await ingest(events, Sender(user, device_id, request.app.state), sent_at)
+        sender = Sender(user, device_id, request.app.state)
+        results = await ingest(events, sender, sent_at, checked=clean)
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
 
 
