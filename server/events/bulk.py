@@ -22,5 +22,9 @@ async def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     columns = executor.regular_columns if generated else executor.regular_columns_all
     query = executor.insert_query if generated else executor.insert_query_all
     fields = model._meta.fields_map
-    values = [[fields[c].to_db_value(row[c], model) for c in columns] for row in rows]
-    await db.execute_many(query, values)
+    # Column by column: each field's converter looked up once, not once a cell.
+    converted = [
+        [to_db(row[c], model) for row in rows]
+        for c, to_db in ((c, fields[c].to_db_value) for c in columns)
+    ]
+    await db.execute_many(query, list(zip(*converted, strict=True)))
