@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,6 +28,14 @@ MAX_BATCH_EVENTS = 100
 MAX_BATCH_BYTES = 1_000_000
 MAX_UPLOAD_BYTES = 10_000_000
 UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+class BatchAnswer(JSONResponse):
+    """The answers to a batch, written by orjson rather than the standard library's encoder
+    (a few times faster): the same compact JSON, UTF-8 unescaped, no NaN."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def _sent_at(raw: Any) -> datetime | None:
@@ -73,7 +82,7 @@ async def sync(request: Request) -> Response:
     async with wake_push_workers_if_queued():
         sender = Sender(user, device_id, request.app.state)
         results = await ingest(events, sender, sent_at, checked=clean)
-    return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
+    return BatchAnswer({"results": results}, headers={"Cache-Control": "no-store"})
 
 
 @requires_role()
