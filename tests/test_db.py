@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from server.db import SQLITE_LOG_LIMIT, connection_url
+from server.events.bulk import insert_many
+from server.events.models import ReceivedEvent
 
 
 def test_sqlite_urls_gain_the_log_limit_and_others_are_left_alone():
@@ -75,3 +80,45 @@ def test_no_code_leaves_session_state_on_a_pooled_connection():
         if SESSION_STATE.search(line)
     ]
     assert found == []
+
+
+async def test_insert_many_writes_what_the_orm_writes(org):
+    """insert_many skips the model objects, not the fields' own conversions: each column as
+    ``create`` stores it, a value shared by every row (converted once) included."""
+    staff = org.users["staff"]
+    now = datetime.now(UTC)
+    shared = {"organisation_id": org.organisation.id, "user_id": staff.id, "device_id": "phone-1"}
+    payload = {"text": "Gate B \u2014 left open", "n": 2}
+
+    def row(n: int) -> dict:
+        return {
+            "id": uuid.uuid4(),
+            **shared,
+            "type": "note.recorded",
+            "occurred_at": now - timedelta(minutes=n),
+            "received_at": now,
+            "payload": payload,
+            "digest": "0" * 64,
+        }
+
+    by_orm, by_bulk = [row(n) for n in range(3)], [row(n) for n in range(3)]
+    for values in by_orm:
+        await ReceivedEvent.create(**values)
+    async with in_transaction():
+        await insert_many(ReceivedEvent, by_bulk)
+    columns = [c for c in ReceivedEvent._meta.db_fields if c != "id"]
+
+    async def stored(rows: list[dict]) -> list[tuple]:
+        ids = [r["id"] for r in rows]
+        found = await ReceivedEvent.filter(id__in=ids).order_by("occurred_at").values(*columns)
+        return [tuple(f[c] for c in columns) for f in found]
+
+    assert await stored(by_bulk) == await stored(by_orm)
+    db = connections.get("default")
+    raw = (
+        f"SELECT {', '.join(columns)} FROM received_event WHERE digest = '{'0' * 64}'"
+        " ORDER BY occurred_at"
+    )
+    _, rows = await db.execute_query(raw)
+    assert len(rows) == 6
+    assert all(tuple(rows[i]) == tuple(rows[i + 1]) for i in range(0, 6, 2))

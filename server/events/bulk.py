@@ -24,7 +24,16 @@ async def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     fields = model._meta.fields_map
     # Column by column: each field's converter looked up once, not once a cell.
     converted = [
-        [to_db(row[c], model) for row in rows]
-        for c, to_db in ((c, fields[c].to_db_value) for c in columns)
+        _converted(fields[c].to_db_value, [row[c] for row in rows], model) for c in columns
     ]
     await db.execute_many(query, list(zip(*converted, strict=True)))
+
+
+def _converted(to_db: Any, values: list[Any], model: type[Model]) -> list[Any]:
+    """One column's values for the database. A column holding one object in every row (the
+    alert of 10,000 recipients, the sender of a batch) is converted once: a field's conversion
+    depends on the value alone when given the model class, not an instance."""
+    first = values[0]
+    if all(value is first for value in values):
+        return [to_db(first, model)] * len(values)
+    return [to_db(value, model) for value in values]
