@@ -3,6 +3,7 @@ as ``Alert.audience``), and the people it resolves to."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -134,10 +135,40 @@ async def resolve_audience(
     if audience.site_id is not None:
         site = await Site.get_or_none(id=audience.site_id, organisation_id=organisation_id)
         school_ids = [site.school_id] if site and site.school_id else None
-    rows = await people.values("id", "roles")
-    wanted = {row["id"] for row in rows if not notify or set(row["roles"]) & set(notify)}
+    if notify:
+        wanted = await _holding(organisation_id, set(notify))
+    else:
+        wanted = set(await column(people, "id"))
     if school_ids is not None:
         members = await people.filter(schools__id__in=school_ids).values_list("id", flat=True)
         schoolless = await people.filter(schools__id__isnull=True).values_list("id", flat=True)
         wanted &= set(members) | set(schoolless)
     return sorted(wanted - {exclude})
+
+
+async def _holding(organisation_id: int, roles: set[str]) -> set[int]:
+    """The organisation's active people holding one of ``roles``. A district's people share a
+    handful of role lists: each is read once, not once a person (an alert to 10,000 phones
+    decoded 10,000 copies of ``["staff"]``)."""
+    db = User._meta.db
+    marks = ("?", "?") if db.capabilities.dialect == "sqlite" else ("$1", "$2")
+    active = User._meta.fields_map["active"].to_db_value(True, User)
+    rows = await db.execute_query_dict(
+        f'SELECT id, roles FROM "user" WHERE organisation_id = {marks[0]} AND active = {marks[1]}',
+        [organisation_id, active],
+    )
+    held: dict[str, bool] = {}
+    wanted = set()
+    for row in rows:
+        raw = row["roles"]  # JSON text on SQLite and asyncpg
+        text = raw if isinstance(raw, str) else json.dumps(raw)
+        if text not in held:
+            held[text] = bool(roles.intersection(_decoded(text)))
+        if held[text]:
+            wanted.add(row["id"])
+    return wanted
+
+
+def _decoded(text: str) -> list[str]:
+    value = json.loads(text)
+    return [str(role) for role in value] if isinstance(value, list) else []
