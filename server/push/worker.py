@@ -280,6 +280,7 @@ class DeliveryWorker:
         # Each district's own names for its actions, once per district in the claim.
         names = {org: await load(org) for org in {a.organisation_id for a in alerts.values()}}
         payloads: dict[tuple[Any, str | None, bool], bytes] = {}
+        desks: dict[str, bool] = {}
         icons = self._icons()
         outcomes: list[tuple[dict[str, Any], Outcome]] = []
         jobs: list[tuple[dict[str, Any], Alert, bytes]] = []
@@ -292,7 +293,11 @@ class DeliveryWorker:
                 outcomes.append((row, Outcome(410, "subscription removed")))
                 continue
             locale = locales.get(row["user_id"])
-            desk = is_desk(_roles(row["roles"]))
+            roles = row["roles"]  # a handful of distinct lists in a claim: each read once
+            key_of_roles = roles if isinstance(roles, str) else json.dumps(roles)
+            if key_of_roles not in desks:
+                desks[key_of_roles] = is_desk(_roles(roles))
+            desk = desks[key_of_roles]
             key = (alert.id, locale, desk)
             if key not in payloads:  # one message an alert, language and side; only "user" differs
                 with using(names[alert.organisation_id]):
