@@ -26,7 +26,9 @@ def live_server():
         run_async(_create_postgres_db(name))
         database_url = f"{POSTGRES_SERVER.replace('postgresql', 'postgres', 1)}/{name}"
     else:
-        database_url = f"sqlite://{data_dir / 'muster.sqlite3'}"
+        # The log synced at checkpoints, not every commit (tests/conftest.py's app says why);
+        # a killed server's commits survive it all the same.
+        database_url = f"sqlite://{data_dir / 'muster.sqlite3'}?synchronous=NORMAL"
     server = LiveServer(data_dir, database_url)
     server.manage("migrate")
     server.manage("seed-demo")

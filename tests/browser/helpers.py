@@ -204,7 +204,7 @@ def query(server: LiveServer, sql: str) -> list[tuple]:
     if url.startswith("sqlite://"):
         import sqlite3
 
-        with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+        with sqlite3.connect(url.removeprefix("sqlite://").partition("?")[0]) as db:
             return db.execute(sql).fetchall()
 
     async def run() -> list[tuple]:
