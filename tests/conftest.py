@@ -7,6 +7,7 @@ and dropped after it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -285,9 +286,15 @@ async def make_org(name: str | None = None) -> Org:
     return result
 
 
+@functools.cache
+def _clean_photo(colour: str) -> bytes:
+    """A phone's photo as the app keeps it (re-encoded, its GPS gone): made once a colour."""
+    return reencode(jpeg_with_gps(colour))
+
+
 async def _make_report(org: Org) -> Report:
     photo = uuid.uuid4()
-    clean = reencode(jpeg_with_gps())
+    clean = _clean_photo("red")
     folder = _DATA_DIR / "uploads" / str(org.organisation.id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / str(photo)).write_bytes(clean)
@@ -335,7 +342,7 @@ async def _add_trip(result: Org, tag: str) -> None:
     )
     await result.trip.chaperones.add(*result.users.values())
     photo = uuid.uuid4()
-    clean = reencode(jpeg_with_gps("blue"))
+    clean = _clean_photo("blue")
     folder = _DATA_DIR / "uploads" / str(result.organisation.id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / str(photo)).write_bytes(clean)
