@@ -5,6 +5,7 @@ the CSV for the state, and another district's drills out of reach."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -299,6 +300,9 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     link = home.select_one("#account-for-class a")
     assert link["href"] == f"/incidents/{incident.id}/account"
     assert "DRILL" in link.get_text()
+    # While it runs, her phone keeps the observers' checklist (not once it has ended, below).
+    kept = json.loads(home.select_one("[data-offline-pages]")["data-offline-pages"])
+    assert "/checklists/drill-observation" in kept
     # No real record joins a drill's incident: with the school's real incident closed, a report
     # at the school now is in none.
     await Incident.filter(id=org.incident.id).update(status=IncidentStatus.CLOSED)
@@ -360,6 +364,9 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     assert page.select_one("#rooms-failed").get_text(" ", strip=True) == "Gym : Door locked, Silent"
     # With the incident closed, the teacher's phone drops the page.
     assert (await teacher.get(f"/incidents/{incident.id}/account")).status_code == 404
+    home = html(await teacher.get("/"))
+    kept = json.loads(home.select_one("[data-offline-pages]")["data-offline-pages"])
+    assert "/checklists/drill-observation" not in kept
 
     # The drill's review opens prefilled from its figures, and keeps them measured.
     assert page.select_one("#drill-review")["href"] == f"/reviews/new?drill={drill_id}"

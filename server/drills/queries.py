@@ -15,7 +15,14 @@ from tortoise.expressions import Q
 from server.accounting.tally import all_reported
 from server.alerts.models import Alert, AlertRecipient
 from server.checklists.models import ChecklistAnswer, ChecklistRun
-from server.drills.models import KIND_LABELS, STATUS_LABELS, Drill, DrillKind, DrillStatus
+from server.drills.models import (
+    KIND_LABELS,
+    PLANNERS,
+    STATUS_LABELS,
+    Drill,
+    DrillKind,
+    DrillStatus,
+)
 from server.drills.rules import STATE_LABELS, Rule, Standing, school_year, standing
 from server.drills.service import rules_of
 from server.i18n import N_, ngettext
@@ -224,6 +231,15 @@ async def my_next(user: User, today: date) -> list[Drill]:
         .prefetch_related("school")
         .order_by("planned_on")
     )
+
+
+async def observing(user: User) -> bool:
+    """Whether a drill is running at one of this person's schools (any, for the planners): their
+    phone keeps the observers' checklist while it runs, so a room is checked with no signal."""
+    running = scoped(Drill, user).filter(status=DrillStatus.RUNNING)
+    if not user.has_role(*PLANNERS):
+        running = running.filter(school__members__id=user.id)
+    return await running.exists()
 
 
 CSV_HEADER = [

@@ -53,6 +53,12 @@ async def home(request: Request) -> Response:
         for name in ("accounting", "reunification")
     ]
     training = await _training(request, user, today)
+    # A drill running at one of their schools: the observers' checklist kept on the phone.
+    observation = request.app.state.checklists.get(drill_queries.OBSERVATION)
+    observe = []
+    observer = observation is not None and any(r in user.roles for r in observation.audience)
+    if observation is not None and observer and await drill_queries.observing(user):
+        observe = [request.url_for("checklist", id=observation.id).path]
     context = {
         "journeys": journeys,
         "accounting": accounting,
@@ -61,6 +67,7 @@ async def home(request: Request) -> Response:
             *trips,
             *rosters,
             *training.pop("urls", []),
+            *observe,
         ],
         "alerts": await alert_queries.my_alerts(user.id, now),
         # The improvement actions this person owns, still open (few, soonest due first); for

@@ -7,8 +7,8 @@ scrolls sideways.
 
 Then a drill run in full: started with class accounting, two teachers answer it and account for
 their classes (one with the server stopped, sent when it is back), an observer fails one room
-on the observers' checklist, the lead ends it; the drill's page shows figures that match the
-answers' and reports' times on the server's clock, and its review opens prefilled."""
+on the observers' checklist, offline too, the lead ends it; the drill's page shows figures that
+match the answers' and reports' times on the server's clock, and its review opens prefilled."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from server.reviews.queries import p90
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import PHONE, hold, query, shot, sign_in
+from tests.browser.helpers import PHONE, hold, query, shot, sign_in, wait_for_offline_cache
 from tests.browser.test_accounting_walk import OLGA, ROSTER, TESS, _phone, _settled
 
 pytestmark = pytest.mark.browser
@@ -182,23 +182,26 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     _settled(tess)
     expect(tess.locator("#sync-status")).to_have_attribute("data-state", "ok")
 
-    live_server.stop()  # the second teacher's room has no signal
+    # An observer's phone keeps the observers' checklist while the drill runs.
+    observer_context = browser.new_context(**PHONE)
+    observer = observer_context.new_page()
+    sign_in(observer, live_server, "admin@demo.muster.test")
+    observer.goto(f"{live_server.url}/drills/{drill_id}")
+    observe = observer.get_by_role("link", name="Observe a room or area")
+    expect(observe).to_have_attribute("href", f"/checklists/drill-observation?incident={reference}")
+    observer.goto(f"{live_server.url}/")
+    wait_for_offline_cache(observer, paths=("/checklists/drill-observation",))
+
+    live_server.stop()  # the second teacher's room, and the hall the observer walks, have no signal
     olga.goto(f"{live_server.url}/incidents/{incident}/account")
     expect(olga.locator("#accounting")).to_have_attribute("data-ready", "true")
     olga.get_by_role("button", name="Cleo Park").click()
     olga.get_by_role("button", name="Leo Grant").click()
     olga.get_by_role("button", name="Send: this is my class").click()
     expect(olga.locator("#acc-saved")).to_contain_text("Saved on this phone")
-    live_server.start()
-    _settled(olga)
-    expect(olga.locator("#sync-status")).to_have_attribute("data-state", "ok")
 
-    # An observer checks the gym from the hall: its door was open and it was heard.
-    observer_context = browser.new_context(**PHONE)
-    observer = observer_context.new_page()
-    sign_in(observer, live_server, "admin@demo.muster.test")
-    observer.goto(f"{live_server.url}/drills/{drill_id}")
-    observer.get_by_role("link", name="Observe a room or area").click()
+    # The observer checks the gym from the hall, offline: its door was open and it was heard.
+    observer.goto(f"{live_server.url}/checklists/drill-observation?incident={reference}")
     expect(observer.get_by_role("heading", level=1)).to_have_text(
         "Observe a drill, one room at a time"
     )
@@ -216,8 +219,13 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
         observer.locator(f"#item-{item}").get_by_role("button", name=answer, exact=True).click()
     observer.locator("#item-time-to-secure input").fill("75")
     observer.locator("#item-time-to-secure input").press("Tab")
+    _fits(observer)
     observer.get_by_role("button", name="Finish and save").click()
+    live_server.start()
+    _settled(olga)
+    expect(olga.locator("#sync-status")).to_have_attribute("data-state", "ok")
     _settled(observer)
+
     failed = (
         "select count(*) from checklist_answer a join incident_link l on l.record_id = "
         "cast(a.run_id as text) where l.kind = 'run' and a.item_id = 'silent' "
