@@ -16,6 +16,10 @@ The worker encrypts in a helper process (``server/push/cipher.py``) while it pos
 with two cores, the fan-out overlaps what the floor measures one after the other.
 ``fanout_inline_s`` is the same fan-out with encryption inline (one core), and ``inline_ratio``
 its ratio to the same floor: what the bookkeeping costs when nothing overlaps.
+``mixed_fanout_s``: the mixed fan-out (issue 21): an emergency to 10,000 people of another
+district, a tenth of them with no phone for push but a verified number (SMS only), sent by the
+delivery worker's push and SMS senders together against a loopback accept-all SMS gateway
+(``tests/channel_servers.py``, its own process); ``mixed_ratio`` = mixed / push-alone fan-out.
 Targets: ``ratio`` = fanout / (encrypt + post) <= 1.25 (our bookkeeping costs at most a quarter
 on top of the floor) and ``naive_ratio`` = naive / fanout >= 5. SQLite, in a temporary folder.
 
@@ -51,11 +55,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_receiver() -> tuple[subprocess.Popen, str]:
+def start_receiver(module: str = "tests.push_receiver") -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.push_receiver", "--port", str(port)], cwd=ROOT
-    )
+    process = subprocess.Popen([sys.executable, "-m", module, "--port", str(port)], cwd=ROOT)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:
@@ -67,7 +69,7 @@ def start_receiver() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the push receiver did not start")
 
 
-async def setup(origin: str, count: int):
+async def setup(origin: str, count: int, name: str = "Bench district", sms_only: int = 0):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from tortoise import Tortoise
@@ -80,24 +82,32 @@ async def setup(origin: str, count: int):
     from server.settings import load_settings
 
     settings = load_settings()
-    await migrate(settings)
-    await Tortoise.init(config=tortoise_config(settings))
-    org = await Organisation.create(name="Bench district")
+    if not Tortoise._inited:
+        await migrate(settings)
+        await Tortoise.init(config=tortoise_config(settings))
+    org = await Organisation.create(name=name)
+    tag = "m" if sms_only else ""
     sender = await User.create(
-        organisation=org, name="Lead", email="lead@bench.test", password_hash="x", roles=["safety"]
+        organisation=org,
+        name="Lead",
+        email=f"lead{tag}@bench.test",
+        password_hash="x",
+        roles=["safety"],
     )
     now = datetime.now(UTC)
     people = [
         {
             "organisation_id": org.id,
             "name": f"Teacher {n}",
-            "email": f"t{n}@bench.test",
+            "email": f"t{n}{tag}@bench.test",
             "password_hash": "x",
             "roles": ["staff"],
             "active": True,
             "locale": None,
             "session_epoch": 0,
             "phone": "",
+            "verified_phone": f"+1555{n:07d}" if sms_only else "",
+            "verified_email": "",
             "created_at": now,
         }
         for n in range(count)
@@ -116,7 +126,7 @@ async def setup(origin: str, count: int):
         {
             "organisation_id": org.id,
             "user_id": user_id,
-            "endpoint": f"{origin}/push/{n}",
+            "endpoint": f"{origin}/push/{tag}{n}",
             "p256dh": keys[n % KEYS][0],
             "auth": keys[n % KEYS][1],
             "user_agent": "bench",
@@ -124,6 +134,7 @@ async def setup(origin: str, count: int):
             "last_success_at": None,
         }
         for n, user_id in enumerate(ids)
+        if not sms_only or n % sms_only  # every sms_only-th person has no phone for push
     ]
     await insert_many(PushSubscription, subscriptions)
     return settings, org, sender
@@ -149,6 +160,37 @@ async def fanout(settings, org, sender) -> tuple[float, bytes, int]:
     elapsed = time.perf_counter() - started
     sent = await Delivery.filter(alert_id=alert.id, status="sent").count()
     return elapsed, alert, sent
+
+
+async def mixed_fanout(settings, org, sender, sms_url: str) -> tuple[float, int, int]:
+    """The emergency to the mixed district: push and SMS senders of one worker, together."""
+    import dataclasses
+
+    from server.alerts.audience import Audience
+    from server.alerts.service import raise_alert
+    from server.channels.models import Message
+    from server.push.models import Delivery
+    from server.push.worker import DeliveryWorker
+
+    on = dataclasses.replace(
+        settings, sms_url=sms_url, sms_account="bench", sms_token="bench", sms_from="+15550100"
+    )
+    started = time.perf_counter()
+    alert = await raise_alert(
+        organisation_id=org.id,
+        raised_by_id=sender.id,
+        kind="lockdown",
+        audience=Audience(["staff"]),
+        raised_at=datetime.now(UTC),
+        message="Lockdown at Lincoln: intruder reported near the gym. Lock, lights, out of sight.",
+    )
+    async with DeliveryWorker(on, concurrency=ARGS.concurrency) as worker:
+        [sms] = worker.channels
+        await asyncio.gather(worker.drain(), sms.drain())
+    elapsed = time.perf_counter() - started
+    pushed = await Delivery.filter(alert_id=alert.id, status="sent").count()
+    texted = await Message.filter(alert_id=alert.id, status="sent").count()
+    return elapsed, pushed, texted
 
 
 def payload_for(alert) -> bytes:
@@ -239,11 +281,12 @@ def len_scale(done: int) -> float:
     return ARGS.subscriptions / done
 
 
-async def run(origin: str) -> None:
+async def run(origin: str, sms_url: str) -> None:
     from tortoise import Tortoise
 
     try:
         settings, org, sender = await setup(origin, ARGS.subscriptions)
+        _, mixed_org, mixed_sender = await setup(origin, ARGS.subscriptions, "Mixed district", 10)
         fanouts, encrypts, posts = [], [], []
         for _ in range(ARGS.repeat):  # interleaved, so a busy moment hits all three alike
             elapsed, alert, sent = await fanout(settings, org, sender)
@@ -254,6 +297,14 @@ async def run(origin: str) -> None:
             encrypts.append(elapsed)
             posts.append(await bare_post(origin, size, ARGS.subscriptions))
         fanout_s, encrypt_s, post_s = min(fanouts), min(encrypts), min(posts)
+        # The mixed district: push to nine in ten, SMS to the tenth, both at once.
+        mixed = [
+            await mixed_fanout(settings, mixed_org, mixed_sender, sms_url)
+            for _ in range(ARGS.repeat)
+        ]
+        mixed_s = min(m[0] for m in mixed)
+        pushed, texted = mixed[-1][1], mixed[-1][2]
+        assert pushed + texted == ARGS.subscriptions, f"mixed: {pushed} + {texted} sent"
         # The same fan-out with no helper process: what one core does, beside the same floor.
         from server.push import cipher
 
@@ -277,6 +328,11 @@ async def run(origin: str) -> None:
     print(f"inline_ratio: {inline_s / floor:.2f}")
     print(f"naive_ratio: {naive_s / fanout_s:.2f}")
     print(f"ratio: {fanout_s / floor:.2f}")
+    print(f"mixed_people: {ARGS.subscriptions}")
+    print(f"mixed_push: {pushed}")
+    print(f"mixed_sms: {texted}")
+    print(f"mixed_fanout_s: {mixed_s:.2f}")
+    print(f"mixed_ratio: {mixed_s / fanout_s:.2f}")
 
 
 def main() -> None:
@@ -292,11 +348,13 @@ def main() -> None:
             }
         )
         receiver, origin = start_receiver()
+        gateway, gateway_origin = start_receiver("tests.channel_servers")
         try:
-            asyncio.run(run(origin))
+            asyncio.run(run(origin, f"{gateway_origin}/Messages.json"))
         finally:
-            receiver.terminate()
-            receiver.wait(timeout=10)
+            for process in (receiver, gateway):
+                process.terminate()
+                process.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -165,3 +165,18 @@ class SmsGateway:
         key = self.token if valid else "not-the-token"
         digest = hmac.new(key.encode(), signed.encode(), hashlib.sha1).digest()
         return {"X-Twilio-Signature": base64.b64encode(digest).decode()}, form
+
+
+def main() -> None:
+    """An accept-all SMS gateway in a process of its own, for bench/push.py."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    gateway = SmsGateway(check=False)
+    uvicorn.run(gateway, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
