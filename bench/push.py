@@ -85,7 +85,7 @@ async def setup(origin: str, count: int, name: str = "Bench district", sms_only:
     if not Tortoise._inited:
         await migrate(settings)
         await Tortoise.init(config=tortoise_config(settings))
-    org = await Organisation.create(name=name)
+    org = await Organisation.create(name=name, sms_daily_cap=1_000_000)  # the bench's own cap
     tag = "m" if sms_only else ""
     sender = await User.create(
         organisation=org,

@@ -30,6 +30,7 @@ from server.accounting.forms import RosterImportForm
 from server.alerts.forms import AlertForm
 from server.alerts.models import Alert, AlertRecipient
 from server.cases import forms as case_forms
+from server.channels import forms as channel_forms
 from server.checklists.forms import ContentSettingsForm
 from server.checklists.models import ChecklistAnswer, ChecklistRun
 from server.drills.forms import HeldForm, PlanForm, RequirementsForm
@@ -292,6 +293,10 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("admin", "/admin/actions", ActionNamesForm),
         ("admin", "/admin/district", DistrictForm),
         ("admin", "/admin/checklists", ContentSettingsForm),
+        ("admin", "/admin/messages", channel_forms.ChannelSettingsForm),
+        ("staff", "/account/contact/phone", channel_forms.PhoneCodeForm),
+        ("staff", "/account/contact/email", channel_forms.EmailCodeForm),
+        ("staff", "/account/contact/code", channel_forms.CodeForm),
         ("safety", f"/reports/{org.report.id}/follow-up", FollowUpForm),
         ("safety", f"/admin/runs/{org.run.id}/school", RecordSchoolForm),
         ("safety", "/incidents/new", OpenForm),
