@@ -309,3 +309,39 @@ def send_now(page: Page) -> None:
         page.locator("#send-now").click(timeout=3000)
     except PlaywrightTimeoutError:
         page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+# The accounting walks (tests/browser/test_accounting_walk.py, test_drill_day.py): two teachers of
+# the demo district and a small roster of their classes.
+TESS, OLGA = "staff@demo.muster.test", "office@demo.muster.test"
+ROSTER = "\n".join(
+    [
+        "Student ID,Student,Grade,Class,Teacher email,Guardian 1,Guardian 1 phone,"
+        "Guardian 1 may pick up,Guardian 2,Guardian 2 phone,Guardian 2 may pick up,Custody notes",
+        f"W-1,Ana Walker,3,Walk Room 1,{TESS},Rosa Walker,916-555-0101,yes,,,,",
+        f"W-2,Maya Lopez,3,Walk Room 1,{TESS},Elena Lopez,916-555-0102,yes,"
+        "Victor Lopez,916-555-0103,no,Court order: never release to Victor Lopez.",
+        f"W-3,Ben Walker,3,Walk Room 1,{TESS},Rosa Walker,916-555-0101,yes,,,,",
+        f"W-4,Cleo Park,4,Walk Room 2,{OLGA},Min Park,916-555-0104,yes,,,,",
+        f"W-5,Leo Grant,4,Walk Room 2,{OLGA},Ruth Grant,916-555-0105,yes,,,,",
+    ]
+)
+
+
+def settled(page) -> None:
+    """Until the phone has nothing left to send (everything accepted, or set aside)."""
+    send_now(page)
+    expect(page.locator("#sync-status")).to_have_attribute(
+        "data-state", re.compile("ok|attention"), timeout=30000
+    )
+
+
+def accounting_phone(browser, live_server, email: str, incident: int):
+    """A teacher's phone, signed in, with the incident's accounting pages kept offline."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, email)
+    expect(page.locator("#account-for-class")).to_be_visible()
+    paths = (f"/incidents/{incident}/account", f"/incidents/{incident}/reunification")
+    wait_for_offline_cache(page, paths=paths)
+    return context, page

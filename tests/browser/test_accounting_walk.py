@@ -17,46 +17,24 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import PHONE, query, send_now, shot, sign_in, wait_for_offline_cache
+from tests.browser.helpers import (
+    OLGA,
+    PHONE,
+    ROSTER,
+    TESS,
+    accounting_phone,
+    query,
+    settled,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-TESS, OLGA = "staff@demo.muster.test", "office@demo.muster.test"
-ROSTER = "\n".join(
-    [
-        "Student ID,Student,Grade,Class,Teacher email,Guardian 1,Guardian 1 phone,"
-        "Guardian 1 may pick up,Guardian 2,Guardian 2 phone,Guardian 2 may pick up,Custody notes",
-        f"W-1,Ana Walker,3,Walk Room 1,{TESS},Rosa Walker,916-555-0101,yes,,,,",
-        f"W-2,Maya Lopez,3,Walk Room 1,{TESS},Elena Lopez,916-555-0102,yes,"
-        "Victor Lopez,916-555-0103,no,Court order: never release to Victor Lopez.",
-        f"W-3,Ben Walker,3,Walk Room 1,{TESS},Rosa Walker,916-555-0101,yes,,,,",
-        f"W-4,Cleo Park,4,Walk Room 2,{OLGA},Min Park,916-555-0104,yes,,,,",
-        f"W-5,Leo Grant,4,Walk Room 2,{OLGA},Ruth Grant,916-555-0105,yes,,,,",
-    ]
-)
 
 
 def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
-
-
-def _settled(page) -> None:
-    """Until the phone has nothing left to send (everything accepted, or set aside)."""
-    send_now(page)
-    expect(page.locator("#sync-status")).to_have_attribute(
-        "data-state", re.compile("ok|attention"), timeout=30000
-    )
-
-
-def _phone(browser, live_server, email: str, incident: int):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    sign_in(page, live_server, email)
-    expect(page.locator("#account-for-class")).to_be_visible()
-    paths = (f"/incidents/{incident}/account", f"/incidents/{incident}/reunification")
-    wait_for_offline_cache(page, paths=paths)
-    return context, page
 
 
 def _release(page, student: str, guardian: str) -> None:
@@ -92,8 +70,8 @@ def test_two_teachers_offline_then_reunification_on_two_phones(browser, live_ser
     lead.get_by_role("button", name="Ask teachers to account for their classes").click()
     expect(lead.locator("#accounting-figures")).to_contain_text("Classes reported: 0 of 2")
 
-    tess_context, tess = _phone(browser, live_server, TESS, incident)
-    olga_context, olga = _phone(browser, live_server, OLGA, incident)
+    tess_context, tess = accounting_phone(browser, live_server, TESS, incident)
+    olga_context, olga = accounting_phone(browser, live_server, OLGA, incident)
 
     live_server.stop()  # no signal at the assembly point
     tess.goto(f"{live_server.url}/incidents/{incident}/account")
@@ -128,8 +106,8 @@ def test_two_teachers_offline_then_reunification_on_two_phones(browser, live_ser
     shot(olga, "accounting-extra-offline")
 
     live_server.start()
-    _settled(tess)
-    _settled(olga)
+    settled(tess)
+    settled(olga)
     for page in (tess, olga):
         expect(page.locator("#sync-status")).to_have_attribute("data-state", "ok")
     lead.goto(f"{live_server.url}/incidents/{incident}")
@@ -159,8 +137,8 @@ def test_two_teachers_offline_then_reunification_on_two_phones(browser, live_ser
     _release(tess, "Leo Grant", "Ruth Grant")
     _release(olga, "Leo Grant", "Ruth Grant")
     live_server.start()
-    _settled(tess)
-    _settled(olga)
+    settled(tess)
+    settled(olga)
     states = {
         name: page.locator("#sync-status").get_attribute("data-state")
         for name, page in (("Tess Teacher", tess), ("Olga Office", olga))

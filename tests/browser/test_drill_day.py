@@ -21,8 +21,19 @@ from playwright.sync_api import expect
 
 from server.reviews.queries import p90
 from tests.browser.axe import axe_violations
-from tests.browser.helpers import PHONE, hold, query, shot, sign_in, wait_for_offline_cache
-from tests.browser.test_accounting_walk import OLGA, ROSTER, TESS, _phone, _settled
+from tests.browser.helpers import (
+    OLGA,
+    PHONE,
+    ROSTER,
+    TESS,
+    accounting_phone,
+    hold,
+    query,
+    settled,
+    shot,
+    sign_in,
+    wait_for_offline_cache,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -157,8 +168,8 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     _fits(lead)
 
     # Two teachers: the drill's incident asks them to account, as an incident does.
-    tess_context, tess = _phone(browser, live_server, TESS, incident)
-    olga_context, olga = _phone(browser, live_server, OLGA, incident)
+    tess_context, tess = accounting_phone(browser, live_server, TESS, incident)
+    olga_context, olga = accounting_phone(browser, live_server, OLGA, incident)
     expect(tess.locator("#account-for-class a").first).to_contain_text("DRILL")
     for page in (tess, olga):
         page.goto(f"{live_server.url}/alerts/{alert_id}")
@@ -179,7 +190,7 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     for name in ("Ana Walker", "Ben Walker", "Maya Lopez"):
         tess.get_by_role("button", name=name).click()
     tess.get_by_role("button", name="Send: this is my class").click()
-    _settled(tess)
+    settled(tess)
     expect(tess.locator("#sync-status")).to_have_attribute("data-state", "ok")
 
     # An observer's phone keeps the observers' checklist while the drill runs.
@@ -222,9 +233,9 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     _fits(observer)
     observer.get_by_role("button", name="Finish and save").click()
     live_server.start()
-    _settled(olga)
+    settled(olga)
     expect(olga.locator("#sync-status")).to_have_attribute("data-state", "ok")
-    _settled(observer)
+    settled(observer)
 
     failed = (
         "select count(*) from checklist_answer a join incident_link l on l.record_id = "
