@@ -119,14 +119,21 @@ class ChannelSender:
             await self.send_claimed(token)
         return claims
 
-    async def run_until_idle(self, alert_ids: list[Any] | None = None, within: float = 60) -> None:
-        """Send until these alerts' rows of this channel (or all) are settled, waiting out
-        back-offs (tests, bench)."""
+    async def run_until_idle(
+        self,
+        alert_ids: list[Any] | None = None,
+        within: float = 60,
+        user_ids: list[int] | None = None,
+    ) -> None:
+        """Send until these alerts' (or people's) rows of this channel, or all, are settled,
+        waiting out back-offs (tests, bench)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         open_rows = Message.filter(channel=self.channel.value, status__in=["pending", "sending"])
         if alert_ids is not None:
             open_rows = open_rows.filter(alert_id__in=alert_ids)
+        if user_ids is not None:
+            open_rows = open_rows.filter(user_id__in=user_ids)
         while True:
             await self.drain()
             first = await open_rows.order_by("due_at").first()
