@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -136,9 +136,16 @@ def test_a_review_falls_due_the_districts_age_after_the_last_one(app):
     assert months_after(date(2026, 12, 2), 12) == date(2027, 12, 2)
     assert months_after(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert months_after(date(2027, 12, 31), 2) == date(2028, 2, 29)
-    assert all(r.due_on == date(2027, 12, 2) for r in reviews(library, district))
-    assert due_reviews(library, district, date(2027, 12, 1)) == []
-    assert len(due_reviews(library, district, date(2027, 12, 2))) == len(library.checklists)
+    found = reviews(library, district)
+    assert len(found) == len(library.checklists)
+    assert all(r.due_on == months_after(r.checklist.revised, 12) for r in found)
+    first = min(r.due_on for r in found)  # each falls due on its own day, none before
+    assert due_reviews(library, district, first - timedelta(days=1)) == []
+    assert {r.checklist.id for r in due_reviews(library, district, first)} == {
+        r.checklist.id for r in found if r.due_on == first
+    }
+    last = max(r.due_on for r in found)
+    assert len(due_reviews(library, district, last)) == len(library.checklists)
 
 
 async def test_the_leads_home_names_the_checklists_due_a_review(as_role, org, app):

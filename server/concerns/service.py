@@ -43,7 +43,8 @@ async def reach(user: User) -> Reach | None:
     seats = await seats_of(user, TeamFunction.THREAT_ASSESSMENT)
     if None in seats:  # the district's team covers every school
         return Reach(everywhere=True)
-    return Reach(everywhere=False, school_ids=frozenset(seats)) if seats else None
+    schools = frozenset(school for school in seats if school is not None)
+    return Reach(everywhere=False, school_ids=schools) if schools else None
 
 
 async def raise_concern(

@@ -26,7 +26,8 @@ async def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     converted = [
         _converted(fields[c].to_db_value, [row[c] for row in rows], model) for c in columns
     ]
-    await db.execute_many(query, list(zip(*converted, strict=True)))
+    values: list[Any] = list(zip(*converted, strict=True))  # a row a tuple: the drivers take it
+    await db.execute_many(query, values)
 
 
 def _converted(to_db: Any, values: list[Any], model: type[Model]) -> list[Any]:

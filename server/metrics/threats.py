@@ -79,6 +79,9 @@ async def figure(scope: Scope) -> Figure:
     def at(what: str, n: int) -> tuple[int, int]:
         return counted.get((what, n), (0, 0))
 
+    concerns = [at("concern", b.n)[0] for b in buckets]
+    tips = [at("tip", b.n)[0] for b in buckets]
+    cases = [at("case", b.n)[0] for b in buckets]
     rows: list[list[Cell]] = [
         [b.label, *at("concern", b.n), *at("tip", b.n), at("case", b.n)[0]] for b in buckets
     ]
@@ -90,9 +93,9 @@ async def figure(scope: Scope) -> Figure:
         ),
         [b.label for b in buckets],
         [
-            (_("Concerns"), [r[1] for r in rows]),
-            (_("Tips"), [r[3] for r in rows]),
-            (_("Cases opened"), [r[5] for r in rows]),
+            (_("Concerns"), list(concerns)),
+            (_("Tips"), list(tips)),
+            (_("Cases opened"), list(cases)),
         ],
     )
     per: dict[int | None, dict[str, int]] = {}

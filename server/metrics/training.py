@@ -75,15 +75,16 @@ async def figure(scope: Scope) -> Figure:
     def n(row: dict | None, key: str) -> int:
         return int((row or {}).get(key) or 0)
 
+    sessions = [n(over_time.get(b.n), "sessions") for b in buckets]
+    attended = [n(over_time.get(b.n), "attended") for b in buckets]
     rows: list[list[Cell]] = [
-        [b.label, n(over_time.get(b.n), "sessions"), n(over_time.get(b.n), "attended")]
-        for b in buckets
+        [b.label, s, a] for b, s, a in zip(buckets, sessions, attended, strict=True)
     ]
     chart = charts.bars(
         _("Training sessions and attendance"),
         _("Bars: for each period, the training sessions held and, beside them, who attended."),
         [b.label for b in buckets],
-        [(_("Sessions"), [r[1] for r in rows]), (_("Attended"), [r[2] for r in rows])],
+        [(_("Sessions"), list(sessions)), (_("Attended"), list(attended))],
         stacked=False,
     )
     by_school = await _by_school(scope)

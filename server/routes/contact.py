@@ -47,11 +47,14 @@ async def _ask(request: Request, channel: Channel) -> Response:
     user = signed_in_user(request)
     settings: Settings = request.app.state.settings
     raw = await request.form()
-    model = PhoneCodeForm if channel == Channel.SMS else EmailCodeForm
-    form, errors = parsed(model, raw)
-    if form is None:
+    if channel == Channel.SMS:
+        phone, errors = parsed(PhoneCodeForm, raw)
+        address = phone.phone if phone else None
+    else:
+        email, errors = parsed(EmailCodeForm, raw)
+        address = email.email if email else None
+    if address is None:
         return await _page(request, {k: str(v) for k, v in raw.items()}, errors, status=422)
-    address = form.phone if isinstance(form, PhoneCodeForm) else form.email
     asked = await verify.send_code(
         user, channel, address, datetime.now(UTC), settings.default_locale
     )

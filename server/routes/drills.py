@@ -125,7 +125,7 @@ async def _drill_page(request: Request, drill: Drill, said: str | None, status: 
     await drill.fetch_related("school", "leader", "incident")
     context = {
         "drill": drill,
-        "accounting_asked": bool(drill.incident) and await asked(drill.incident),
+        "accounting_asked": drill.incident is not None and await asked(drill.incident),
         "observation": queries.OBSERVATION,
         "writes_reviews": service.may_plan(signed_in_user(request)),
         "figures": await queries.figures(drill),

@@ -79,7 +79,7 @@ def _checklists(request: Request, user: User, ids: list[str]) -> list[tuple[obje
     """Each linked checklist, and whether this person may open it in practice mode (any, for
     those who run exercises, within the district's settings): the rest are named, not linked."""
     library: Library = request.app.state.checklists
-    found = []
+    found: list[tuple[object, bool]] = []
     for checklist_id in ids:
         checklist = library.get(checklist_id)
         assert checklist is not None  # the loader holds it: every linked checklist exists
