@@ -7,6 +7,7 @@ and dropped after it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
@@ -67,6 +68,7 @@ from server.tips.service import line_for, send  # noqa: E402
 from server.training.models import Attendance, Trainer, TrainingSession  # noqa: E402
 from server.training.models import Audience as TrainingAudience  # noqa: E402
 from server.trips.models import Trip, TripStudent  # noqa: E402
+from tests.channel_servers import MailServer, SmsGateway  # noqa: E402
 from tests.photos import jpeg_with_gps  # noqa: E402
 from tests.push_receiver import PushService  # noqa: E402
 
@@ -477,3 +479,38 @@ async def worker(settings, app):
     icons = app.state.assets.url  # as the app's own worker: icon URLs carry their content hash
     async with DeliveryWorker(settings, icons, retry_base=0.02, retry_cap=0.2) as running:
         yield running
+
+
+# Email and SMS (server/channels/): a local SMTP server and SMS gateway, and settings aimed at them.
+PUBLIC = "https://muster.example.org"
+
+
+@pytest.fixture
+def mail():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gateway():
+    server = SmsGateway().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def on(settings, mail, gateway):
+    """The settings with email and SMS pointed at the local servers."""
+    return dataclasses.replace(
+        settings,
+        public_url=PUBLIC,
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+        smtp_tls="none",
+        smtp_from="Muster <alerts@district.example>",
+        sms_url=gateway.url,
+        sms_account=gateway.account,
+        sms_token=gateway.token,
+        sms_from="+15550100",
+    )

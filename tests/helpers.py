@@ -16,6 +16,7 @@ from geographiclib.geodesic import Geodesic
 from pydantic import BaseModel
 
 from server.alerts.models import Alert
+from server.channels.worker import ChannelSender
 from server.checklists.schema import Text
 from server.trips.models import LostStudent
 from tests.push_receiver import Device
@@ -313,3 +314,8 @@ def brief_section(text: str, number: int) -> str:
     found = re.search(rf"^## {number}\. (.*?)(?=^## |\Z)", text, re.S | re.M)
     assert found, f"the brief has no section {number}"
     return found.group(0)
+
+
+def sender(channel, on, **options):
+    """A channel's sender with retries short enough for a test (``on``: the settings fixture)."""
+    return ChannelSender(channel, on, retry_base=0.01, retry_cap=0.05, **options)

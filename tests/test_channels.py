@@ -6,7 +6,6 @@ database sending nothing twice."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
@@ -17,44 +16,10 @@ from server.alerts.models import AlertRecipient
 from server.alerts.service import raise_alert
 from server.channels.escalation import escalate_due
 from server.channels.models import Channel, Escalation, Message
-from server.channels.worker import ChannelSender
 from server.push.models import Delivery
 from server.push.worker import DeliveryWorker
-from tests.channel_servers import MailServer, SmsGateway
-from tests.helpers import html, subscribe
-
-PUBLIC = "https://muster.example.org"
-
-
-@pytest.fixture
-def mail():
-    server = MailServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gateway():
-    server = SmsGateway().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def on(settings, mail, gateway):
-    """The settings with email and SMS pointed at the local servers."""
-    return dataclasses.replace(
-        settings,
-        public_url=PUBLIC,
-        smtp_host="127.0.0.1",
-        smtp_port=mail.port,
-        smtp_tls="none",
-        smtp_from="Muster <alerts@district.example>",
-        sms_url=gateway.url,
-        sms_account=gateway.account,
-        sms_token=gateway.token,
-        sms_from="+15550100",
-    )
+from tests.conftest import PUBLIC
+from tests.helpers import html, sender, subscribe
 
 
 def mails(mail, person, alert):
@@ -64,10 +29,6 @@ def mails(mail, person, alert):
 
 def texts(gateway, person, alert):
     return [m.body for m in gateway.to(person.verified_phone) if str(alert.id) in m.body]
-
-
-def sender(channel, on, **options):
-    return ChannelSender(channel, on, retry_base=0.01, retry_cap=0.05, **options)
 
 
 async def send_all(on, *alerts):

@@ -11,11 +11,10 @@ from server.alerts.audience import Audience
 from server.alerts.service import raise_alert
 from server.channels.models import Channel, ContactCode, Escalation, Message
 from server.models import Organisation, User
-from tests.helpers import html
-from tests.test_channels import gateway, mail, on, sender  # noqa: F401  (fixtures)
+from tests.helpers import html, sender
 
 
-async def test_a_phone_is_verified_with_the_code_sent_to_it(as_role, org, on, gateway):  # noqa: F811
+async def test_a_phone_is_verified_with_the_code_sent_to_it(as_role, org, on, gateway):
     staff = await as_role("staff")
     asked = await staff.post("/account/contact/phone", {"phone": "(916) 555-0199"})
     assert asked.status_code == 303
@@ -42,7 +41,7 @@ async def test_a_phone_is_verified_with_the_code_sent_to_it(as_role, org, on, ga
     assert not await ContactCode.filter(user_id=person.id).exists()
 
 
-async def test_an_email_is_verified_and_a_code_allows_five_wrong_tries(as_role, org, on, mail):  # noqa: F811
+async def test_an_email_is_verified_and_a_code_allows_five_wrong_tries(as_role, org, on, mail):
     driver = await as_role("driver")
     address = f"driver-home-{org.organisation.id}@example.org"
     await driver.post("/account/contact/email", {"email": address})
