@@ -15,7 +15,6 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
-from server.district_time import zone
 from server.exercises import queries, service
 from server.exercises.forms import DecisionForm, ParticipantsForm, StartForm
 from server.exercises.library import Scenarios
@@ -103,7 +102,7 @@ async def _page(request: Request, said: str | None = None, status: int = 200, **
     step = _step(request, last) if step is None else step
     inject = scenario.injects[step - 1] if 0 < step < last else None
     taken = await queries.decisions(exercise)
-    started = exercise.started_at.astimezone(zone(request))
+    started = exercise.started_at  # shown on the district's clock by the templates' filters
     context = {
         "exercise": exercise,
         "scenario": scenario,
