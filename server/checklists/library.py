@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from server.checklists.schema import Checklist
 from server.settings import ROOT
+
+M = TypeVar("M", bound=BaseModel)  # a content file's model
 
 CHECKLIST_DIR = ROOT / "checklists"
 SCHEMA_PATH = CHECKLIST_DIR / "schema.json"
@@ -67,19 +70,25 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts)
 
 
-def load_file(path: Path, expected: str | None = None) -> Checklist:
-    name = path.relative_to(path.parent.parent) if path.parent.parent.exists() else path
+def read_content(path: Path, model: type[M], name: str, error: type[Exception]) -> M:
+    """A content file (a checklist, a lesson, a scenario) read as ``model``; else ``error``
+    saying where: the file's ``name`` and the place in it, the first problem only."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ChecklistError(f"{name}: not valid YAML: {error}") from error
+    except yaml.YAMLError as problem:
+        raise error(f"{name}: not valid YAML: {problem}") from problem
     try:
-        checklist = Checklist.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
+        return model.model_validate(data)
+    except ValidationError as problem:
+        first = problem.errors()[0]
         where = _path(first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        raise ChecklistError(f"{name}: {where + ': ' if where else ''}{message}") from error
+        raise error(f"{name}: {where + ': ' if where else ''}{message}") from problem
+
+
+def load_file(path: Path, expected: str | None = None) -> Checklist:
+    name = path.relative_to(path.parent.parent) if path.parent.parent.exists() else path
+    checklist = read_content(path, Checklist, str(name), ChecklistError)
     stem = expected or path.stem
     if checklist.id != stem:
         raise ChecklistError(f"{name}: id: {checklist.id!r} must equal the file name {stem!r}")

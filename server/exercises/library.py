@@ -7,10 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from server.checklists.library import CHECKLIST_DIR, Library, _path
+from server.checklists.library import CHECKLIST_DIR, Library, read_content
 from server.exercises.schema import Scenario
 from server.lessons.catalogue import is_lesson
 
@@ -38,17 +35,7 @@ class Scenarios:
 
 def load_file(path: Path, checklists: Library | None = None) -> Scenario:
     name = f"exercises/{path.name}"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{name}: not valid YAML: {error}") from error
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = _path(first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise ScenarioError(f"{name}: {where + ': ' if where else ''}{message}") from error
+    scenario = read_content(path, Scenario, name, ScenarioError)
     if scenario.id != path.stem:
         raise ScenarioError(f"{name}: id: {scenario.id!r} must equal the file name {path.stem!r}")
     for index, lesson_id in enumerate(scenario.lessons):

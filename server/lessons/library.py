@@ -7,10 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from server.checklists.library import CHECKLIST_DIR, Library, _path
+from server.checklists.library import CHECKLIST_DIR, Library, read_content
 from server.lessons.catalogue import SLUGS, entry
 from server.lessons.schema import Card, Lesson
 
@@ -42,17 +39,7 @@ class Lessons:
 
 def load_file(path: Path, checklists: Library | None = None) -> Lesson:
     name = f"lessons/{path.name}"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise LessonError(f"{name}: not valid YAML: {error}") from error
-    try:
-        lesson = Lesson.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = _path(first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise LessonError(f"{name}: {where + ': ' if where else ''}{message}") from error
+    lesson = read_content(path, Lesson, name, LessonError)
     if lesson.id != path.stem:
         raise LessonError(f"{name}: id: {lesson.id!r} must equal the file name {path.stem!r}")
     known = entry(lesson.id)
