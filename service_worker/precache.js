@@ -25,12 +25,18 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// Background fetches never follow a redirect: one to the sign-in page (a session that lapsed)
+// would render its form, and the new session that comes with it would replace the one of the
+// sign-in form the person is filling in, whose token the server then refuses ("This form has
+// expired"). A redirect is never kept anyway.
+const BACKGROUND = { credentials: "same-origin", redirect: "manual" };
+
 // Re-fetch every cached page in the background; a failure keeps the old copy.
 async function refreshPages() {
   const cache = await caches.open(PAGES);
   for (const request of await cache.keys()) {
     try {
-      const response = await fetch(request.url, { credentials: "same-origin" });
+      const response = await fetch(request.url, BACKGROUND);
       if (cacheable(response)) await cache.put(request.url, response);
       else if (gone(response)) await cache.delete(request.url);
     } catch (error) {
@@ -44,11 +50,11 @@ async function cachePages(urls, languages = []) {
   const other = await caches.open(OTHER_LANGUAGES);
   await Promise.all(urls.map(async (url) => {
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await fetch(url, BACKGROUND);
       if (cacheable(response)) await cache.put(url, response);
       else if (gone(response)) await cache.delete(url);
       for (const code of languages) {
-        const copy = await fetch(url, { credentials: "same-origin", headers: { "Muster-Locale": code } });
+        const copy = await fetch(url, { ...BACKGROUND, headers: { "Muster-Locale": code } });
         if (cacheable(copy)) await other.put(inLanguage(url, code), copy);
         else if (gone(copy)) await other.delete(inLanguage(url, code));
       }
