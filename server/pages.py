@@ -22,7 +22,11 @@ def flashed(
 
 
 def flash(request: Request) -> str | None:
-    """The flash the last redirect left, taken so it shows once."""
+    """The flash the last redirect left, taken so it shows once, by the page the person sees: the
+    service worker's background refresh of kept pages (marked ``Muster-Background``) leaves it,
+    or a refresh landing between a form and its redirect would take the form's "saved"."""
+    if request.headers.get("Muster-Background"):
+        return None
     return request.session.pop("flash", None)
 
 

@@ -28,8 +28,11 @@ self.addEventListener("activate", (event) => {
 // Background fetches never follow a redirect: one to the sign-in page (a session that lapsed)
 // would render its form, and the new session that comes with it would replace the one of the
 // sign-in form the person is filling in, whose token the server then refuses ("This form has
-// expired"). A redirect is never kept anyway.
-const BACKGROUND = { credentials: "same-origin", redirect: "manual" };
+// expired"). A redirect is never kept anyway. The header tells the server that no one sees this
+// page now, so it leaves the next page's flash ("Action added.") for the page the person opens.
+const BACKGROUND = {
+  credentials: "same-origin", redirect: "manual", headers: { "Muster-Background": "1" },
+};
 
 // Re-fetch every cached page in the background; a failure keeps the old copy.
 async function refreshPages() {
@@ -54,7 +57,7 @@ async function cachePages(urls, languages = []) {
       if (cacheable(response)) await cache.put(url, response);
       else if (gone(response)) await cache.delete(url);
       for (const code of languages) {
-        const copy = await fetch(url, { ...BACKGROUND, headers: { "Muster-Locale": code } });
+        const copy = await fetch(url, { ...BACKGROUND, headers: { ...BACKGROUND.headers, "Muster-Locale": code } });
         if (cacheable(copy)) await other.put(inLanguage(url, code), copy);
         else if (gone(copy)) await other.delete(inLanguage(url, code));
       }

@@ -34,6 +34,20 @@ async def test_create_a_person_with_roles_and_schools(as_role, make_client, org)
     assert await AuditLog.filter(action="person.created", record_id=str(person.id)).exists()
 
 
+async def test_a_background_refresh_leaves_the_flash_for_the_page_the_person_opens(as_role):
+    # The service worker refreshes kept pages while the person works; one landing between a form
+    # and its redirect must not take the form's "saved" (CI saw "Action added." go missing).
+    admin = await as_role("admin")
+    details = {"name": "Rosa Ruiz", "email": "rosa@example.org", "roles": ["staff"]}
+    assert (await admin.post("/admin/people/new", details | {"active": "on"})).status_code == 303
+    background = await admin.get("/admin/people", headers={"Muster-Background": "1"})
+    assert background.status_code == 200
+    assert html(background).select_one(".flash") is None
+    flash = html(await admin.get("/admin/people")).select_one(".flash")
+    assert flash is not None and "Temporary password:" in flash.get_text()
+    assert html(await admin.get("/admin/people")).select_one(".flash") is None  # shown once
+
+
 async def test_edit_roles_and_deactivate(as_role, org):
     admin = await as_role("admin")
     staff_client = await as_role("staff")
