@@ -46,6 +46,9 @@ class Organisation(Model):
     )  # may open the threatening-call script
     # The month the school year starts on the first of (drill requirements count per year).
     school_year_starts = fields.SmallIntField(default=8, db_default=8)
+    # When a drill's leader is reminded on the day before it, in minutes after midnight on the
+    # district's clock (540: 09:00).
+    drill_reminder_minutes = fields.SmallIntField(default=540, db_default=540)
     # The district's policy on a weapon found at school: may anyone handle it at all? The default
     # is never; the weapon-found checklist gives only that path either way (the content brief has
     # no steps for handling one), so a district that allows it follows its own written procedure.

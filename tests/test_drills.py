@@ -446,3 +446,28 @@ async def test_the_leader_is_reminded_by_push_the_day_before_once(as_role, org):
     ]
     assert await remind_due(at(1, 15), tz) == []  # once
     assert (await Drill.get(id=drill_id)).reminded_at == at(1, 9)
+
+
+async def test_the_reminder_time_is_the_districts_drill_setting(as_role, org):
+    """09:00 unless the district sets another on the requirements page; the watch reminds from
+    that time on the district's clock, and a time that is not one is refused."""
+    tz = ZoneInfo("America/Los_Angeles")
+    safety = await as_role("safety")
+    form = html(await safety.get("/drills/requirements"))
+    assert form.select_one("input#remind_at")["value"] == "09:00"
+    assert form.select_one("input#remind_at")["type"] == "time"
+    response = await safety.post("/drills/requirements", {**REQUIREMENTS, "remind_at": "06:45"})
+    assert response.status_code == 303
+    form = html(await safety.get("/drills/requirements"))
+    assert form.select_one("input#remind_at")["value"] == "06:45"
+    refused = await safety.post("/drills/requirements", {**REQUIREMENTS, "remind_at": "25:00"})
+    assert refused.status_code == 422
+    day = date.today() + timedelta(days=5)
+    drill_id = await _plan(safety, org, day=day, leader=org.users["staff"])
+
+    def at(hour: int, minute: int) -> datetime:
+        return datetime.combine(day - timedelta(days=1), time(hour, minute), tz).astimezone(UTC)
+
+    assert await remind_due(at(6, 44), tz) == []
+    raised = await remind_due(at(6, 45), tz)
+    assert [a.source["drill_id"] for a in raised] == [drill_id]

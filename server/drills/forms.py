@@ -1,8 +1,10 @@
-"""Forms for drills: the district's requirements (one row of numbers a kind, and the month the
-school year starts), a drill planned, and a drill recorded as held."""
+"""Forms for drills: the district's requirements (one row of numbers a kind, the month the
+school year starts, and the hour leaders are reminded the day before), a drill planned, and a
+drill recorded as held."""
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Any
 
 from pydantic import Field, create_model
@@ -36,7 +38,10 @@ def rules_given(form: Form) -> dict[DrillKind, Rule]:
 
 
 def _fields() -> dict[str, Any]:
-    fields: dict[str, Any] = {"year_starts": (Annotated[int, Field(ge=1, le=12)], 8)}
+    fields: dict[str, Any] = {
+        "year_starts": (Annotated[int, Field(ge=1, le=12)], 8),
+        "remind_at": (time, time(9, 0)),  # "09:00", as a browser's time field posts it
+    }
     for kind in DrillKind:
         # Left empty: none (a browser posts an empty number field as "").
         fields[field_name("per_year", kind)] = (Count | None, None)

@@ -1,5 +1,6 @@
 """The push a drill's leader gets the day before: once a drill, on the district's calendar, from
-``REMIND_AT`` on the day before its planned day (never at midnight), through the one alert path
+the district's reminder time (a drill setting, 09:00 unless it sets another) on the day before
+its planned day (never at midnight), through the one alert path
 (a "Message" alert to the leader alone, so the push worker delivers it like any other). Run by
 the watch every web process runs; each drill is reminded once however many processes run it at
 the same moment: a conditional update only one can win claims it first."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -18,25 +19,24 @@ from server.alerts.models import Alert
 from server.alerts.recipients import add_recipients
 from server.alerts.service import raise_alert
 from server.drills.models import KIND_LABELS, Drill, DrillStatus
+from server.drills.service import minutes
 from server.i18n import gettext as _
 from server.push.payload import speaking
 
 log = logging.getLogger("muster.drills")
-REMIND_AT = time(9, 0)  # the district's time on the day before
 
 
 async def remind_due(now: datetime, tz: ZoneInfo) -> list[Alert]:
     """Reminds the leader of each planned drill whose day is tomorrow on the district's
-    calendar, once it is past ``REMIND_AT`` today; the alerts raised."""
+    calendar, once today is past its district's reminder time; the alerts raised."""
     local = now.astimezone(tz)
-    if local.time() < REMIND_AT:
-        return []
     tomorrow = local.date() + timedelta(days=1)
     due = await Drill.filter(
         planned_on=tomorrow,
         status=DrillStatus.PLANNED,
         leader_id__isnull=False,
         reminded_at__isnull=True,
+        organisation__drill_reminder_minutes__lte=minutes(local.time()),
     ).prefetch_related("school", "leader")
     raised = []
     for drill in due:

@@ -7,7 +7,7 @@ page must say comes back as errors or a message."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from tortoise.transactions import in_transaction
 
@@ -44,6 +44,19 @@ def may_run(user: User, drill: Drill) -> bool:
     return may_plan(user) or drill.leader_id == user.id
 
 
+REMIND_AT = time(9, 0)  # the district's time on the day before a drill, unless it sets another
+
+
+def minutes(moment: time) -> int:
+    """A time of day as the district keeps it: minutes after midnight."""
+    return moment.hour * 60 + moment.minute
+
+
+def remind_time(org: Organisation) -> time:
+    """The district's reminder time (kept as minutes after midnight)."""
+    return time(*divmod(org.drill_reminder_minutes, 60))
+
+
 def rule_errors(rules: dict) -> dict[str, str]:
     """Each kind's numbers agree: no more early than in the whole year, and a window for them."""
     errors = {}
@@ -55,8 +68,11 @@ def rule_errors(rules: dict) -> dict[str, str]:
     return errors
 
 
-async def set_requirements(user: User, rules: dict, year_starts: int) -> dict[str, str]:
-    """The district's rule for every kind, and the month its school year starts."""
+async def set_requirements(
+    user: User, rules: dict, year_starts: int, remind_at: time = REMIND_AT
+) -> dict[str, str]:
+    """The district's rule for every kind, the month its school year starts, and the time on
+    its clock a drill's leader is reminded the day before."""
     errors = rule_errors(rules)
     if errors:
         return errors
@@ -71,8 +87,16 @@ async def set_requirements(user: User, rules: dict, year_starts: int) -> dict[st
                     "early_days": rule.early_days if rule.early_count else None,
                 },
             )
-        await Organisation.filter(id=user.organisation_id).update(school_year_starts=year_starts)
-    await audit.record(user, "drills.requirements_set", user, year_starts=year_starts)
+        await Organisation.filter(id=user.organisation_id).update(
+            school_year_starts=year_starts, drill_reminder_minutes=minutes(remind_at)
+        )
+    await audit.record(
+        user,
+        "drills.requirements_set",
+        user,
+        year_starts=year_starts,
+        remind_at=remind_at.isoformat(timespec="minutes"),
+    )
     return {}
 
 

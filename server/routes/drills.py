@@ -96,7 +96,10 @@ async def requirements(request: Request) -> Response:
     if request.method == "GET":
         kept = await service.rules_of(user.organisation_id)
         org = await Organisation.get(id=user.organisation_id)
-        values: dict = {"year_starts": org.school_year_starts}
+        values: dict = {
+            "year_starts": org.school_year_starts,
+            "remind_at": service.remind_time(org).isoformat(timespec="minutes"),
+        }
         for kind, rule in kept.items():
             values[field_name("per_year", kind)] = rule.per_year
             values[field_name("early_count", kind)] = rule.early_count
@@ -105,8 +108,10 @@ async def requirements(request: Request) -> Response:
     raw = await request.form()
     form, errors = parsed(RequirementsForm, raw)
     if form is not None:
-        starts = form.model_dump()["year_starts"]  # a field create_model made
-        errors = await service.set_requirements(user, rules_given(form), starts)
+        given = form.model_dump()  # fields create_model made
+        errors = await service.set_requirements(
+            user, rules_given(form), given["year_starts"], given["remind_at"]
+        )
         if not errors:
             return flashed(request, _("Requirements saved."), "drills")
     return await _requirements_page(request, dict(raw), errors)
