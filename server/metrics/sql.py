@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from server import sql
 from server.metrics.calendar import Bucket
 
 
@@ -38,19 +38,8 @@ async def reading() -> AsyncIterator[None]:
         yield
 
 
-class Sql:
-    def __init__(self) -> None:
-        self.connection = connections.get("default")
-        self.postgres = self.connection.capabilities.dialect == "postgres"
-        self.values: list[Any] = []
-
-    def value(self, value: Any, cast: str = "") -> str:
-        """A bound value's placeholder (``cast``: its PostgreSQL type, where it can't be told
-        from where it stands, as in a VALUES list)."""
-        self.values.append(value)
-        if not self.postgres:  # numbered, so a value may stand anywhere in the text
-            return f"?{len(self.values)}"
-        return f"${len(self.values)}" + (f"::{cast}" if cast else "")
+class Sql(sql.Sql):
+    """The shared statement, with what the dashboard's figures ask of the two databases."""
 
     def buckets(self, buckets: Sequence[Bucket]) -> str:
         """``buckets(n, lo, hi)`` for a WITH clause: the weeks or months as UTC edges."""
@@ -109,6 +98,3 @@ class Sql:
         two (as Python's ``statistics.median``)."""
         middle = f"{rank} IN (({count} + 1) / 2, ({count} + 2) / 2)"
         return f"AVG(CASE WHEN {middle} THEN {column} END)"
-
-    async def rows(self, text: str) -> list[dict[str, Any]]:
-        return list(await self.connection.execute_query_dict(text, self.values))
