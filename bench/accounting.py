@@ -11,7 +11,7 @@ same 80 clients then send as many ``note.recorded`` events, 26 each, at once; th
 when every one is answered. Median of ``--runs`` runs each, alternating. Prints ``name: value``
 lines; ``ratio`` (accounting over notes, the worse database) last. Target: at most 1.5.
 
-    .venv/bin/python bench/accounting.py [--runs 3] [--postgres postgresql://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/accounting.py [--runs 7] [--postgres postgresql://postgres@127.0.0.1:5432]
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def measure_in(database_url: str, data: str, runs: int) -> tuple[float, float, f
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--postgres", default="", help="also measure on a fresh PostgreSQL")
     parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

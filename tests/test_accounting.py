@@ -128,6 +128,27 @@ async def test_a_later_tap_stands_and_taps_are_checked(org, as_role):
     assert kids[0].name not in panel.select_one(f'[data-school="{org.school.id}"]').get_text()
 
 
+async def test_a_student_the_roster_dropped_is_refused_and_an_empty_class_still_reports(
+    org, as_role
+):
+    room, kids = await small_roster(org, size=2)
+    kids[1].active = False  # a later roster file deleted them
+    await kids[1].save()
+    empty, _none = await small_roster(org, size=0)
+    teacher = await as_role("staff")
+    results = await statuses(
+        teacher,
+        [
+            marked(org, room, kids[0], "present"),
+            marked(org, room, kids[1], "present"),
+            reported(org, room),
+            reported(org, empty, place="Gym"),
+        ],
+    )
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted", "accepted"]
+    assert await ClassReport.filter(roster_class=empty, place="Gym").exists()
+
+
 async def test_a_student_is_released_once_and_the_later_phone_is_told(org, as_role, make_client):
     _room, kids = await small_roster(org, size=2)
     staff = await as_role("staff")
