@@ -17,9 +17,9 @@ from server.channels.models import Channel, Escalation, Message, MessageStatus, 
 from server.channels.rules import is_emergency, may_sms
 from server.models import Organisation
 
-# NOT IN a subquery, not NOT EXISTS: the subquery runs once (push_subscription.user_id has no
-# index of its own), where NOT EXISTS scanned every subscription for each person: 10,000 people
-# took ~80 s on SQLite in bench/push.py, and now take well under one.
+# NOT IN a subquery, not NOT EXISTS: the subquery runs once, where NOT EXISTS scanned every
+# subscription for each person while push_subscription.user_id had no index (migration 0033
+# added one): 10,000 people took ~80 s on SQLite in bench/push.py, and now take well under one.
 _NO_PUSH = "u.id NOT IN (SELECT s.user_id FROM push_subscription s WHERE s.organisation_id = {org})"
 _PUSH_FAILED = (
     "u.id NOT IN (SELECT d.user_id FROM delivery d WHERE d.alert_id = {alert} "

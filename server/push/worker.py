@@ -50,13 +50,16 @@ log = logging.getLogger("muster.push")
 
 # One claim, for any table of rows to send (``delivery``; email and SMS in ``channel_message``,
 # one channel at a time through ``only``: a constant condition, never a value from outside).
+# The first ``status IN`` is the condition of the open rows' partial index (migration 0033):
+# SQLite uses a partial index only when the query says its condition in so many words.
 _CLAIM_ROWS = """
 UPDATE {table} SET status = 'sending', claim = {p1}, claimed_until = {p2}
 WHERE id IN (
     SELECT id FROM {table}
-    WHERE {only}(status = 'pending' OR (status = 'sending' AND claimed_until < {p3}))
+    WHERE {only}status IN ('pending', 'sending')
+      AND (status = 'pending' OR (status = 'sending' AND claimed_until < {p3}))
       AND due_at <= {p3}
-    ORDER BY id LIMIT {p4}{lock}
+    ORDER BY due_at, id LIMIT {p4}{lock}
 )
 RETURNING id
 """
@@ -134,14 +137,20 @@ async def claim_rows(
         batch,
     ]
     if sqlite:
-        marks = {"p1": "?", "p2": "?", "p3": "?", "p4": "?", "lock": ""}
         values = [values[0], values[1], values[2], values[2], values[3]]
+    db = connections.get("default")
+    rows = await db.execute_query_dict(claim_statement(model._meta.db_table, only, sqlite), values)
+    return token if rows else None
+
+
+def claim_statement(table: str, only: str, sqlite: bool) -> str:
+    """The claim's SQL for ``table``: on SQLite its values are the token, the lease's end, now,
+    now and the batch; on PostgreSQL the token, the lease's end, now and the batch."""
+    if sqlite:
+        marks = {"p1": "?", "p2": "?", "p3": "?", "p4": "?", "lock": ""}
     else:
         marks = {"p1": "$1", "p2": "$2", "p3": "$3", "p4": "$4", "lock": " FOR UPDATE SKIP LOCKED"}
-    sql = _CLAIM_ROWS.replace("{table}", model._meta.db_table).replace("{only}", only)
-    db = connections.get("default")
-    rows = await db.execute_query_dict(sql.format(**marks), values)
-    return token if rows else None
+    return _CLAIM_ROWS.replace("{table}", table).replace("{only}", only).format(**marks)
 
 
 class DeliveryWorker:
