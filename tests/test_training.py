@@ -158,6 +158,19 @@ async def test_only_a_trainer_records_a_session(as_role, org):
     )
 
 
+async def test_a_trainer_whose_certification_expired_records_only_what_came_before(as_role, org):
+    client = await trainer(org, as_role)
+    today = date.today()
+    await Trainer.filter(person=org.users["dispatch"]).update(
+        certified_on=today - timedelta(days=400), expires_on=today - timedelta(days=3)
+    )
+    held_before = (datetime.now(UTC) - timedelta(days=5)).isoformat()  # sent late, from a depot
+    before, after = await file(client, recorded(org, held_at=held_before), recorded(org))
+    assert before["status"] == "accepted"
+    assert after["status"] == "rejected" and "expired on" in after["reason"]
+    assert await TrainingSession.filter(trainer=org.users["dispatch"]).count() == 1
+
+
 async def test_who_may_read_a_session_and_tenant_isolation(as_role, org, other_org):
     client = await trainer(org, as_role)
     e = recorded(org, people=[org.users["driver"].id])

@@ -1,12 +1,14 @@
 """``training.session_recorded``: a trainer ran a session (perhaps at a bus depot with no signal)
 and says who came. ``training.feedback_given``: the trainer or a peer on a practice delivery. The
-handlers check what a schema can't (the sender is a trainer, the school and the people are the
+handlers check what a schema can't (the sender is a trainer whose certification ran on the
+session's day, the school and the people are the
 district's, the session is new, a count is for parents and students), put times on the server's
 clock and hand each to the service. Every refusal is in words and final: never a retry."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from server.db import column
 from server.events.registry import Pending, Sender, event_type
@@ -46,11 +48,20 @@ async def session_recorded(batch: list[Pending], sender: Sender) -> None:
     people = set(
         await column(User.filter(organisation_id=user.organisation_id, id__in=wanted), "id")
     )
+    tz = ZoneInfo(sender.app_state.settings.timezone)
     for p in batch:
         f: SessionRecorded = p.payload
         held_at = p.on_server_clock(f.held_at)  # the phone's clock may be off
         if trainer is None:
             p.reject(_("Only a trainer may record a training session. Ask an admin."))
+        elif held_at.astimezone(tz).date() > trainer.expires_on:  # held before it, sent after: kept
+            p.reject(
+                _(
+                    "Your trainer certification expired on %(day)s: a session held after it "
+                    "can't be recorded. Ask an admin about a refresher."
+                )
+                % {"day": trainer.expires_on.isoformat()}
+            )
         elif f.session_id in known:
             p.reject(_("This session was already sent."))
         elif held_at > p.occurred_at + FUTURE_SLACK:
