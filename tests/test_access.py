@@ -108,6 +108,10 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "accounting_panel": ("GET", lambda o: f"/incidents/{o.incident.id}/accounting"),
     "reunification": ("GET", lambda o: f"/incidents/{o.incident.id}/reunification"),
     "release_log": ("GET", lambda o: f"/incidents/{o.incident.id}/reunification/log"),
+    "reunification_counts": (
+        "GET",
+        lambda o: f"/incidents/{o.incident.id}/reunification/counts",
+    ),
     "metrics_csv": ("GET", lambda o: "/metrics/reports-over-time.csv"),
     "review_new": ("GET", lambda o: f"/reviews/new?incident={o.incident.id}"),
     "review": ("GET", lambda o: f"/reviews/{o.review.id}"),

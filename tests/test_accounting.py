@@ -171,6 +171,10 @@ async def test_a_student_is_released_once_and_the_later_phone_is_told(org, as_ro
     )
     rows = [r.get_text(" ", strip=True) for r in log.select("#release-log tbody tr")]
     assert len(rows) == 1 and kids[0].name in rows[0] and "Driver's licence" in rows[0]
+    # The counts line the reunification page asks for again: never kept on a phone.
+    counts = await office.get(f"/incidents/{org.incident.id}/reunification/counts")
+    assert counts.status_code == 200 and "no-store" in counts.headers["cache-control"]
+    assert html(counts).select_one("#reu-counts")["data-released-count"] == "1"
 
 
 async def test_who_sees_rosters_and_releases(org, other_org, as_role, make_client):

@@ -131,12 +131,10 @@ async def all_reported(incident_id: int, schools: list[int]) -> tuple[int, int, 
     return len(classes), len(first), max(first.values()) if done else None
 
 
-async def reunification_counts(
-    incident_id: int, schools: list[int], released: int
-) -> dict[str, int]:
-    """At the site (accounted by a teacher as here, injured or extra), released, and waiting
-    (at the site, not released yet)."""
+async def reunification_counts(incident_id: int) -> dict[str, int]:
+    """At the site (accounted by a teacher as here, injured or extra), released (a student is
+    released once), and waiting (at the site, not released yet)."""
     latest = await latest_marks(incident_id)
     at_site = {sid for (_c, sid), (mark, _n, _at) in latest.items() if mark in HERE}
     gone = set(await Release.filter(incident_id=incident_id).values_list("student_id", flat=True))
-    return {"at_site": len(at_site | gone), "released": released, "waiting": len(at_site - gone)}
+    return {"at_site": len(at_site | gone), "released": len(gone), "waiting": len(at_site - gone)}

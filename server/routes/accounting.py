@@ -183,23 +183,35 @@ async def reunification_page(request: Request) -> Response:
             }
             for r in releases
         ],
-        "counts": await tally.reunification_counts(incident.id, schools, len(releases)),
+        "counts": await tally.reunification_counts(incident.id),
     }
     return render(request, "accounting/reunification.html", context)
+
+
+@requires_role()
+async def reunification_counts(request: Request) -> Response:
+    """The counts line of the reunification page, which asks for it every few seconds: releases
+    made on other phones show without a reload. Never kept on a phone (a kept copy would show
+    old counts as new ones with no signal)."""
+    incident, _schools = await _incident(request, kept=True)
+    context = {"incident": incident, "counts": await tally.reunification_counts(incident.id)}
+    response = render(request, "accounting/_reunification_counts.html", context)
+    response.headers.update(NO_STORE)
+    return response
 
 
 @requires_role()
 async def release_log(request: Request) -> Response:
     """The printable release log: who, to whom, the ID checked, when, by whom. Audited; never
     kept on a phone."""
-    incident, schools = await _incident(request)
+    incident, _schools = await _incident(request)
     user = signed_in_user(request)
     releases = await queries.releases(incident.id)
     await service.guardians_viewed(user, incident, len(releases), "release-log")
     context = {
         "incident": incident,
         "releases": releases,
-        "counts": await tally.reunification_counts(incident.id, schools, len(releases)),
+        "counts": await tally.reunification_counts(incident.id),
         "printed_at": datetime.now(UTC),
         "zone_name": zone(request).key,
     }
@@ -220,4 +232,9 @@ routes = [
     Route("/incidents/{id:int}/accounting", accounting_panel, name="accounting_panel"),
     Route("/incidents/{id:int}/reunification", reunification_page, name="reunification"),
     Route("/incidents/{id:int}/reunification/log", release_log, name="release_log"),
+    Route(
+        "/incidents/{id:int}/reunification/counts",
+        reunification_counts,
+        name="reunification_counts",
+    ),
 ]

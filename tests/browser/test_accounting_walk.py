@@ -153,6 +153,9 @@ def test_two_teachers_offline_then_reunification_on_two_phones(browser, live_ser
     expect(loser.locator("#reu-done")).to_contain_text("Not released: Leo Grant")
     expect(loser.locator("#reu-form")).to_be_hidden()
     shot(loser, "reunification-refused")
+    # The counts on the winner's page catch up with both phones' releases, with no reload.
+    other = tess if loser is olga else olga
+    expect(other.locator("#reu-counts")).to_contain_text("Released: 3", timeout=30000)
     rows = query(
         live_server,
         "select s.name from reunification_release r join roster_student s on s.id = r.student_id "

@@ -155,6 +155,23 @@ form.addEventListener("submit", async (event) => {
   await paintDone();
   await list();
 });
+// The team's counts, asked again every 10 s: releases on other phones show without a reload.
+// With no signal the last counts stay. (The header keeps the request past the service worker.)
+const COUNTS_EVERY_MS = 10000;
+async function refreshCounts() {
+  const shown = document.getElementById("reu-counts");
+  try {
+    const response = await fetch(shown.dataset.src, { headers: { "HX-Request": "true" } });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const counts = fresh.getElementById("reu-counts");
+    if (counts) shown.replaceWith(counts);
+  } catch (error) {
+    // offline: the counts shown stay until the next try
+  }
+}
+setInterval(refreshCounts, COUNTS_EVERY_MS);
+
 search.addEventListener("input", list);
 self.addEventListener("outbox-changed", () => { paintDone(); paintRefusals(); list(); });
 await paintRefusals();
