@@ -14,6 +14,7 @@ import pytest
 
 from server.accounting.models import AccountingCall
 from server.alerts.models import Alert, AlertRecipient
+from server.channels.models import Channel, Message
 from server.drills.models import Drill, DrillKind, DrillRequirement, DrillStatus
 from server.drills.reminders import remind_due
 from server.drills.rules import Rule, State, school_year, standing
@@ -22,7 +23,7 @@ from server.incidents.service import attach
 from server.models import AuditLog, User
 from server.push.models import Delivery, PushSubscription
 from server.reviews.models import Review, ReviewKind, SubjectKind
-from tests.helpers import event, html, send, small_roster
+from tests.helpers import event, html, send, sender, small_roster
 
 
 def now() -> datetime:
@@ -404,6 +405,33 @@ async def test_a_drill_started_without_accounting_asks_nobody(as_role, org):
     observe = page.select_one("#observe")["href"]
     reference = (await Incident.get(id=drill.incident_id)).reference
     assert observe == f"/checklists/drill-observation?incident={reference}"
+
+
+async def test_a_drill_goes_by_sms_only_when_its_start_form_asks(as_role, org, on, gateway):
+    """Drills send no SMS unless the drill asks (issue 21): the start form's box, carried to the
+    DRILL alert, and the SMS marked DRILL like every other surface."""
+    driver = org.users["driver"]  # at the drill's school, no phone with push
+    driver.verified_phone = "+15550107777"
+    await driver.save()
+    safety = await as_role("safety")
+    quiet, texted = await _plan(safety, org), await _plan(safety, org)
+    box = html(await safety.get(f"/drills/{quiet}")).select_one("form input[name=sms]")
+    assert box is not None and not box.has_attr("checked")  # off unless ticked
+
+    await safety.post(f"/drills/{quiet}/start", {"held": "yes", "accounting": "yes"})
+    await safety.post(f"/drills/{texted}/start", {"held": "yes", "sms": "yes"})
+    quiet_alert = await Alert.get(id=(await Drill.get(id=quiet)).alert_id)
+    texted_alert = await Alert.get(id=(await Drill.get(id=texted)).alert_id)
+    assert quiet_alert.drill and not quiet_alert.drill_sms
+    assert texted_alert.drill and texted_alert.drill_sms
+    assert not await Message.filter(alert_id=quiet_alert.id, channel="sms").exists()
+    assert await Message.filter(alert_id=texted_alert.id, channel="sms").values_list(
+        "user_id", flat=True
+    ) == [driver.id]
+    async with sender(Channel.SMS, on) as running:
+        await running.run_until_idle([texted_alert.id])
+    [text] = [m.body for m in gateway.to(driver.verified_phone)]
+    assert text.startswith("DRILL: Lockdown.")
 
 
 async def test_the_leader_is_reminded_by_push_the_day_before_once(as_role, org):

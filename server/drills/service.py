@@ -143,12 +143,15 @@ INCIDENT_KIND = {
 }
 
 
-async def start(user: User, drill: Drill, now: datetime, accounting: bool = False) -> str | None:
+async def start(
+    user: User, drill: Drill, now: datetime, accounting: bool = False, sms: bool = False
+) -> str | None:
     """The DRILL alert to everyone at the drill's school, through the one alert path, and the
     drill's own incident (marked drill) that holds its observers' checklist runs and, when
     ``accounting``, asks the school's teachers to account for their classes exactly as an
-    incident does (the accounting path as it is). None, or why not (it ran already, its kind
-    has no alert)."""
+    incident does (the accounting path as it is). With ``sms`` the alert goes by SMS too, as an
+    emergency does (``channels.rules.may_sms``); without it, a drill sends no SMS. None, or why
+    not (it ran already, its kind has no alert)."""
     alert_kind = ALERT_KIND.get(drill.kind)
     if alert_kind is None:
         return _(NO_ALERT)
@@ -166,6 +169,7 @@ async def start(user: User, drill: Drill, now: datetime, accounting: bool = Fals
             audience=Audience([], school_ids=[drill.school_id]),
             raised_at=now,
             drill=True,
+            drill_sms=sms,
             source={"drill_id": drill.id},
         )
         kind = INCIDENT_KIND.get(drill.kind, IncidentKind.OTHER)
@@ -175,7 +179,9 @@ async def start(user: User, drill: Drill, now: datetime, accounting: bool = Fals
         if accounting:
             await ask_for_accounting(user, incident, now)
     drill.alert_id, drill.incident_id = alert.id, incident.id
-    await audit.record(user, "drill.started", drill, alert=str(alert.id), accounting=accounting)
+    await audit.record(
+        user, "drill.started", drill, alert=str(alert.id), accounting=accounting, sms=sms
+    )
     return None
 
 

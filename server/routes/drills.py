@@ -159,9 +159,10 @@ async def _held(request: Request) -> bool:
     return (await request.form()).get("held") == "yes"
 
 
-async def _accounting(request: Request) -> bool:
-    """The start form's "teachers account for their classes" box."""
-    return (await request.form()).get("accounting") == "yes"
+async def _ticked(request: Request, box: str) -> bool:
+    """A box of the start form: "accounting" (teachers account for their classes) or "sms"
+    (the DRILL alert goes by SMS too)."""
+    return (await request.form()).get(box) == "yes"
 
 
 @requires_role()
@@ -170,7 +171,8 @@ async def drill_start(request: Request) -> Response:
     if not await _held(request):
         return _done(request, drill, _("Press and hold the button for 2 seconds."), "")
     user, now = signed_in_user(request), datetime.now(UTC)
-    refused = await service.start(user, drill, now, accounting=await _accounting(request))
+    accounting, sms = await _ticked(request, "accounting"), await _ticked(request, "sms")
+    refused = await service.start(user, drill, now, accounting=accounting, sms=sms)
     return _done(request, drill, refused, _("The drill has started: its DRILL alert is out."))
 
 
