@@ -1,5 +1,5 @@
-"""A demo district: two schools, their campuses, a bus depot, a venue, one person per role, and
-a field trip today with its roster and risk plan."""
+"""A demo district: two schools, their campuses, a bus depot, a venue, one person per role, a
+field trip today with its roster and risk plan, and two classes' rosters at Roosevelt."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from server.accounting.demo import seed_roster
 from server.models import Organisation, Role, School, Site, SiteKind, User
 from server.passwords import hash_password
 from server.trips.demo import seed_trip
@@ -89,6 +90,7 @@ async def seed_demo() -> list[DemoPerson] | None:
             users.append(user)
         venue = await Site.get(organisation=org, kind=SiteKind.VENUE)
         await seed_trip(org, schools[0], venue, users)
+        await seed_roster(users[0], schools[1])  # Ada Admin imports Roosevelt's classes
     return DEMO_PEOPLE
 
 
