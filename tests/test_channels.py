@@ -232,6 +232,42 @@ async def test_the_daily_sms_cap_stops_sms_past_it(org, on, gateway):
     assert await Message.filter(alert_id=sent.id, error__contains="daily SMS cap").count() == 1
 
 
+async def test_two_workers_hold_the_daily_sms_cap_exactly(as_role, org, on, gateway):
+    """Both claim a batch before either sends: each must see the places the other took."""
+    from server.models import User
+
+    cap, tag = 4, org.organisation.id % 1000
+    numbers = set()
+    for n in range(10):
+        person = await User.create(
+            organisation=org.organisation,
+            name=f"Bus {n}",
+            email=f"bus-{n}-{org.organisation.id}@example.org",
+            password_hash="x",
+            roles=["staff"],
+            verified_phone=f"+1556{tag:03d}{n:04d}",
+        )
+        numbers.add(person.verified_phone)
+    org.organisation.sms_daily_cap = cap
+    await org.organisation.save()
+    sent = await emergency(org, notify=["staff"])
+    assert await Message.filter(alert_id=sent.id, channel="sms").count() == 10
+    async with sender(Channel.SMS, on, batch=cap) as first, sender(Channel.SMS, on) as second:
+        second.batch = cap
+        claims = [await first.claim(), await second.claim()]
+        assert all(claims)
+        await asyncio.gather(first.send_claimed(claims[0]), second.send_claimed(claims[1]))
+        await asyncio.gather(first.run_until_idle([sent.id]), second.run_until_idle([sent.id]))
+    assert len([m for m in gateway.sent if m.to in numbers]) == cap
+    rows = await Message.filter(alert_id=sent.id).values_list("status", "error", "sent_at")
+    assert sorted(status for status, _, _ in rows) == ["failed"] * 6 + ["sent"] * cap
+    held = [(error, at) for status, error, at in rows if status == "failed"]
+    assert all(error == "over the district's daily SMS cap" and at is None for error, at in held)
+    page = html(await (await as_role("admin")).get("/admin/messages"))
+    assert page.select_one("#sms-used").text == f"SMS sent today: {cap} of {cap}."
+    assert f"Today's SMS limit is reached ({cap} of {cap})" in page.select_one("#sms-cap").text
+
+
 async def test_an_undone_alert_sends_no_sms(org, on, gateway):
     driver = await verify(org.users["driver"], 30)
     now = datetime.now(UTC)

@@ -5,7 +5,9 @@ answers 500 holds back only its own channel's rows, never push or the other chan
 claimed with the push worker's own claim (``claim_rows``: FOR UPDATE SKIP LOCKED on PostgreSQL),
 so any number of workers share them and none is sent twice. Before a message goes, the worker
 checks it is still wanted: an undone or ended alert cancels it, an answer skips an escalation,
-and the district's daily SMS cap fails the SMS past it (its admins were warned near it)."""
+and the district's daily SMS cap fails the SMS past it (its admins were warned near it). Each
+SMS takes its place under the cap before it goes, one worker at a time, so however many workers
+send, the cap holds to the message."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
 from server.alerts.models import Alert, AlertRecipient
 from server.channels import text
 from server.channels.models import Channel, Message, MessageStatus, Why
@@ -25,8 +30,11 @@ from server.channels.rules import sms_left
 from server.channels.transports import Answer, SmsGateway, SmtpServer
 from server.models import Organisation
 from server.settings import Settings
+from server.sql import Sql
 
 log = logging.getLogger("muster.channels")
+
+OVER_CAP = Answer(None, "over the district's daily SMS cap")
 
 
 def _now() -> datetime:
@@ -110,11 +118,8 @@ class ChannelSender:
 
     async def drain(self) -> int:
         """Claim and send until nothing of this channel is due now; returns the claims made."""
-        from server.push.worker import claim_rows
-
-        only = f"channel = '{self.channel.value}' AND "
         claims = 0
-        while token := await claim_rows(Message, only, self.lease, self.batch, self.sqlite):
+        while token := await self.claim():
             claims += 1
             await self.send_claimed(token)
         return claims
@@ -144,6 +149,13 @@ class ChannelSender:
             wait = (first.due_at - _now()).total_seconds()
             await asyncio.sleep(min(max(wait, 0.02), 1.0))
 
+    async def claim(self) -> uuid.UUID | None:
+        """Claim up to ``batch`` due rows of this channel; the token, or None when none were due."""
+        from server.push.worker import claim_rows
+
+        only = f"channel = '{self.channel.value}' AND "
+        return await claim_rows(Message, only, self.lease, self.batch, self.sqlite)
+
     # -- one claim ----------------------------------------------------------------------------
     async def send_claimed(self, token: uuid.UUID) -> None:
         rows = await Message.filter(claim=token).prefetch_related("user").order_by("id")
@@ -158,38 +170,61 @@ class ChannelSender:
             ).values_list("alert_id", "user_id")
         )
         now = _now()
-        allowance = await self._allowance(rows, now)
         outcomes: list[tuple[Message, str | Answer]] = []
-        to_send: list[tuple[Message, Any]] = []
+        wanted: list[Message] = []
         for row in rows:
             alert = alerts.get(row.alert_id) if row.alert_id else None
             if alert is not None and (alert.cancelled_at or alert.ended_at):
                 outcomes.append((row, MessageStatus.CANCELLED.value))
             elif row.why == Why.ESCALATION.value and (row.alert_id, row.user_id) in answered:
                 outcomes.append((row, MessageStatus.SKIPPED.value))
-            elif self.channel == Channel.SMS and allowance.get(row.organisation_id, 1) <= 0:
-                outcomes.append((row, Answer(None, "over the district's daily SMS cap")))
             else:
-                if self.channel == Channel.SMS:
-                    allowance[row.organisation_id] = allowance.get(row.organisation_id, 1) - 1
-                to_send.append((row, self._compose(row, alert)))
+                wanted.append(row)
+        if self.channel == Channel.SMS:
+            over = await self._reserve(token, wanted, now)
+            outcomes += [(row, OVER_CAP) for row in wanted if row.id in over]
+            wanted = [row for row in wanted if row.id not in over]
+        to_send = [
+            (row, self._compose(row, alerts.get(row.alert_id) if row.alert_id else None))
+            for row in wanted
+        ]
         outcomes += await self._hand_over(to_send)
         await self._record(outcomes, now)
 
-    async def _allowance(self, rows: list[Message], now: datetime) -> dict[int, int]:
-        """SMS each district may still send today (from midnight on its clock)."""
-        if self.channel != Channel.SMS:
-            return {}
-        left = {}
-        for organisation in await Organisation.filter(id__in={r.organisation_id for r in rows}):
-            used = await Message.filter(
-                organisation_id=organisation.id,
-                channel=Channel.SMS.value,
-                status=MessageStatus.SENT.value,
-                sent_at__gte=self._day_start(now),
-            ).count()
-            left[organisation.id] = sms_left(organisation.sms_daily_cap, used)
-        return left
+    async def _reserve(self, token: uuid.UUID, rows: list[Message], now: datetime) -> set[int]:
+        """Each SMS's place under its district's daily cap, taken before it goes; returns the
+        rows past the cap. One transaction a claim, the districts' rows locked (on PostgreSQL:
+        FOR UPDATE; SQLite's writers take turns), so two workers counting at once can't both
+        take the last place. A place taken is ``sent_at`` set on a row still sending: counted
+        beside the rows sent, and given back (``sent_at`` emptied) if the SMS doesn't go."""
+        if not rows:
+            return set()
+        over: set[int] = set()
+        districts = sorted({row.organisation_id for row in rows})
+        async with in_transaction():
+            sql = Sql()
+            lock = "" if self.sqlite else " FOR UPDATE"
+            found = await sql.rows(
+                f"SELECT id, sms_daily_cap FROM {sql.table(Organisation)} "
+                f"WHERE id IN {sql.among(districts)} ORDER BY id{lock}"
+            )
+            caps = {row["id"]: row["sms_daily_cap"] for row in found}
+            for district in districts:
+                taken = Q(status=MessageStatus.SENT.value) | Q(
+                    Q(status=MessageStatus.SENDING.value) & ~Q(claim=token) & Q(claim__isnull=False)
+                )
+                used = await Message.filter(
+                    taken,
+                    organisation_id=district,
+                    channel=Channel.SMS.value,
+                    sent_at__gte=self._day_start(now),
+                ).count()
+                left = sms_left(caps.get(district, 0), used)
+                mine = [row.id for row in rows if row.organisation_id == district]
+                over.update(mine[left:])
+                if mine[:left]:
+                    await Message.filter(id__in=mine[:left], claim=token).update(sent_at=now)
+        return over
 
     def _day_start(self, now: datetime) -> datetime:
         """Midnight today on the district's clock, as an instant."""
@@ -254,6 +289,7 @@ class ChannelSender:
                 due = now + timedelta(seconds=self._backoff(attempts, outcome.retry_after))
                 changes |= {
                     "status": (MessageStatus.FAILED if give_up else MessageStatus.PENDING).value,
+                    "sent_at": None,  # its place under the day's SMS cap given back
                     "attempts": attempts,
                     "response_code": outcome.status,
                     "error": outcome.error[:200],
