@@ -338,16 +338,22 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     assert (await send(second, tapped(room_b, kids_b[0], 130), "phone-2")).status_code == 200
     observer = await as_role("admin")
     rooms = [
-        ("Room 12", {"door-locked": True, "lights-off": True, "out-of-sight": True}),
-        ("Gym", {"door-locked": False, "lights-off": True, "silent": False}),
-        ("Room 14", {"door-locked": True, "lights-off": True, "silent": True}),
+        ("Room 12", {"door-locked": True, "lights-off": True, "time-to-secure": 40}),
+        ("Gym", {"door-locked": False, "silent": False, "time-to-secure": 75}),
+        ("Room 14", {"door-locked": True, "lights-off": True, "time-to-secure": 60}),
     ]
     for room, answers in rooms:
         sent = _observed(str(uuid.uuid4()), incident.reference, room, answers, now())
         results = (await send(observer, sent, "phone-3")).json()["results"]
         assert {r["status"] for r in results} == {"accepted"}
     # A practice run names a failed room too: it counts for nothing.
-    practice = _observed(str(uuid.uuid4()), incident.reference, "Library", {"silent": False}, now())
+    practice = _observed(
+        str(uuid.uuid4()),
+        incident.reference,
+        "Library",
+        {"silent": False, "time-to-secure": 900},
+        now(),
+    )
     practice[0]["payload"]["practice"] = True
     await send(observer, practice, "phone-3")
 
@@ -363,6 +369,23 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     assert measured["Rooms observed"] == "3"
     assert measured["Rooms that failed a check"] == "1"
     assert page.select_one("#rooms-failed").get_text(" ", strip=True) == "Gym : Door locked, Silent"
+    # Time to secure, from the observers' times: the middle room's, and the slowest room.
+    assert measured["Half the rooms were secure by"] == "60 seconds"
+    assert measured["Slowest room to be secure"] == "Gym: 75 seconds"
+    # The dashboard shows the drill among the latest, with its page's figures.
+    dashboard = html(await safety.get(f"/metrics?school={org.school.id}"))
+    table = dashboard.select_one("#table-drills-latest")
+    header = [th.get_text(strip=True) for th in table.select("thead th")]
+    (row,) = [
+        [c.get_text(strip=True) for c in tr.select("th, td")] for tr in table.select("tbody tr")
+    ]
+    shown = dict(zip(header, row, strict=True))
+    assert shown["School"] == org.school.name and shown["Drill"] == "Lockdown"
+    assert shown["First answer (s)"] == measured["First answer"].split()[0] == "20"
+    assert shown["Median (s)"] == measured["Half had answered by"].split()[0]
+    assert shown["Time to secure, median room (s)"] == "60"
+    assert shown["Time to secure, slowest room (s)"] == "75"
+    assert shown["Rooms that failed a check"] == "1"
     # With the incident closed, the teacher's phone drops the page.
     assert (await teacher.get(f"/incidents/{incident.id}/account")).status_code == 404
     home = html(await teacher.get("/"))
@@ -377,6 +400,7 @@ async def test_a_drill_asks_for_accounting_and_is_measured_from_taps_and_observe
     written = form.select_one("#what_happened").text
     assert "every class accounted for by 95 seconds" in written
     assert "rooms that failed a check: 1" in written
+    assert "half the rooms by 60 seconds; slowest, Gym, 75 seconds" in written
     assert form.select_one("#to_improve").text.strip() == "Gym: Door locked, Silent"
     saved = await safety.post(
         f"/reviews/new?drill={drill_id}",

@@ -35,10 +35,12 @@ from server.tenancy import scoped
 SOON_DAYS = 7  # a leader's home shows the drills they lead within this many days
 
 # The observers' checklist (checklists/drill-observation.yaml): one run a room or area, each
-# check a yes or no; a "no" is a room that failed it.
+# check a yes or no (a "no" is a room that failed it), and the seconds the room took to be
+# secure, as the observer timed it.
 OBSERVATION = "drill-observation"
 ROOM = "room"
 CHECKS = ("door-locked", "lights-off", "windows-covered", "out-of-sight", "silent")
+SECURE = "time-to-secure"
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,18 @@ class Figures:
     accounted_s: int | None = None  # until the last class reported; None: not all have
     rooms: int = 0  # rooms or areas observers checked
     failed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each failed room, and its failed checks
+    secured: int = 0  # rooms with a time to secure
+    secure_median_s: int | None = None  # the middle room's time to secure
+    slowest: tuple[str, int] | None = None  # the room slowest to be secure, and its time
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room or area as its observers saw it: the checks it failed, and its time to secure
+    (None: nobody timed it)."""
+
+    failed: tuple[str, ...]
+    secure_s: int | None
 
 
 async def figures(drill: Drill) -> Figures | None:
@@ -127,7 +141,7 @@ async def figures(drill: Drill) -> Figures | None:
         lasted = round((drill.ended_at - drill.started_at).total_seconds())
     classes = reported = 0
     accounted_s = None
-    rooms: dict[str, tuple[str, ...]] = {}
+    rooms: dict[str, Room] = {}
     if drill.incident_id is not None:
         classes, reported, last = await all_reported(drill.incident_id, [drill.school_id])
         if last is not None:
@@ -144,14 +158,33 @@ async def figures(drill: Drill) -> Figures | None:
         reported=reported,
         accounted_s=accounted_s,
         rooms=len(rooms),
-        failed=tuple((room, checks) for room, checks in sorted(rooms.items()) if checks),
+        failed=tuple((name, room.failed) for name, room in sorted(rooms.items()) if room.failed),
+        **_secured(rooms),
     )
 
 
-async def observed(incident_id: int) -> dict[str, tuple[str, ...]]:
+def _secured(rooms: dict[str, Room]) -> dict[str, Any]:
+    """The observers' times to secure: how many rooms were timed, the middle room's time and
+    the slowest room (the first by name of those as slow)."""
+    timed = sorted(
+        (room.secure_s, name) for name, room in rooms.items() if room.secure_s is not None
+    )
+    if not timed:
+        return {}
+    top = timed[-1][0]
+    slowest = min(name for secs, name in timed if secs == top)
+    return {
+        "secured": len(timed),
+        "secure_median_s": round(median(s for s, _name in timed)),
+        "slowest": (slowest, top),
+    }
+
+
+async def observed(incident_id: int) -> dict[str, Room]:
     """Each room or area the drill's observers checked (runs of the observation checklist that
-    joined the drill's incident, not practice, not discarded), with the checks it failed: the
-    latest answer to each item stands; a room checked twice fails what either run failed."""
+    joined the drill's incident, not practice, not discarded), with the checks it failed and its
+    time to secure: the latest answer to each item stands; a room checked twice fails what
+    either run failed, and took the longer of its two times."""
     linked = await IncidentLink.filter(incident_id=incident_id, kind=LinkKind.RUN).values_list(
         "record_id", flat=True
     )
@@ -163,18 +196,23 @@ async def observed(incident_id: int) -> dict[str, tuple[str, ...]]:
     ).values_list("id", flat=True)
     answers: dict[Any, dict[str, Any]] = {run: {} for run in runs}
     for run_id, item, stored in (
-        await ChecklistAnswer.filter(run_id__in=list(answers), item_id__in=[ROOM, *CHECKS])
+        await ChecklistAnswer.filter(run_id__in=list(answers), item_id__in=[ROOM, *CHECKS, SECURE])
         .order_by("answered_at", "id")
         .values_list("run_id", "item_id", "stored")
     ):
         answers[run_id][item] = stored.get("value") if isinstance(stored, dict) else None
-    rooms: dict[str, tuple[str, ...]] = {}
+    rooms: dict[str, Room] = {}
     for given in answers.values():
-        room = str(given.get(ROOM) or "").strip()
-        if not room:
+        name = str(given.get(ROOM) or "").strip()
+        if not name:
             continue
-        failed = {c for c in CHECKS if given.get(c) is False} | set(rooms.get(room, ()))
-        rooms[room] = tuple(c for c in CHECKS if c in failed)
+        before = rooms.get(name, Room((), None))
+        failed = {c for c in CHECKS if given.get(c) is False} | set(before.failed)
+        secure = given.get(SECURE)
+        times = [before.secure_s] if before.secure_s is not None else []
+        if isinstance(secure, int | float) and not isinstance(secure, bool):
+            times.append(round(secure))
+        rooms[name] = Room(tuple(c for c in CHECKS if c in failed), max(times, default=None))
     return rooms
 
 
@@ -214,6 +252,18 @@ async def review_draft(drill: Drill) -> dict[str, str]:
         _("Rooms observed: %(rooms)s; rooms that failed a check: %(failed)s.")
         % {"rooms": found.rooms, "failed": len(found.failed)}
     )
+    if found.slowest is not None:
+        lines.append(
+            _(
+                "Time to secure, as observers timed it: half the rooms by %(median)s; "
+                "slowest, %(room)s, %(time)s."
+            )
+            % {
+                "median": _seconds(found.secure_median_s),
+                "room": found.slowest[0],
+                "time": _seconds(found.slowest[1]),
+            }
+        )
     if found.lasted_s is not None:
         lines.append(_("Start to end: %(time)s.") % {"time": _seconds(found.lasted_s)})
     improve = [

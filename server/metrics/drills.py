@@ -6,16 +6,23 @@ alert as each answer arrives): seconds from when it went out to each recipient's
 on the server's clock (a phone's clock corrected, ``events/clock.py``): the first, the median
 and the 90th percentile. A week or month with several drills shows the middle drill's figures
 (the median of the drills'), counted in the database; a drill sent to several schools counts
-at each, one sent to the whole district on a row of its own."""
+at each, one sent to the whole district on a row of its own.
+
+Beside them, the latest drills run from the calendar (at most ``LATEST``, a fixed number
+whatever the range), each with the figures its own page shows (``drills.queries.figures``): the
+answers, the observers' time to secure and the rooms that failed a check."""
 
 from __future__ import annotations
 
+from server.drills.models import KIND_LABELS, Drill, DrillStatus
+from server.drills.queries import figures as drill_figures
 from server.i18n import gettext as _
 from server.metrics import charts
-from server.metrics.figure import Figure, Scope, Table, per_bucket
+from server.metrics.figure import Cell, Figure, Scope, Table, per_bucket
 from server.metrics.sql import Sql
 
 MEASURES = ("first_s", "median_s", "p90_s")
+LATEST = 12  # drills in the table of the latest: a fixed cost, however long the range
 
 
 def _drills(sql: Sql, scope: Scope, per_school: bool) -> str:
@@ -81,6 +88,52 @@ async def _figures(scope: Scope) -> tuple[list[dict], list[dict]]:
     return [r for r in rows if r["part"] == 1], [r for r in rows if r["part"] == 2]
 
 
+async def _latest(scope: Scope) -> Table:
+    """The latest drills run from the calendar and held in the range, newest first, each with
+    its page's figures (whole seconds, as the drill's page shows them)."""
+    held = Drill.filter(
+        organisation_id=scope.organisation_id,
+        status=DrillStatus.HELD,
+        alert_id__isnull=False,
+        started_at__gte=scope.span.lo,
+        started_at__lt=scope.span.hi,
+    )
+    if scope.school_id:
+        held = held.filter(school_id=scope.school_id)
+    rows: list[list[Cell]] = []
+    for drill in await held.order_by("-started_at", "-id").limit(LATEST):
+        found = await drill_figures(drill)
+        if found is None:
+            continue
+        rows.append(
+            [
+                (drill.held_on or drill.planned_on).isoformat(),
+                scope.school_name(drill.school_id, ""),
+                _(KIND_LABELS[drill.kind]),
+                found.answered,
+                found.first_s,
+                found.median_s,
+                found.p90_s,
+                found.secure_median_s,
+                found.slowest[1] if found.slowest else None,
+                len(found.failed),
+            ]
+        )
+    header = [
+        _("Day"),
+        _("School"),
+        _("Drill"),
+        _("Answers"),
+        _("First answer (s)"),
+        _("Median (s)"),
+        _("90th percentile (s)"),
+        _("Time to secure, median room (s)"),
+        _("Time to secure, slowest room (s)"),
+        _("Rooms that failed a check"),
+    ]
+    return Table("drills-latest", _("The latest drills run from the calendar"), header, rows)
+
+
 def _seconds(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
@@ -143,10 +196,15 @@ async def figure(scope: Scope) -> Figure:
                 "person's first answer, by the server's clock. A period with several drills "
                 "shows the middle drill's figures."
             ),
+            _(
+                "The latest drills show each drill's own figures, as its page does, with the "
+                "observers' time to secure."
+            ),
         ],
         [
             Table("drills-over-time", _("Drills over time"), [period, *header], rows),
             Table("drills-by-school", _("Drills by school"), [_("School"), *header], school_rows),
+            await _latest(scope),
         ],
         chart,
     )

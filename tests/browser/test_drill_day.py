@@ -7,8 +7,10 @@ scrolls sideways.
 
 Then a drill run in full: started with class accounting, two teachers answer it and account for
 their classes (one with the server stopped, sent when it is back), an observer fails one room
-on the observers' checklist, offline too, the lead ends it; the drill's page shows figures that
-match the answers' and reports' times on the server's clock, and its review opens prefilled."""
+on the observers' checklist, offline too (with its time to secure), the lead ends it; the drill's
+page shows figures that match the answers' and reports' times on the server's clock and the
+observer's time to secure, its review opens prefilled, and the dashboard shows the drill with
+the same figures."""
 
 from __future__ import annotations
 
@@ -291,6 +293,13 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     expect(shown["Every class accounted for by"]).to_have_text(_seconds(accounted))
     expect(shown["Rooms that failed a check"]).to_have_text("1")
     expect(lead.locator("#rooms-failed")).to_have_text(re.compile(r"Gym\s*: Door locked, Silent"))
+    # The observer's time for the gym, the one room timed: the middle and the slowest.
+    expect(
+        figures.locator("tr", has_text="Half the rooms were secure by").locator("td")
+    ).to_have_text("75 seconds")
+    expect(figures.locator("tr", has_text="Slowest room to be secure").locator("td")).to_have_text(
+        "Gym: 75 seconds"
+    )
     shot(lead, "drill-measured")
     _fits(lead)
 
@@ -304,5 +313,26 @@ def test_a_drill_run_in_full_accounted_observed_measured_and_reviewed(browser, l
     _fits(lead)
     lead.get_by_role("button", name="Save the review").click()
     expect(lead.locator(".flash")).to_have_text("Review saved.")
+
+    # The dashboard shows the drill: the latest at its school, with its page's figures.
+    ((school,),) = query(live_server, f"select school_id from drill where id = {drill_id}")
+    lead.goto(f"{live_server.url}/metrics?school={school}")
+    latest = lead.locator("#table-drills-latest")
+    header = latest.locator("thead th").all_inner_texts()
+    row = latest.locator("tbody tr").first.evaluate(
+        "(tr) => [...tr.cells].map((c) => c.textContent.trim())"
+    )
+    shown_on_dashboard = dict(zip(header, row, strict=True))
+    assert shown_on_dashboard["School"] == "Lincoln Elementary"
+    assert shown_on_dashboard["Drill"] == "Lockdown"
+    assert shown_on_dashboard["Answers"] == str(len(times))
+    assert shown_on_dashboard["First answer (s)"] == str(times[0])
+    assert shown_on_dashboard["Median (s)"] == str(round(median(times)))
+    assert shown_on_dashboard["90th percentile (s)"] == str(p90(times))
+    assert shown_on_dashboard["Time to secure, median room (s)"] == "75"
+    assert shown_on_dashboard["Time to secure, slowest room (s)"] == "75"
+    assert shown_on_dashboard["Rooms that failed a check"] == "1"
+    shot(lead, "drill-on-the-dashboard")
+    _fits(lead)
     for context in (lead_context, tess_context, olga_context, observer_context):
         context.close()
