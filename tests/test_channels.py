@@ -16,6 +16,7 @@ from server.alerts.models import AlertRecipient
 from server.alerts.service import raise_alert
 from server.channels.escalation import escalate_due
 from server.channels.models import Channel, Escalation, Message
+from server.incidents.models import IncidentLink, IncidentSchool, LinkKind
 from server.push.models import Delivery
 from server.push.worker import DeliveryWorker
 from tests.conftest import PUBLIC
@@ -343,6 +344,7 @@ async def test_an_sms_reply_2_shows_as_need_help_and_a_bad_signature_changes_not
     unsigned = await gateway_client.http.post("/api/sms/inbound", data=form)
     assert unsigned.status_code == 403
 
+    assert not await IncidentLink.exists(kind=LinkKind.ALERT, record_id=str(sent.id))
     headers, form = gateway.signed(url, driver.verified_phone, " 2 ", valid=True)
     taken = await gateway_client.http.post("/api/sms/inbound", data=form, headers=headers)
     assert taken.status_code == 200 and taken.headers["content-type"].startswith("text/xml")
@@ -351,6 +353,13 @@ async def test_an_sms_reply_2_shows_as_need_help_and_a_bad_signature_changes_not
     )
     mine = await AlertRecipient.get(alert_id=sent.id, user_id=driver.id)
     assert mine.response == "help" and mine.first_responded_at is not None
+    # As "Need help" in the app: the alert (for no school, so it opened nothing itself) joins
+    # or opens the incident of the driver's school, the answer in its timeline.
+    [link] = await IncidentLink.filter(kind=LinkKind.ALERT, record_id=str(sent.id))
+    schools = await IncidentSchool.filter(incident_id=link.incident_id).values_list(
+        "school_id", flat=True
+    )
+    assert schools == [org.school.id]
 
     page = html(await (await as_role("admin")).get(f"/admin/alerts/{sent.id}"))
     [helped] = page.select("#need-help li")

@@ -10,18 +10,16 @@ from pydantic import Field
 
 from server.action_names import kind_name
 from server.alerts.audience import Audience
-from server.alerts.models import Alert, AlertRecipient, Response
+from server.alerts.models import Alert, Response
 from server.alerts.rules import RULES, UNDO_SECONDS, FieldKind, may_raise, notify_for
-from server.alerts.service import cancel_alert, figures, raise_alert
+from server.alerts.service import Given, answer, cancel_alert, raise_alert
 from server.checklists.models import ChecklistRun
 from server.checklists.service import place_runs
 from server.contexts import AlertContext
-from server.db import column
 from server.events.payloads import Position, Slug
 from server.events.registry import Payload, Pending, Sender, event_type
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.incidents.service import after_help
 from server.models import Organisation, Role, School, Site, SiteKind
 from server.places.nearest import nearest
 from server.tenancy import RecordId
@@ -142,22 +140,6 @@ async def alert_undone(batch: list[Pending], sender: Sender) -> None:
             p.reject(_("Too late to undo: the alert has gone out. Tell the safety team."))
 
 
-async def _help_opens_incidents(helped: dict[UUID, Pending], sender: Sender) -> None:
-    """ "Need help" is an emergency where that person is: each alert answered so joins or opens
-    its schools' incident (else the school of the campus nearest the answer, else theirs)."""
-    user = sender.user
-    mine = await column(user.schools.all().order_by("id"), "id")
-    sites = await Site.filter(organisation_id=user.organisation_id)
-    for alert in await Alert.filter(id__in=list(helped), organisation_id=user.organisation_id):
-        p = helped[alert.id]
-        schools = list(mine)
-        if (position := p.payload.position) is not None:
-            found = nearest((position.latitude, position.longitude), sites, SiteKind.CAMPUS)
-            if found is not None and found.site.school_id is not None:
-                schools = [found.site.school_id]
-        await after_help(alert, user, schools, p.occurred_at)
-
-
 class AlertAcknowledged(Payload):
     alert_id: UUID
     response: Response
@@ -167,46 +149,19 @@ class AlertAcknowledged(Payload):
 
 @event_type("alert.acknowledged", AlertAcknowledged)
 async def alert_acknowledged(batch: list[Pending], sender: Sender) -> None:
-    """ "I'm safe" / "Need help", from a notification's button or the alert page. The latest
-    answer stands; the first one counts for the acknowledgment figures."""
-    ids = {p.payload.alert_id for p in batch}
-    mine = {
-        r.alert_id: r
-        for r in await AlertRecipient.filter(
-            alert_id__in=ids,
-            user_id=sender.user.id,
-            alert__organisation_id=sender.user.organisation_id,
+    """ "I'm safe" / "Need help", from a notification's button or the alert page, recorded by
+    ``alerts.service.answer`` (as an SMS reply is)."""
+    given = [
+        Given(
+            p.payload.alert_id,
+            p.payload.response,
+            p.occurred_at,
+            p.payload.position,
+            p.payload.note,
         )
-    }
-    touched: dict[int, AlertRecipient] = {}
-    helped: dict[UUID, Pending] = {}  # the alerts this person now needs help on
+        for p in batch
+    ]
+    not_mine = await answer(sender.user, given)
     for p in batch:
-        recipient = mine.get(p.payload.alert_id)
-        if recipient is None:
+        if p.payload.alert_id in not_mine:
             p.reject(_("This alert was not sent to you."))
-            continue
-        if recipient.first_responded_at is None or p.occurred_at < recipient.first_responded_at:
-            recipient.first_responded_at = p.occurred_at
-        if recipient.responded_at is None or p.occurred_at >= recipient.responded_at:
-            recipient.responded_at = p.occurred_at
-            recipient.response = p.payload.response.value
-            if p.payload.position or p.payload.response == Response.SAFE:
-                position = p.payload.position
-                recipient.position = position.model_dump() if position else None
-            recipient.note = p.payload.note or recipient.note
-            if recipient.response == Response.HELP:
-                helped[recipient.alert_id] = p
-            else:
-                helped.pop(recipient.alert_id, None)
-        touched[recipient.id] = recipient
-    for recipient in touched.values():
-        await recipient.save()
-    if helped:
-        await _help_opens_incidents(helped, sender)
-    for alert in await Alert.filter(id__in={r.alert_id for r in touched.values()}):
-        firsts = await column(
-            AlertRecipient.filter(alert_id=alert.id, first_responded_at__isnull=False),
-            "first_responded_at",
-        )
-        alert.figures = figures(alert, list(firsts))
-        await alert.save(update_fields=["figures"])

@@ -23,15 +23,17 @@ from server.alerts.audience import Audience, Team, resolve_audience, team_people
 from server.alerts.facts import gather_many
 from server.alerts.forms import AlertForm
 from server.alerts.kinds import kind_of
-from server.alerts.models import Alert, AlertRecipient
+from server.alerts.models import Alert, AlertRecipient, Response
 from server.alerts.queries import trips_now
 from server.alerts.recipients import add_recipients
 from server.alerts.rules import CHOOSABLE
 from server.db import column
+from server.events.payloads import Position, point_of
 from server.i18n import gettext as _
-from server.incidents.service import after_alert
+from server.incidents.service import after_alert, after_help
 from server.listing import Listing, export_of
-from server.models import Organisation, Role, School, Site, User
+from server.models import Organisation, Role, School, Site, SiteKind, User
+from server.places.nearest import nearest
 from server.push.models import PushSubscription
 from server.push.service import cancel_pending, queue_deliveries
 from server.push.worker import wake
@@ -119,6 +121,78 @@ def figures(alert: Alert, first_answers: list[datetime]) -> dict[str, Any]:
         "median_s": round(statistics.median(times), 1),
         "p90_s": round(times[rank], 1),
     }
+
+
+@dataclass(frozen=True)
+class Given:
+    """One answer of a person to an alert, however it came: the app (a notification's button or
+    the alert page, as an event) or an SMS reply."""
+
+    alert_id: uuid.UUID
+    response: Response
+    at: datetime
+    position: Position | None = None
+    note: str = ""
+
+
+async def answer(user: User, given: list[Given]) -> set[uuid.UUID]:
+    """Records ``user``'s answers: the latest stands, the first counts for the acknowledgment
+    figures, and "Need help" on a real alert joins or opens its incident (``_help_opens``).
+    Returns the alerts among them that were not sent to this person (nothing recorded)."""
+    ids = {g.alert_id for g in given}
+    mine = {
+        r.alert_id: r
+        for r in await AlertRecipient.filter(
+            alert_id__in=ids, user_id=user.id, alert__organisation_id=user.organisation_id
+        )
+    }
+    touched: dict[int, AlertRecipient] = {}
+    helped: dict[uuid.UUID, Given] = {}  # the alerts this person now needs help on
+    for g in given:
+        recipient = mine.get(g.alert_id)
+        if recipient is None:
+            continue
+        if recipient.first_responded_at is None or g.at < recipient.first_responded_at:
+            recipient.first_responded_at = g.at
+        if recipient.responded_at is None or g.at >= recipient.responded_at:
+            recipient.responded_at = g.at
+            recipient.response = g.response.value
+            if g.position or g.response == Response.SAFE:
+                recipient.position = g.position.model_dump() if g.position else None
+            recipient.note = g.note or recipient.note
+            if recipient.response == Response.HELP:
+                helped[recipient.alert_id] = g
+            else:
+                helped.pop(recipient.alert_id, None)
+        touched[recipient.id] = recipient
+    async with in_transaction():
+        for recipient in touched.values():
+            await recipient.save()
+        if helped:
+            await _help_opens(user, helped)
+        for alert in await Alert.filter(id__in={r.alert_id for r in touched.values()}):
+            firsts = await column(
+                AlertRecipient.filter(alert_id=alert.id, first_responded_at__isnull=False),
+                "first_responded_at",
+            )
+            alert.figures = figures(alert, list(firsts))
+            await alert.save(update_fields=["figures"])
+    return ids - set(mine)
+
+
+async def _help_opens(user: User, helped: dict[uuid.UUID, Given]) -> None:
+    """ "Need help" is an emergency where that person is: each alert answered so joins or opens
+    its schools' incident (else the school of the campus nearest the answer, else theirs)."""
+    schools_of_theirs = await column(user.schools.all().order_by("id"), "id")
+    sites = await Site.filter(organisation_id=user.organisation_id)
+    for alert in await Alert.filter(id__in=list(helped), organisation_id=user.organisation_id):
+        g = helped[alert.id]
+        schools = list(schools_of_theirs)
+        if (point := point_of(g.position)) is not None:
+            found = nearest(point, sites, SiteKind.CAMPUS)
+            if found is not None and found.site.school_id is not None:
+                schools = [found.site.school_id]
+        await after_help(alert, user, schools, g.at)
 
 
 async def end_with_all_clear(alert: Alert, by_id: int, now: datetime) -> Alert | None:

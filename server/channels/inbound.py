@@ -4,7 +4,8 @@ The gateway signs each post as Twilio does (and the gateways that copy it): base
 HMAC-SHA1, keyed with the account's token, of the URL it posted to followed by each form field's
 name and value in name order, in the ``X-Twilio-Signature`` header. An unsigned or wrongly signed
 post changes nothing. A reply answers the latest alert an SMS of ours went to that number for,
-within a day, while that alert is neither undone nor ended."""
+within a day, while that alert is neither undone nor ended, exactly as the same answer in the
+app does (``alerts.service.answer``): "2" on a real alert joins or opens its incident."""
 
 from __future__ import annotations
 
@@ -14,12 +15,9 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
-from server.alerts.models import Alert, AlertRecipient, Response
-from server.alerts.service import figures
+from server.alerts import service as alerts
+from server.alerts.models import Alert, Response
 from server.channels.models import Channel, Message, MessageStatus
-from server.db import column
 from server.models import User
 
 ANSWERS = {"1": Response.SAFE, "2": Response.HELP}
@@ -63,21 +61,6 @@ async def answer(number: str, text: str, now: datetime) -> Answered | None:
     response = ANSWERS.get(text.strip().rstrip(".").strip())
     if alert is None or response is None or alert.cancelled_at or alert.ended_at:
         return Answered(sent.user, None, response)
-    async with in_transaction():
-        recipient = await AlertRecipient.get_or_none(alert_id=alert.id, user_id=sent.user_id)
-        if recipient is None:
-            return Answered(sent.user, None, response)
-        recipient.response = response.value
-        recipient.responded_at = now
-        if recipient.first_responded_at is None:
-            recipient.first_responded_at = now
-        if response == Response.SAFE:
-            recipient.position = None
-        await recipient.save()
-        firsts = await column(
-            AlertRecipient.filter(alert_id=alert.id, first_responded_at__isnull=False),
-            "first_responded_at",
-        )
-        alert.figures = figures(alert, list(firsts))
-        await alert.save(update_fields=["figures"])
-    return Answered(sent.user, alert, response)
+    # Recorded as the same answer in the app is: "2" joins or opens the incident there too.
+    not_mine = await alerts.answer(sent.user, [alerts.Given(alert.id, response, now)])
+    return Answered(sent.user, None if alert.id in not_mine else alert, response)
