@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from server.accounting.models import AccountingCall, ClassReport, Guardian, Release
 from server.incidents.models import IncidentStatus
-from server.models import AuditLog, User
+from server.models import AuditLog, Site, SiteKind, User
 from tests.helpers import event, html, send, small_roster
 
 
@@ -115,13 +115,23 @@ async def test_a_later_tap_stands_and_taps_are_checked(org, as_role):
     first = marked(org, room, kids[0], "missing")
     then = marked(org, room, kids[0], "present")
     then["occurred_at"] = datetime.now(UTC).isoformat()
+    elsewhere = await Site.create(
+        organisation=org.organisation,
+        school=org.other_school,
+        kind=SiteKind.CAMPUS,
+        name="The other school's field",
+        latitude=38.56,
+        longitude=-121.47,
+    )
     bad = [
         marked(org, room, others[0], "present"),  # not in this class
         marked(org, room, kids[1], "extra"),  # in this class already
         reported(org, room, site_id=999_999),
+        reported(org, room, site_id=elsewhere.id),  # another school's place
     ]
     results = await statuses(teacher, [first, then, *bad])
-    assert [r["status"] for r in results] == ["accepted", "accepted", *["rejected"] * 3]
+    assert [r["status"] for r in results] == ["accepted", "accepted", *["rejected"] * 4]
+    assert "school's places" in results[-1]["reason"]
     assert "add them as an extra" in results[2]["reason"]
     safety = await as_role("safety")
     panel = html(await safety.get(f"/incidents/{org.incident.id}/accounting"))

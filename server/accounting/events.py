@@ -56,10 +56,12 @@ OPEN = (IncidentStatus.ACTIVE, IncidentStatus.STABILISED, IncidentStatus.RECOVER
 
 
 class ClassSeen(NamedTuple):
-    """A class the sender may account for in an incident: its school and its active students."""
+    """A class the sender may account for in an incident: its school, its active students, and
+    the school's sites (where the class may say it is)."""
 
     school: int
     students: frozenset[int]
+    sites: frozenset[int]
 
 
 async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int], ClassSeen]:
@@ -86,11 +88,13 @@ async def _classes(batch: list[Pending], sender: Sender) -> dict[tuple[int, int]
 async def _look_up(
     pairs: set[tuple[int, int]], user: User
 ) -> dict[tuple[int, int], ClassSeen | None]:
-    """Each (incident, class) pair with the class's school and active students, or None where
-    it may not be used: the classes joined to the open incidents at their schools that ask, and
-    to their enrollments. One statement written by hand: every batch of taps asks it, and the
-    ORM took longer to build this join than the database to run it (bench/accounting)."""
+    """Each (incident, class) pair with the class's school, active students and the school's
+    sites, or None where it may not be used: the classes joined to the open incidents at their
+    schools that ask, and to their enrollments, then the sites of their schools. One statement
+    written by hand, one round trip: every batch of taps asks it, and the ORM took longer to
+    build this join than the database to run it (bench/accounting)."""
     sql = Sql()
+    classes = {klass for _incident, klass in pairs}
     member = ""
     if not user.has_role(*MANAGERS):
         member = (
@@ -98,28 +102,35 @@ async def _look_up(
             f" AND m.user_id = {sql.value(user.id)})"
         )
     rows = await sql.rows(
-        f"SELECT c.id AS class_id, c.school_id, l.incident_id, e.student_id, s.active"
-        f" FROM {sql.table(RosterClass)} c"
+        f"SELECT c.id AS class_id, c.school_id, l.incident_id, e.student_id, s.active,"
+        f" NULL AS site_id FROM {sql.table(RosterClass)} c"
         f" JOIN {sql.table(IncidentSchool)} l ON l.school_id = c.school_id"
         f" JOIN {sql.table(Incident)} i ON i.id = l.incident_id"
         f" LEFT JOIN {sql.table(Enrollment)} e ON e.roster_class_id = c.id"
         f" LEFT JOIN {sql.table(Student)} s ON s.id = e.student_id"
-        f" WHERE c.id IN {sql.among({klass for _incident, klass in pairs})}"
+        f" WHERE c.id IN {sql.among(classes)}"
         f" AND l.incident_id IN {sql.among({incident for incident, _class in pairs})}"
         f" AND i.organisation_id = {sql.value(user.organisation_id)}"
         f" AND i.status IN {sql.among(status.value for status in OPEN)}"
         f" AND EXISTS (SELECT 1 FROM {sql.table(AccountingCall)} a WHERE a.incident_id = i.id)"
         f" {member}"
+        f" UNION ALL SELECT NULL, st.school_id, NULL, NULL, NULL, st.id"
+        f" FROM {sql.table(Site)} st WHERE st.school_id IN"
+        f" (SELECT c.school_id FROM {sql.table(RosterClass)} c WHERE c.id IN {sql.among(classes)})"
     )
     schools: dict[tuple[int, int], int] = {}
     students: dict[tuple[int, int], set[int]] = {}
+    sites: dict[int, set[int]] = {}
     for row in rows:
+        if row["site_id"] is not None:
+            sites.setdefault(row["school_id"], set()).add(row["site_id"])
+            continue
         pair = (row["incident_id"], row["class_id"])
         schools[pair] = row["school_id"]
         if row["student_id"] is not None and row["active"]:
             students.setdefault(pair, set()).add(row["student_id"])
     seen = {
-        pair: ClassSeen(school, frozenset(students.get(pair, ())))
+        pair: ClassSeen(school, frozenset(students.get(pair, ())), frozenset(sites.get(school, ())))
         for pair, school in schools.items()
     }
     return {pair: seen.get(pair) for pair in pairs}
@@ -171,17 +182,12 @@ async def student_marked(batch: list[Pending], sender: Sender) -> None:
 @event_type("accounting.reported", ClassReported)
 async def class_reported(batch: list[Pending], sender: Sender) -> None:
     allowed = await _classes(batch, sender)
-    site_ids = {p.payload.site_id for p in batch if p.payload.site_id}
-    sites = (
-        dict(await Site.filter(id__in=site_ids).values_list("id", "school_id")) if site_ids else {}
-    )
     rows: list[dict[str, Any]] = []
     for p in batch:
         if p.rejected:
             continue
         r: ClassReported = p.payload
-        school = allowed[(r.incident_id, r.class_id)].school
-        if r.site_id is not None and sites.get(r.site_id) != school:
+        if r.site_id is not None and r.site_id not in allowed[(r.incident_id, r.class_id)].sites:
             p.reject(_("Choose one of the school's places."))
         else:
             rows.append(
