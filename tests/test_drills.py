@@ -429,6 +429,11 @@ async def test_a_drill_started_without_accounting_asks_nobody(as_role, org):
     observe = page.select_one("#observe")["href"]
     reference = (await Incident.get(id=drill.incident_id)).reference
     assert observe == f"/checklists/drill-observation?incident={reference}"
+    # The drill's own incident calls no crisis team out: that would be a real alert.
+    live = html(await safety.get(f"/incidents/{drill.incident_id}"))
+    assert live.select_one("#callout-form") is None and live.select_one("#start-case") is None
+    callout = await safety.post(f"/incidents/{drill.incident_id}/callout", {"confirm": "yes"})
+    assert callout.status_code == 403
 
 
 async def test_a_drill_goes_by_sms_only_when_its_start_form_asks(as_role, org, on, gateway):

@@ -47,8 +47,10 @@ async def commander(incident: Incident) -> int | None:
 
 
 async def may_call_out(user: User, incident: Incident) -> bool:
-    """The safety team and admins of the incident's district, and its commander of the day."""
-    if user.organisation_id != incident.organisation_id:
+    """The safety team and admins of the incident's district, and its commander of the day;
+    never for a drill's own incident (the drill's alert went out already: a call-out from it
+    would be a real alert to the crisis team)."""
+    if user.organisation_id != incident.organisation_id or incident.drill:
         return False
     return user.has_role(*MANAGERS) or await commander(incident) == user.id
 

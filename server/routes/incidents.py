@@ -88,7 +88,9 @@ async def _live(
         context["sees_rosters"] = bool(await accounting.schools_seen(user, incident))
         context["accounting_asked"] = await accounting.accounting_asked(incident)
         context["may_call_out"] = await callout.may_call_out(user, incident)
-        context["opens_cases"] = user.has_role(*MANAGERS) and await on_threat_team(user)
+        context["opens_cases"] = (  # a drill is no concern about a person
+            not incident.drill and user.has_role(*MANAGERS) and await on_threat_team(user)
+        )
     return render(
         request,
         "incidents/live.html",
