@@ -88,3 +88,33 @@ test("the device id is made once and kept", async () => {
   assert.match(first, /^[0-9a-f-]{36}$/);
   assert.equal(await outbox.deviceId(), first);
 });
+
+test("the session check waits longer after each unanswered check, up to 20 s, and 4 s again once answered", () => {
+  assert.equal(outbox.nextCheckMs(4000, false), 8000);
+  assert.equal(outbox.nextCheckMs(8000, false), 16000);
+  assert.equal(outbox.nextCheckMs(16000, false), 20000);
+  assert.equal(outbox.nextCheckMs(20000, false), 20000);
+  assert.equal(outbox.nextCheckMs(16000, true), 4000);
+});
+
+test("a server that never answers the check reads as unreachable, timed out, and the next check waits 8 s", async () => {
+  await outbox.record("note.recorded", { text: "Gate B open" });
+  const asked = [];
+  const realFetch = globalThis.fetch;
+  const realSetTimeout = globalThis.setTimeout;
+  // A connection that opens and never answers; the deadline is passed at once (the wait is recorded).
+  globalThis.fetch = (url, { signal }) => new Promise((_resolve, reject) => {
+    signal.addEventListener("abort", () => reject(new Error("aborted")));
+  });
+  globalThis.setTimeout = (callback, ms) => { asked.push(ms); return realSetTimeout(callback, 0); };
+  try {
+    for (let n = 0; n < 2; n++) {
+      await assert.rejects(outbox.syncOnce(), (error) => error instanceof outbox.Unreachable && error.timedOut);
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.deepEqual(asked.filter((ms) => ms >= 4000), [4000, 8000]);
+  assert.equal((await outbox.counts()).pending, 1); // nothing lost
+});

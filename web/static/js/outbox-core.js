@@ -206,6 +206,15 @@
   // minute. The session check is the reachability test, so it is the shortest.
   const TIMEOUT_MS = { check: 4000, upload: 30000, sync: 20000 };
 
+  // The session check's deadline: 4 s at first, so no signal reads as "Offline" at once; doubled
+  // after each check that got no answer in time, up to the sync's 20 s, so a slow network that
+  // works (2G at a depot) still gets the outbox through instead of timing out every time; back
+  // to 4 s once the server answers.
+  let checkMs = TIMEOUT_MS.check;
+  function nextCheckMs(current, answered) {
+    return answered ? TIMEOUT_MS.check : Math.min(current * 2, TIMEOUT_MS.sync);
+  }
+
   async function call(url, options, timeoutMs) {
     let response;
     const controller = new AbortController();
@@ -214,7 +223,9 @@
       response = await fetch(url, { credentials: "same-origin", cache: "no-store", ...options,
         signal: controller.signal });
     } catch (error) {
-      throw new Unreachable(controller.signal.aborted ? `no answer in ${timeoutMs / 1000} s` : String(error));
+      const unreachable = new Unreachable(controller.signal.aborted ? `no answer in ${timeoutMs / 1000} s` : String(error));
+      unreachable.timedOut = controller.signal.aborted;
+      throw unreachable;
     } finally {
       clearTimeout(timer);
     }
@@ -226,7 +237,14 @@
   // One pass: ask the server who we are (a real request, not navigator.onLine), send waiting
   // files, then events in recording order. Throws Unreachable or SignInNeeded; never drops data.
   async function syncOnce() {
-    const session = await (await call("/api/session", {}, TIMEOUT_MS.check)).json();
+    let session;
+    try {
+      session = await (await call("/api/session", {}, checkMs)).json();
+      checkMs = nextCheckMs(checkMs, true);
+    } catch (error) {
+      if (error.timedOut) checkMs = nextCheckMs(checkMs, false);
+      throw error;
+    }
     if (!session.signed_in) throw new SignInNeeded();
     const headers = { "X-CSRF-Token": session.csrf };
     for (const file of await files()) {
@@ -270,6 +288,6 @@
   }
 
   scope.MusterOutbox = { setRecorder, record, saveFile, outbox, journal, counts, discard, resend, settle,
-    syncOnce: syncExclusive, deviceId, keepDraft, draft, dropDraft, chooseLocale, chosenLocale, SignInNeeded, Unreachable, batches,
+    syncOnce: syncExclusive, nextCheckMs, deviceId, keepDraft, draft, dropDraft, chooseLocale, chosenLocale, SignInNeeded, Unreachable, batches,
     DB_NAME };
 })(self);
