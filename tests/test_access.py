@@ -25,6 +25,7 @@ ROUTE_CASES: dict[str, tuple[str, Callable[[Org], str]]] = {
     "contact_phone": ("POST", lambda o: "/account/contact/phone"),
     "contact_email": ("POST", lambda o: "/account/contact/email"),
     "contact_code": ("POST", lambda o: "/account/contact/code"),
+    "contact_remove": ("POST", lambda o: "/account/contact/remove"),
     "channel_settings": ("GET", lambda o: "/admin/messages"),
     "reference_cards": ("GET", lambda o: "/reference"),
     "journey": ("GET", lambda o: "/journeys/bleeding-control"),

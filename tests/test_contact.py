@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from server.alerts.audience import Audience
 from server.alerts.service import raise_alert
 from server.channels.models import Channel, ContactCode, Escalation, Message
-from server.models import Organisation, User
+from server.models import AuditLog, Organisation, User
 from tests.helpers import html, sender
 
 
@@ -101,3 +101,71 @@ async def test_the_district_sets_sms_to_all_the_cap_and_the_escalation_time(as_r
     assert (await Escalation.get(alert_id=sent.id)).due_at == now + timedelta(minutes=5)
     refused = await admin.post("/admin/messages", {"sms_daily_cap": "-1", "escalate_minutes": "0"})
     assert refused.status_code == 422
+
+
+async def test_a_verified_number_is_removed_after_asking_again_and_gets_no_more_alerts(
+    as_role, org, on, gateway
+):
+    driver = org.users["driver"]
+    driver.verified_phone = f"+1916555{org.organisation.id % 10000:04d}"
+    await driver.save()
+    number = driver.verified_phone
+    client = await as_role("driver")
+    page = html(await client.get("/account/contact"))
+    assert page.select_one("#remove-sms") is None
+    asked = await client.post("/account/contact/remove", {"channel": "sms"})
+    assert asked.status_code == 200  # the question, asked on its own: nothing removed yet
+    question = html(asked).select_one("#remove-sms")
+    assert question.select_one("[role=alert]").text == (
+        f"Remove {number}? Alerts will no longer come to it by SMS."
+    )
+    assert question.select_one("input[name=confirm]")["value"] == "true"
+    assert (await User.get(id=driver.id)).verified_phone == number
+
+    # An emergency's SMS is waiting, and another already claimed by a worker, when it goes.
+    waiting = await _emergency(org, ["driver"])
+    claimed = await _emergency(org, ["driver"])
+    await Message.filter(alert_id=waiting.id).update(due_at=datetime.now(UTC) + timedelta(hours=1))
+    async with sender(Channel.SMS, on) as running:
+        token = await running.claim()
+        assert await Message.filter(alert_id=claimed.id, claim=token).exists()
+        removed = await client.post(
+            "/account/contact/remove", {"channel": "sms", "confirm": "true"}
+        )
+        assert removed.status_code == 303
+        await running.send_claimed(token)
+    assert gateway.to(number) == []
+    for alert in (waiting, claimed):
+        assert (await Message.get(alert_id=alert.id)).status == "cancelled"
+    page = html(await client.get("/account/contact"))
+    assert page.select_one(".flash").text == f"Removed {number}. Alerts no longer go to it."
+    assert page.select_one("#verified-phone").text == "No number verified yet."
+    assert (await User.get(id=driver.id)).verified_phone == ""
+    [entry] = await AuditLog.filter(actor_id=driver.id, action="contact.removed")
+    assert entry.detail == {"channel": "sms"}
+    later = await _emergency(org, ["driver"])
+    assert not await Message.filter(alert_id=later.id).exists()
+
+
+async def test_a_verified_email_is_removed_in_spanish(as_role, org):
+    office = org.users["office"]
+    office.verified_email, office.locale = f"office-{org.organisation.id}@example.org", "es"
+    await office.save()
+    client = await as_role("office")
+    asked = html(await client.post("/account/contact/remove", {"channel": "email"}))
+    assert asked.select_one("#remove-email [role=alert]").text == (
+        f"¿Quitar {office.verified_email}? Las alertas ya no le llegarán por correo electrónico."
+    )
+    await client.post("/account/contact/remove", {"channel": "email", "confirm": "true"})
+    assert (await User.get(id=office.id)).verified_email == ""
+    assert (await User.get(id=office.id)).verified_phone == office.verified_phone
+
+
+async def _emergency(org, notify):
+    return await raise_alert(
+        organisation_id=org.organisation.id,
+        raised_by_id=org.users["admin"].id,
+        kind="lockdown",
+        audience=Audience(notify),
+        raised_at=datetime.now(UTC),
+    )

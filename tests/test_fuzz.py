@@ -297,6 +297,7 @@ def form_table(org) -> list[tuple[str, str, type[Form]]]:
         ("staff", "/account/contact/phone", channel_forms.PhoneCodeForm),
         ("staff", "/account/contact/email", channel_forms.EmailCodeForm),
         ("staff", "/account/contact/code", channel_forms.CodeForm),
+        ("staff", "/account/contact/remove", channel_forms.RemoveContactForm),
         ("safety", f"/reports/{org.report.id}/follow-up", FollowUpForm),
         ("safety", f"/admin/runs/{org.run.id}/school", RecordSchoolForm),
         ("safety", "/incidents/new", OpenForm),

@@ -1,5 +1,5 @@
 """The forms of email and SMS: asking for a code for a phone number or email address, entering
-it, and the district's settings."""
+it, removing a verified one, and the district's settings."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ class EmailCodeForm(Form):
 class CodeForm(Form):
     channel: Literal["sms", "email"]
     code: Annotated[str, Text(12), Field(pattern=r"^\s*[0-9]{6}\s*$")]
+
+
+class RemoveContactForm(Form):
+    """The first press asks again (``confirm`` unset); the second, on the question, removes."""
+
+    channel: Literal["sms", "email"]
+    confirm: bool = False
 
 
 class ChannelSettingsForm(Form):

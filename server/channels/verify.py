@@ -9,7 +9,8 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from server.channels.models import Channel, ContactCode, Message, Why
+from server import audit
+from server.channels.models import Channel, ContactCode, Message, MessageStatus, Why
 from server.i18n import gettext as _
 from server.models import User
 from server.push.payload import speaking
@@ -86,10 +87,23 @@ async def confirm(user: User, channel: Channel, code: str, now: datetime) -> Che
     return Checked.VERIFIED
 
 
-async def forget(user: User, channel: Channel) -> None:
-    """No more SMS (or email) to this person."""
+async def forget(user: User, channel: Channel) -> str:
+    """No more SMS (or email) to this person: the verified address emptied, a code on its way
+    to a new one dropped, and what was still waiting to go there cancelled (a message already
+    claimed is cancelled by the worker, which sends only to the address verified now). Audited.
+    Returns the address removed, empty when there was none."""
     if channel == Channel.SMS:
-        user.verified_phone = ""
+        removed, user.verified_phone = user.verified_phone, ""
     else:
-        user.verified_email = ""
+        removed, user.verified_email = user.verified_email, ""
+    await ContactCode.filter(user_id=user.id, channel=channel.value).delete()
+    if not removed:
+        return ""
     await user.save(update_fields=["verified_phone", "verified_email"])
+    await (
+        Message.filter(user_id=user.id, channel=channel.value, status=MessageStatus.PENDING.value)
+        .exclude(why=Why.CODE.value)
+        .update(status=MessageStatus.CANCELLED.value)
+    )
+    await audit.record(user, "contact.removed", user, channel=channel.value)
+    return removed

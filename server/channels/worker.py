@@ -5,9 +5,10 @@ answers 500 holds back only its own channel's rows, never push or the other chan
 claimed with the push worker's own claim (``claim_rows``: FOR UPDATE SKIP LOCKED on PostgreSQL),
 so any number of workers share them and none is sent twice. Before a message goes, the worker
 checks it is still wanted: an undone or ended alert cancels it, an answer skips an escalation,
-and the district's daily SMS cap fails the SMS past it (its admins were warned near it). Each
-SMS takes its place under the cap before it goes, one worker at a time, so however many workers
-send, the cap holds to the message."""
+an address its person removed (or changed) since cancels it, and the district's daily SMS cap
+fails the SMS past it (its admins were warned near it). Each SMS takes its place under the cap
+before it goes, one worker at a time, so however many workers send, the cap holds to the
+message."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from server.channels import text
 from server.channels.models import Channel, Message, MessageStatus, Why
 from server.channels.rules import sms_left
 from server.channels.transports import Answer, SmsGateway, SmtpServer
-from server.models import Organisation
+from server.models import Organisation, User
 from server.settings import Settings
 from server.sql import Sql
 
@@ -178,6 +179,8 @@ class ChannelSender:
                 outcomes.append((row, MessageStatus.CANCELLED.value))
             elif row.why == Why.ESCALATION.value and (row.alert_id, row.user_id) in answered:
                 outcomes.append((row, MessageStatus.SKIPPED.value))
+            elif row.why != Why.CODE.value and row.address != self._verified(row.user):
+                outcomes.append((row, MessageStatus.CANCELLED.value))  # removed since written
             else:
                 wanted.append(row)
         if self.channel == Channel.SMS:
@@ -190,6 +193,9 @@ class ChannelSender:
         ]
         outcomes += await self._hand_over(to_send)
         await self._record(outcomes, now)
+
+    def _verified(self, user: User) -> str:
+        return user.verified_phone if self.channel == Channel.SMS else user.verified_email
 
     async def _reserve(self, token: uuid.UUID, rows: list[Message], now: datetime) -> set[int]:
         """Each SMS's place under its district's daily cap, taken before it goes; returns the

@@ -1,5 +1,5 @@
 """A person's own phone number and email address for alerts by SMS and email: a code sent to
-each (``channels.verify``), entered here."""
+each (``channels.verify``), entered here; and removing one, asked again first."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.channels import verify
-from server.channels.forms import CodeForm, EmailCodeForm, PhoneCodeForm
+from server.channels.forms import CodeForm, EmailCodeForm, PhoneCodeForm, RemoveContactForm
 from server.channels.models import Channel, ContactCode
 from server.forms import parsed
 from server.i18n import gettext as _
@@ -21,7 +21,11 @@ from server.templating import render
 
 
 async def _page(
-    request: Request, values: dict | None = None, errors: dict | None = None, status: int = 200
+    request: Request,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+    removing: str = "",
 ) -> Response:
     user = signed_in_user(request)
     settings: Settings = request.app.state.settings
@@ -34,6 +38,7 @@ async def _page(
         "waiting": waiting,
         "sms_on": bool(settings.sms_url),
         "email_on": bool(settings.smtp_host),
+        "removing": removing,  # the channel whose removal is asked about
     }
     return render(request, "contact.html", context, status_code=status)
 
@@ -93,9 +98,25 @@ async def contact_code(request: Request) -> Response:
     return flashed(request, _("Verified."), "contact")
 
 
+@requires_role()
+async def contact_remove(request: Request) -> Response:
+    user = signed_in_user(request)
+    form, errors = parsed(RemoveContactForm, await request.form())
+    if form is None:
+        return await _page(request, None, errors, status=422)
+    if not form.confirm:
+        return await _page(request, removing=form.channel)
+    removed = await verify.forget(user, Channel(form.channel))
+    if not removed:
+        return flashed(request, _("Nothing to remove."), "contact")
+    said = _("Removed %(address)s. Alerts no longer go to it.") % {"address": removed}
+    return flashed(request, said, "contact")
+
+
 routes = [
     Route("/account/contact", contact, name="contact"),
     Route("/account/contact/phone", contact_phone, methods=["POST"], name="contact_phone"),
     Route("/account/contact/email", contact_email, methods=["POST"], name="contact_email"),
     Route("/account/contact/code", contact_code, methods=["POST"], name="contact_code"),
+    Route("/account/contact/remove", contact_remove, methods=["POST"], name="contact_remove"),
 ]
