@@ -6,6 +6,7 @@ finished one takes no more decisions; the lesson and drill pages link the exerci
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from server.exercises.models import Exercise, ExerciseDecision, ExerciseStatus
 from server.models import AuditLog
@@ -180,3 +181,26 @@ async def test_the_facilitator_opens_any_linked_checklist_in_practice_mode_only(
     assert (await staff.get("/checklists/bus-en-route?practice=1")).status_code == 404
     driver = await as_role("driver")
     assert (await driver.get("/checklists/bus-en-route")).status_code == 200
+
+
+async def test_the_facilitators_clock_runs_from_the_start_and_times_each_inject(org, as_role):
+    """As the page is made: the time since the start, and each inject's minute to come or past
+    (its script keeps both going); a finished exercise has no clock."""
+    safety = await as_role("safety")
+    exercise = await _start(safety, org)
+    started = exercise.started_at - timedelta(minutes=10, seconds=5)
+    await Exercise.filter(id=exercise.id).update(started_at=started)
+    page = html(await safety.get(f"/exercises/{exercise.id}"))
+    clock = page.select_one("#exercise-clock")
+    assert clock["data-server-now"] and clock.select_one("[role=timer]")["data-clock-since"]
+    assert re.fullmatch(r"10:0\d", clock.select_one("[role=timer]").text)
+    assert page.select("[aria-live] #exercise-clock") == []
+    assert page.select_one('script[src*="exercise-clock"]') is not None
+    past = html(await safety.get(f"/exercises/{exercise.id}?step=3")).select_one("#inject-clock")
+    assert re.fullmatch(r"2:0\d ago", past.text)  # minute 8
+    assert past["data-before"] == "in %(time)s" and past["data-after"] == "%(time)s ago"
+    to_come = html(await safety.get(f"/exercises/{exercise.id}?step=5")).select_one("#inject-clock")
+    assert re.fullmatch(r"in 14:5\d", to_come.text)  # minute 25
+    await Exercise.filter(id=exercise.id).update(status=ExerciseStatus.FINISHED)
+    done = html(await safety.get(f"/exercises/{exercise.id}?step=3"))
+    assert done.select_one("#exercise-clock") is None and done.select_one("#inject-clock") is None

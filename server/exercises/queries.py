@@ -1,5 +1,6 @@
-"""What the exercise pages read: the district's exercises, newest first, and one exercise's
-decisions and review."""
+"""What the exercise pages read: the district's exercises, newest first, one exercise's
+decisions and review, and the facilitator's clock as the page is made (its script keeps it
+going)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ async def review_of(user: User, exercise: Exercise) -> Review | None:
     return await scoped(Review, user).get_or_none(
         subject_kind=SubjectKind.EXERCISE, subject_id=str(exercise.id)
     )
+
+
+def clock_text(seconds: float) -> str:
+    """A duration as the facilitator's clock shows it: "m:ss", or "h:mm:ss" from an hour on
+    (as web/static/js/exercise-clock.js does)."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
 LABELS: dict[str, Any] = {"statuses": STATUS_LABELS}

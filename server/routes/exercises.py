@@ -103,14 +103,20 @@ async def _page(request: Request, said: str | None = None, status: int = 200, **
     inject = scenario.injects[step - 1] if 0 < step < last else None
     taken = await queries.decisions(exercise)
     started = exercise.started_at  # shown on the district's clock by the templates' filters
+    now = datetime.now(UTC)
+    at = (started + timedelta(minutes=inject.minute)) if inject else None
     context = {
         "exercise": exercise,
         "scenario": scenario,
         "step": step,
         "last": last,
         "inject": inject,
-        "at": (started + timedelta(minutes=inject.minute)) if inject else None,
+        "at": at,
         "started": started,
+        "now": now,  # the clock's script corrects the device's clock by it
+        "elapsed": queries.clock_text((now - started).total_seconds()),
+        "until": queries.clock_text(abs((at - now).total_seconds())) if at else None,
+        "due": at is not None and at > now,
         "taken": taken,
         "review": await queries.review_of(user, exercise),
         "linked": _checklists(request, user, inject.checklists if inject else []),

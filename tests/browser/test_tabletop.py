@@ -1,7 +1,8 @@
 """A tabletop exercise on a phone (390x844), then on a projector's screen: the safety lead opens
 the exercises from the drills calendar, starts the bomb threat by phone at Lincoln Elementary,
 writes who takes part, steps through every inject one screen at a time recording the decision
-the group took (opening the call checklist in practice mode from the first), finishes, and lands
+the group took (opening the call checklist in practice mode from the first; the clock since the
+start ticks with no reload, and each inject says when it is due), finishes, and lands
 on the exercise's review already filled in with those decisions; saves it. Axe finds nothing on
 the list, the facilitator's screens (the expected decisions shown) or the review, and none
 scrolls sideways."""
@@ -55,6 +56,13 @@ def test_a_bomb_threat_tabletop_run_through_every_inject_into_its_review(browser
             f"Event {number} of {len(SCENARIO.injects)}"
         )
         if number == 1:
+            # The clock: time since the start, ticking with no reload, never a live region;
+            # the first inject's minute already past.
+            clock = page.locator("#exercise-clock [role=timer]")
+            expect(clock).to_have_text(re.compile(r"^\d+:\d\d$"))
+            assert clock.evaluate("(e) => e.closest('[aria-live]')") is None
+            expect(clock).not_to_have_text(clock.inner_text())
+            expect(page.locator("#inject-clock")).to_have_text(re.compile(r"^\d+:\d\d ago$"))
             checklist = page.get_by_role("link", name="Threatening call")  # practice mode
             expect(checklist).to_have_attribute("href", "/checklists/threat-call?practice=1")
             page.locator(".facilitator-notes summary").click()
@@ -64,6 +72,8 @@ def test_a_bomb_threat_tabletop_run_through_every_inject_into_its_review(browser
             checklist.click()
             expect(page.locator("#practice-banner")).to_be_visible()
             page.go_back()
+        if number == len(SCENARIO.injects):  # minute 40: still to come
+            expect(page.locator("#inject-clock")).to_have_text(re.compile(r"^in \d+:\d\d$"))
         page.get_by_label("The decision the group took").fill(f"Decision {number}: {inject.id}")
         page.get_by_role("button", name="Save and go on").click()
         expect(page.locator(".flash")).to_have_text("Decision saved.")
