@@ -20,15 +20,16 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from server import errors
 from server.action_names import NamesMiddleware
-from server.alerts.fallback import watch_fallbacks
+from server.alerts.fallback import fall_back_due
 from server.assets import AssetRegistry
 from server.auth import NotSignedIn, SessionBackend
 from server.cases.sealing import check_key, use_key
-from server.channels.escalation import watch_escalations
+from server.channels.escalation import escalate_due
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
 from server.drills.reminders import watch_drills
+from server.due import watch
 from server.exercises.library import load_all as load_scenarios
 from server.lessons.library import load_all as load_lessons
 from server.middleware import (
@@ -125,8 +126,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
             if settings.trip_watch_seconds > 0:
                 background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
-                background.append(asyncio.create_task(watch_fallbacks()))
-                background.append(asyncio.create_task(watch_escalations()))
+                background.append(asyncio.create_task(watch("fall-back", fall_back_due)))
+                background.append(asyncio.create_task(watch("escalation", escalate_due)))
                 tz = ZoneInfo(settings.timezone)
                 reminders = watch_drills(settings.trip_watch_seconds, tz)
                 background.append(asyncio.create_task(reminders))

@@ -113,6 +113,53 @@ async def test_an_emergency_reaches_each_person_on_the_right_channels_and_escala
     assert escalation.people == 3  # the driver, the office and the spare (no address)
 
 
+async def test_escalation_goes_by_sms_then_by_email_a_step_later_each_once(
+    as_role, org, service, worker, on, mail, gateway
+):
+    """SMS at the escalation time, email only if still unanswered a step later (the district's
+    escalate_seconds again); each step taken once, however often the watch runs."""
+    staff = await verify(org.users["staff"], 60)
+    driver = await verify(org.users["driver"], 61)
+    for role in ("staff", "driver"):  # both have a phone whose push works
+        await subscribe(await as_role(role), service.device())
+    org.organisation.escalate_seconds = 60
+    await org.organisation.save()
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["staff", "driver"])
+    await worker.run_until_idle([sent.id])
+    assert not await Message.filter(alert_id=sent.id).exists()  # push reached them both
+
+    async def written():
+        return sorted(
+            await Message.filter(alert_id=sent.id, user_id__in=[staff.id, driver.id]).values_list(
+                "user_id", "channel"
+            )
+        )
+
+    step = timedelta(seconds=60)
+    await escalate_due(now + step - timedelta(seconds=1))
+    assert await written() == []
+    await escalate_due(now + step)
+    assert await written() == sorted([(staff.id, "sms"), (driver.id, "sms")])  # SMS, no email
+    await escalate_due(now + step)
+    await escalate_due(now + 2 * step - timedelta(seconds=1))
+    assert len(await written()) == 2
+    await send_all(on, sent)
+    # The staff member answers after the SMS; the driver still doesn't.
+    await AlertRecipient.filter(alert_id=sent.id, user_id=staff.id).update(
+        response="safe", responded_at=now + step, first_responded_at=now + step
+    )
+    await escalate_due(now + 2 * step)
+    assert await written() == sorted([(staff.id, "sms"), (driver.id, "sms"), (driver.id, "email")])
+    await escalate_due(now + 10 * step)
+    assert len(await written()) == 3
+    escalation = await Escalation.get(alert_id=sent.id)
+    assert escalation.steps == 2 and escalation.done_at is not None
+    await send_all(on, sent)
+    assert len(texts(gateway, staff, sent)) == 1 and len(texts(gateway, driver, sent)) == 1
+    assert mails(mail, staff, sent) == [] and len(mails(mail, driver, sent)) == 1
+
+
 async def test_an_escalated_person_with_push_gets_sms_then_email(org, worker, on, mail, gateway):
     office = await verify(org.users["office"], 7)
     now = datetime.now(UTC)

@@ -1,38 +1,37 @@
-"""Escalation: an emergency alert someone hasn't answered by its time (the district's
-``escalate_seconds``, 2 minutes unless it says otherwise) goes to them again by SMS, then email.
-Once: each alert's ``Escalation`` row is taken by whichever process sets its ``done_at`` first
-(every web process runs ``watch_escalations``, as it watches fall-backs), and each message is
-one row a person, alert and channel. A team function's primary who hasn't answered has their
-backups alerted by ``alerts.fallback``; those backups escalate like everyone else."""
+"""Escalation: an emergency alert someone hasn't answered goes to them again by SMS, then email,
+one channel a step. The first step comes at the alert's time plus the district's
+``escalate_seconds`` (2 minutes unless it says otherwise), the next as long again after it: at
+each, everyone still unanswered is sent the next channel of ``LADDER`` they have had nothing on
+for this alert. So someone with push gets an SMS at 2 minutes and an email at 4; someone push
+can't reach, whose SMS went at once, gets the email at 2; someone with no number (or an alert
+that may not go by SMS: information, a drill that didn't ask) gets the email at 2. Each step
+is taken once, by whichever process moves the row's ``steps`` on first (every web process runs
+the watch, ``server.due``), and each message is one row a person, alert and channel: no one is
+sent the same channel twice. A team function's primary who hasn't answered has their backups
+alerted by ``alerts.fallback``; those backups escalate like everyone else."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import UTC, datetime
-
-from tortoise.transactions import in_transaction
+from datetime import UTC, datetime, timedelta
 
 from server.alerts.models import Alert, AlertRecipient
-from server.channels.models import Channel, Escalation, Why
+from server.channels.models import Channel, Escalation, Message, Why
 from server.channels.queue import insert
 from server.channels.rules import may_sms
 from server.db import column
+from server.due import take_due
+from server.models import Organisation, User
 
 log = logging.getLogger("muster.channels")
 
-WATCH_SECONDS = 5  # how late an escalation may be
+# The order a person is tried in: an SMS is read in seconds on any phone, an email may wait.
+LADDER = (Channel.SMS, Channel.EMAIL)
 
 
 async def escalate_due(now: datetime) -> int:
-    """Escalates every alert whose time has come; returns how many messages were written."""
-    due = await column(
-        Escalation.filter(done_at__isnull=True, due_at__lte=now).order_by("due_at"), "id"
-    )
-    written = 0
-    for escalation_id in due:
-        async with in_transaction():
-            written += await _escalate(escalation_id, now)
+    """Takes every escalation step whose time has come; returns how many messages were written."""
+    written = await take_due(Escalation, now, _escalate)
     if written:
         from server.push.worker import wake
 
@@ -40,21 +39,20 @@ async def escalate_due(now: datetime) -> int:
     return written
 
 
-async def watch_escalations(interval: float = WATCH_SECONDS) -> None:
-    while True:
-        try:
-            await escalate_due(datetime.now(UTC))
-        except Exception:  # a database hiccup must not end the watch
-            log.exception("escalation pass failed")
-        await asyncio.sleep(interval)
-
-
 async def _escalate(escalation_id: int, now: datetime) -> int:
-    if not await Escalation.filter(id=escalation_id, done_at__isnull=True).update(done_at=now):
-        return 0  # another process took it
     escalation = await Escalation.get(id=escalation_id)
     alert = await Alert.get(id=escalation.alert_id)
-    if alert.cancelled_at is not None or alert.ended_at is not None:
+    step = escalation.steps
+    over = alert.cancelled_at is not None or alert.ended_at is not None
+    if over or step + 1 >= len(LADDER):
+        after = {"done_at": now}  # this is its last step
+    else:
+        organisation = await Organisation.get(id=alert.organisation_id)
+        after = {"due_at": escalation.due_at + timedelta(seconds=organisation.escalate_seconds)}
+    # Taken by moving ``steps`` on from what was read: of two processes, one updates the row.
+    if not await Escalation.filter(id=escalation_id, steps=step).update(steps=step + 1, **after):
+        return 0
+    if over:
         return 0
     waiting = list(
         await column(
@@ -62,11 +60,39 @@ async def _escalate(escalation_id: int, now: datetime) -> int:
         )
     )
     written = 0
-    at_once = datetime.now(UTC)  # ``now`` says which escalations are due; the messages go now
-    if may_sms(alert):
-        written += await insert(alert, waiting, Channel.SMS, Why.ESCALATION, at_once)
-    written += await insert(alert, waiting, Channel.EMAIL, Why.ESCALATION, at_once)
-    escalation.people = len(waiting)
-    await escalation.save(update_fields=["people"])
-    log.info("alert %s escalated: %s messages for %s people", alert.id, written, len(waiting))
+    at_once = datetime.now(UTC)  # ``now`` says which steps are due; the messages go now
+    for channel, people in (await _next_channels(alert, waiting)).items():
+        written += await insert(alert, people, channel, Why.ESCALATION, at_once)
+    if step == 0:
+        escalation.people = len(waiting)
+        await escalation.save(update_fields=["people"])
+    log.info("alert %s escalation step %s: %s messages", alert.id, step + 1, written)
     return written
+
+
+async def _next_channels(alert: Alert, waiting: list[int]) -> dict[Channel, list[int]]:
+    """Each waiting person under the first channel of ``LADDER`` that can reach them (an
+    address verified there; SMS only where ``may_sms``) and that nothing was sent on yet."""
+    tried: dict[int, set[str]] = {}
+    for person, channel in await Message.filter(alert_id=alert.id).values_list(
+        "user_id", "channel"
+    ):
+        tried.setdefault(person, set()).add(channel)
+    reachable: dict[Channel, set[int]] = {channel: set() for channel in LADDER}
+    addressed = User.filter(organisation_id=alert.organisation_id, active=True).exclude(
+        verified_phone="", verified_email=""
+    )
+    for person, phone, email in await addressed.values_list(
+        "id", "verified_phone", "verified_email"
+    ):
+        if phone and may_sms(alert):
+            reachable[Channel.SMS].add(person)
+        if email:
+            reachable[Channel.EMAIL].add(person)
+    chosen: dict[Channel, list[int]] = {channel: [] for channel in LADDER}
+    for person in waiting:
+        for channel in LADDER:
+            if person in reachable[channel] and channel.value not in tried.get(person, set()):
+                chosen[channel].append(person)
+                break
+    return chosen

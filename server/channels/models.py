@@ -72,8 +72,9 @@ class Message(Model):
         indexes = (("channel", "status", "due_at"), ("organisation_id", "channel", "sent_at"))
 
 
-# An emergency alert's escalation: at ``due_at`` whoever hasn't answered gets an SMS, then an
-# email (``server/channels/escalation.py``). ``done_at`` is set once, by the worker that takes it.
+# An emergency alert's escalation: at ``due_at`` whoever hasn't answered is sent the next channel
+# of SMS, then email; a step later the next (``server/channels/escalation.py``). ``steps`` moves on
+# once a step, by the process that takes it; ``done_at`` is set with the last step.
 class Escalation(Model):
     id = fields.BigIntField(primary_key=True)
     alert: fields.OneToOneRelation[Alert] = fields.OneToOneField(
@@ -82,7 +83,8 @@ class Escalation(Model):
     alert_id: UUID
     due_at = fields.DatetimeField(db_index=True)
     done_at = fields.DatetimeField(null=True)
-    people = fields.IntField(default=0)  # how many it sent to
+    steps = fields.SmallIntField(default=0)  # how many of its steps have been taken
+    people = fields.IntField(default=0)  # how many were unanswered at its first step
 
     class Meta:
         table = "alert_escalation"
