@@ -14,12 +14,20 @@ from pathlib import Path
 import pytest
 
 from server.demo import DEMO_PASSWORD
-from tests.browser.helpers import LAUNCH_ARGS, PHONE, LiveServer, query, run_async
+from tests.browser.helpers import LAUNCH_ARGS, PHONE, LiveServer, SmsGateway, query, run_async
 from tests.conftest import POSTGRES_SERVER, TEST_DB_NAME, _create_postgres_db, cheap_hash
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def sms_gateway():
+    """The live server's SMS gateway, on 127.0.0.1 for the session: its messages read here."""
+    gateway = SmsGateway().start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(sms_gateway):
     data_dir = Path(tempfile.mkdtemp(prefix="muster-live-"))
     if POSTGRES_SERVER:
         name = f"{TEST_DB_NAME}_live"
@@ -30,6 +38,12 @@ def live_server():
         # a killed server's commits survive it all the same.
         database_url = f"sqlite://{data_dir / 'muster.sqlite3'}?synchronous=NORMAL"
     server = LiveServer(data_dir, database_url)
+    server.env |= {  # SMS on (the demo people have no verified number: none go unasked)
+        "MUSTER_SMS_URL": sms_gateway.url,
+        "MUSTER_SMS_ACCOUNT": sms_gateway.account,
+        "MUSTER_SMS_TOKEN": sms_gateway.token,
+        "MUSTER_SMS_FROM": "+15550100",
+    }
     server.manage("migrate")
     server.manage("seed-demo")
     # The demo people's password at Argon2's lowest cost (tests/conftest.py's cheap_hash).

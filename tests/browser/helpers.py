@@ -20,7 +20,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from server.demo import DEMO_PASSWORD
 from tests.browser.axe import axe_violations
+from tests.channel_servers import SmsGateway
 from tests.push_receiver import Device, PushService
+
+__all__ = ["SmsGateway"]  # the live server's, for conftest.py
 
 
 def hold(page: Page, locator, ms: int = 2600) -> None:
