@@ -457,6 +457,63 @@ async def test_the_live_page_shows_every_channel_tried_for_each_person(
     assert page.select_one("#no-phone") is None
 
 
+async def test_send_again_reaches_those_push_cannot_by_sms_then_email_as_the_rules_allow(
+    as_role, org, service, worker, on, mail, gateway
+):
+    """ "Send again" pushes again to those who have not answered, and sends each of them with no
+    phone that takes alerts the next of SMS, email they have had nothing on: SMS only where the
+    rules allow it (never for information, for a drill only when it asked), the cap held by the
+    sender."""
+    staff = await verify(org.users["staff"], 70)  # push works: pushed again, no SMS
+    driver = await verify(org.users["driver"], 71)  # no push at all
+    await subscribe(await as_role("staff"), service.device())
+    org.organisation.sms_daily_cap = 1
+    await org.organisation.save()
+    admin = await as_role("admin")
+    # A warning: no SMS at once (not an emergency), nothing escalates.
+    warning = await emergency(org, notify=["staff", "driver"], kind="secure")
+    info = await emergency(org, notify=["staff", "driver"], kind="all-clear")
+    drill = await emergency(org, notify=["staff", "driver"], drill=True)
+    for alert in (warning, info, drill):
+        assert not await Message.filter(alert_id=alert.id).exists()
+    await worker.run_until_idle([warning.id, info.id, drill.id])
+
+    async def resend(alert):
+        assert (await admin.post(f"/admin/alerts/{alert.id}/resend", {})).status_code == 303
+        page = html(await admin.get(f"/admin/alerts/{alert.id}"))
+        return page.select_one(".flash").text
+
+    said = await resend(warning)
+    assert said == (  # the spare staff member has no address: nothing reaches them
+        "Sent again: 1 of the 3 people who have not answered have a phone with alerts on (1 in"
+        " all); of the 2 who have none, 1 were sent an SMS or email. Tell the others another way."
+    )
+    assert await Message.filter(alert_id=warning.id).values_list("user_id", "channel", "why") == [
+        (driver.id, "sms", "resend")
+    ]
+    await resend(warning)  # again: the email, the SMS having gone
+    await resend(warning)  # and again: nothing left that is not sent already
+    rows = (
+        await Message.filter(alert_id=warning.id).order_by("id").values_list("channel", flat=True)
+    )
+    assert rows == ["sms", "email"]
+    await resend(info)  # information never by SMS: the email
+    await resend(drill)  # a drill that didn't ask for SMS: the email
+    for alert in (info, drill):
+        assert await Message.filter(alert_id=alert.id).values_list("user_id", "channel") == [
+            (driver.id, "email")
+        ]
+    asked = await emergency(org, notify=["driver"], drill=True, drill_sms=True)  # SMS at once
+    await send_all(on, warning, info, drill, asked)
+    assert len(texts(gateway, driver, warning)) == 1 and len(mails(mail, driver, warning)) == 1
+    assert len(mails(mail, driver, info)) == 1 and texts(gateway, driver, info) == []
+    # The day's one SMS went with the warning: the drill's, asked for, is refused by the cap.
+    assert texts(gateway, driver, asked) == []
+    capped = await Message.get(alert_id=asked.id)
+    assert capped.status == "failed" and "daily SMS cap" in capped.error
+    assert texts(gateway, staff, warning) == [] and mails(mail, staff, warning) == []
+
+
 async def test_admins_are_warned_near_the_daily_sms_cap(as_role, org, on, gateway):
     for n, role in enumerate(("staff", "driver", "office")):
         await verify(org.users[role], 50 + n)

@@ -27,6 +27,8 @@ from server.alerts.models import Alert, AlertRecipient, Response
 from server.alerts.queries import trips_now
 from server.alerts.recipients import add_recipients
 from server.alerts.rules import CHOOSABLE
+from server.channels.escalation import send_next
+from server.channels.models import Why
 from server.db import column
 from server.events.payloads import Position, point_of
 from server.i18n import gettext as _
@@ -357,10 +359,13 @@ class Resent:
     waiting: int = 0  # people who have not answered
     reached: int = 0  # of them, people with a phone that takes alerts
     phones: int = 0  # deliveries queued
+    texted: int = 0  # of those with no phone that takes alerts, people sent an SMS or email
 
 
 async def resend(alert: Alert, now: datetime) -> Resent:
-    """Send again, now, to everyone who has not answered; says how many a resend can't reach."""
+    """Send again, now, to everyone who has not answered: push to their phones, and to those
+    with no phone that takes alerts an SMS or email (``channels.escalation.send_next``); says
+    how many a resend can't reach."""
     if alert.cancelled_at is not None:
         return Resent(Resend.UNDONE)
     if alert.send_after is not None and now < alert.send_after:
@@ -369,13 +374,18 @@ async def resend(alert: Alert, now: datetime) -> Resent:
         AlertRecipient.filter(alert_id=alert.id, response__isnull=True), "user_id"
     )
     phones = await queue_deliveries(alert, list(waiting), due_at=now)
-    wake()
-    reached = (
+    reached = set(
         await PushSubscription.filter(user_id__in=list(waiting))
         .distinct()
         .values_list("user_id", flat=True)
     )
-    return Resent(Resend.SENT, waiting=len(waiting), reached=len(set(reached)), phones=phones)
+    # Those push can't reach: the next of SMS, email they have had nothing on for this alert
+    # (SMS only as the rules allow it; the worker holds the daily cap).
+    texted = await send_next(alert, [p for p in waiting if p not in reached], Why.RESEND, now)
+    wake()
+    return Resent(
+        Resend.SENT, waiting=len(waiting), reached=len(reached), phones=phones, texted=texted
+    )
 
 
 def said_resend(sent: Resent) -> str:
@@ -384,6 +394,23 @@ def said_resend(sent: Resent) -> str:
         return _("This alert was undone; there is nothing to send again.")
     if sent.status == Resend.HELD:
         return _("It has not gone out yet: it goes to everyone when the undo ends.")
+    if sent.texted and sent.phones == 0:
+        return _(
+            "None of the %(people)s people who have not answered has a phone with alerts on;"
+            " %(texted)s were sent an SMS or email. Tell the others another way."
+        ) % {"people": sent.waiting, "texted": sent.texted}
+    if sent.texted:
+        return _(
+            "Sent again: %(reached)s of the %(people)s people who have not answered have a"
+            " phone with alerts on (%(phones)s in all); of the %(none)s who have none,"
+            " %(texted)s were sent an SMS or email. Tell the others another way."
+        ) % {
+            "phones": sent.phones,
+            "reached": sent.reached,
+            "people": sent.waiting,
+            "none": sent.waiting - sent.reached,
+            "texted": sent.texted,
+        }
     if sent.phones == 0:  # say plainly who a resend can't reach: people with no phone
         return _(
             "Nobody was reached: none of the %(people)s people who have not answered has a"

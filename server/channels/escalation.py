@@ -59,14 +59,22 @@ async def _escalate(escalation_id: int, now: datetime) -> int:
             AlertRecipient.filter(alert_id=alert.id, first_responded_at__isnull=True), "user_id"
         )
     )
-    written = 0
     at_once = datetime.now(UTC)  # ``now`` says which steps are due; the messages go now
-    for channel, people in (await _next_channels(alert, waiting)).items():
-        written += await insert(alert, people, channel, Why.ESCALATION, at_once)
+    written = await send_next(alert, waiting, Why.ESCALATION, at_once)
     if step == 0:
         escalation.people = len(waiting)
         await escalation.save(update_fields=["people"])
     log.info("alert %s escalation step %s: %s messages", alert.id, step + 1, written)
+    return written
+
+
+async def send_next(alert: Alert, people: list[int], why: Why, now: datetime) -> int:
+    """Each of ``people`` one step up ``LADDER`` now: the next channel that can reach them and
+    that nothing went on yet for this alert. Escalation's step, and "Send again" for people
+    push can't reach. Returns how many messages were written."""
+    written = 0
+    for channel, chosen in (await _next_channels(alert, people)).items():
+        written += await insert(alert, chosen, channel, why, now)
     return written
 
 

@@ -24,6 +24,7 @@ class Why(StrEnum):
     NO_PUSH = "no-push"  # an emergency, and no phone of theirs takes push
     EVERYONE = "everyone"  # the district sends SMS to everyone for emergencies
     ESCALATION = "escalation"  # not answered in time
+    RESEND = "resend"  # not answered, and the safety team pressed "Send again"
     CODE = "code"  # a verification code (no alert)
 
 
