@@ -528,3 +528,59 @@ async def test_the_reminder_time_is_the_districts_drill_setting(as_role, org):
     assert await remind_due(at(6, 44), tz) == []
     raised = await remind_due(at(6, 45), tz)
     assert [a.source["drill_id"] for a in raised] == [drill_id]
+
+
+async def test_a_tabletop_exercise_is_planned_on_the_calendar_and_counts_where_required(
+    as_role, org
+):
+    """A dated item of its own kind with its scenario and leader, beside the drills; never
+    alerted, started as an exercise from its page; it counts only once the district requires
+    tabletop exercises."""
+    safety = await as_role("safety")
+    await safety.post("/drills/requirements", REQUIREMENTS)  # no tabletop exercises required
+    day = (date.today() + timedelta(days=4)).isoformat()
+    base = {"school": org.school.id, "kind": "tabletop", "planned_on": day}
+    refused = await safety.post("/drills", base)
+    assert refused.status_code == 422 and html(refused).select_one("#scenario-error")
+    unknown = await safety.post("/drills", {**base, "scenario": "alien-landing"})
+    assert unknown.status_code == 422
+    leader = org.users["admin"]
+    planned = {**base, "scenario": "bomb-threat-call", "leader": leader.id}
+    response = await safety.post("/drills", planned)
+    assert response.status_code == 303
+    drill = await Drill.get(id=int(response.headers["location"].rstrip("/").split("/")[-1]))
+    assert drill.kind == DrillKind.TABLETOP and drill.scenario == "bomb-threat-call"
+    # A drill's kind keeps no scenario.
+    lockdown = await Drill.get(id=await _plan(safety, org, day=date.today() + timedelta(days=4)))
+    assert lockdown.scenario is None
+
+    calendar = html(await safety.get("/drills"))
+    card = next(li for li in calendar.select("#drills-title ~ ul li") if "Tabletop" in li.text)
+    assert "Tabletop exercise: A bomb threat by phone at the front office" in card.text
+    assert f"Led by {leader.name}" in card.text
+    kinds = [tr.select("td")[0].text for tr in calendar.select("table.drill-standing tbody tr")]
+    assert "Tabletop exercise" not in kinds  # not required: it only shows
+    page = html(await safety.get(f"/drills/{drill.id}"))
+    start = page.select_one('form[action="/exercises"]')
+    assert start.select_one("input[name=scenario]")["value"] == "bomb-threat-call"
+    assert page.select_one("[data-hold-form]") is None  # never alerted
+    assert (await safety.post(f"/drills/{drill.id}/start", {"held": "yes"})).status_code == 303
+    assert (await Drill.get(id=drill.id)).alert_id is None
+
+    await safety.post("/drills/requirements", {**REQUIREMENTS, "per_year_tabletop": "1"})
+    calendar = html(await safety.get("/drills"))
+    row = next(
+        tr
+        for tr in calendar.select("table.drill-standing tbody tr")
+        if tr.th.text == org.school.name and tr.select("td")[0].text == "Tabletop exercise"
+    )
+    assert row.select("td")[2].text.strip().startswith("0 of 1")
+    today = date.today().isoformat()
+    await safety.post(f"/drills/{drill.id}/held", {"held_on": today})
+    calendar = html(await safety.get("/drills"))
+    row = next(
+        tr
+        for tr in calendar.select("table.drill-standing tbody tr")
+        if tr.th.text == org.school.name and tr.select("td")[0].text == "Tabletop exercise"
+    )
+    assert row.select("td")[2].text.strip().startswith("1 of 1")

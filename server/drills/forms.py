@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
+from server.checklists.schema import Slug
 from server.drills.models import DrillKind
 from server.drills.rules import Rule
 from server.edge import Day
@@ -59,6 +60,7 @@ class PlanForm(Form):
     kind: DrillKind
     planned_on: Day
     leader: RecordId | None = None
+    scenario: Slug | None = None  # a tabletop exercise's scenario (server/exercises/)
 
 
 class HeldForm(Form):

@@ -3,6 +3,11 @@ within the year's first days), the drills planned on the calendar with who leads
 became of each one: held (started from here as a DRILL alert and ended with its all clear, or
 recorded as held), or cancelled.
 
+A tabletop exercise is planned here too, as a dated item of kind ``tabletop`` with its scenario
+(a file in ``checklists/exercises/``): it shows beside the drills and counts only where the
+district requires tabletop exercises (a requirement like any kind's); it is run from the
+exercises pages and recorded as held, never alerted.
+
 A drill held through the app is measured from its alert's answers (queries.figures), never from
 what anyone typed. The school year starts on the first day of a month the district sets
 (``Organisation.school_year_starts``)."""
@@ -32,6 +37,7 @@ class DrillKind(StrEnum):
     SHELTER = "shelter"  # severe weather and other hazards
     BUS_EVACUATION = "bus-evacuation"
     REUNIFICATION = "reunification"
+    TABLETOP = "tabletop"  # a tabletop exercise, talked through (server/exercises/)
 
 
 KIND_LABELS = {
@@ -42,6 +48,7 @@ KIND_LABELS = {
     DrillKind.SHELTER: N_("Shelter (severe weather)"),
     DrillKind.BUS_EVACUATION: N_("Bus evacuation"),
     DrillKind.REUNIFICATION: N_("Reunification"),
+    DrillKind.TABLETOP: N_("Tabletop exercise"),
 }
 
 # The DRILL alert a drill of each kind sends when started here. A bus evacuation happens on the
@@ -102,6 +109,7 @@ class Drill(TenantModel):
     school_id: int
     kind = fields.CharEnumField(DrillKind, max_length=16)
     planned_on = fields.DateField()  # a day on the district's calendar
+    scenario = fields.CharField(max_length=64, null=True)  # a tabletop's scenario file's id
     leader: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="drills_led", null=True, on_delete=fields.SET_NULL
     )

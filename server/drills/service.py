@@ -7,6 +7,7 @@ page must say comes back as errors or a message."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time
 
 from tortoise.transactions import in_transaction
@@ -105,7 +106,14 @@ async def rules_of(organisation_id: int) -> dict:
     return {r.kind: Rule(r.per_year, r.early_count, r.early_days) for r in rows}
 
 
-async def plan(user: User, form: PlanForm, today: date) -> tuple[Drill | None, dict[str, str]]:
+async def plan(
+    user: User, form: PlanForm, today: date, scenarios: Collection[str] = ()
+) -> tuple[Drill | None, dict[str, str]]:
+    """A drill on the calendar; a tabletop exercise names one of ``scenarios`` (and only it
+    does)."""
+    scenario = form.scenario if form.kind == DrillKind.TABLETOP else None
+    if form.kind == DrillKind.TABLETOP and scenario not in scenarios:
+        return None, {"scenario": _("Choose a scenario for the exercise.")}
     school = await scoped(School, user).get_or_none(id=form.school)
     if school is None:
         return None, {"school": _("Choose one of the options.")}
@@ -120,6 +128,7 @@ async def plan(user: User, form: PlanForm, today: date) -> tuple[Drill | None, d
         school_id=school.id,
         kind=form.kind,
         planned_on=form.planned_on,
+        scenario=scenario,
         leader_id=form.leader,
         planned_by_id=user.id,
     )

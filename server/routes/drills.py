@@ -21,6 +21,7 @@ from server.district_time import zone
 from server.drills import queries, service
 from server.drills.forms import HeldForm, PlanForm, RequirementsForm, field_name, rules_given
 from server.drills.models import ALERT_KIND, PLANNERS, Drill
+from server.exercises.library import Scenarios
 from server.forms import parsed
 from server.i18n import current_locale
 from server.i18n import gettext as _
@@ -29,6 +30,16 @@ from server.pages import flash, flashed
 from server.spreadsheet import csv_response
 from server.templating import render
 from server.tenancy import get_or_404, scoped
+
+
+def _scenarios(request: Request) -> Scenarios:
+    scenarios: Scenarios = request.app.state.scenarios  # the tabletop exercises' scenarios
+    return scenarios
+
+
+def _titles(request: Request) -> dict[str, str]:
+    lang = current_locale.get()
+    return {s.id: s.title.get(lang) for s in _scenarios(request).in_order()}
 
 
 def _today(request: Request) -> date:
@@ -51,6 +62,7 @@ async def _calendar(request: Request, values: dict, errors: dict) -> Response:
         "drills": await queries.drills_in(user, year),
         "schools": await scoped(School, user).order_by("name"),
         "people": await scoped(User, user).filter(active=True).order_by("name"),
+        "scenarios": _titles(request),
         "values": values,
         "errors": errors,
         "flash": flash(request),
@@ -66,7 +78,10 @@ async def calendar(request: Request) -> Response:
     raw = await request.form()
     form, errors = parsed(PlanForm, raw)
     if form is not None:
-        drill, errors = await service.plan(signed_in_user(request), form, _today(request))
+        scenarios = [s.id for s in _scenarios(request).in_order()]
+        drill, errors = await service.plan(
+            signed_in_user(request), form, _today(request), scenarios
+        )
         if drill is not None:
             return flashed(request, _("Drill planned."), "drill", id=drill.id)
     return await _calendar(request, dict(raw), errors)
@@ -135,6 +150,7 @@ async def _drill_page(request: Request, drill: Drill, said: str | None, status: 
         "writes_reviews": service.may_plan(signed_in_user(request)),
         "figures": await queries.figures(drill),
         "alerted": drill.kind in ALERT_KIND,
+        "scenarios": _titles(request),
         "today": _today(request),
         "flash": said,
         "values": {"held_on": _today(request).isoformat()},
