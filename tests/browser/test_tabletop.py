@@ -1,15 +1,16 @@
-"""A tabletop exercise on a phone (390x844), then on a projector's screen: the safety lead opens
-the exercises from the drills calendar, starts the bomb threat by phone at Lincoln Elementary,
-writes who takes part, steps through every inject one screen at a time recording the decision
-the group took (opening the call checklist in practice mode from the first; the clock since the
-start ticks with no reload, and each inject says when it is due), finishes, and lands
-on the exercise's review already filled in with those decisions; saves it. Axe finds nothing on
-the list, the facilitator's screens (the expected decisions shown) or the review, and none
-scrolls sideways."""
+"""A tabletop exercise on a phone (390x844), then on a projector's screen: the safety lead plans
+one on the drills calendar (it shows beside the drills), opens the exercises from there, starts
+the bomb threat by phone at Lincoln Elementary, writes who takes part, steps through every
+inject one screen at a time recording the decision the group took (opening the call checklist
+in practice mode from the first; the clock since the start ticks with no reload, and each inject
+says when it is due), finishes, and lands on the exercise's review already filled in with those
+decisions; saves it. Axe finds nothing on the calendar, the list, the facilitator's screens (the
+expected decisions shown) or the review, and none scrolls sideways."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -35,6 +36,20 @@ def test_a_bomb_threat_tabletop_run_through_every_inject_into_its_review(browser
     sign_in(page, live_server, "safety@demo.muster.test")
     page.get_by_role("link", name=re.compile("^Drills")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Drills")
+    # Planned on the calendar first: a dated item beside the drills, with its scenario.
+    page.get_by_label("School", exact=True).select_option(label="Lincoln Elementary")
+    page.get_by_label("Drill", exact=True).select_option(label="Tabletop exercise")
+    page.get_by_label("Scenario, for a tabletop exercise").select_option(label=SCENARIO.title.en)
+    page.get_by_label("Day").fill(date.today().isoformat())
+    page.get_by_label("Who leads it (optional)").select_option(label="Sam Safety")
+    page.get_by_role("button", name="Plan the drill").click()
+    expect(page.locator(".flash")).to_have_text("Drill planned.")
+    expect(page.locator("#drill-scenario")).to_have_text(SCENARIO.title.en)
+    _fits(page)
+    page.get_by_role("link", name="All drills").click()
+    planned = page.locator("#drills-title ~ ul li", has_text=SCENARIO.title.en)
+    expect(planned.first).to_contain_text("Tabletop exercise")
+    _fits(page)
     page.get_by_role("link", name="Tabletop exercises").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tabletop exercises")
     _fits(page)
