@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from server.channels.models import Message
 from server.push.models import Delivery, PushSubscription
-from server.push.worker import claim_statement
+from server.sending import claim_statement
 
 
 async def _plan(sql: str, values: list) -> str:

@@ -2,44 +2,41 @@
 
 Each channel has its own sender, its own loop and its own connections: a gateway that hangs or
 answers 500 holds back only its own channel's rows, never push or the other channel. Rows are
-claimed with the push worker's own claim (``claim_rows``: FOR UPDATE SKIP LOCKED on PostgreSQL),
-so any number of workers share them and none is sent twice. Before a message goes, the worker
-checks it is still wanted: an undone or ended alert cancels it, an answer skips an escalation,
-an address its person removed (or changed) since cancels it, and the district's daily SMS cap
-fails the SMS past it (its admins were warned near it). Each SMS takes its place under the cap
-before it goes, one worker at a time, so however many workers send, the cap holds to the
-message."""
+claimed, and failures tried again, by the loop every sender runs (``server/sending.py``: FOR
+UPDATE SKIP LOCKED on PostgreSQL), so any number of workers share them and none is sent twice.
+Before a message goes, the worker checks it is still wanted: an undone or ended alert cancels
+it, an answer skips an escalation, an address its person removed (or changed) since cancels it,
+and the district's daily SMS cap fails the SMS past it (its admins were warned near it). Each
+SMS takes its place under the cap before it goes, one worker at a time, so however many workers
+send, the cap holds to the message."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from server import sending
 from server.alerts.models import Alert, AlertRecipient
 from server.channels import text
 from server.channels.models import Channel, Message, MessageStatus, Why
 from server.channels.rules import sms_left
 from server.channels.transports import Answer, SmsGateway, SmtpServer
 from server.models import Organisation, User
+from server.sending import Sender
 from server.settings import Settings
 from server.sql import Sql
 
 log = logging.getLogger("muster.channels")
 
 OVER_CAP = Answer(None, "over the district's daily SMS cap")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def channels_on(settings: Settings) -> list[Channel]:
@@ -51,7 +48,9 @@ def channels_on(settings: Settings) -> list[Channel]:
     return on
 
 
-class ChannelSender:
+class ChannelSender(Sender):
+    model = Message
+
     def __init__(
         self,
         channel: Channel,
@@ -66,15 +65,20 @@ class ChannelSender:
         poll: float = 1.0,
     ) -> None:
         self.channel, self.settings = channel, settings
-        self.sqlite = settings.is_sqlite
-        self.batch, self.concurrency = batch, concurrency
-        self.retry_base, self.retry_cap, self.max_attempts = retry_base, retry_cap, max_attempts
-        self.lease, self.poll = lease, poll
-        self.sent = 0
+        self.name = channel.value
+        self.only = f"channel = '{channel.value}' AND "  # a constant: never a value from outside
+        super().__init__(
+            settings.is_sqlite,
+            batch=batch,
+            concurrency=concurrency,
+            retry_base=retry_base,
+            retry_cap=retry_cap,
+            max_attempts=max_attempts,
+            lease=lease,
+            poll=poll,
+        )
         self.gateway = SmsGateway(settings, concurrency) if channel == Channel.SMS else None
         self.smtp = SmtpServer(settings) if channel == Channel.EMAIL else None
-        self._woken = asyncio.Event()
-        self._task: asyncio.Task | None = None
 
     async def __aenter__(self) -> ChannelSender:
         if self.gateway is not None:
@@ -89,73 +93,12 @@ class ChannelSender:
         await self.__aenter__()
         self.begin()
 
-    def begin(self) -> None:
-        """Its loop, once entered (the delivery worker enters it with itself)."""
-        self._task = asyncio.create_task(self._loop(), name=f"{self.channel} sender")
-
-    async def end(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
     async def stop(self) -> None:
         await self.end()
         await self.__aexit__()
 
-    def wake(self) -> None:
-        self._woken.set()
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.drain()
-            except Exception:  # the database or a bug: log, wait, try again; never die
-                log.exception("%s delivery pass failed", self.channel)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), self.poll)
-            self._woken.clear()
-
-    async def drain(self) -> int:
-        """Claim and send until nothing of this channel is due now; returns the claims made."""
-        claims = 0
-        while token := await self.claim():
-            claims += 1
-            await self.send_claimed(token)
-        return claims
-
-    async def run_until_idle(
-        self,
-        alert_ids: list[Any] | None = None,
-        within: float = 60,
-        user_ids: list[int] | None = None,
-    ) -> None:
-        """Send until these alerts' (or people's) rows of this channel, or all, are settled,
-        waiting out back-offs (tests, bench)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        open_rows = Message.filter(channel=self.channel.value, status__in=["pending", "sending"])
-        if alert_ids is not None:
-            open_rows = open_rows.filter(alert_id__in=alert_ids)
-        if user_ids is not None:
-            open_rows = open_rows.filter(user_id__in=user_ids)
-        while True:
-            await self.drain()
-            first = await open_rows.order_by("due_at").first()
-            if first is None:
-                return
-            if loop.time() > deadline:
-                raise TimeoutError(f"{self.channel} messages still open")
-            wait = (first.due_at - _now()).total_seconds()
-            await asyncio.sleep(min(max(wait, 0.02), 1.0))
-
-    async def claim(self) -> uuid.UUID | None:
-        """Claim up to ``batch`` due rows of this channel; the token, or None when none were due."""
-        from server.push.worker import claim_rows
-
-        only = f"channel = '{self.channel.value}' AND "
-        return await claim_rows(Message, only, self.lease, self.batch, self.sqlite)
+    def open_rows(self) -> QuerySet[Any]:
+        return super().open_rows().filter(channel=self.channel.value)
 
     # -- one claim ----------------------------------------------------------------------------
     async def send_claimed(self, token: uuid.UUID) -> None:
@@ -170,7 +113,7 @@ class ChannelSender:
                 user_id__in=[r.user_id for r in rows],
             ).values_list("alert_id", "user_id")
         )
-        now = _now()
+        now = sending.now()
         outcomes: list[tuple[Message, str | Answer]] = []
         wanted: list[Message] = []
         for row in rows:
@@ -265,13 +208,6 @@ class ChannelSender:
         await asyncio.gather(*(sender() for _ in range(min(len(jobs), self.concurrency))))
         return done
 
-    def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        delay = min(self.retry_cap, self.retry_base * 2 ** (attempts - 1))
-        delay *= random.uniform(0.8, 1.2)
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, 3600))
-        return delay
-
     async def _record(self, outcomes: list[tuple[Message, str | Answer]], now: datetime) -> None:
         """Each outcome on its row, off the claim; the provider's answer kept."""
         for row, outcome in outcomes:
@@ -291,15 +227,14 @@ class ChannelSender:
                 }
             else:
                 attempts = row.attempts + 1
-                give_up = not outcome.retryable or attempts >= self.max_attempts
-                due = now + timedelta(seconds=self._backoff(attempts, outcome.retry_after))
+                give_up, due = self.retry(attempts, outcome.retryable, outcome.retry_after, now)
                 changes |= {
                     "status": (MessageStatus.FAILED if give_up else MessageStatus.PENDING).value,
                     "sent_at": None,  # its place under the day's SMS cap given back
                     "attempts": attempts,
                     "response_code": outcome.status,
                     "error": outcome.error[:200],
-                    "due_at": now if give_up else due,
+                    "due_at": due,
                 }
                 if give_up:
                     log.warning("%s %s failed: %s", self.channel, row.id, outcome.error)

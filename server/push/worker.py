@@ -1,11 +1,10 @@
-"""The delivery worker: claims due delivery rows, sends them concurrently, records each outcome.
+"""The push sender of the delivery worker, and the worker itself: claims due push deliveries
+(the claim, the loop and the back-off are every sender's, ``server/sending.py``), sends them
+concurrently, records each outcome. The worker runs email and SMS beside push, each channel its
+own sender and loop (``server/channels/worker.py``).
 
-Runs inside each app process (or alone: ``python -m server push-send``). Any number may run
-against one PostgreSQL database: a claim is one ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
-SKIP LOCKED) RETURNING id``, so two workers never hold the same row, and a row is sent only by the
-worker whose claim token it carries. A claim lapses after ``lease`` seconds, so the rows of a
-worker that died mid-send go out from another. On SQLite the same statement runs without the
-locking clause: SQLite serialises writers, and one process is what SQLite is for.
+Runs inside each app process (or alone: ``python -m server push-send``); any number may run
+against one PostgreSQL database.
 
 Outcomes: 2xx sent; 404/410 the subscription is gone and deleted; 429, 5xx and network errors
 retried with exponential back-off (honouring Retry-After) up to ``max_attempts``; other answers
@@ -17,14 +16,11 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import random
-import socket
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -32,38 +28,25 @@ from tortoise import connections
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server import sending
 from server.action_names import load, using
 from server.alerts.facts import Facts, gather_many, is_desk
 from server.alerts.kinds import PUSH_HEADERS, Severity
 from server.alerts.models import Alert
 from server.channels.queue import after_push_failed
 from server.channels.worker import ChannelSender, channels_on
-from server.db import column
 from server.push.cipher import encrypt_many, warm_up
 from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import encode, notification
 from server.push.send import Outcome, new_client, post
 from server.push.vapid import VapidSigner
+from server.sending import CLAIM_ROWS, Sender
 from server.settings import Settings
 
 log = logging.getLogger("muster.push")
 
-# One claim, for any table of rows to send (``delivery``; email and SMS in ``channel_message``,
-# one channel at a time through ``only``: a constant condition, never a value from outside).
-# The first ``status IN`` is the condition of the open rows' partial index (migration 0033):
-# SQLite uses a partial index only when the query says its condition in so many words.
-_CLAIM_ROWS = """
-UPDATE {table} SET status = 'sending', claim = {p1}, claimed_until = {p2}
-WHERE id IN (
-    SELECT id FROM {table}
-    WHERE {only}status IN ('pending', 'sending')
-      AND (status = 'pending' OR (status = 'sending' AND claimed_until < {p3}))
-      AND due_at <= {p3}
-    ORDER BY due_at, id LIMIT {p4}{lock}
-)
-RETURNING id
-"""
-_CLAIM = _CLAIM_ROWS.replace("{table}", "delivery").replace("{only}", "")
+# The claim of push deliveries (tests lock rows with it by hand).
+_CLAIM = CLAIM_ROWS.replace("{table}", "delivery").replace("{only}", "")
 
 # A claim's rows, with where each goes and in which language.
 _CLAIMED = """
@@ -117,43 +100,11 @@ async def wake_if_queued() -> AsyncIterator[None]:
         wake()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class DeliveryWorker(Sender):
+    model = Delivery
+    pipeline = 2  # one batch sending while the next is claimed and encrypted
+    name = "push"
 
-
-async def claim_rows(
-    model: type[Delivery] | type[Any], only: str, lease: float, batch: int, sqlite: bool
-) -> uuid.UUID | None:
-    """Claim up to ``batch`` due rows of ``model``'s table (with ``only``, a constant condition
-    ending in AND); returns the claim's token, or None when none were due. On PostgreSQL the
-    rows another worker is claiming are skipped, not waited for."""
-    token = uuid.uuid4()
-    now = _now()
-    fields = model._meta.fields_map
-    values = [
-        fields["claim"].to_db_value(token, model),
-        fields["claimed_until"].to_db_value(now + timedelta(seconds=lease), model),
-        fields["due_at"].to_db_value(now, model),
-        batch,
-    ]
-    if sqlite:
-        values = [values[0], values[1], values[2], values[2], values[3]]
-    db = connections.get("default")
-    rows = await db.execute_query_dict(claim_statement(model._meta.db_table, only, sqlite), values)
-    return token if rows else None
-
-
-def claim_statement(table: str, only: str, sqlite: bool) -> str:
-    """The claim's SQL for ``table``: on SQLite its values are the token, the lease's end, now,
-    now and the batch; on PostgreSQL the token, the lease's end, now and the batch."""
-    if sqlite:
-        marks = {"p1": "?", "p2": "?", "p3": "?", "p4": "?", "lock": ""}
-    else:
-        marks = {"p1": "$1", "p2": "$2", "p3": "$3", "p4": "$4", "lock": " FOR UPDATE SKIP LOCKED"}
-    return _CLAIM_ROWS.replace("{table}", table).replace("{only}", only).format(**marks)
-
-
-class DeliveryWorker:
     def __init__(
         self,
         settings: Settings,
@@ -167,18 +118,20 @@ class DeliveryWorker:
         lease: float = 120.0,
         poll: float = 1.0,
     ) -> None:
+        super().__init__(
+            settings.is_sqlite,
+            batch=batch,
+            concurrency=concurrency,
+            retry_base=retry_base,
+            retry_cap=retry_cap,
+            max_attempts=max_attempts,
+            lease=lease,
+            poll=poll,
+        )
         self.signer = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
         self.default_locale = settings.default_locale
-        self.sqlite = settings.is_sqlite
         self.icon_url = icon_url
-        self.batch, self.concurrency = batch, concurrency
-        self.retry_base, self.retry_cap, self.max_attempts = retry_base, retry_cap, max_attempts
-        self.lease, self.poll = lease, poll
-        self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self.sent = 0  # deliveries this worker handed to a push service
         self.client: aiohttp.ClientSession | None = None
-        self._woken = asyncio.Event()
-        self._task: asyncio.Task | None = None
         # Email and SMS: the same delivery path, each channel its own sender and loop.
         self.channels = [ChannelSender(c, settings) for c in channels_on(settings)]
 
@@ -200,7 +153,7 @@ class DeliveryWorker:
     async def start(self) -> None:
         await self.__aenter__()
         _running.add(self)
-        self._task = asyncio.create_task(self._loop(), name=f"push worker {self.name}")
+        self.begin()
         for sender in self.channels:
             sender.begin()
 
@@ -208,70 +161,15 @@ class DeliveryWorker:
         _running.discard(self)
         for sender in self.channels:
             await sender.end()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.end()
         await self.__aexit__()
 
     def wake(self) -> None:
-        self._woken.set()
+        super().wake()
         for sender in self.channels:
             sender.wake()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.drain()
-            except Exception:  # the database or a bug: log, wait, try again; never die
-                log.exception("push delivery pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), self.poll)
-            self._woken.clear()
-
     # -- work ---------------------------------------------------------------------------------
-    async def drain(self) -> int:
-        """Claim and send until nothing is due now; returns how many claims it made."""
-        tried = 0
-        in_flight: set[asyncio.Task] = set()
-        while True:
-            token = await self.claim()
-            if token is None:
-                break
-            tried += 1
-            in_flight.add(asyncio.create_task(self.send_claimed(token)))
-            if len(in_flight) >= 2:  # one batch sending while the next is claimed and encrypted
-                done, in_flight = await asyncio.wait(in_flight, return_when="FIRST_COMPLETED")
-                for task in done:
-                    task.result()
-        for task in in_flight:
-            await task
-        return tried
-
-    async def run_until_idle(self, alert_ids: list[Any] | None = None, within: float = 60) -> None:
-        """Send until these alerts' deliveries (or all) are settled, waiting out back-offs."""
-        deadline = asyncio.get_running_loop().time() + within
-        open_rows = Delivery.filter(
-            status__in=[DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]
-        )
-        if alert_ids is not None:
-            open_rows = open_rows.filter(alert_id__in=alert_ids)
-        while True:
-            await self.drain()
-            next_due = await column(open_rows.order_by("due_at"), "due_at")
-            if not next_due:
-                return
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                raise TimeoutError(f"{len(next_due)} deliveries still open")
-            wait = (next_due[0] - _now()).total_seconds()
-            await asyncio.sleep(min(max(wait, 0.02), left, 1.0))
-
-    async def claim(self) -> uuid.UUID | None:
-        """Claim up to ``batch`` due rows; returns the claim's token, or None when none were due."""
-        return await claim_rows(Delivery, "", self.lease, self.batch, self.sqlite)
-
     async def send_claimed(self, token: uuid.UUID) -> None:
         db = connections.get("default")
         mark = "?" if self.sqlite else "$1"
@@ -356,19 +254,12 @@ class DeliveryWorker:
         )
         return row, outcome
 
-    def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        delay = min(self.retry_cap, self.retry_base * 2 ** (attempts - 1))
-        delay *= random.uniform(0.8, 1.2)
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, 3600))
-        return delay
-
     async def _record(self, token: uuid.UUID, outcomes: list[tuple[dict, Outcome]]) -> None:
         """Every outcome of one claim, in one transaction, in as few statements as it takes.
 
         Most claims come back all 201: then the rows are updated by their claim token alone,
         without a list of ids, and the subscriptions' last success through the same token."""
-        now = _now()
+        now = sending.now()
         groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         gone_subscriptions: list[int] = []
         failed: dict[uuid.UUID, list[int]] = defaultdict(list)  # push failed for good
@@ -403,16 +294,15 @@ class DeliveryWorker:
         async with in_transaction():
             for row, outcome in later:  # each its own back-off, and off the claim at once
                 attempts = row["attempts"] + 1
-                give_up = not outcome.retryable or attempts >= self.max_attempts
+                give_up, due = self.retry(attempts, outcome.retryable, outcome.retry_after, now)
                 if give_up:
                     failed[row["alert_id"]].append(row["user_id"])
-                due = now + timedelta(seconds=self._backoff(attempts, outcome.retry_after))
                 await mine.filter(id=row["id"]).update(
                     status=(DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING).value,
                     attempts=attempts,
                     response_code=outcome.status,
                     error=outcome.error[:200],
-                    due_at=now if give_up else due,
+                    due_at=due,
                     claim=None,
                     claimed_until=None,
                 )
