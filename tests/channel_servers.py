@@ -17,7 +17,6 @@ import hmac
 import secrets
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -26,6 +25,8 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 from aiosmtpd.controller import Controller
+
+from tests.served import Served
 
 
 def _free_port() -> int:
@@ -67,7 +68,8 @@ class Sms:
 
 
 @dataclass
-class SmsGateway:
+class SmsGateway(Served):
+    what = "the SMS gateway"
     account: str = "AC-test"
     token: str = "gateway-secret"
     sent: list[Sms] = field(default_factory=list)
@@ -77,9 +79,7 @@ class SmsGateway:
     check: bool = True
 
     def __post_init__(self) -> None:
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
+        self.port = self.bind()
         self.url = f"http://127.0.0.1:{self.port}/Messages.json"
         self._lock = threading.Lock()
         self.held = threading.Event()
@@ -112,21 +112,13 @@ class SmsGateway:
             return 201, f'{{"sid": "{sid}", "status": "queued"}}'.encode()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+        body = await self.body(scope, receive, send)
+        if body is None:
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
         if not self.held.is_set():  # a hung gateway: wait in a thread until released
             await asyncio.to_thread(self.held.wait)
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        status, answer = self._answer(headers, b"".join(chunks))
+        status, answer = self._answer(headers, body)
         extra = [(b"retry-after", b"0")] if status == 429 else []
         await send(
             {
@@ -138,23 +130,12 @@ class SmsGateway:
         await send({"type": "http.response.body", "body": answer})
 
     def start(self) -> SmsGateway:
-        config = uvicorn.Config(self, log_level="warning", lifespan="on", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the SMS gateway did not start")
-            time.sleep(0.01)
+        self.serve()
         return self
 
     def stop(self) -> None:
         self.held.set()
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
+        super().stop()
 
     def signed(
         self, url: str, sender: str, text: str, valid: bool = True

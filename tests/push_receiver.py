@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import threading
 import time
 from collections import defaultdict
@@ -32,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from server.push.vapid import b64url, b64url_decode
+from tests.served import Served
 
 URGENCIES = {"very-low", "low", "normal", "high"}
 
@@ -69,7 +69,8 @@ class Received:
 
 
 @dataclass
-class PushService:
+class PushService(Served):
+    what = "the push receiver"
     vapid_public_key: str | None = None  # base64url point; required when check is on
     check: bool = True
     delay: float = 0.0  # seconds before answering, to keep requests in flight
@@ -82,9 +83,7 @@ class PushService:
     count: int = 0
 
     def __post_init__(self) -> None:
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
+        self.port = self.bind()
         self.origin = f"http://127.0.0.1:{self.port}"
         self._lock = threading.Lock()
         self._public = None
@@ -167,22 +166,14 @@ class PushService:
 
     # -- the HTTP side (a bare ASGI app: the benchmark's floor must not be our receiver) -------
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+        body = await self.body(scope, receive, send)
+        if body is None:
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         path = scope["path"]
         status = 404
         if scope["method"] == "POST" and path.startswith("/push/"):
-            status = self._answer(path.removeprefix("/push/"), headers, b"".join(chunks))
+            status = self._answer(path.removeprefix("/push/"), headers, body)
         if self.delay:
             await asyncio.sleep(self.delay)
         extra = [(b"retry-after", b"0")] if status == 429 else []
@@ -197,22 +188,8 @@ class PushService:
 
     # -- running ------------------------------------------------------------------------------
     def start(self) -> PushService:
-        config = uvicorn.Config(self, log_level="warning", lifespan="on", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the push receiver did not start")
-            time.sleep(0.01)
+        self.serve()
         return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 def main() -> None:
