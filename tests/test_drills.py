@@ -534,8 +534,8 @@ async def test_a_tabletop_exercise_is_planned_on_the_calendar_and_counts_where_r
     as_role, org
 ):
     """A dated item of its own kind with its scenario and leader, beside the drills; never
-    alerted, started as an exercise from its page; it counts only once the district requires
-    tabletop exercises."""
+    alerted, started as an exercise from its page and held when that exercise is finished; it
+    counts only once the district requires tabletop exercises."""
     safety = await as_role("safety")
     await safety.post("/drills/requirements", REQUIREMENTS)  # no tabletop exercises required
     day = (date.today() + timedelta(days=4)).isoformat()
@@ -575,8 +575,18 @@ async def test_a_tabletop_exercise_is_planned_on_the_calendar_and_counts_where_r
         if tr.th.text == org.school.name and tr.select("td")[0].text == "Tabletop exercise"
     )
     assert row.select("td")[2].text.strip().startswith("0 of 1")
-    today = date.today().isoformat()
-    await safety.post(f"/drills/{drill.id}/held", {"held_on": today})
+    # Run from its page: the exercise it starts is the one planned, and finishing it holds it.
+    start = {i["name"]: i["value"] for i in start.select("input[type=hidden]")}
+    assert start["drill"] == str(drill.id)
+    wrong = await safety.post("/exercises", {**start, "scenario": "vehicle-following-bus"})
+    assert wrong.status_code == 422
+    started = await safety.post("/exercises", start)
+    assert started.status_code == 303
+    exercise = started.headers["location"].rstrip("/").split("/")[-1]
+    assert (await Drill.get(id=drill.id)).status == DrillStatus.PLANNED  # until it is finished
+    assert (await safety.post(f"/exercises/{exercise}/finish", {})).status_code == 303
+    held = await Drill.get(id=drill.id)
+    assert held.status == DrillStatus.HELD and held.held_on is not None
     calendar = html(await safety.get("/drills"))
     row = next(
         tr

@@ -15,6 +15,7 @@ DECISION = 600  # a decision in a few sentences; the review holds every one of t
 class StartForm(Form):
     scenario: Slug
     school: RecordId
+    drill: RecordId | None = None  # the tabletop exercise planned on the drill calendar
 
 
 class ParticipantsForm(Form):

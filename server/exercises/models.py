@@ -16,6 +16,7 @@ from server.i18n import N_
 from server.models import Role, TenantModel
 
 if TYPE_CHECKING:
+    from server.drills.models import Drill
     from server.models import Organisation, School, User
 
 FACILITATORS = (Role.ADMIN, Role.SAFETY)  # who runs exercises (the drills' planners)
@@ -48,6 +49,12 @@ class Exercise(TenantModel):
         "models.User", related_name="exercises_facilitated", null=True, on_delete=fields.SET_NULL
     )
     facilitator_id: int | None
+    # The tabletop exercise planned on the drill calendar that this runs, if any: finishing
+    # records it as held (server/drills/).
+    drill: fields.ForeignKeyNullableRelation[Drill] = fields.ForeignKeyField(
+        "models.Drill", related_name="exercises", null=True, on_delete=fields.SET_NULL
+    )
+    drill_id: int | None
     # Who took part, as the facilitator wrote them: a name (and a role, if given) a line.
     participants: fields.JSONField[list[str]] = fields.JSONField(default=list)
     status = fields.CharEnumField(ExerciseStatus, max_length=16, default=ExerciseStatus.RUNNING)

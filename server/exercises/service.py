@@ -6,9 +6,10 @@ is audited. Takes no request, raises no HTTP errors: what a page must say comes 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from server import audit
+from server.drills.models import Drill, DrillKind, DrillStatus
 from server.exercises.forms import DecisionForm, StartForm
 from server.exercises.library import Scenarios
 from server.exercises.models import FACILITATORS, Exercise, ExerciseDecision, ExerciseStatus
@@ -38,9 +39,12 @@ async def start(
         errors["scenario"] = _("Choose a scenario from the list.")
     if not await scoped(School, user).filter(id=form.school).exists():
         errors["school"] = _("Choose a school from the list.")
+    if form.drill is not None and not await _planned(user, form):
+        errors["scenario"] = _("This exercise is not the one planned on the calendar.")
     if errors or scenario is None:
         return None, errors
     exercise = await Exercise.create(
+        drill_id=form.drill,
         organisation_id=user.organisation_id,
         school_id=form.school,
         scenario=scenario.id,
@@ -50,6 +54,22 @@ async def start(
     )
     await audit.record(user, "exercise.started", exercise, scenario=scenario.id)
     return exercise, {}
+
+
+async def _planned(user: User, form: StartForm) -> bool:
+    """The calendar's tabletop exercise it runs: the district's, still planned, of this school
+    and scenario."""
+    return (
+        await scoped(Drill, user)
+        .filter(
+            id=form.drill,
+            kind=DrillKind.TABLETOP,
+            status=DrillStatus.PLANNED,
+            school_id=form.school,
+            scenario=form.scenario,
+        )
+        .exists()
+    )
 
 
 def refused(exercise: Exercise) -> str | None:
@@ -116,10 +136,16 @@ def prefill(exercise: Exercise, scenario: Scenario, taken: dict[str, str], local
 
 
 async def finish(
-    user: User, exercise: Exercise, scenario: Scenario, locale: str, now: datetime
+    user: User,
+    exercise: Exercise,
+    scenario: Scenario,
+    locale: str,
+    now: datetime,
+    today: date | None = None,
 ) -> Review:
     """The exercise ends in its review, prefilled with the decisions recorded; finishing again
-    (a second tap) opens the same review."""
+    (a second tap) opens the same review. One planned on the drill calendar is held ``today``
+    (the district's day), and counts there."""
     rows = await ExerciseDecision.filter(exercise_id=exercise.id).values_list("inject", "text")
     taken = {str(inject): str(text) for inject, text in rows}
     title = f"{scenario.title.get(locale)} · {exercise.started_at.date().isoformat()}"
@@ -134,4 +160,8 @@ async def finish(
         exercise.finished_at = now
         await exercise.save(update_fields=["status", "finished_at"])
         await audit.record(user, "exercise.finished", exercise, review=review.id)
+        if exercise.drill_id is not None:
+            await Drill.filter(id=exercise.drill_id, status=DrillStatus.PLANNED).update(
+                status=DrillStatus.HELD, held_on=today or now.date()
+            )
     return review

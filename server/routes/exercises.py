@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from server.auth import requires_role, signed_in_user
 from server.checklists.library import Library
+from server.district_time import zone
 from server.exercises import queries, service
 from server.exercises.forms import DecisionForm, ParticipantsForm, StartForm
 from server.exercises.library import Scenarios
@@ -175,7 +176,9 @@ async def exercise_decision(request: Request) -> Response:
 async def exercise_finish(request: Request) -> Response:
     exercise, scenario = await _exercise(request)
     user = signed_in_user(request)
-    review = await service.finish(user, exercise, scenario, current_locale.get(), datetime.now(UTC))
+    now = datetime.now(UTC)
+    today = now.astimezone(zone(request)).date()  # the day it counts on, if it was planned
+    review = await service.finish(user, exercise, scenario, current_locale.get(), now, today)
     said = _("The exercise is finished. Its review starts with the decisions taken.")
     return flashed(request, said, "review_edit", id=review.id)
 
