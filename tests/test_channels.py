@@ -187,6 +187,23 @@ async def test_an_answer_before_the_escalation_goes_out_skips_it(org, on, gatewa
     assert (row.channel, row.status) == ("email", "skipped")
 
 
+async def test_an_answer_before_a_send_again_goes_out_skips_it(as_role, org, worker, on, gateway):
+    driver = await verify(org.users["driver"], 4)  # no push: "Send again" texts them
+    warning = await emergency(org, notify=["driver"], kind="secure")
+    await worker.run_until_idle([warning.id])
+    admin = await as_role("admin")
+    assert (await admin.post(f"/admin/alerts/{warning.id}/resend", {})).status_code == 303
+    assert await Message.filter(alert_id=warning.id, why="resend").count() == 1
+    now = datetime.now(UTC)
+    await AlertRecipient.filter(alert_id=warning.id, user_id=driver.id).update(
+        response="safe", responded_at=now, first_responded_at=now
+    )
+    await send_all(on, warning)
+    assert texts(gateway, driver, warning) == []
+    [row] = await Message.filter(alert_id=warning.id)
+    assert (row.channel, row.status) == ("sms", "skipped")
+
+
 async def test_information_never_and_drills_only_when_asked_go_by_sms(org, on, gateway):
     driver = await verify(org.users["driver"], 4)
     info = await emergency(org, notify=["driver"], kind="all-clear")

@@ -48,6 +48,10 @@ def channels_on(settings: Settings) -> list[Channel]:
     return on
 
 
+# Messages sent because the person hadn't answered: one who answers before it goes is spared it.
+UNLESS_ANSWERED = (Why.ESCALATION.value, Why.RESEND.value)
+
+
 class ChannelSender(Sender):
     model = Message
 
@@ -120,7 +124,7 @@ class ChannelSender(Sender):
             alert = alerts.get(row.alert_id) if row.alert_id else None
             if alert is not None and (alert.cancelled_at or alert.ended_at):
                 outcomes.append((row, MessageStatus.CANCELLED.value))
-            elif row.why == Why.ESCALATION.value and (row.alert_id, row.user_id) in answered:
+            elif row.why in UNLESS_ANSWERED and (row.alert_id, row.user_id) in answered:
                 outcomes.append((row, MessageStatus.SKIPPED.value))
             elif row.why != Why.CODE.value and row.address != self._verified(row.user):
                 outcomes.append((row, MessageStatus.CANCELLED.value))  # removed since written
