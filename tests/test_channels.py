@@ -297,22 +297,32 @@ async def test_the_daily_sms_cap_stops_sms_past_it(org, on, gateway):
     assert await Message.filter(alert_id=sent.id, error__contains="daily SMS cap").count() == 1
 
 
-async def test_two_workers_hold_the_daily_sms_cap_exactly(as_role, org, on, gateway):
-    """Both claim a batch before either sends: each must see the places the other took."""
+async def staff_with_phones(org, count: int, tag: str, prefix: str, email: bool = False):
+    """``count`` staff of the org with a verified number (``prefix`` and the org's id), and a
+    verified email when ``email``."""
     from server.models import User
 
-    cap, tag = 4, org.organisation.id % 1000
-    numbers = set()
-    for n in range(10):
-        person = await User.create(
-            organisation=org.organisation,
-            name=f"Bus {n}",
-            email=f"bus-{n}-{org.organisation.id}@example.org",
-            password_hash="x",
-            roles=["staff"],
-            verified_phone=f"+1556{tag:03d}{n:04d}",
+    people = []
+    for n in range(count):
+        address = f"{tag}-{n}-{org.organisation.id}@example.org"
+        people.append(
+            await User.create(
+                organisation=org.organisation,
+                name=f"{tag.title()} {n}",
+                email=address,
+                password_hash="x",
+                roles=["staff"],
+                verified_phone=f"{prefix}{org.organisation.id % 1000:03d}{n:04d}",
+                verified_email=address if email else "",
+            )
         )
-        numbers.add(person.verified_phone)
+    return people
+
+
+async def test_two_workers_hold_the_daily_sms_cap_exactly(as_role, org, on, gateway):
+    """Both claim a batch before either sends: each must see the places the other took."""
+    cap = 4
+    numbers = {p.verified_phone for p in await staff_with_phones(org, 10, "bus", "+1556")}
     org.organisation.sms_daily_cap = cap
     await org.organisation.save()
     sent = await emergency(org, notify=["staff"])
@@ -347,20 +357,7 @@ async def test_an_undone_alert_sends_no_sms(org, on, gateway):
 
 async def test_two_workers_send_each_message_once(org, on, gateway, mail, settings):
     """Two delivery workers on one database (on PostgreSQL: FOR UPDATE SKIP LOCKED)."""
-    from server.models import User
-
-    people = []
-    for n in range(40):
-        person = await User.create(
-            organisation=org.organisation,
-            name=f"Sub {n}",
-            email=f"sub-{n}-{org.organisation.id}@example.org",
-            password_hash="x",
-            roles=["staff"],
-            verified_phone=f"+1555{org.organisation.id % 1000:03d}{n:04d}",
-            verified_email=f"sub-{n}-{org.organisation.id}@example.org",
-        )
-        people.append(person)
+    people = await staff_with_phones(org, 40, "sub", "+1555", email=True)
     now = datetime.now(UTC)
     sent = await emergency(org, at=now, notify=["staff"])
     await escalate_due(now + timedelta(minutes=2))
