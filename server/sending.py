@@ -17,6 +17,7 @@ import contextlib
 import logging
 import random
 import uuid
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,32 +80,39 @@ async def claim_rows(
     return token if rows else None
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """How a sender works: rows a claim, sends at once, the back-off of a failed row (from
+    ``retry_base`` seconds, doubling to ``retry_cap``) and the tries before it is given up, how
+    long a claim holds its rows, and how often it looks when nobody wakes it."""
+
+    batch: int = 100
+    concurrency: int = 16
+    retry_base: float = 5.0
+    retry_cap: float = 600.0
+    max_attempts: int = 6
+    lease: float = 120.0
+    poll: float = 1.0
+
+
 class Sender:
     """Claims rows of ``model`` (those ``only`` says), ``pipeline`` claims in flight at a time,
     and hands each claim to ``send_claimed``; in its own loop once begun, woken when rows are
-    written, or polling every ``poll`` seconds."""
+    written, or polling every ``poll`` seconds. ``tuning``: the kind's own; a caller changes any
+    of it by name (``batch=5``)."""
 
     model: type[Model]
     only = ""
     pipeline = 1  # claims sending at once: the next is claimed while one sends
     name = "delivery"
+    tuning = Tuning()
 
-    def __init__(
-        self,
-        sqlite: bool,
-        *,
-        batch: int,
-        concurrency: int,
-        retry_base: float,
-        retry_cap: float,
-        max_attempts: int,
-        lease: float,
-        poll: float,
-    ) -> None:
+    def __init__(self, sqlite: bool, **changes: Any) -> None:
+        tuned = replace(self.tuning, **changes)
         self.sqlite = sqlite
-        self.batch, self.concurrency = batch, concurrency
-        self.retry_base, self.retry_cap, self.max_attempts = retry_base, retry_cap, max_attempts
-        self.lease, self.poll = lease, poll
+        self.batch, self.concurrency = tuned.batch, tuned.concurrency
+        self.retry_base, self.retry_cap = tuned.retry_base, tuned.retry_cap
+        self.max_attempts, self.lease, self.poll = tuned.max_attempts, tuned.lease, tuned.poll
         self.sent = 0  # messages this sender handed to their provider
         self.log = logging.getLogger(f"muster.{self.name}")
         self._woken = asyncio.Event()

@@ -55,33 +55,12 @@ UNLESS_ANSWERED = (Why.ESCALATION.value, Why.RESEND.value)
 class ChannelSender(Sender):
     model = Message
 
-    def __init__(
-        self,
-        channel: Channel,
-        settings: Settings,
-        *,
-        batch: int = 100,
-        concurrency: int = 16,
-        retry_base: float = 5.0,
-        retry_cap: float = 600.0,
-        max_attempts: int = 6,
-        lease: float = 120.0,
-        poll: float = 1.0,
-    ) -> None:
+    def __init__(self, channel: Channel, settings: Settings, **tuning: Any) -> None:
         self.channel, self.settings = channel, settings
         self.name = channel.value
         self.only = f"channel = '{channel.value}' AND "  # a constant: never a value from outside
-        super().__init__(
-            settings.is_sqlite,
-            batch=batch,
-            concurrency=concurrency,
-            retry_base=retry_base,
-            retry_cap=retry_cap,
-            max_attempts=max_attempts,
-            lease=lease,
-            poll=poll,
-        )
-        self.gateway = SmsGateway(settings, concurrency) if channel == Channel.SMS else None
+        super().__init__(settings.is_sqlite, **tuning)
+        self.gateway = SmsGateway(settings, self.concurrency) if channel == Channel.SMS else None
         self.smtp = SmtpServer(settings) if channel == Channel.EMAIL else None
 
     async def __aenter__(self) -> ChannelSender:

@@ -40,7 +40,7 @@ from server.push.models import Delivery, DeliveryStatus, PushSubscription
 from server.push.payload import encode, notification
 from server.push.send import Outcome, new_client, post
 from server.push.vapid import VapidSigner
-from server.sending import CLAIM_ROWS, Sender
+from server.sending import CLAIM_ROWS, Sender, Tuning
 from server.settings import Settings
 
 log = logging.getLogger("muster.push")
@@ -105,29 +105,12 @@ class DeliveryWorker(Sender):
     pipeline = 2  # one batch sending while the next is claimed and encrypted
     name = "push"
 
+    tuning = Tuning(batch=500, concurrency=64, retry_base=2.0, retry_cap=300.0)
+
     def __init__(
-        self,
-        settings: Settings,
-        icon_url: Callable[[str], str] | None = None,
-        *,
-        batch: int = 500,
-        concurrency: int = 64,
-        retry_base: float = 2.0,
-        retry_cap: float = 300.0,
-        max_attempts: int = 6,
-        lease: float = 120.0,
-        poll: float = 1.0,
+        self, settings: Settings, icon_url: Callable[[str], str] | None = None, **tuning: Any
     ) -> None:
-        super().__init__(
-            settings.is_sqlite,
-            batch=batch,
-            concurrency=concurrency,
-            retry_base=retry_base,
-            retry_cap=retry_cap,
-            max_attempts=max_attempts,
-            lease=lease,
-            poll=poll,
-        )
+        super().__init__(settings.is_sqlite, **tuning)
         self.signer = VapidSigner(settings.vapid_private_key, settings.vapid_contact)
         self.default_locale = settings.default_locale
         self.icon_url = icon_url
