@@ -27,6 +27,8 @@ __all__ = ["SmsGateway"]  # the live server's, for conftest.py
 
 
 def hold(page: Page, locator, ms: int = 2600) -> None:
+    # Its script armed the button first: a hold before the module ran did nothing (CI, once).
+    expect(locator).to_have_attribute("data-armed", "true", timeout=15000)
     locator.scroll_into_view_if_needed()
     box = locator.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -35,18 +35,30 @@ export function holdToConfirm(button, onConfirm, holdingMessage) {
     if (meter && reset) meter.value = 0;
   };
 
+  // Let go after the full 2 s on a phone too busy to draw the last frame: the hold was held.
+  const release = () => {
+    if (!started) return;
+    if (performance.now() - started < HOLD_MS) {
+      stop();
+      return;
+    }
+    stop(false);
+    onConfirm();
+  };
   button.addEventListener("pointerdown", start);
-  for (const name of ["pointerup", "pointerleave", "pointercancel"]) {
+  button.addEventListener("pointerup", release);
+  for (const name of ["pointerleave", "pointercancel"]) {
     button.addEventListener(name, () => started && stop());
   }
   button.addEventListener("keydown", (event) => {
     if ((event.key === " " || event.key === "Enter") && !event.repeat) start(event);
   });
   button.addEventListener("keyup", (event) => {
-    if (event.key === " " || event.key === "Enter") stop();
+    if (event.key === " " || event.key === "Enter") release();
   });
   button.addEventListener("click", (event) => event.preventDefault());
   button.addEventListener("contextmenu", (event) => event.preventDefault());
+  button.dataset.armed = "true"; // a hold from now on is this module's (tests wait for it)
   return (text) => {
     original = text;
     if (!started) label.textContent = text;
