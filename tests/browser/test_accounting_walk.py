@@ -156,6 +156,8 @@ def test_two_teachers_offline_then_reunification_on_two_phones(browser, live_ser
     # The counts on the winner's page catch up with both phones' releases, with no reload.
     other = tess if loser is olga else olga
     expect(other.locator("#reu-counts")).to_contain_text("Released: 3", timeout=30000)
+    # Its own release, sent: by whom is this phone's person, not a dash.
+    expect(other.locator("#reu-done")).to_contain_text("Released to Ruth Grant by you")
     rows = query(
         live_server,
         "select s.name from reunification_release r join roster_student s on s.id = r.student_id "

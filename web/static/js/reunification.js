@@ -129,7 +129,7 @@ async function paintDone() {
   }
   if (!done) line.textContent = "";
   else if (done.mine && !done.sent) line.textContent = fill(msg.msgSaved, { time: clockTime(done.at) });
-  else line.textContent = fill(msg.msgReleased, { to: done.to, by: done.by || "—", time: clockTime(done.at) });
+  else line.textContent = fill(msg.msgReleased, { to: done.to, by: done.by || (done.mine ? msg.msgYou : "—"), time: clockTime(done.at) });
   form.hidden = Boolean(done);
 }
 
