@@ -3,6 +3,8 @@ router for every route, and the same refusal for a name or parameters no route t
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from starlette.routing import NoMatchFound, Route, Router
 
@@ -25,3 +27,7 @@ async def test_a_name_or_parameters_no_route_takes_are_refused(app):
         app.url_path_for("no-such-route")
     with pytest.raises(NoMatchFound):
         app.url_path_for("home", id="1")
+
+
+async def test_while_the_app_runs_what_start_up_made_is_set_aside_from_full_collections(app):
+    assert gc.get_freeze_count() > 10_000  # the templates, schemas and libraries at least
