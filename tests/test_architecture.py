@@ -183,3 +183,14 @@ def test_test_files_have_names_of_their_own():
     mismatch") while each still passes when run on its own."""
     names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
     assert sorted({name for name in names if names.count(name) > 1}) == []
+
+
+def test_only_the_base_template_shows_the_flash():
+    """base.html shows the flash once, above every page's content; a page that showed it too
+    gave a screen reader two status regions saying the same thing."""
+    shown_again = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "web" / "templates").rglob("*.html")
+        if path.name != "base.html" and "{{ flash }}" in path.read_text()
+    ]
+    assert shown_again == []
