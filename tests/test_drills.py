@@ -152,6 +152,11 @@ async def test_a_drill_started_here_alerts_its_school_as_a_drill_and_is_measured
     assert alert.drill and alert.kind == "lockdown"
     assert alert.audience["school_ids"] == [org.school.id]
     assert alert.source == {"drill_id": drill_id}
+    # Who has answered: the safety desk's live page, linked for the desk, not for a teacher.
+    live = f"/admin/alerts/{alert.id}"
+    assert html(await leader.get(f"/drills/{drill_id}")).select(f'a[href="{live}"]') == []
+    assert html(await safety.get(f"/drills/{drill_id}")).select(f'a[href="{live}"]')
+    assert (await safety.get(live)).status_code == 200
     # Twice is once.
     await leader.post(f"/drills/{drill_id}/start", {"held": "yes"})
     assert await Alert.filter(organisation_id=org.organisation.id, drill=True).count() == 1

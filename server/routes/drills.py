@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.accounting.service import accounting_asked as asked
+from server.alerts.facts import DESK_ROLES
 from server.auth import requires_role, signed_in_user
 from server.district_time import zone
 from server.drills import queries, service
@@ -148,6 +149,9 @@ async def _drill_page(request: Request, drill: Drill, said: str | None, status: 
         "accounting_asked": drill.incident is not None and await asked(drill.incident),
         "observation": queries.OBSERVATION,
         "writes_reviews": service.may_plan(signed_in_user(request)),
+        # The alert's live page is the safety desk's; a teacher leading the drill reads the
+        # figures here.
+        "sees_answers": signed_in_user(request).has_role(*DESK_ROLES),
         "figures": await queries.figures(drill),
         "alerted": drill.kind in ALERT_KIND,
         "scenarios": _titles(request),
