@@ -479,6 +479,11 @@ async def test_the_leader_is_reminded_by_push_the_day_before_once(as_role, org):
     day = date.today() + timedelta(days=5)
     drill_id = await _plan(safety, org, day=day, leader=leader)
     own_id = await _plan(safety, org, kind="fire", day=day, leader=org.users["safety"])
+    talked = {"school": org.school.id, "kind": "tabletop", "planned_on": day.isoformat()}
+    planned = await safety.post(
+        "/drills", {**talked, "scenario": "bomb-threat-call", "leader": org.users["admin"].id}
+    )
+    tabletop_id = int(planned.headers["location"].rstrip("/").split("/")[-1])
     await PushSubscription.create(
         organisation_id=org.organisation.id,
         user=leader,
@@ -494,7 +499,10 @@ async def test_the_leader_is_reminded_by_push_the_day_before_once(as_role, org):
     assert await remind_due(at(2, 10), tz) == []
     assert await remind_due(at(1, 8, 59), tz) == []
     raised = await remind_due(at(1, 9), tz)
-    assert len(raised) == 2
+    assert len(raised) == 3
+    tabletop = next(a for a in raised if a.source["drill_id"] == tabletop_id)
+    assert tabletop.title == f"Tabletop exercise tomorrow at {org.school.name}"
+    assert tabletop.message == "You lead it. Its page has the button that starts the exercise."
     mine = next(a for a in raised if a.source["drill_id"] == drill_id)
     assert mine.kind == "custom" and not mine.drill
     assert mine.title == f"Drill tomorrow: Lockdown at {org.school.name}"
@@ -569,6 +577,7 @@ async def test_a_tabletop_exercise_is_planned_on_the_calendar_and_counts_where_r
     start = page.select_one('form[action="/exercises"]')
     assert start.select_one("input[name=scenario]")["value"] == "bomb-threat-call"
     assert page.select_one("[data-hold-form]") is None  # never alerted
+    assert "Cancel this exercise" in page.select_one('form[action$="/cancel"]').text
     assert (await safety.post(f"/drills/{drill.id}/start", {"held": "yes"})).status_code == 303
     assert (await Drill.get(id=drill.id)).alert_id is None
 

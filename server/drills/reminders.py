@@ -18,7 +18,7 @@ from server.alerts.audience import Audience
 from server.alerts.models import Alert
 from server.alerts.recipients import add_recipients
 from server.alerts.service import raise_alert
-from server.drills.models import KIND_LABELS, Drill, DrillStatus
+from server.drills.models import KIND_LABELS, Drill, DrillKind, DrillStatus
 from server.drills.service import minutes
 from server.i18n import gettext as _
 from server.push.payload import speaking
@@ -52,11 +52,15 @@ async def _remind(drill: Drill, now: datetime) -> Alert:
     leader = drill.leader
     assert leader is not None
     with speaking(leader.locale):
-        title = _("Drill tomorrow: %(kind)s at %(school)s") % {
-            "kind": _(KIND_LABELS[drill.kind]),
-            "school": drill.school.name,
-        }
-        message = _("You lead it. Its page has the start button and the observers' checklist.")
+        if drill.kind == DrillKind.TABLETOP:  # talked through: no alert, no observers
+            title = _("Tabletop exercise tomorrow at %(school)s") % {"school": drill.school.name}
+            message = _("You lead it. Its page has the button that starts the exercise.")
+        else:
+            title = _("Drill tomorrow: %(kind)s at %(school)s") % {
+                "kind": _(KIND_LABELS[drill.kind]),
+                "school": drill.school.name,
+            }
+            message = _("You lead it. Its page has the start button and the observers' checklist.")
     alert = await raise_alert(
         organisation_id=drill.organisation_id,
         raised_by_id=drill.planned_by_id,
