@@ -6,8 +6,9 @@ guardian records audited."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from server.accounting.models import AccountingCall, ClassReport, Guardian, Release
 from server.incidents.models import IncidentStatus
@@ -136,6 +137,13 @@ async def test_a_later_tap_stands_and_taps_are_checked(org, as_role):
     safety = await as_role("safety")
     panel = html(await safety.get(f"/incidents/{org.incident.id}/accounting"))
     assert kids[0].name not in panel.select_one(f'[data-school="{org.school.id}"]').get_text()
+    # The teacher's page starts from the server's standing marks, each with its time.
+    page = html(await teacher.get(f"/incidents/{org.incident.id}/account"))
+    marks = json.loads(page.select_one("[data-marks]")["data-marks"])
+    [standing] = [m for m in marks if m["student"] == kids[0].id]
+    assert standing["mark"] == "present" and standing["class"] == room.id
+    at = datetime.fromisoformat(standing["at"])
+    assert at.tzinfo is not None and abs(datetime.now(UTC) - at) < timedelta(minutes=1)
 
 
 async def test_a_student_the_roster_dropped_is_refused_and_an_empty_class_still_reports(

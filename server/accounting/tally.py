@@ -21,28 +21,44 @@ from server.accounting.models import (
 )
 from server.incidents.models import Incident
 from server.models import School
+from server.sql import Sql
 
-Latest = dict[tuple[int, int], tuple[Mark, str, datetime]]  # (class, student) -> mark, note, at
+# (class, student) -> mark, note, and the time as the database keeps it (``marks_of`` reads it)
+Latest = dict[tuple[int, int], tuple[Mark, str, Any]]
 HERE = (Mark.PRESENT, Mark.INJURED, Mark.EXTRA)  # at the site with a teacher
 ACCOUNTED = (*HERE, Mark.ABSENT)
 
 
 async def latest_marks(incident_id: int) -> Latest:
-    latest: Latest = {}
-    rows = (
-        await StudentMark.filter(incident_id=incident_id)
-        .order_by("at")
-        .values_list("roster_class_id", "student_id", "mark", "note", "at")
+    """Each class's standing mark for each student: its latest tap. Read raw, as the live page's
+    students and classes are: the page reads a whole school's rows at every refresh, and the
+    ORM's conversion of each row took longer than the query (bench/accounting.py)."""
+    sql = Sql()
+    rows = await sql.rows(
+        f"SELECT roster_class_id, student_id, mark, note, at FROM {sql.table(StudentMark)}"
+        f" WHERE incident_id = {sql.value(incident_id)} ORDER BY at"
     )
-    for class_id, student_id, mark, note, at in rows:  # the latest tap last
-        latest[(class_id, student_id)] = (Mark(mark), note, at)
-    return {key: value for key, value in latest.items() if value[0] != Mark.CLEARED}
+    latest: dict[tuple[int, int], tuple[str, str, Any]] = {}
+    for row in rows:  # the latest tap last
+        latest[(row["roster_class_id"], row["student_id"])] = (row["mark"], row["note"], row["at"])
+    return {
+        key: (Mark(mark), note, at)
+        for key, (mark, note, at) in latest.items()
+        if mark != Mark.CLEARED.value
+    }
 
 
 async def marks_of(incident_id: int, user_id: int) -> list[dict[str, Any]]:
     """The server's marks of the incident, for the accounting page's phone to start from."""
+    stored_time = StudentMark._meta.fields_map["at"].to_python_value
     return [
-        {"class": c, "student": s, "mark": mark.value, "note": note, "at": at.isoformat()}
+        {
+            "class": c,
+            "student": s,
+            "mark": mark.value,
+            "note": note,
+            "at": stored_time(at).isoformat(),
+        }
         for (c, s), (mark, note, at) in (await latest_marks(incident_id)).items()
     ]
 
@@ -73,17 +89,21 @@ async def panel(incident: Incident, schools: list[int]) -> list[SchoolFigures]:
     reported = set(
         await ClassReport.filter(incident_id=incident.id).values_list("roster_class_id", flat=True)
     )
+    sql = Sql()  # the schools' active students: name and school
     students = {
-        sid: (name, school)
-        for sid, name, school in await Student.filter(
-            school_id__in=schools, active=True
-        ).values_list("id", "name", "school_id")
+        row["id"]: (row["name"], row["school_id"])
+        for row in await sql.rows(
+            f"SELECT id, name, school_id FROM {sql.table(Student)}"
+            f" WHERE school_id IN {sql.among(schools)} AND active = {sql.value(True)}"
+        )
     }
+    sql = Sql()  # each student's own classes
     own: dict[int, set[int]] = {}
-    for cid, sid in await Enrollment.filter(roster_class_id__in=list(class_name)).values_list(
-        "roster_class_id", "student_id"
+    for row in await sql.rows(
+        f"SELECT roster_class_id, student_id FROM {sql.table(Enrollment)}"
+        f" WHERE roster_class_id IN {sql.among(class_name)}"
     ):
-        own.setdefault(sid, set()).add(cid)
+        own.setdefault(row["student_id"], set()).add(row["roster_class_id"])
     by_student: dict[int, list[tuple[int, Mark, str]]] = {}
     for (cid, sid), (mark, note, _at) in latest.items():
         by_student.setdefault(sid, []).append((cid, mark, note))
