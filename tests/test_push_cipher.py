@@ -1,5 +1,5 @@
 """Encryption in the helper process gives bodies the phone can decrypt, and goes on inline when
-the helper dies."""
+the helper dies; the bench can take turns between the two."""
 
 from __future__ import annotations
 
@@ -56,3 +56,16 @@ async def test_encryption_goes_on_inline_when_the_helper_dies():
         [(b"and again", phone.p256dh, phone.subscription()["keys"]["auth"])]
     )
     assert decrypt(phone, again) == b"and again"  # a new helper started
+
+
+async def test_the_bench_can_take_turns_between_inline_and_the_helper():
+    phone = device()
+    job = (b"turns", phone.p256dh, phone.subscription()["keys"]["auth"])
+    cipher.encrypt_inline()
+    assert cipher._helper() is None
+    [inline] = await cipher.encrypt_many([job])
+    cipher.encrypt_in_helper()
+    await cipher.warm_up()
+    assert cipher._helper() is not None, "this machine has more than one CPU"
+    [helped] = await cipher.encrypt_many([job])
+    assert decrypt(phone, inline) == decrypt(phone, helped) == b"turns"

@@ -46,6 +46,13 @@ def encrypt_inline() -> None:
     _pool, _failed = None, True
 
 
+def encrypt_in_helper() -> None:
+    """Back to the helper process, started again at the next encryption (bench/push.py takes
+    turns between the two ways)."""
+    global _failed
+    _failed = False
+
+
 async def warm_up() -> None:
     """Start the helper now, so the first alert doesn't wait for it."""
     await encrypt_many([])
