@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from server.channels.escalation import escalate_due
 from server.checklists.library import load_all
 from server.csrf import CSRFMiddleware
 from server.db import tortoise_config
-from server.drills.reminders import watch_drills
+from server.drills.reminders import remind_due
 from server.due import watch
 from server.exercises.library import load_all as load_scenarios
 from server.lessons.library import load_all as load_lessons
@@ -81,7 +82,7 @@ from server.routes import checklists as checklist_routes
 from server.settings import Settings, load_settings
 from server.templating import make_templates
 from server.tips.privacy import keep_addresses_out_of_logs
-from server.trips.watch import watch_trips
+from server.trips.watch import check_trips
 
 
 class NamedRouter(Router):
@@ -141,12 +142,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.geocoder_url:
                 background.append(asyncio.create_task(run_place_namer(settings.geocoder_url)))
             if settings.trip_watch_seconds > 0:
-                background.append(asyncio.create_task(watch_trips(settings.trip_watch_seconds)))
-                background.append(asyncio.create_task(watch("fall-back", fall_back_due)))
-                background.append(asyncio.create_task(watch("escalation", escalate_due)))
-                tz = ZoneInfo(settings.timezone)
-                reminders = watch_drills(settings.trip_watch_seconds, tz)
-                background.append(asyncio.create_task(reminders))
+                every, tz = settings.trip_watch_seconds, ZoneInfo(settings.timezone)
+                watches = [
+                    watch("trip watch", check_trips, every),
+                    watch("fall-back", fall_back_due),
+                    watch("escalation", escalate_due),
+                    watch("drill reminder", partial(remind_due, tz=tz), every),
+                ]
+                background += [asyncio.create_task(each) for each in watches]
             worker = DeliveryWorker(settings, assets.url) if settings.push_worker else None
             if worker:
                 await worker.start()

@@ -2,7 +2,8 @@
 come by whichever web process claims it first, and the watch each web process runs to take them.
 An alert's fall-back to a team function's backups (``alerts.fallback``) and its escalation by
 SMS, then email (``channels.escalation``) are such rows. How a row is claimed and what taking it
-does is its owner's; here is only finding the rows due and running the pass every few seconds."""
+does is its owner's; here is only finding the rows due and running the pass every few seconds
+(the same watch runs the trips' pass and the drill reminders')."""
 
 from __future__ import annotations
 

@@ -7,9 +7,7 @@ the same moment: a conditional update only one can win claims it first."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -22,8 +20,6 @@ from server.drills.models import KIND_LABELS, Drill, DrillKind, DrillStatus
 from server.drills.service import minutes
 from server.i18n import gettext as _
 from server.push.payload import speaking
-
-log = logging.getLogger("muster.drills")
 
 
 async def remind_due(now: datetime, tz: ZoneInfo) -> list[Alert]:
@@ -74,13 +70,3 @@ async def _remind(drill: Drill, now: datetime) -> Alert:
     if leader.id == drill.planned_by_id:  # the one alert path leaves out its sender
         await add_recipients(alert, [leader.id], due_at=now)
     return alert
-
-
-async def watch_drills(interval: float, tz: ZoneInfo) -> None:
-    """Remind leaders every ``interval`` seconds for as long as the app lives (a lifespan task)."""
-    while True:
-        try:
-            await remind_due(datetime.now(UTC), tz)
-        except Exception:  # a database hiccup must not end the watch
-            log.exception("drill reminder pass failed")
-        await asyncio.sleep(interval)

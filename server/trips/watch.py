@@ -8,8 +8,6 @@ countdown's end alert with a conditional update that only one process can win.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -22,7 +20,6 @@ from server.trips.lost import NOTIFY, escalate_due, trip_source, trip_where
 from server.trips.models import CheckIn, Trip, TripOverdue
 from server.trips.service import policy_for, standing_of
 
-log = logging.getLogger("muster.trips")
 LOOK_BACK = timedelta(days=2)  # a trip not back two days after its end is someone's paperwork
 
 
@@ -72,13 +69,3 @@ async def check_trips(now: datetime | None = None) -> list[Alert]:
     """One pass of both rules; returns the alerts this pass raised."""
     now = now or datetime.now(UTC)
     return [*await check_overdue(now), *await escalate_due(now)]
-
-
-async def watch_trips(interval: float) -> None:
-    """Check trips every ``interval`` seconds for as long as the app lives (a lifespan task)."""
-    while True:
-        try:
-            await check_trips()
-        except Exception:  # a database hiccup must not end the watch
-            log.exception("trip watch pass failed")
-        await asyncio.sleep(interval)
