@@ -113,6 +113,31 @@ async def test_an_emergency_reaches_each_person_on_the_right_channels_and_escala
     assert escalation.people == 3  # the driver, the office and the spare (no address)
 
 
+async def test_two_processes_taking_the_same_step_at_once_send_it_once_and_not_the_next(
+    as_role, org, service, worker
+):
+    """Every web process runs the watch: two passes that both found the SMS step due take it
+    once between them, and the one that lost doesn't take the email step early."""
+    staff = await verify(org.users["staff"], 62)
+    await subscribe(await as_role("staff"), service.device())
+    org.organisation.escalate_seconds = 60
+    await org.organisation.save()
+    now = datetime.now(UTC)
+    sent = await emergency(org, at=now, notify=["staff"])
+    await worker.run_until_idle([sent.id])
+    step = timedelta(seconds=60)
+    await asyncio.gather(*(escalate_due(now + step) for _ in range(3)))
+    assert await Message.filter(alert_id=sent.id, user_id=staff.id).values_list(
+        "channel", flat=True
+    ) == ["sms"]
+    escalation = await Escalation.get(alert_id=sent.id)
+    assert escalation.steps == 1 and escalation.done_at is None
+    await asyncio.gather(*(escalate_due(now + 2 * step) for _ in range(3)))
+    assert sorted(
+        await Message.filter(alert_id=sent.id, user_id=staff.id).values_list("channel", flat=True)
+    ) == ["email", "sms"]
+
+
 async def test_escalation_goes_by_sms_then_by_email_a_step_later_each_once(
     as_role, org, service, worker, on, mail, gateway
 ):

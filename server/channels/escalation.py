@@ -41,6 +41,8 @@ async def escalate_due(now: datetime) -> int:
 
 async def _escalate(escalation_id: int, now: datetime) -> int:
     escalation = await Escalation.get(id=escalation_id)
+    if escalation.done_at is not None or escalation.due_at > now:
+        return 0  # another process took this step since the row was found due: the next waits
     alert = await Alert.get(id=escalation.alert_id)
     step = escalation.steps
     over = alert.cancelled_at is not None or alert.ended_at is not None
