@@ -174,3 +174,25 @@ async def test_a_team_alert_to_nobody_or_elsewhere_is_refused(org, other_org, as
         .exclude(id=org.alert.id)
         .exists()
     )
+
+
+async def test_nobody_adds_themselves_to_the_threat_assessment_team(org, as_role):
+    """Its seats open the sealed cases, which admins and the safety team may not read: an
+    editor who tries is told someone else must; someone else can, and the person seated may
+    then save that team again with themselves kept on it."""
+    admin, safety = await as_role("admin"), await as_role("safety")
+    me, staff = org.users["admin"].id, org.users["staff"].id
+    url = "/team/district/threat_assessment"
+    refused = await admin.post(url, {"primary": me})
+    assert refused.status_code == 422
+    said = html(refused).select_one("#primary-error").get_text()
+    assert "Someone else who keeps the directory must add you" in said
+    refused = await admin.post(url, [("primary", staff), ("backups", me)])
+    assert refused.status_code == 422 and html(refused).select_one("#backups-error")
+    school = f"/team/{org.school.id}/threat_assessment"
+    assert (await safety.post(school, {"primary": org.users["safety"].id})).status_code == 422
+    seats = TeamSeat.filter(organisation_id=org.organisation.id, function="threat_assessment")
+    assert not await seats.exists()
+    assert (await safety.post(url, {"primary": me})).status_code == 303
+    assert (await admin.post(url, [("primary", me), ("backups", staff)])).status_code == 303
+    assert await seats.order_by("rank").values_list("person_id", flat=True) == [me, staff]

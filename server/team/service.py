@@ -1,7 +1,7 @@
 """Every decision about the team directory: who may fill a function (the district's active
-people, each once), replacing a function's primary and backups in one go with an audit entry,
-and ``who_answers``: whom to call for a function at a school, in order. Takes no request and
-raises no HTTP errors."""
+people, each once; nobody adds themselves to the threat assessment team), replacing a
+function's primary and backups in one go with an audit entry, and ``who_answers``: whom to
+call for a function at a school, in order. Takes no request and raises no HTTP errors."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.db import column
+from server.i18n import N_
 from server.i18n import gettext as _
 from server.models import Organisation, School, User
 from server.team.forms import SeatsForm
 from server.team.models import TeamFunction, TeamSeat
 from server.tenancy import scoped
+
+# The threat assessment seats open sealed cases, which the rest of the directory's editors
+# (admins, the safety team) may not read (server/cases/access.py): nobody adds themselves.
+SELF_SEATED = N_(
+    "Someone else who keeps the directory must add you here: these seats open the sealed "
+    "threat assessment cases."
+)
 
 
 def _chosen(form: SeatsForm) -> list[int]:
@@ -50,6 +58,13 @@ async def set_seats(
         function=function,
     )
     chosen = _chosen(form)
+    if (
+        function == TeamFunction.THREAT_ASSESSMENT
+        and user.id in chosen
+        and user.id not in await column(seats, "person_id")
+    ):
+        field = "primary" if form.primary == user.id else "backups"
+        return {field: _(SELF_SEATED)}
     async with in_transaction():
         before = await column(seats.order_by("rank"), "person_id")
         await seats.delete()
