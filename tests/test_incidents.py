@@ -313,6 +313,9 @@ async def test_the_team_reads_the_live_page_and_the_rest_find_nothing(org, other
     await admin.post(f"/team/{org.school.id}/facilities", {"primary": org.users["staff"].id})
     live = html(await staff.get(page))
     assert live.select_one("#log-form") is not None and live.select_one("#timeline") is not None
+    # The entry goes through the phone's outbox: until the page's script takes it, the button
+    # waits (a tap before it sent the words off as a plain GET, lost).
+    assert live.select_one("#log-form button[type=submit]").has_attr("disabled")
     for managers_only in ("form[action$='/status']", "form[action$='/roles']", "#callout-form"):
         assert live.select_one(managers_only) is None, managers_only
     assert not live.find("a", string="Print for a handoff")

@@ -23,6 +23,7 @@ if (root && form) {
     status.textContent = root.dataset.msgSaved;
     waiting = entryId;
   });
+  form.querySelector("button[type=submit]").disabled = false; // the entry is ours to keep now
   // Once the refreshed timeline shows the entry, the status says so: "saved on this phone"
   // would be stale, and in a crisis a stale word makes someone type it again.
   let waiting = null;
