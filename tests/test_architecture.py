@@ -9,6 +9,7 @@ and new code that breaks a rule fails at once."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,3 +195,20 @@ def test_only_the_base_template_shows_the_flash():
         if path.name != "base.html" and "{{ flash }}" in path.read_text()
     ]
     assert shown_again == []
+
+
+def test_forms_the_phones_script_sends_wait_for_it():
+    """A form with no method is the page's script's to send (through the outbox): its submit
+    button comes disabled until the script takes the form over (web/static/js/form-takeover.js),
+    or a tap before the script ran sends it as a plain GET and what was typed is lost. (A form
+    the script shows, hidden until then, can't be tapped early.)"""
+    waiting = []
+    for path in (ROOT / "web" / "templates").rglob("*.html"):
+        text = path.read_text()
+        for form in re.finditer(r"<form\b([^>]*)>(.*?)</form>", text, re.S):
+            if "method=" in form[1] or re.search(r"\bhidden\b", form[1]):
+                continue
+            for button in re.finditer(r"<button\b[^>]*type=\"submit\"[^>]*>", form[2]):
+                if "disabled data-until-script" not in button[0]:
+                    waiting.append(f"{path.relative_to(ROOT)}: {button[0]}")
+    assert waiting == []

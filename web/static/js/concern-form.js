@@ -4,6 +4,7 @@
 
 import { keepFormDraft, restoreFormDraft } from "./form-draft.js";
 import { dropDraft, record } from "./journal.js";
+import { takeOver } from "./form-takeover.js";
 
 const form = document.getElementById("concern-form");
 const msg = form.dataset;
@@ -104,7 +105,7 @@ async function init() {
     saveDraft();
   });
   form.addEventListener("input", saveDraft);
-  form.addEventListener("submit", save);
+  takeOver(form, save);
 }
 
 init();

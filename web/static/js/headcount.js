@@ -6,6 +6,7 @@ import { draft, dropDraft, journal, keepDraft, record } from "./journal.js";
 import { here } from "./position.js";
 import { latest, missingFrom, tripEvents } from "./trip-state.js";
 import { fill } from "./text.js";
+import { takeOver } from "./form-takeover.js";
 
 const root = document.getElementById("headcount");
 const msg = root.dataset;
@@ -115,7 +116,7 @@ for (const step of root.querySelectorAll("[data-step]")) {
 for (const radio of form.elements.mode) radio.addEventListener("change", () => { paint(); saveDraft(); });
 countInput.addEventListener("input", saveDraft);
 placeInput.addEventListener("input", saveDraft);
-form.addEventListener("submit", save);
+takeOver(form, save);
 await restoreDraft();
 paint();
 showLast(await lastKnown());

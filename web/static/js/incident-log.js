@@ -1,6 +1,7 @@
 // The live incident page: a log entry is an outbox event (incident.logged), so it is kept on
 // this phone with no signal and joins the timeline, at the time it was typed, once it is sent.
 
+import { takeOver } from "./form-takeover.js";
 import { record } from "./journal.js";
 
 const root = document.getElementById("incident");
@@ -9,7 +10,7 @@ const form = document.getElementById("log-form");
 if (root && form) {
   const text = document.getElementById("log-text");
   const status = document.getElementById("log-status");
-  form.addEventListener("submit", async (e) => {
+  takeOver(form, async (e) => {
     e.preventDefault();
     const words = text.value.trim();
     if (!words) return;
@@ -23,7 +24,6 @@ if (root && form) {
     status.textContent = root.dataset.msgSaved;
     waiting = entryId;
   });
-  form.querySelector("button[type=submit]").disabled = false; // the entry is ours to keep now
   // Once the refreshed timeline shows the entry, the status says so: "saved on this phone"
   // would be stale, and in a crisis a stale word makes someone type it again.
   let waiting = null;

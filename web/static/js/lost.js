@@ -7,6 +7,7 @@ import { here } from "./position.js";
 import { formatDuration } from "./run-state.js";
 import { latest, openLost, secondsLeft, tripEvents } from "./trip-state.js";
 import { fill } from "./text.js";
+import { takeOver } from "./form-takeover.js";
 
 const root = document.getElementById("lost-screen");
 const msg = root.dataset;
@@ -173,7 +174,7 @@ async function startLost(event) {
   document.getElementById("lost-list").scrollIntoView({ block: "start" });
 }
 
-lostForm.addEventListener("submit", startLost);
+takeOver(lostForm, startLost);
 another.addEventListener("click", () => {
   reporting = true;
   showForm();

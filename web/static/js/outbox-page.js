@@ -1,5 +1,6 @@
 // The outbox page: what is waiting, what was refused and why, and a way to fix or let go.
 import { refresh, syncNow } from "./sync-status.js";
+import { takeOver } from "./form-takeover.js";
 
 const outbox = self.MusterOutbox;
 const page = document.getElementById("outbox-page");
@@ -112,7 +113,7 @@ async function render() {
   if (focused) document.getElementById(focused)?.focus();
 }
 
-document.getElementById("note-form").addEventListener("submit", async (event) => {
+takeOver(document.getElementById("note-form"), async (event) => {
   event.preventDefault();
   const field = document.getElementById("note-text");
   if (!field.value.trim()) return;

@@ -6,6 +6,7 @@ import { draft, dropDraft, keepDraft, record, saveFile } from "./journal.js";
 import { baseMap, fit, loadLeaflet } from "./map.js";
 import { shrink } from "./photo.js";
 import { fill } from "./text.js";
+import { takeOver } from "./form-takeover.js";
 
 const form = document.getElementById("report-form");
 const msg = form.dataset;
@@ -256,7 +257,7 @@ async function init() {
     saveDraft();
   });
   form.addEventListener("input", saveDraft);
-  form.addEventListener("submit", save);
+  takeOver(form, save);
   $("#adjust-pin").addEventListener("click", showMap);
   askOrLocate();
 }

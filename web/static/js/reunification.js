@@ -6,6 +6,7 @@
 
 import { journal, record } from "./journal.js";
 import { fill } from "./text.js";
+import { takeOver } from "./form-takeover.js";
 
 const root = document.getElementById("reunification");
 const msg = root.dataset;
@@ -139,7 +140,7 @@ async function paintRefusals() {
     .map(({ reason }) => fill(msg.msgRefused, { reason })).join(" ");
 }
 
-form.addEventListener("submit", async (event) => {
+takeOver(form, async (event) => {
   event.preventDefault();
   const picked = form.querySelector("input[name=guardian]:checked");
   const guardian = picked && chosen.guardians.find((g) => String(g.id) === picked.value);

@@ -2,6 +2,7 @@
 // trainer at the depot, right after the session; a peer on the session's page), sent once.
 
 import { record } from "./journal.js";
+import { takeOver } from "./form-takeover.js";
 
 const form = document.getElementById("feedback-form");
 const $ = (selector) => document.querySelector(selector);
@@ -40,4 +41,4 @@ async function save(event) {
   saved.focus();
 }
 
-if (form) form.addEventListener("submit", save);
+if (form) takeOver(form, save);

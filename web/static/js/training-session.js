@@ -3,6 +3,7 @@
 // connection. What was typed and who was picked survive a reload as a draft.
 
 import { dropDraft, draft, keepDraft, record } from "./journal.js";
+import { takeOver } from "./form-takeover.js";
 
 const form = document.getElementById("session-form");
 const msg = form.dataset;
@@ -160,7 +161,7 @@ async function init() {
     if (event.target.id === "s-find") { filterPeople(); return; }
     saveDraft();
   });
-  form.addEventListener("submit", save);
+  takeOver(form, save);
 }
 
 init();
