@@ -296,6 +296,43 @@ def test_an_event_too_large_to_send_needs_attention_and_blocks_nothing(page: Pag
     expect(reason).to_have_text("That is too large to send")
 
 
+def test_an_event_recorded_while_a_send_is_under_way_follows_it_at_once(page: Page, live_server):
+    # A note recorded while a pass is in flight isn't in that pass's list, and its own call for a
+    # send finds the pass under way. The page's timers run only when the test says, so the only
+    # thing that can send it before the 30 s retry is the loop itself. CI once had the pass's own
+    # follow-up timer fire while the pass was still ending (a busy machine): the note waited 30 s.
+    page.clock.install()
+    sign_in(page, live_server, "staff@demo.muster.test")
+    page.goto(f"{live_server.url}/outbox")
+    expect(status(page)).to_have_text("All sent")
+    page.clock.pause_at(time.time() + 1)
+    held = []
+
+    def hold_the_first(route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.context.route("**/api/sync", hold_the_first)
+    page.evaluate("MusterOutbox.record('note.recorded', {text: 'during-1'})")
+    page.clock.run_for(400)  # the new note's call: a pass starts, and its send is held
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the first note's send never started"
+    page.evaluate("MusterOutbox.record('note.recorded', {text: 'during-2'})")
+    page.clock.run_for(400)  # the second note's call, while the first pass is held
+    held[0].continue_()
+    for _ in range(50):  # real time, the page's timers stopped; the route runs during the waits
+        if notes_in_db(live_server, "during-") == ["during-1", "during-2"]:
+            break
+        page.wait_for_timeout(200)
+    assert notes_in_db(live_server, "during-") == ["during-1", "during-2"]
+    page.context.unroute("**/api/sync")
+
+
 def test_a_new_version_while_events_wait_keeps_them_and_offline_use(page: Page, live_server):
     sign_in(page, live_server, "driver@demo.muster.test")
     wait_for_offline_cache(page)

@@ -17,9 +17,13 @@ const msg = box.dataset;
 const state = { reachable: true, signIn: false, sending: false, failures: 0, counts: null };
 let timer = null;
 let soon = null;
+// Asked for while a pass was under way: an event recorded then was not in that pass's list, so
+// another pass follows at once instead of the 30 s retry.
+let again = false;
 
 export async function syncNow() {
-  if (state.sending) return;
+  if (state.sending) { again = true; return; }
+  again = false;
   state.sending = true;
   paint();
   try {
@@ -33,7 +37,8 @@ export async function syncNow() {
     state.sending = false;
     sessionStorage.setItem(REACHABLE_KEY, state.reachable ? "yes" : "no");
     await refresh();
-    schedule();
+    if (again && state.reachable && !state.signIn) syncNow();
+    else schedule();
   }
 }
 
