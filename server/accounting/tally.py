@@ -48,7 +48,7 @@ async def latest_marks(incident_id: int) -> Latest:
     }
 
 
-async def marks_of(incident_id: int, user_id: int) -> list[dict[str, Any]]:
+async def marks_of(incident_id: int) -> list[dict[str, Any]]:
     """The server's marks of the incident, for the accounting page's phone to start from."""
     stored_time = StudentMark._meta.fields_map["at"].to_python_value
     return [

@@ -138,7 +138,7 @@ async def accounting_page(request: Request) -> Response:
         "students": students,
         "students_by_id": {s["id"]: s for s in students},
         "sites": await queries.sites_of(schools),
-        "marks": await tally.marks_of(incident.id, user.id),
+        "marks": await tally.marks_of(incident.id),
         "mark_labels": MARK_LABELS,
     }
     return render(request, "accounting/account.html", context)
