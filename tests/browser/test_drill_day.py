@@ -54,7 +54,7 @@ def test_a_lockdown_drill_planned_started_answered_and_ended_on_phones(browser, 
     page.get_by_role("link", name="What the district requires").click()
     _fits(page)
     lockdown = page.get_by_role("group", name="Lockdown")
-    lockdown.get_by_label("Drills each school year").fill("2")
+    lockdown.get_by_label("How many each school year").fill("2")
     lockdown.get_by_label("Of them, early in the year (optional)").fill("1")
     lockdown.get_by_label("Early: within this many days of the year's start").fill("366")
     page.get_by_role("button", name="Save").click()
